@@ -1,0 +1,218 @@
+"""The command line: engine run, validate, plugins, schema.
+
+Exit codes: 0 ok; 1 a problem in the ruleset or the data; 2 a wrong command line; 3 a plugin
+or the engine itself failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .compiler import load_ruleset
+from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for
+from .execute import run as run_ruleset
+from .plugins import Plugins, load_plugins
+from .schema import published_schema
+from .writing import atomic_open, write_output
+
+EXTENSIONS = {".csv": "csv", ".json": "json", ".txt": "table"}
+
+
+def plugin_option(f):
+    return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+                        help="Also load this plugin: a module name or a .py file. Repeatable.")(f)
+
+
+def guarded(f):
+    """Turn engine errors into diagnostics on stderr and anything unexpected into exit code 3."""
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except EngineError as exc:
+            report(exc.diagnostics)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception:
+            click.echo("internal error: the engine failed; please report this with the ruleset that caused it.", err=True)
+            click.echo(traceback.format_exc(), err=True)
+            sys.exit(EXIT_FAILURE)
+    return wrapper
+
+
+def report(diagnostics: list[Diagnostic]):
+    for d in diagnostics:
+        click.echo(d.format_text(), err=True)
+
+
+def plugins_for_run(modules) -> Plugins:
+    """Load plugins; failures of plugins are warnings here (the run may not need them), duplicates are errors."""
+    plugins = load_plugins(list(modules))
+    duplicates = [d for d in plugins.problems if d.code == "E_PLUGIN_DUPLICATE"]
+    if duplicates:
+        raise EngineError(duplicates)
+    for d in plugins.problems:
+        click.echo(Diagnostic(d.code, d.message, severity="warning", hint=d.hint).format_text(), err=True)
+    return plugins
+
+
+def parse_data(values) -> dict[str, str]:
+    out = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise click.BadParameter(f"{value!r} is not SOURCE=PATH", param_hint="--data")
+        out[name] = path
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="govscore engine")
+def main():
+    """govscore: score units (communities, townships...) with a JSON ruleset.
+
+    \b
+    Examples:
+      engine validate rulesets/governance.json
+      engine run rulesets/governance.json
+      engine run rulesets/governance.json -o results.csv
+      engine run rulesets/efficiency.json --data communities=2026.csv -o - --format json
+      engine plugins
+      engine schema > ruleset.schema.json
+
+    Exit codes: 0 ok, 1 a problem in the ruleset or data, 2 a wrong command line,
+    3 a plugin or the engine failed.
+    """
+
+
+@main.command()
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="PATH", help="Write the results here; - for standard output. "
+              "Without it, the ruleset's outputs are written, or a table is printed.")
+@click.option("--format", "fmt", metavar="NAME", help="Output format: table, csv, json, or one a plugin adds. "
+              "Default: from the file extension, else table.")
+@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@plugin_option
+@guarded
+def run(ruleset, output, fmt, data, quiet, plugin_modules):
+    """Score every unit of RULESET and write the results.
+
+    \b
+    Examples:
+      engine run rulesets/governance.json
+      engine run rulesets/governance.json -o out/h.csv
+      engine run rulesets/effectiveness.json --data communities=new.csv --format json -o -
+    """
+    data_paths = parse_data(data)
+    plugins = plugins_for_run(plugin_modules)
+    compiled, diagnostics = load_ruleset(ruleset, plugins)
+    if compiled is None:
+        report(diagnostics)
+        sys.exit(exit_code_for(diagnostics))
+    result = run_ruleset(compiled, plugins, data_paths)
+    if not quiet:
+        report(diagnostics + result.diagnostics)
+    inputs = [i["path"] for i in result.meta["inputs"]]
+    if output or fmt or not compiled.outputs:
+        name = fmt or EXTENSIONS.get(Path(output or "").suffix.lower(), "table")
+        targets = [(name, output or "-", {})]
+    else:
+        targets = [(o["format"], o["path"] if o["path"] == "-" else str(compiled.base_dir / o["path"]), o.get("params", {}))
+                   for o in compiled.outputs]
+    for name, path, params in targets:
+        registration = plugins.get("output", name)
+        if registration is None:
+            raise click.BadParameter(f'there is no output format "{name}"; available: '
+                                     + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
+        write_output(result, registration, path, params, inputs)
+        if path != "-" and not quiet:
+            click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools and editors.")
+@plugin_option
+@guarded
+def validate(rulesets, fmt, plugin_modules):
+    """Check RULESETS without reading any data: structure, names, formulas, weights, plugins.
+
+    \b
+    Examples:
+      engine validate rulesets/*.json
+      engine validate my.json --format json
+    """
+    plugins = plugins_for_run(plugin_modules)
+    results = []
+    for path in rulesets:
+        _, diagnostics = load_ruleset(path, plugins)
+        results.append((path, diagnostics))
+    everything = [d for _, ds in results for d in ds]
+    if fmt == "json":
+        click.echo(json.dumps({"files": [{"file": p, "ok": not any(d.is_error for d in ds),
+                                          "diagnostics": [d.to_dict() for d in ds]} for p, ds in results]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for path, diagnostics in results:
+            report(diagnostics)
+            errors = sum(d.is_error for d in diagnostics)
+            warnings = len(diagnostics) - errors
+            status = "ok" if not errors else f"{errors} error(s)"
+            click.echo(f"{path}: {status}" + (f", {warnings} warning(s)" if warnings else ""))
+    sys.exit(exit_code_for(everything))
+
+
+@main.command(name="plugins")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@plugin_option
+@guarded
+def plugins_command(fmt, plugin_modules):
+    """List every method the installed plugins provide: kind, name, plugin, origin.
+
+    Plugins that failed to load are reported too, and make the exit code 3.
+    Set GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 to load only the built-ins.
+    """
+    plugins = load_plugins(list(plugin_modules))
+    rows = [{"kind": r.kind, "name": r.name, "plugin": r.plugin, "origin": r.origin, "description": r.description}
+            for kind in plugins.registrations.values() for r in kind.values()]
+    if fmt == "json":
+        click.echo(json.dumps({"methods": rows, "problems": [d.to_dict() for d in plugins.problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        widths = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in ("kind", "name", "plugin", "origin")}
+        click.echo("  ".join(k.ljust(widths[k]) for k in widths) + "  description")
+        for r in rows:
+            click.echo("  ".join(str(r[k]).ljust(widths[k]) for k in widths) + "  " + r["description"])
+        report(plugins.problems)
+    sys.exit(EXIT_FAILURE if plugins.problems else 0)
+
+
+@main.command()
+@click.option("-o", "--output", metavar="PATH", default="-", help="Where to write the schema; default standard output.")
+@plugin_option
+@guarded
+def schema(output, plugin_modules):
+    """Print the ruleset JSON Schema, with the methods and parameters of the installed plugins.
+
+    \b
+    Example:
+      engine schema -o schemas/ruleset.schema.json
+    """
+    plugins = plugins_for_run(plugin_modules)
+    text = json.dumps(published_schema(plugins), ensure_ascii=False, indent=2) + "\n"
+    with atomic_open(output) as stream:
+        stream.write(text.encode("utf-8"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

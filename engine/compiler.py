@@ -1,0 +1,446 @@
+"""Compile a ruleset: check everything that can be checked without data, and build the plan.
+
+All problems are collected and returned together, each placed at its JSON path and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer
+from .formula import compile_formula
+from .jsonload import load_file
+from .model import Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, WeightSet
+from .plugins import Plugins, Registration
+from .schema import DIRECTIONS, check_structure, params_problems
+
+WEIGHT_TOLERANCE = 1e-6
+DEFAULT_NORMALISER = "minmax"
+
+
+def load_ruleset(path: str, plugins: Plugins) -> tuple[Ruleset | None, list[Diagnostic]]:
+    """Read and compile a ruleset file. Returns the ruleset (None if there are errors) and all diagnostics."""
+    try:
+        document, source_map = load_file(path)
+    except EngineError as exc:
+        return None, exc.diagnostics
+    return compile_document(document, source_map, plugins, base_dir=Path(path).resolve().parent)
+
+
+def compile_document(document, source_map: SourceMap | None, plugins: Plugins,
+                     base_dir: Path | None = None) -> tuple[Ruleset | None, list[Diagnostic]]:
+    source_map = source_map or SourceMap(file=None)
+    diagnostics = check_structure(document)
+    ruleset = None
+    if isinstance(document, dict):
+        compiler = _Compiler(document, plugins, bad_paths={d.path for d in diagnostics})
+        ruleset = compiler.build(base_dir or Path.cwd(), source_map.file)
+        diagnostics += compiler.diagnostics
+        if ruleset is not None:
+            ruleset.source_map = source_map
+    diagnostics = [source_map.place(d) for d in diagnostics]
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return ruleset, diagnostics
+
+
+def document_hash(document) -> str:
+    """SHA-256 of the ruleset as canonical JSON, so re-indenting a file does not change it."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _Compiler:
+    def __init__(self, document: dict, plugins: Plugins, bad_paths: set[str]):
+        self.doc = document
+        self.plugins = plugins
+        self.bad_paths = bad_paths
+        self.diagnostics: list[Diagnostic] = []
+        self.functions = plugins.functions()
+
+    # -- helpers
+    def err(self, code, message, path, hint=None, **more):
+        self.diagnostics.append(Diagnostic(code, message, path=path, hint=hint, **more))
+
+    def warn(self, code, message, path, hint=None):
+        self.diagnostics.append(Diagnostic(code, message, severity="warning", path=path, hint=hint))
+
+    def section(self, key) -> dict:
+        value = self.doc.get(key)
+        return value if isinstance(value, dict) else {}
+
+    def items(self, key):
+        """(name, spec, path) for each well-formed entry of a keyed section."""
+        for name, spec in self.section(key).items():
+            if isinstance(spec, dict):
+                yield name, spec, pointer(key, name)
+
+    def plugin(self, kind: str, name, path: str) -> Registration | None:
+        if not isinstance(name, str):
+            return None
+        reg = self.plugins.get(kind, name)
+        if reg is None or reg.impl is None:
+            available = sorted(n for n, r in self.plugins.of(kind).items() if r.impl is not None)
+            hint = did_you_mean(name, available)
+            self.err("E_UNKNOWN_METHOD", f'There is no {kind} called "{name}".', path,
+                     (hint + " " if hint else "") + "available: " + ", ".join(available))
+            return None
+        return reg
+
+    def check_params(self, reg: Registration | None, params, path: str):
+        if reg is not None:
+            self.diagnostics += params_problems(params, reg.params, path, f"the parameters of {reg.kind} {reg.name}")
+
+    # -- the whole document
+    def build(self, base_dir: Path, file: str | None) -> Ruleset | None:
+        names_i = set(self.section("indicators"))
+        names_n = set(self.section("nodes"))
+        for name in sorted(names_i & names_n):
+            self.err("E_DUPLICATE_NAME", f'"{name}" is declared both as an indicator and as a node.',
+                     pointer("nodes", name), "give one of them another name")
+        sources = self.compile_sources()
+        units = self.compile_units(sources)
+        weight_sets = self.compile_weight_sets()
+        nodes = self.compile_nodes(names_i, names_n, weight_sets)
+        score = self.doc.get("score")
+        used_by_nodes = {score} if isinstance(score, str) else set()
+        for node in nodes.values():
+            used_by_nodes.update(node.children)
+            used_by_nodes.update(node.formula.names if node.formula else ())
+        indicators = self.compile_indicators(sources, used_by_nodes & names_i)
+        if isinstance(score, str) and score not in names_i | names_n:
+            hint = did_you_mean(score, names_i | names_n)
+            self.err("E_NO_SCORE", f'The score "{score}" is not a node or indicator of this ruleset.', "/score", hint)
+        rounding = self.compile_rounding(names_i | names_n)
+        bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
+        self.compile_outputs()
+        self.report_unused(weight_sets, nodes, sources, indicators, units)
+        if any(d.is_error for d in self.diagnostics):
+            return None
+        rank = self.doc.get("rank", {})
+        return Ruleset(
+            document=self.doc, file=file, base_dir=base_dir, sha256=document_hash(self.doc),
+            id=self.doc["id"], title=self.doc["title"], version=self.doc.get("version"),
+            language=self.doc.get("language"), units=units, sources=sources,
+            indicators=indicators, nodes=nodes, score=score, rounding=rounding,
+            rank_order=rank.get("order", "descending"), rank_ties=rank.get("ties", "min"),
+            rank_use_rounded=rank.get("use_rounded", True), grade_node=grade_node,
+            grade_use_rounded=grade_rounded, bands=bands, outputs=list(self.doc.get("outputs", [])),
+        )
+
+    def compile_sources(self) -> dict[str, Source]:
+        out = {}
+        for name, spec, path in self.items("sources"):
+            reg = self.plugin("source", spec.get("format"), path + "/format")
+            params = spec.get("params", {})
+            self.check_params(reg, params, path + "/params")
+            if reg is not None and isinstance(spec.get("path"), str):
+                out[name] = Source(name, reg, spec["path"], params, path)
+        return out
+
+    def compile_units(self, sources) -> dict:
+        units = self.doc.get("units")
+        if not isinstance(units, dict):
+            return {}
+        units = dict(units)
+        declared = list(self.section("sources"))
+        if "source" in units:
+            if units["source"] not in declared:
+                self.err("E_UNKNOWN_NAME", f'The units come from source "{units["source"]}", which is not declared.',
+                         "/units/source", did_you_mean(units["source"], declared))
+        elif declared:
+            units["source"] = declared[0]
+        return units
+
+    # -- indicators
+    def compile_indicators(self, sources, used_by_nodes) -> dict[str, Indicator]:
+        names = set(self.section("indicators"))
+        declared_sources = list(self.section("sources"))
+        default_norm = self.doc.get("normalise", DEFAULT_NORMALISER)
+        out: dict[str, Indicator] = {}
+        deps: dict[str, tuple[str, ...]] = {}
+        for name, spec, path in self.items("indicators"):
+            ind = Indicator(name=name, label=spec.get("label", name), unit=spec.get("unit", ""), pointer=path,
+                            direction=DIRECTIONS.get(spec.get("direction", "higher"), "higher"),
+                            target=spec.get("target"), missing=spec.get("missing", "error"),
+                            on_invalid=spec.get("on_invalid", "error"))
+            has_column, has_formula = "column" in spec, "formula" in spec
+            if has_column == has_formula:
+                self.err("E_SCHEMA_REQUIRED",
+                         f'The indicator "{name}" needs exactly one of "column" (read from data) or "formula" '
+                         f'(computed from other indicators); it has {"both" if has_column else "neither"}.', path)
+            if has_column and isinstance(spec["column"], str):
+                ind.column = spec["column"]
+                ind.source = spec.get("source") or (declared_sources[0] if len(declared_sources) == 1 else None)
+                if ind.source is None:
+                    self.err("E_SOURCE", f'The indicator "{name}" does not say which source its column is in.', path,
+                             "add \"source\": one of " + ", ".join(declared_sources))
+                elif ind.source not in declared_sources:
+                    self.err("E_UNKNOWN_NAME", f'The indicator "{name}" reads from source "{ind.source}", which is not declared.',
+                             path + "/source", did_you_mean(ind.source, declared_sources))
+            elif has_formula and isinstance(spec["formula"], str):
+                if "source" in spec:
+                    self.warn("W_UNUSED", f'The indicator "{name}" has a formula, so its "source" is not used.', path + "/source")
+                formula, problems = compile_formula(spec["formula"], names - {name}, self.functions,
+                                                    path=path + "/formula")
+                self.diagnostics += problems
+                if formula is not None:
+                    ind.formula = formula
+                    deps[name] = tuple(sorted(formula.names))
+            ind.goalposts = self.bounds(spec, "goalposts", path, strict=True)
+            ind.optimum = self.bounds(spec, "optimum", path, strict=False)
+            ind.clamp = self.bounds(spec, "clamp", path, strict=False)
+            if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
+                self.err("E_DIRECTION", f'The indicator "{name}" is best within a range, but has no "optimum".', path,
+                         'add "optimum": {"lower": ..., "upper": ...} in the raw unit')
+            if name in used_by_nodes:
+                self.compile_normaliser(ind, spec.get("normalise", default_norm),
+                                        path + "/normalise" if "normalise" in spec else "/normalise")
+            out[name] = ind
+        order = self.topological(deps, "indicators", "an indicator formula")
+        for name in order:
+            out[name].depends_on = deps.get(name, ())
+        return {name: out[name] for name in order if name in out}
+
+    def bounds(self, spec, key, path, strict) -> Bounds | None:
+        value = spec.get(key)
+        if not isinstance(value, dict):
+            return None
+        lower, upper = value.get("lower"), value.get("upper")
+        numbers = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (lower, upper))
+        if not numbers:
+            return None
+        if lower is not None and upper is not None and (lower >= upper if strict else lower > upper):
+            self.err("E_GOALPOSTS", f'The {key} of "{spec.get("label", path)}" have lower {lower} '
+                     f'{">=" if strict else ">"} upper {upper}.', f"{path}/{key}",
+                     "lower is the smaller raw value, whatever the direction; the engine applies the direction")
+        return Bounds(lower, upper)
+
+    def compile_normaliser(self, ind: Indicator, spec, path: str):
+        method, params = (spec, {}) if isinstance(spec, str) else (spec.get("method"), spec.get("params", {})) \
+            if isinstance(spec, dict) else (None, {})
+        reg = self.plugin("normaliser", method, path if isinstance(spec, str) else path + "/method")
+        if reg is None:
+            return
+        self.check_params(reg, params, path + "/params")
+        directions = reg.options.get("directions", ("higher", "lower"))
+        if ind.direction not in directions:
+            able = sorted(n for n, r in self.plugins.of("normaliser").items()
+                          if ind.direction in r.options.get("directions", ("higher", "lower")))
+            self.err("E_DIRECTION", f'The normaliser "{reg.name}" cannot score the indicator "{ind.name}", whose direction '
+                     f'is "{ind.direction}".', ind.pointer + "/direction", "normalisers that can: " + ", ".join(able))
+        for need in reg.options.get("requires", ()):
+            if getattr(ind, need) is None:
+                self.err("E_DIRECTION", f'The normaliser "{reg.name}" needs the indicator "{ind.name}" to have a "{need}".',
+                         ind.pointer, f'add "{need}" to the indicator, in its raw unit')
+        ind.normaliser, ind.normaliser_params = reg, params
+
+    # -- weights and nodes
+    def compile_weight_sets(self) -> dict[str, WeightSet]:
+        out = {}
+        for name, spec, path in self.items("weights"):
+            reg = self.plugin("weighting", spec.get("method"), path + "/method")
+            params = spec.get("params", {})
+            self.check_params(reg, params, path + "/params")
+            if reg is not None:
+                renormalise = spec.get("renormalise", reg.options.get("renormalise_default", False))
+                out[name] = WeightSet(name, reg, params, spec.get("sum_to_one", True), renormalise, path)
+        return out
+
+    def compile_nodes(self, names_i, names_n, weight_sets) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        deps: dict[str, tuple[str, ...]] = {}
+        known = names_i | names_n
+        for name, spec, path in self.items("nodes"):
+            node = Node(name=name, label=spec.get("label", name), pointer=path, missing=spec.get("missing", "propagate"),
+                        min_share=spec.get("min_share", 0.0), on_invalid=spec.get("on_invalid", "error"))
+            has_method, has_formula = "method" in spec, "formula" in spec
+            if has_method == has_formula:
+                self.err("E_SCHEMA_REQUIRED", f'The node "{name}" needs exactly one of "method" (with "children") or '
+                         f'"formula"; it has {"both" if has_method else "neither"}.', path)
+            elif has_formula and isinstance(spec["formula"], str):
+                for key in ("children", "weights", "params", "missing", "min_share"):
+                    if key in spec:
+                        self.warn("W_UNUSED", f'The node "{name}" is a formula, so its "{key}" is not used.', f"{path}/{key}")
+                formula, problems = compile_formula(spec["formula"], known - {name}, self.functions, path=path + "/formula")
+                self.diagnostics += problems
+                if formula is not None:
+                    node.formula = formula
+                    deps[name] = tuple(sorted(formula.names & names_n))
+            elif has_method:
+                self.compile_aggregation(node, spec, path, known, weight_sets)
+                deps[name] = tuple(c for c in node.children if c in names_n)
+            out[name] = node
+        order = self.topological(deps, "nodes", "a node")
+        for name in order:
+            out[name].depends_on = deps.get(name, ())
+        return {name: out[name] for name in order if name in out}
+
+    def compile_aggregation(self, node: Node, spec: dict, path: str, known: set, weight_sets):
+        reg = self.plugin("aggregator", spec.get("method"), path + "/method")
+        children = spec.get("children")
+        if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
+            if "children" not in spec:
+                self.err("E_SCHEMA_REQUIRED", f'The node "{node.name}" has a method but no "children".', path)
+            return
+        for i, child in enumerate(children):
+            if child == node.name:
+                self.err("E_CYCLE", f'The node "{node.name}" lists itself as a child.', f"{path}/children/{i}")
+            elif child not in known:
+                self.err("E_UNKNOWN_NAME", f'The child "{child}" of node "{node.name}" is not an indicator or node.',
+                         f"{path}/children/{i}", did_you_mean(child, known))
+        node.children = tuple(children)
+        params = spec.get("params", {})
+        self.check_params(reg, params, path + "/params")
+        if reg is None:
+            return
+        node.aggregator, node.params = reg, params
+        groups = reg.options.get("weight_groups")
+        try:
+            named_groups = groups(list(children), params) if groups else [list(children)]
+        except EngineError as exc:
+            for d in exc.diagnostics:
+                self.err(d.code, d.message, path + "/params", d.hint)
+            return
+        node.weight_groups = tuple(tuple(children.index(c) for c in g) for g in named_groups)
+        self.compile_node_weights(node, spec.get("weights"), path + "/weights", weight_sets)
+
+    def compile_node_weights(self, node: Node, weights, path: str, weight_sets):
+        if weights is None:
+            equal = self.plugins.get("weighting", "equal")
+            if equal is not None and equal.impl is not None:
+                node.weight_set = WeightSet("equal", equal, {}, True, True, path)
+        elif isinstance(weights, str):
+            if weights not in weight_sets:
+                if weights not in self.section("weights"):
+                    self.err("E_UNKNOWN_NAME", f'The node "{node.name}" uses the weight set "{weights}", which is not declared.',
+                             path, did_you_mean(weights, self.section("weights")))
+                return
+            node.weight_set = weight_sets[weights]
+        elif isinstance(weights, dict):
+            fixed = self.plugins.get("weighting", "fixed")
+            if fixed is None or fixed.impl is None:
+                self.err("E_UNKNOWN_METHOD", "Weights written inside a node need the weighting \"fixed\".", path)
+                return
+            node.weight_set = WeightSet(f"{node.name}.weights", fixed, {"values": weights}, True, False, path)
+        else:
+            return
+        ws = node.weight_set
+        if ws is None or ws.weighting.options.get("uses_data"):
+            return
+        try:
+            w = np.asarray(ws.weighting.impl(list(node.children), ws.params, None), dtype=float)
+        except EngineError as exc:
+            for d in exc.diagnostics:
+                self.err(d.code, f'Node "{node.name}": {d.message}', path, d.hint)
+            return
+        node.weights = self.finish_weights(node, ws, w, path)
+
+    def finish_weights(self, node: Node, ws: WeightSet, w: np.ndarray, path: str) -> np.ndarray | None:
+        """Check a node's weights (non-negative, summing to 1 per group) or renormalise them."""
+        if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
+            self.err("E_PLUGIN_FAILED", f'The weighting "{ws.weighting.name}" returned no usable weights for node "{node.name}".', path)
+            return None
+        negative = [c for c, x in zip(node.children, w) if x < 0]
+        if negative:
+            self.err("E_WEIGHTS_NEGATIVE", f'Node "{node.name}": negative weight for {", ".join(negative)}.', path)
+            return None
+        for group in node.weight_groups:
+            idx = list(group)
+            total = float(w[idx].sum())
+            if ws.renormalise:
+                if total <= 0:
+                    self.err("E_WEIGHTS_SUM", f'Node "{node.name}": the weights sum to 0 and cannot be renormalised.', path)
+                    return None
+                w[idx] = w[idx] / total
+            elif ws.sum_to_one and abs(total - 1.0) > WEIGHT_TOLERANCE:
+                names = ", ".join(f"{node.children[i]}={w[i]:g}" for i in idx)
+                self.err("E_WEIGHTS_SUM", f'The weights of node "{node.name}" sum to {total:.6g}, not 1 ({names}).', path,
+                         'correct them, or set "renormalise": true on the weight set to divide them by their sum')
+        return w
+
+    def topological(self, deps: dict[str, tuple[str, ...]], section: str, what: str) -> list[str]:
+        """Order names so that each comes after what it depends on; report cycles with their path."""
+        names = list(self.section(section))
+        state: dict[str, int] = {}  # 1: on the stack, 2: done
+        order: list[str] = []
+        for root in names:
+            if state.get(root):
+                continue
+            stack = [(root, iter(deps.get(root, ())))]
+            state[root] = 1
+            while stack:
+                name, it = stack[-1]
+                nxt = next((d for d in it if d in deps or d in names), None)
+                if nxt is None:
+                    stack.pop()
+                    state[name] = 2
+                    order.append(name)
+                elif state.get(nxt) == 1:
+                    cycle = [n for n, _ in stack][[n for n, _ in stack].index(nxt):] + [nxt]
+                    self.err("E_CYCLE", f"These depend on each other in a circle: {' → '.join(cycle)}.",
+                             pointer(section, nxt), f"{what} cannot use itself, directly or through others")
+                    state[nxt] = 2
+                elif not state.get(nxt):
+                    state[nxt] = 1
+                    stack.append((nxt, iter(deps.get(nxt, ()))))
+        return order
+
+    # -- results
+    def compile_rounding(self, known) -> dict[str, Rounding]:
+        out = {}
+        for i, step in enumerate(self.doc.get("rounding", []) if isinstance(self.doc.get("rounding"), list) else []):
+            if not isinstance(step, dict) or not isinstance(step.get("node"), str):
+                continue
+            if step["node"] not in known:
+                self.err("E_UNKNOWN_NAME", f'Rounding names "{step["node"]}", which is not a node or indicator.',
+                         f"/rounding/{i}/node", did_you_mean(step["node"], known))
+            elif isinstance(step.get("digits"), int):
+                out[step["node"]] = Rounding(step["digits"], step.get("method", "half_up"))
+        return out
+
+    def compile_grades(self, known):
+        grades = self.doc.get("grades")
+        if not isinstance(grades, dict) or not isinstance(grades.get("bands"), list):
+            return (), None, True
+        node = grades.get("node", self.doc.get("score"))
+        if isinstance(node, str) and node not in known and "node" in grades:
+            self.err("E_UNKNOWN_NAME", f'Grades name "{node}", which is not a node or indicator.', "/grades/node",
+                     did_you_mean(node, known))
+        bands, labels, last_min = [], set(), None
+        items = [b for b in grades["bands"] if isinstance(b, dict) and isinstance(b.get("label"), str)]
+        for i, band in enumerate(items):
+            low = band.get("min")
+            path = f"/grades/bands/{i}"
+            if band["label"] in labels:
+                self.err("E_GRADES", f'The grade "{band["label"]}" appears twice.', path)
+            labels.add(band["label"])
+            if low is None and i != len(items) - 1:
+                self.err("E_GRADES", f'Only the last band may leave out "min"; "{band["label"]}" is not last.', path)
+            if low is not None and last_min is not None and low >= last_min:
+                self.err("E_GRADES", f'The bands must go from the best down: "{band["label"]}" starts at {low}, '
+                         f"which is not below the band before it ({last_min}).", path + "/min")
+            last_min = low if low is not None else last_min
+            bands.append(Band(band["label"], low))
+        return tuple(bands), node, grades.get("use_rounded", True)
+
+    def compile_outputs(self):
+        outputs = self.doc.get("outputs")
+        for i, out in enumerate(outputs if isinstance(outputs, list) else []):
+            if isinstance(out, dict):
+                reg = self.plugin("output", out.get("format"), f"/outputs/{i}/format")
+                self.check_params(reg, out.get("params", {}), f"/outputs/{i}/params")
+
+    def report_unused(self, weight_sets, nodes, sources, indicators, units):
+        used_sets = {n.weight_set.name for n in nodes.values() if n.weight_set is not None}
+        for name, ws in weight_sets.items():
+            if name not in used_sets:
+                self.warn("W_UNUSED", f'The weight set "{name}" is not used by any node.', ws.pointer)
+        used_sources = {i.source for i in indicators.values()} | {units.get("source")}
+        for name, src in sources.items():
+            if name not in used_sources:
+                self.warn("W_UNUSED", f'The source "{name}" is not used.', src.pointer)

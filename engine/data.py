@@ -1,0 +1,110 @@
+"""Tables of columns, and the conversions every source plugin needs.
+
+A :class:`Table` is what a source plugin returns: named columns as numpy arrays, all the same
+length. Columns asked for as ``"number"`` are float64 with NaN for a missing value; columns
+asked for as ``"text"`` are object arrays of ``str`` (None when missing).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .diagnostics import Diagnostic, EngineError, did_you_mean
+
+DEFAULT_NA = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "/", "缺失", "无数据")
+
+
+@dataclass
+class Table:
+    columns: dict[str, np.ndarray]
+    rows: int
+    file: str = ""
+    sha256: str = ""
+    row_numbers_offset: int = 2  # the file line of row 0 (after a header line), for messages
+    extra: dict = field(default_factory=dict)
+
+
+def detect_encoding(raw: bytes, file: str, declared: str = "auto") -> str:
+    """The encoding of a data file: UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312).
+
+    Chinese office software often saves CSV in GBK; a file that is valid UTF-8 is taken as UTF-8.
+    """
+    if declared != "auto":
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            raise EngineError([Diagnostic("E_DATA_ENCODING", f'"{declared}" is not an encoding this engine knows.', file=file,
+                                          hint='use "auto", "utf-8" or "gb18030"')])
+        candidates = [declared]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(raw), 1 << 24):
+                decoder.decode(raw[start:start + (1 << 24)], final=False)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise EngineError([Diagnostic(
+        "E_DATA_ENCODING", f"The file {file} is neither UTF-8 nor GB18030/GBK text" +
+        (f" (as the ruleset declares {declared})" if declared != "auto" else "") + ".", file=file,
+        hint="save it again as CSV UTF-8 from the spreadsheet program")])
+
+
+def missing_columns(file: str, wanted, present) -> list[Diagnostic]:
+    """A diagnostic for each wanted column that the file does not have, with near matches."""
+    present = list(present)
+    out = []
+    for name in wanted:
+        if name not in present:
+            hint = did_you_mean(name, present) or "the columns are: " + ", ".join(present[:30])
+            out.append(Diagnostic("E_DATA_COLUMN", f'The file {file} has no column "{name}".', file=file, hint=hint))
+    return out
+
+
+def to_numbers(values: pa.Array, column: str, file: str, first_row: int, na=DEFAULT_NA,
+               thousands: str | None = ",", decimal: str = ".") -> np.ndarray:
+    """Numbers from an Arrow column of any type; text like "1,234" or " 12.5 " is converted.
+
+    Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows.
+    """
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
+        return values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    if pa.types.is_null(values.type):
+        return np.full(len(values), np.nan)
+    if pa.types.is_boolean(values.type):
+        raise EngineError([Diagnostic("E_DATA_NOT_NUMBER", f'The column "{column}" of {file} holds true/false, not numbers.',
+                                      file=file)])
+    text = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    text = pc.if_else(pc.is_in(text, value_set=pa.array(list(na), pa.string())), pa.scalar(None, pa.string()), text)
+    if thousands:
+        text = pc.replace_substring(text, thousands, "")
+    if decimal != ".":
+        text = pc.replace_substring(text, decimal, ".")
+    text = pc.replace_substring(text, "\u2212", "-")  # a typographic minus sign
+    numeric = pc.match_substring_regex(text, r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
+    bad = pc.and_(pc.invert(pc.fill_null(numeric, True)), pc.is_valid(text))
+    bad_rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+    if len(bad_rows):
+        shown = ", ".join(f"row {first_row + i} ({values[int(i)].as_py()!r})" for i in bad_rows[:8])
+        more = f" and {len(bad_rows) - 8} more" if len(bad_rows) > 8 else ""
+        raise EngineError([Diagnostic(
+            "E_DATA_NOT_NUMBER", f'The column "{column}" of {file} has cells that are not numbers: {shown}{more}.',
+            file=file, hint="fix those cells, or list the marker they use for 'no data' in the source's params.na")])
+    return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def to_text(values: pa.Array) -> np.ndarray:
+    """Text from an Arrow column: ids keep their leading zeros, numbers print without a trailing .0."""
+    if pa.types.is_floating(values.type):
+        as_int = pc.cast(values, pa.int64(), safe=False)
+        if pc.all(pc.equal(pc.cast(as_int, values.type), values)).as_py() in (True, None):
+            values = as_int
+    return values.cast(pa.string()).to_numpy(zero_copy_only=False)

@@ -1,0 +1,426 @@
+"""Running a compiled ruleset over data: sources, indicators, normalisation, nodes, ranks.
+
+Every step works on whole columns. The only Python loops run over indicators, nodes and blocks
+of units, never over single units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import __version__
+from .data import Table
+from .diagnostics import Diagnostic, EngineError, UnitsError
+from .formula import evaluate
+from .model import Indicator, Node, Ruleset
+from .plugins import Plugins
+from .ranking import grade, rank, round_values
+from .result import Result
+
+BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
+_SHOWN_UNITS = 50
+
+
+def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None) -> Result:
+    """Score every unit. Raises EngineError with all the problems found at the first step that has any."""
+    try:
+        result = _run(ruleset, plugins, data_paths or {})
+    except EngineError as exc:
+        raise EngineError(ruleset.place(exc.diagnostics)) from None
+    result.diagnostics = ruleset.place(result.diagnostics)
+    return result
+
+
+def _run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str]) -> Result:
+    unknown = sorted(set(data_paths) - set(ruleset.sources))
+    if unknown:
+        raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--data names the source "{name}", which the ruleset does not declare.',
+                                      hint="sources: " + ", ".join(ruleset.sources)) for name in unknown])
+    warnings: list[Diagnostic] = []
+    units, columns, inputs = _load(ruleset, plugins, data_paths, warnings)
+    active = np.ones(len(units["id"]), dtype=bool)
+    while True:  # dropping units changes means and medians, so compute again on what is left
+        raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units["id"])
+        if not drop.any():
+            break
+        active[np.flatnonzero(active)[drop]] = False
+    if not active.any():
+        raise EngineError([Diagnostic("E_DATA_NO_UNITS", "Every unit was dropped for missing values; nothing is left to score.")])
+    dropped = [str(u) for u in units["id"][~active]]
+    if dropped:
+        warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
+                                   severity="warning", units=tuple(dropped)))
+    ids = units["id"][active]
+    for name, mask in imputed.items():
+        if mask.any():
+            warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
+                                       severity="warning", path=ruleset.indicators[name].pointer,
+                                       units=tuple(str(u) for u in ids[mask])))
+    normalised = _normalise(ruleset, raw, ids)
+    nodes, weights = _nodes(ruleset, plugins, normalised, ids)
+    result = Result(
+        ruleset=ruleset, unit_ids=ids,
+        unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
+        unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
+        weights=weights, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
+        dropped=dropped, diagnostics=warnings,
+        meta={"engine": "govscore", "engine_version": __version__,
+              "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
+                          "file": ruleset.file, "sha256": ruleset.sha256},
+              "inputs": inputs},
+    )
+    _finish(result)
+    return result
+
+
+def _subset(values, active):
+    return None if values is None else values[active]
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- sources
+
+def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
+    spec = ruleset.units
+    unit_source = spec["source"]
+    wanted: dict[str, dict[str, str]] = {name: {} for name in ruleset.sources}
+    for role in ("id", "label", "group", "period"):
+        if role in spec:
+            wanted[unit_source][spec[role]] = "text"
+    for ind in ruleset.indicators.values():
+        if ind.column is not None:
+            wanted[ind.source][ind.column] = "number"
+            wanted[ind.source].setdefault(spec["id"], "text")
+            if "period" in spec:
+                wanted[ind.source].setdefault(spec["period"], "text")
+    tables: dict[str, Table] = {}
+    inputs = []
+    problems: list[Diagnostic] = []
+    for name, source in ruleset.sources.items():
+        if not wanted[name] and name != unit_source:
+            continue
+        path = data_paths.get(name) or str(ruleset.base_dir / source.path)
+        if not os.path.isfile(path):
+            problems.append(Diagnostic("E_FILE_NOT_FOUND", f'The data file of source "{name}" does not exist: {path}.',
+                                       file=ruleset.file, path=source.pointer + "/path",
+                                       hint="paths in a ruleset are relative to the ruleset's folder; "
+                                            "engine run --data NAME=PATH names another file"))
+            continue
+        try:
+            table = source.format.impl(path, source.params, wanted[name])
+        except EngineError as exc:
+            problems += exc.diagnostics
+            continue
+        except Exception as exc:
+            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The source format "{source.format.name}" ({source.format.plugin}) '
+                                       f"failed on {path}: {type(exc).__name__}: {exc}"))
+            continue
+        tables[name] = table
+        inputs.append({"source": name, "path": path, "format": source.format.name,
+                       "sha256": file_sha256(path), "rows": table.rows})
+    if problems:
+        raise EngineError(problems)
+    units = _units(ruleset, tables[unit_source])
+    columns: dict[tuple[str, str], np.ndarray] = {}
+    for name, table in tables.items():
+        rows = None if name == unit_source else _match_rows(ruleset, units, table, name, warnings)
+        for column, kind in wanted[name].items():
+            if kind == "number":
+                values = table.columns[column]
+                columns[(name, column)] = values if rows is None else _take(values, rows)
+    return units, columns, inputs
+
+
+def _key(ids, periods=None) -> pa.Array:
+    """The key that identifies a row: the unit id, with the period for panel data."""
+    ids = pa.array(ids, pa.string())
+    if periods is None:
+        return ids
+    return pc.binary_join_element_wise(ids, pa.array(periods, pa.string()), "\x1f")
+
+
+def _duplicates(key: pa.Array) -> list[str]:
+    counts = pc.value_counts(key)
+    dup = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    return [str(v).replace("\x1f", " / ") for v in dup.to_pylist()]
+
+
+def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
+    spec = ruleset.units
+    units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
+    if len(units["id"]) == 0:
+        raise EngineError([Diagnostic("E_DATA_NO_UNITS", f"The unit source {table.file} has no rows.", file=table.file)])
+    missing_id = np.flatnonzero(pc.is_null(pa.array(units["id"], pa.string())).to_numpy(zero_copy_only=False))
+    if len(missing_id):
+        rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
+        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"Rows without a unit id in {table.file}: {rows}.",
+                                      file=table.file, hint="every row needs an id in the column " + spec["id"])])
+    dups = _duplicates(_key(units["id"], units.get("period")))
+    if dups:
+        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"Unit ids that appear more than once in {table.file}.",
+                                      file=table.file, units=tuple(dups),
+                                      hint="each unit (and period) must have exactly one row")])
+    return units
+
+
+def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
+    """For each unit, its row in another source (-1 where that source has no row for it)."""
+    spec = ruleset.units
+    key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
+    dups = _duplicates(key)
+    if dups:
+        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f'Unit ids that appear more than once in source "{name}" ({table.file}).',
+                                      file=table.file, units=tuple(dups))])
+    unit_key = _key(units["id"], units.get("period"))
+    rows = pc.fill_null(pc.index_in(unit_key, value_set=key), -1).to_numpy(zero_copy_only=False)
+    extra = pc.invert(pc.is_in(key, value_set=unit_key))
+    extra_ids = key.filter(extra).to_pylist()
+    if extra_ids:
+        warnings.append(Diagnostic("W_EXTRA_UNITS", f'Source "{name}" has rows for units the unit source does not list; they are ignored.',
+                                   severity="warning", file=table.file, units=tuple(map(str, extra_ids))))
+    return rows
+
+
+def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    out = values[np.maximum(rows, 0)]
+    out[rows < 0] = np.nan
+    return out
+
+
+# ---------------------------------------------------------------- indicators
+
+def _units_text(ids, mask) -> tuple[str, ...]:
+    return tuple(str(u) for u in ids[mask])
+
+
+def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
+    """Raw values of every indicator for the active units, with clamping and missing-value policies."""
+    ids = all_ids[active]
+    size = len(ids)
+    raw: dict[str, np.ndarray] = {}
+    imputed: dict[str, np.ndarray] = {}
+    drop = np.zeros(size, dtype=bool)
+    problems: list[Diagnostic] = []
+    functions = plugins.functions()
+    for name, ind in ruleset.indicators.items():
+        if ind.column is not None:
+            x = columns[(ind.source, ind.column)][active]
+        else:
+            column = evaluate(ind.formula, {d: raw[d] for d in ind.depends_on}, functions, size)
+            x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
+        if ind.clamp is not None:
+            x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
+                        ind.clamp.upper if ind.clamp.upper is not None else np.inf)
+        missing = np.isnan(x)
+        if missing.any():
+            if ind.missing == "error":
+                problems.append(Diagnostic(
+                    "E_MISSING_VALUE", f'The indicator "{name}" ({ind.label}) has no value for {int(missing.sum())} unit(s).',
+                    file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
+                    hint='fill in the data, or set "missing" on the indicator: drop_unit, impute_mean, impute_median or leave'))
+            elif ind.missing == "drop_unit":
+                drop |= missing
+            elif ind.missing in ("impute_mean", "impute_median"):
+                present = x[~missing]
+                if len(present) == 0:
+                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no value for any unit, so nothing can be imputed.',
+                                               file=ruleset.file, path=ind.pointer))
+                else:
+                    fill = present.mean() if ind.missing == "impute_mean" else np.median(present)
+                    x = np.where(missing, fill, x)
+                    imputed[name] = missing
+        raw[name] = x
+    if problems:
+        raise EngineError(problems)
+    return raw, imputed, drop
+
+
+def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
+    """Turn a formula's problems into diagnostics, or into missing values where the ruleset allows."""
+    values = column.values
+    for p in column.problems:
+        if on_invalid == "missing":
+            values = np.where(p.mask, np.nan, values)
+        else:
+            problems.append(Diagnostic(
+                "E_DOMAIN", f"The formula gives no valid number for {int(p.mask.sum())} unit(s): {p.message}.",
+                file=file, path=path, span=p.span, source_text=text, units=_units_text(ids, p.mask),
+                hint='guard it with where(...), or set "on_invalid": "missing" to leave those values missing'))
+    return values
+
+
+def _normalise(ruleset: Ruleset, raw, ids) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    problems: list[Diagnostic] = []
+    for name, ind in ruleset.indicators.items():
+        if ind.normaliser is None:
+            continue
+        reg = ind.normaliser
+        x = raw[name]
+        try:
+            with np.errstate(all="ignore"):
+                y = np.asarray(reg.impl(x, ind.direction, ind.normaliser_params, ind), dtype=float)
+        except EngineError as exc:
+            problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
+            continue
+        except UnitsError as exc:
+            problems.append(_units_problem(exc, ruleset, ind, ids))
+            continue
+        except Exception as exc:
+            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" ({reg.plugin}) failed on "{name}": '
+                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=ind.pointer))
+            continue
+        if y.shape != x.shape:
+            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" returned {y.shape[0] if y.ndim else 1} '
+                                       f"values for {len(x)} units.", file=ruleset.file, path=ind.pointer))
+            continue
+        bad = ~np.isfinite(y) & np.isfinite(x)
+        if bad.any():
+            problems.append(Diagnostic("E_DOMAIN", f'Normalising "{name}" with {reg.name} gives no valid number for '
+                                       f"{int(bad.sum())} unit(s).", file=ruleset.file, path=ind.pointer,
+                                       units=_units_text(ids, bad)))
+        out[name] = y
+    if problems:
+        raise EngineError(problems)
+    return out
+
+
+def _at(d: Diagnostic, ruleset: Ruleset, item) -> Diagnostic:
+    """A plugin's diagnostic, placed at the indicator or node it concerns."""
+    return d if d.path else replace(d, file=ruleset.file, path=item.pointer)
+
+
+def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
+    return Diagnostic(exc.code, exc.message, file=ruleset.file, path=item.pointer, hint=exc.hint,
+                      units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
+
+
+# ---------------------------------------------------------------- nodes
+
+def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, ids):
+    values: dict[str, np.ndarray] = {}
+    weights_used: dict[str, dict[str, float]] = {}
+    functions = plugins.functions()
+    size = len(ids)
+    for name, node in ruleset.nodes.items():
+        problems: list[Diagnostic] = []
+        if node.formula is not None:
+            names = {n: normalised[n] if n in normalised else values[n] for n in node.formula.names}
+            column = evaluate(node.formula, names, functions, size)
+            values[name] = _settle(column, node.on_invalid, node.pointer + "/formula", node.formula.text, ids,
+                                   problems, ruleset.file)
+        else:
+            children = [normalised[c] if c in normalised else values[c] for c in node.children]
+            w = node.weights if node.weights is not None else _data_weights(node, children)
+            weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
+            values[name] = _aggregate(ruleset, node, children, w, ids, problems)
+        if problems:
+            raise EngineError(problems)
+    return values, weights_used
+
+
+def _data_weights(node: Node, children) -> np.ndarray:
+    ws = node.weight_set
+    w = np.asarray(ws.weighting.impl(list(node.children), ws.params, np.column_stack(children)), dtype=float)
+    for group in node.weight_groups:
+        idx = list(group)
+        w[idx] = w[idx] / w[idx].sum()
+    return w
+
+
+def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems) -> np.ndarray:
+    reg = node.aggregator
+    size = len(ids)
+    out = np.empty(size)
+    domain = reg.options.get("domain", "any")
+    outside = np.zeros(size, dtype=bool)
+    for start in range(0, size, BLOCK_ROWS):
+        block = slice(start, min(start + BLOCK_ROWS, size))
+        x = np.column_stack([c[block] for c in children])
+        missing = np.isnan(x)
+        W = np.broadcast_to(w, x.shape)
+        lost = missing.any(axis=1)
+        if lost.any():
+            W = np.where(missing, 0.0, W)
+            x = np.where(missing, 1.0, x)
+            if node.missing == "renormalise":
+                lost = np.zeros(len(x), dtype=bool)
+                for group in node.weight_groups:
+                    idx = list(group)
+                    nominal = w[idx].sum()
+                    present = W[:, idx].sum(axis=1)
+                    share = present / nominal if nominal > 0 else np.ones(len(x))
+                    lost |= (share < node.min_share) | (present == 0)
+                    W[:, idx] = W[:, idx] / np.where(present > 0, share, 1.0)[:, None]
+        if domain != "any":
+            bad = (x <= 0) if domain == "positive" else (x < 0)
+            outside[block] = (bad & (W > 0)).any(axis=1) & ~lost
+        try:
+            with np.errstate(all="ignore"):
+                y = np.asarray(reg.impl(x, W, node.params, list(node.children)), dtype=float)
+        except EngineError as exc:
+            problems += [_at(d, ruleset, node) for d in exc.diagnostics]
+            return out
+        except UnitsError as exc:
+            problems.append(_units_problem(exc, ruleset, node, ids[block]))
+            return out
+        except Exception as exc:
+            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The aggregator "{reg.name}" ({reg.plugin}) failed on node "{node.name}": '
+                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=node.pointer))
+            return out
+        out[block] = np.where(lost, np.nan, y)
+    if outside.any():
+        need = "greater than 0" if domain == "positive" else "0 or more"
+        problems.append(Diagnostic(
+            "E_DOMAIN", f'The method "{reg.name}" of node "{node.name}" needs every child to be {need}; '
+            f"{int(outside.sum())} unit(s) have a child that is not.", file=ruleset.file, path=node.pointer,
+            units=_units_text(ids, outside),
+            hint="normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)"))
+    bad = ~np.isfinite(out) & ~np.isnan(out)
+    if bad.any():
+        problems.append(Diagnostic("E_DOMAIN", f'The node "{node.name}" has no finite value for {int(bad.sum())} unit(s) '
+                                   f"(a division by zero in {reg.name}?).", file=ruleset.file, path=node.pointer,
+                                   units=_units_text(ids, bad)))
+    return out
+
+
+# ---------------------------------------------------------------- rounding, ranks, grades
+
+def _codes(*columns) -> np.ndarray | None:
+    """An integer code per unit for the combination of text columns given (None when none are)."""
+    present = [pc.fill_null(pa.array(c, pa.string()), "") for c in columns if c is not None]
+    if not present:
+        return None
+    key = present[0] if len(present) == 1 else pc.binary_join_element_wise(*present, "\x1f")
+    return key.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+
+
+def _finish(result: Result):
+    rs = result.ruleset
+    for name, step in rs.rounding.items():
+        result.rounded[name] = round_values(result.value(name), step.digits, step.method)
+
+    def choose(name, use_rounded):
+        return result.rounded[name] if use_rounded and name in result.rounded else result.value(name)
+
+    score = choose(rs.score, rs.rank_use_rounded)
+    periods = result.unit_periods  # with panel data, units are ranked within each period
+    result.rank = rank(score, rs.rank_order, rs.rank_ties, _codes(periods))
+    if result.unit_groups is not None:
+        result.group_rank = rank(score, rs.rank_order, rs.rank_ties, _codes(periods, result.unit_groups))
+    if rs.bands:
+        result.grade = grade(choose(rs.grade_node, rs.grade_use_rounded), rs.bands)

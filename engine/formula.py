@@ -1,0 +1,445 @@
+"""Safe formulas: compile once against an allow-list, then evaluate over whole columns.
+
+A formula comes from a ruleset, and a ruleset may come from a stranger. So a formula is parsed
+with ``ast`` and every node is checked against a short allow-list before anything runs:
+numbers, declared names, ``+ - * / **``, comparisons, ``and or not``, and calls to registered
+functions. Evaluation goes through simpleeval, with its handlers replaced by element-wise ones
+that work on numpy columns, so a formula runs once per column and never once per unit.
+
+Values during evaluation are :class:`Column` objects: the numbers, plus the *problems* found so
+far (division by zero, log of a negative number...), each with the units it concerns. ``where``
+keeps only the problems of the branch it takes, so ``where(pop > 0, budget / pop, 0)`` is clean.
+"""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+from simpleeval import SimpleEval
+
+from .diagnostics import Diagnostic, did_you_mean
+
+MAX_LENGTH = 2000
+MAX_NODES = 400
+MAX_DEPTH = 32
+MAX_EXPONENT = 64
+
+_FULLWIDTH_HINTS = {"（": "(", "）": ")", "，": ",", "＋": "+", "－": "-", "＊": "*", "／": "/",
+                    "＜": "<", "＞": ">", "＝": "=", "×": "*", "÷": "/", "　": " "}
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A formula function as a plugin registers it."""
+
+    name: str
+    func: Callable
+    min_args: int
+    max_args: int | None  # None: any number
+    description: str
+    domain: str = ""  # said when the result is not finite for finite arguments
+    constant_args: tuple[int, ...] = ()  # argument positions that must be plain numbers
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    span: tuple[int, int]
+    mask: np.ndarray
+
+
+@dataclass
+class Column:
+    values: np.ndarray | float
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Formula:
+    text: str
+    tree: ast.AST
+    names: frozenset[str]
+    functions: frozenset[str]
+
+
+@dataclass
+class _Walk:
+    text: str
+    line_starts: list[int]
+    problems: list[tuple[str, str, tuple[int, int], str | None]] = field(default_factory=list)
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        # the text was wrapped in "(...)" before parsing: shift back by one
+        start = self.line_starts[node.lineno - 1] + node.col_offset - 1
+        end = self.line_starts[node.end_lineno - 1] + node.end_col_offset - 1
+        return max(0, start), max(0, min(end, len(self.text)))
+
+    def add(self, code: str, message: str, node: ast.AST | None, hint: str | None = None,
+            span: tuple[int, int] | None = None):
+        if span is None:
+            span = self.span(node) if node is not None else (0, len(self.text))
+        self.problems.append((code, message, span, hint))
+
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not"}
+_COMPARE = {ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq}
+_FORBIDDEN = {
+    ast.Attribute: ("attributes (a.b)", "refer to indicators and nodes by their plain names"),
+    ast.Subscript: ("indexing (a[...])", None),
+    ast.Lambda: ("lambda functions", None),
+    ast.IfExp: ("'a if c else b'", "use where(c, a, b), which works unit by unit"),
+    ast.ListComp: ("comprehensions", None),
+    ast.SetComp: ("comprehensions", None),
+    ast.DictComp: ("comprehensions", None),
+    ast.GeneratorExp: ("comprehensions", None),
+    ast.JoinedStr: ("f-strings", None),
+    ast.NamedExpr: ("assignment (:=)", "a formula computes one value; it cannot assign"),
+    ast.List: ("lists", None),
+    ast.Tuple: ("tuples", "a comma separates function arguments only"),
+    ast.Dict: ("dictionaries", None),
+    ast.Set: ("sets", None),
+    ast.Starred: ("* unpacking", None),
+    ast.Await: ("await", None),
+    ast.Yield: ("yield", None),
+    ast.YieldFrom: ("yield", None),
+}
+
+
+def _check_characters(text: str, walk: _Walk) -> bool:
+    for i, ch in enumerate(text):
+        if ch in "\t\n\r" or " " <= ch <= "~":
+            continue
+        if ch.isascii():
+            walk.add("E_FORMULA_CHARACTER", f"The formula contains the control character U+{ord(ch):04X}.",
+                     None, span=(i, i + 1))
+        else:
+            name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+            ascii_twin = _FULLWIDTH_HINTS.get(ch) or unicodedata.normalize("NFKC", ch)
+            hint = (f'type "{ascii_twin}" instead' if ascii_twin.isascii() and ascii_twin != ch
+                    else "names in formulas use ASCII letters, digits and _ only; put Chinese text in labels")
+            walk.add("E_FORMULA_CHARACTER", f'The formula contains "{ch}" ({name}), which formulas may not contain.',
+                     None, hint=hint, span=(i, i + 1))
+        return False
+    return True
+
+
+# where() is part of the formula language, not a plugin: only the evaluator can keep the problems
+# of the branch not taken (division by zero in a unit that takes the other branch) out of the result.
+WHERE = FunctionSpec("where", None, 3, 3,
+                     "where(condition, if_true, if_false): chooses, unit by unit, between two values",
+                     plugin="engine")
+
+
+def compile_formula(text: str, names: Mapping[str, object], functions: Mapping[str, FunctionSpec],
+                    *, path: str = "") -> tuple[Formula | None, list[Diagnostic]]:
+    """Check a formula against the allow-list; return it compiled, or the diagnostics."""
+    functions = {**functions, "where": WHERE}
+    walk = _Walk(text, [0])
+    if not isinstance(text, str) or not text.strip():
+        walk.add("E_FORMULA_SYNTAX", "The formula is empty.", None, span=(0, 0))
+    elif len(text) > MAX_LENGTH:
+        walk.add("E_FORMULA_TOO_COMPLEX", f"The formula is {len(text):,} characters long; the limit is {MAX_LENGTH:,}.",
+                 None, "split it into several nodes", span=(0, 0))
+    elif _check_characters(text, walk):
+        tree = _parse(text, walk)
+        if tree is not None:
+            used_names, used_functions = _check_tree(tree, walk, names, functions)
+            if not walk.problems:
+                return Formula(text, tree.body, frozenset(used_names), frozenset(used_functions)), []
+    diagnostics = [Diagnostic(code, message, path=path, span=span, source_text=text, hint=hint)
+                   for code, message, span, hint in walk.problems]
+    return None, diagnostics
+
+
+def _parse(text: str, walk: _Walk) -> ast.Expression | None:
+    wrapped = "(" + text + ")"
+    walk.line_starts = [0] + [i + 1 for i, ch in enumerate(wrapped) if ch == "\n"]
+    try:
+        return ast.parse(wrapped, mode="eval")
+    except SyntaxError as exc:
+        offset = (walk.line_starts[(exc.lineno or 1) - 1] + (exc.offset or 1) - 2) if exc.lineno else 0
+        offset = max(0, min(offset, len(text)))
+        hint = "a formula is one expression: compare with ==, and leave out = and ;"
+        walk.add("E_FORMULA_SYNTAX", f"The formula is not a valid expression ({exc.msg}).", None, hint,
+                 span=(offset, min(offset + 1, len(text))))
+    except (RecursionError, MemoryError):
+        walk.add("E_FORMULA_TOO_COMPLEX", "The formula is nested too deeply to read.", None,
+                 span=(0, len(text)))
+    return None
+
+
+def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> tuple[set, set]:
+    used_names: set[str] = set()
+    used_functions: set[str] = set()
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            walk.add("E_FORMULA_TOO_COMPLEX", f"The formula has more than {MAX_NODES} parts.", None,
+                     "split it into several nodes", span=(0, len(walk.text)))
+            break
+        if depth > MAX_DEPTH:
+            walk.add("E_FORMULA_TOO_COMPLEX", f"The formula is nested more than {MAX_DEPTH} levels deep.", node,
+                     "split it into several nodes")
+            break
+        children: list[ast.AST] = []
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in _BINOPS:
+                symbol = {ast.Mod: "%", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
+                          ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@"}.get(type(node.op), "?")
+                hint = "use and / or to combine conditions" if symbol in "&|" else "use + - * / ** only"
+                walk.add("E_FORMULA_FORBIDDEN", f'The operator "{symbol}" is not allowed in formulas.', node, hint)
+            elif isinstance(node.op, ast.Pow):
+                _check_exponent(node.right, walk)
+            children = [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARY:
+                walk.add("E_FORMULA_FORBIDDEN", "The operator ~ is not allowed in formulas.", node)
+            children = [node.operand]
+        elif isinstance(node, ast.BoolOp):
+            children = list(node.values)
+        elif isinstance(node, ast.Compare):
+            for op in node.ops:
+                if type(op) not in _COMPARE:
+                    walk.add("E_FORMULA_FORBIDDEN", "Only < <= > >= == != compare in formulas ('in' and 'is' do not).", node)
+            children = [node.left, *node.comparators]
+        elif isinstance(node, ast.Call):
+            children = _check_call(node, walk, names, functions, used_functions)
+        elif isinstance(node, ast.Name):
+            _check_name(node, walk, names, functions, used_names)
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                what = "text" if isinstance(node.value, (str, bytes)) else repr(node.value)
+                if not isinstance(node.value, bool):
+                    walk.add("E_FORMULA_FORBIDDEN", f"Formulas work with numbers; {what} is not allowed.", node,
+                             "quote nothing in a formula; names of indicators are written bare")
+            elif isinstance(node.value, int) and abs(node.value) > 10**15:
+                walk.add("E_FORMULA_TOO_COMPLEX", "A number in the formula has more than 15 digits.", node)
+        else:
+            what, hint = _FORBIDDEN.get(type(node), (type(node).__name__, None))
+            walk.add("E_FORMULA_FORBIDDEN", f"Formulas may not use {what}.", node, hint)
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return used_names, used_functions
+
+
+def _constant_number(node: ast.AST) -> float | None:
+    sign = 1
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -sign if isinstance(node.op, ast.USub) else sign
+        node = node.operand
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return sign * node.value
+    return None
+
+
+def _check_exponent(node: ast.AST, walk: _Walk):
+    exponent = _constant_number(node)
+    if exponent is not None and abs(exponent) > MAX_EXPONENT:
+        walk.add("E_FORMULA_POWER", f"The exponent {exponent:g} is larger than the limit of {MAX_EXPONENT}.", node)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        walk.add("E_FORMULA_POWER", "Powers of powers (a ** b ** c) are not allowed.", node,
+                 "compute the exponent in a node of its own")
+
+
+def _check_name(node: ast.Name, walk: _Walk, names, functions, used: set):
+    if node.id in names:
+        used.add(node.id)
+    elif node.id in functions:
+        walk.add("E_FORMULA_SYNTAX", f'"{node.id}" is a function; call it with arguments, as {node.id}(...).', node)
+    else:
+        hint = did_you_mean(node.id, names)
+        walk.add("E_UNKNOWN_NAME", f'The formula refers to "{node.id}", which is not declared in this ruleset.',
+                 node, hint or "formulas may use the names of indicators and nodes")
+
+
+def _check_call(node: ast.Call, walk: _Walk, names, functions, used: set) -> list[ast.AST]:
+    if not isinstance(node.func, ast.Name):
+        walk.add("E_FORMULA_FORBIDDEN", "Only registered functions can be called, by their plain name.", node)
+        return []
+    name = node.func.id
+    if node.keywords:
+        walk.add("E_FORMULA_FORBIDDEN", f"{name}() takes its arguments by position, without name=.", node)
+    spec = functions.get(name)
+    if spec is None:
+        available = ", ".join(sorted(functions))
+        hint = did_you_mean(name, functions)
+        walk.add("E_UNKNOWN_FUNCTION", f'There is no formula function "{name}".', node.func,
+                 (hint + " " if hint else "") + f"available: {available}")
+        return list(node.args)
+    used.add(name)
+    count = len(node.args)
+    if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+        if spec.max_args is None:
+            expected = f"at least {spec.min_args}"
+        elif spec.min_args == spec.max_args:
+            expected = str(spec.min_args)
+        else:
+            expected = f"{spec.min_args} to {spec.max_args}"
+        walk.add("E_FUNCTION_ARGS", f"{name}() takes {expected} argument(s); it was given {count}.", node,
+                 spec.description)
+    for position in spec.constant_args:
+        if position < count and _constant_number(node.args[position]) is None:
+            walk.add("E_FUNCTION_ARGS", f"Argument {position + 1} of {name}() must be a plain number.",
+                     node.args[position], spec.description)
+    return list(node.args)
+
+
+# ---------------------------------------------------------------- evaluation over columns
+
+def _values(x):
+    return x.values if isinstance(x, Column) else x
+
+
+def _problems(*xs) -> tuple[Problem, ...]:
+    out: tuple[Problem, ...] = ()
+    for x in xs:
+        if isinstance(x, Column):
+            out += x.problems
+    return out
+
+
+def _all_finite(*xs):
+    finite = True
+    for x in xs:
+        finite = finite & np.isfinite(_values(x))
+    return finite
+
+
+def _as_bool_column(x):
+    """Truth values are 1.0 / 0.0, and NaN where the input is missing."""
+    v = np.asarray(_values(x), dtype=float)
+    return np.where(np.isnan(v), np.nan, (v != 0).astype(float))
+
+
+def restrict(problems: tuple[Problem, ...], keep) -> tuple[Problem, ...]:
+    """Keep only the part of each problem that concerns units where ``keep`` is true."""
+    out = []
+    for p in problems:
+        mask = p.mask & keep
+        if np.any(mask):
+            out.append(Problem(p.code, p.message, p.span, mask))
+    return tuple(out)
+
+
+class ColumnEvaluator(SimpleEval):
+    """simpleeval with element-wise handlers for the node types the compiler allows."""
+
+    def __init__(self, names: Mapping[str, np.ndarray], functions: Mapping[str, FunctionSpec], size: int,
+                 text: str):
+        super().__init__(operators={}, functions={k: f.func for k, f in functions.items()}, names=dict(names))
+        self.specs = functions
+        self.size = size
+        self.text = text
+        self.line_starts = [0] + [i + 1 for i, ch in enumerate("(" + text + ")") if ch == "\n"]
+        # Only what the compiler allows has a handler; anything else fails closed.
+        self.nodes = {
+            ast.Name: self._eval_name,
+            ast.Constant: self._eval_constant,
+            ast.UnaryOp: self._unary,
+            ast.BinOp: self._binop,
+            ast.Compare: self._compare,
+            ast.BoolOp: self._boolop,
+            ast.Call: self._call,
+        }
+
+    def _span(self, node):
+        return _Walk(self.text, self.line_starts).span(node)
+
+    def _checked(self, node, out, args, message):
+        problems = _problems(*args)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(out) & _all_finite(*args)
+        if np.any(bad):
+            problems += (Problem("E_DOMAIN", message, self._span(node), np.broadcast_to(bad, (self.size,)).copy()),)
+        return Column(out, problems)
+
+    def _eval_constant(self, node):
+        return float(node.value)
+
+    def _unary(self, node):
+        operand = self._eval(node.operand)
+        v = _values(operand)
+        if isinstance(node.op, ast.Not):
+            b = _as_bool_column(operand)
+            return Column(np.where(np.isnan(b), np.nan, 1.0 - b), _problems(operand))
+        return Column(-v if isinstance(node.op, ast.USub) else +v, _problems(operand))
+
+    def _binop(self, node):
+        left, right = self._eval(node.left), self._eval(node.right)
+        a, b = _values(left), _values(right)
+        with np.errstate(all="ignore"):
+            if isinstance(node.op, ast.Add):
+                out, message = np.add(a, b), "the sum is too large"
+            elif isinstance(node.op, ast.Sub):
+                out, message = np.subtract(a, b), "the difference is too large"
+            elif isinstance(node.op, ast.Mult):
+                out, message = np.multiply(a, b), "the product is too large"
+            elif isinstance(node.op, ast.Div):
+                out = np.divide(a, b)
+                message = "division by zero"
+            else:
+                out = np.power(a, b)
+                message = "the power has no finite value (a negative number to a fractional power, or too large)"
+        return self._checked(node, out, (left, right), message)
+
+    def _compare(self, node):
+        left = self._eval(node.left)
+        truth = None
+        operands = [left]
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self._eval(comparator)
+            operands.append(right)
+            a, b = _values(left), _values(right)
+            with np.errstate(invalid="ignore"):
+                result = {ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
+                          ast.Eq: np.equal, ast.NotEq: np.not_equal}[type(op)](a, b).astype(float)
+            result = np.where(np.isnan(a) | np.isnan(b), np.nan, result)
+            truth = result if truth is None else np.minimum(truth, result)  # a < b < c: both hold
+            left = right
+        return Column(truth, _problems(*operands))
+
+    def _boolop(self, node):
+        values = [self._eval(v) for v in node.values]
+        truths = [_as_bool_column(v) for v in values]
+        out = truths[0]
+        for t in truths[1:]:
+            # missing in, missing out; otherwise the usual and/or
+            out = (np.minimum(out, t) if isinstance(node.op, ast.And) else np.maximum(out, t))
+        return Column(out, _problems(*values))
+
+    def _call(self, node):
+        if node.func.id == "where":
+            return self._where(node)
+        spec = self.specs[node.func.id]
+        args = [self._eval(a) for a in node.args]
+        with np.errstate(all="ignore"):
+            out = spec.func(*[_values(a) for a in args])
+        out = np.asarray(out, dtype=float)
+        message = f"{spec.name}(): {spec.domain or 'the result is not a finite number'}"
+        return self._checked(node, out, args, message)
+
+    def _where(self, node):
+        cond, yes, no = (self._eval(a) for a in node.args)
+        c = np.broadcast_to(_as_bool_column(cond), (self.size,))
+        chosen = np.where(c == 1.0, _values(yes), _values(no))
+        out = np.where(np.isnan(c), np.nan, chosen)
+        problems = _problems(cond) + restrict(_problems(yes), c == 1.0) + restrict(_problems(no), c == 0.0)
+        return Column(out, problems)
+
+
+def evaluate(formula: Formula, names: Mapping[str, np.ndarray], functions: Mapping[str, FunctionSpec],
+             size: int) -> Column:
+    """Evaluate a compiled formula once over whole columns of ``size`` units."""
+    evaluator = ColumnEvaluator(names, functions, size, formula.text)
+    result = evaluator._eval(formula.tree)
+    values = np.broadcast_to(np.asarray(_values(result), dtype=float), (size,)).copy()
+    return Column(values, _problems(result))

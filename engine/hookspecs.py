@@ -1,0 +1,105 @@
+"""The plugin hooks of govscore: one hook for each kind of thing a plugin can add.
+
+A plugin is a module (usually an installed package that names it under the ``govscore`` entry
+point group) with functions marked ``@hookimpl`` and named like the hooks below. Each hook is
+called once per plugin with a ``register`` callback; the plugin calls ``register`` once for each
+method it adds. The engine records which plugin registered which name, refuses a name that two
+plugins register, and checks a ruleset's parameters against the JSON Schema fragment given as
+``params``. The built-in plugins in ``plugins/`` use exactly these hooks.
+
+Arrays are numpy float64 arrays with one entry per unit; a missing value is NaN.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("govscore")
+hookimpl = pluggy.HookimplMarker("govscore")
+
+
+@hookspec
+def register_sources(register) -> None:
+    """Add data source formats.
+
+    ``register(name, load, *, description, params=None)``
+
+    ``load(path, params, columns) -> Table``: read the file at ``path`` (already resolved against
+    the ruleset's folder or given with ``--data``) and return an ``engine.data.Table`` holding at
+    least the named ``columns``. Raise ``engine.diagnostics.EngineError`` with ``E_DATA_*``
+    diagnostics for a missing column, bad encoding or unreadable file. ``params`` is the source's
+    ``params`` object from the ruleset, already checked against the ``params`` schema.
+    """
+
+
+@hookspec
+def register_normalisers(register) -> None:
+    """Add normalisation methods.
+
+    ``register(name, normalise, *, description, params=None, directions=("higher", "lower"), requires=())``
+
+    ``normalise(x, direction, params, indicator) -> array``: rescale one indicator's raw values
+    ``x``. ``direction`` is ``"higher"``, ``"lower"`` or ``"range"``; parameters are in the raw unit
+    of the indicator and the normaliser applies the direction itself. ``indicator`` is an
+    ``engine.model.Indicator`` (its ``target``, ``goalposts`` and ``optimum``).
+    ``directions`` lists the directions the method can apply; ``requires`` lists the indicator
+    fields it needs (``"target"``, ``"goalposts"``, ``"optimum"``); both are checked when the
+    ruleset is compiled. Raise ``engine.diagnostics.EngineError`` for data it cannot rescale.
+    """
+
+
+@hookspec
+def register_weightings(register) -> None:
+    """Add ways of setting weights.
+
+    ``register(name, weigh, *, description, params=None, uses_data=False, renormalise_default=False)``
+
+    ``weigh(children, params, data) -> array``: one non-negative weight per child, in the order of
+    ``children``. ``data`` is the units × children matrix of the children's values when
+    ``uses_data`` is true, else None; a weighting that does not use data is computed when the
+    ruleset is compiled, so its sums are checked by ``engine validate``. With
+    ``renormalise_default`` the weights are divided by their sum unless the ruleset says otherwise
+    (right for weightings that only give proportions, like equal weights).
+    """
+
+
+@hookspec
+def register_aggregators(register) -> None:
+    """Add aggregation methods, which combine a node's children into the node's value.
+
+    ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None)``
+
+    ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
+    matrix of weights of the same shape, ``children`` the children's names in column order. It is
+    called on blocks of units, so a unit's value may depend only on its own row. A child that is missing for a unit has weight 0 there and value
+    1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
+    ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
+    outside it. ``weight_groups(children, params) -> list of lists of child names`` says which
+    weights must each sum to 1 (default: all of them together).
+    """
+
+
+@hookspec
+def register_functions(register) -> None:
+    """Add functions that formulas can call.
+
+    ``register(name, func, *, description, min_args, max_args, domain="", constant_args=())``
+
+    ``func(*args) -> array``: arguments are arrays (one value per unit) or plain floats. The engine
+    calls it once over whole columns. Where the result is not finite for finite arguments, the
+    engine reports the units concerned with the ``domain`` text ("log needs a number above 0").
+    ``max_args=None`` takes any number; ``constant_args`` lists argument positions that must be
+    written as plain numbers.
+    """
+
+
+@hookspec
+def register_outputs(register) -> None:
+    """Add output formats.
+
+    ``register(name, write, *, description, params=None, extension)``
+
+    ``write(result, stream, params)``: write an ``engine.result.Result`` to the binary ``stream``.
+    The engine opens the stream: a temporary file it renames into place only after ``write``
+    returns, or standard output for ``-``.
+    """

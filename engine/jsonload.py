@@ -1,0 +1,160 @@
+"""Strict JSON reading that remembers where every value is.
+
+The standard library accepts NaN and Infinity, keeps the last of two duplicate keys and tells
+nobody, and cannot say on which line a value stands. Rulesets are written by hand, so this
+reader refuses all three and records the offset of every value for diagnostics.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from json.decoder import scanstring
+
+from .diagnostics import Diagnostic, EngineError, SourceMap, pointer
+
+MAX_DEPTH = 64
+MAX_BYTES = 5_000_000
+
+_WS = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"-?(?:NaN|Infinity)")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Fail(Exception):
+    def __init__(self, code: str, message: str, offset: int, path: str = "", hint: str | None = None):
+        self.code, self.message, self.offset, self.path, self.hint = code, message, offset, path, hint
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.offsets: dict[str, int] = {}
+
+    def ws(self, i: int) -> int:
+        return _WS.match(self.text, i).end()
+
+    def value(self, i: int, path: str, depth: int):
+        text = self.text
+        i = self.ws(i)
+        self.offsets[path] = i
+        if i >= len(text):
+            raise _Fail("E_JSON_SYNTAX", "The file ends where a value was expected.", i, path)
+        ch = text[i]
+        if ch == "{" or ch == "[":
+            if depth >= MAX_DEPTH:
+                raise _Fail("E_JSON_TOO_DEEP", f"Objects and arrays are nested more than {MAX_DEPTH} levels deep.", i, path)
+            return self.obj(i, path, depth) if ch == "{" else self.arr(i, path, depth)
+        if ch == '"':
+            return self.string(i + 1)
+        m = _NUMBER.match(text, i)
+        if m:
+            number = m.group()
+            value = float(number) if any(c in number for c in ".eE") else int(number)
+            return value, m.end()
+        for word, literal in _LITERALS.items():
+            if text.startswith(word, i):
+                return literal, i + len(word)
+        m = _NOT_FINITE.match(text, i)
+        if m:
+            raise _Fail("E_JSON_NOT_FINITE", f"{m.group()} is not a JSON number.", i, path,
+                        "write a finite number, or null for 'no value'")
+        raise _Fail("E_JSON_SYNTAX", f"Unexpected character {text[i]!r} where a value was expected.", i, path)
+
+    def string(self, i: int):
+        try:
+            return scanstring(self.text, i, True)
+        except json.JSONDecodeError as exc:
+            raise _Fail("E_JSON_SYNTAX", f"Bad string: {exc.msg}.", exc.pos,
+                        hint="strings end with a double quote; write a line break as \\n")
+
+    def obj(self, i: int, path: str, depth: int):
+        text, out = self.text, {}
+        i = self.ws(i + 1)
+        if text.startswith("}", i):
+            return out, i + 1
+        while True:
+            i = self.ws(i)
+            if not text.startswith('"', i):
+                raise _Fail("E_JSON_SYNTAX", "A key in double quotes was expected.", i, path,
+                            "JSON keys need double quotes, and no comma may follow the last member")
+            key, i = self.string(i + 1)
+            if key in out:
+                raise _Fail("E_JSON_DUPLICATE_KEY", f'The key "{key}" appears twice in this object.', i, path,
+                            "keep one of the two; the engine will not guess which you meant")
+            i = self.ws(i)
+            if not text.startswith(":", i):
+                raise _Fail("E_JSON_SYNTAX", f'A colon was expected after the key "{key}".', i, path)
+            out[key], i = self.value(i + 1, path + pointer(key), depth + 1)
+            i = self.ws(i)
+            if text.startswith(",", i):
+                i += 1
+                continue
+            if text.startswith("}", i):
+                return out, i + 1
+            raise _Fail("E_JSON_SYNTAX", "A comma or a closing } was expected.", i, path)
+
+    def arr(self, i: int, path: str, depth: int):
+        text, out = self.text, []
+        i = self.ws(i + 1)
+        if text.startswith("]", i):
+            return out, i + 1
+        while True:
+            item, i = self.value(i, path + pointer(len(out)), depth + 1)
+            out.append(item)
+            i = self.ws(i)
+            if text.startswith(",", i):
+                i += 1
+                continue
+            if text.startswith("]", i):
+                return out, i + 1
+            raise _Fail("E_JSON_SYNTAX", "A comma or a closing ] was expected.", i, path,
+                        "no comma may follow the last item of an array")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def loads(text: str, file: str | None = None) -> tuple[object, SourceMap]:
+    """Parse JSON text strictly; return the value and a map of where each value is."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    source_map = SourceMap(file=file, line_starts=_line_starts(text))
+    parser = _Parser(text)
+    try:
+        value, end = parser.value(0, "", 0)
+        end = parser.ws(end)
+        if end != len(text):
+            raise _Fail("E_JSON_SYNTAX", "There is more text after the end of the JSON document.", end,
+                        hint="a ruleset is one JSON object; remove what follows its closing }")
+    except _Fail as fail:
+        source_map.offsets = {"": fail.offset}
+        diag = source_map.place(Diagnostic(fail.code, fail.message, file=file, path="", hint=fail.hint))
+        from dataclasses import replace
+        raise EngineError([replace(diag, path=fail.path)])
+    source_map.offsets = parser.offsets
+    return value, source_map
+
+
+def load_file(path: str) -> tuple[object, SourceMap]:
+    """Read and parse a ruleset file; missing files and bad encodings become diagnostics."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise EngineError([Diagnostic("E_FILE_NOT_FOUND", f"There is no file {path}.", file=path)])
+    except OSError as exc:
+        raise EngineError([Diagnostic("E_FILE_UNREADABLE", f"The file {path} cannot be read: {exc.strerror}.", file=path)])
+    if len(raw) > MAX_BYTES:
+        raise EngineError([Diagnostic("E_JSON_TOO_LARGE", f"The ruleset is larger than {MAX_BYTES:,} bytes.", file=path)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EngineError([Diagnostic(
+            "E_JSON_SYNTAX", f"The ruleset is not UTF-8 text (bad byte at offset {exc.start}).", file=path,
+            hint="save the ruleset as UTF-8; most editors offer this under 'Save with encoding'")])
+    if "\x00" in text:
+        raise EngineError([Diagnostic("E_JSON_SYNTAX", "The ruleset contains a NUL character.", file=path)])
+    return loads(text, file=path)

@@ -1,0 +1,128 @@
+"""The compiled ruleset: every name resolved, every plugin found, every check passed.
+
+These objects are what execution works from. They are built by ``engine.compiler`` and hold
+no data, only the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .diagnostics import Diagnostic, SourceMap
+from .formula import Formula
+from .plugins import Registration
+
+
+@dataclass(frozen=True)
+class Bounds:
+    lower: float | None
+    upper: float | None
+
+
+@dataclass
+class Source:
+    name: str
+    format: Registration
+    path: str  # as written in the ruleset
+    params: dict
+    pointer: str
+
+
+@dataclass
+class Indicator:
+    name: str
+    label: str
+    unit: str
+    pointer: str
+    source: str | None = None
+    column: str | None = None
+    formula: Formula | None = None
+    direction: str = "higher"
+    target: float | None = None
+    goalposts: Bounds | None = None
+    optimum: Bounds | None = None
+    clamp: Bounds | None = None
+    missing: str = "error"
+    on_invalid: str = "error"
+    normaliser: Registration | None = None  # None: not used by any node, so never normalised
+    normaliser_params: dict = field(default_factory=dict)
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass
+class WeightSet:
+    name: str
+    weighting: Registration
+    params: dict
+    sum_to_one: bool
+    renormalise: bool
+    pointer: str
+
+
+@dataclass
+class Node:
+    name: str
+    label: str
+    pointer: str
+    children: tuple[str, ...] = ()
+    formula: Formula | None = None
+    aggregator: Registration | None = None
+    params: dict = field(default_factory=dict)
+    weight_set: WeightSet | None = None  # None with an aggregator: equal weights
+    weights: np.ndarray | None = None  # fixed weights, resolved at compile time
+    weight_groups: tuple[tuple[int, ...], ...] = ()
+    missing: str = "propagate"
+    min_share: float = 0.0
+    on_invalid: str = "error"
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rounding:
+    digits: int
+    method: str = "half_up"
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    min: float | None
+
+
+@dataclass
+class Ruleset:
+    document: dict
+    file: str | None
+    base_dir: Path
+    sha256: str
+    id: str
+    title: str
+    version: str | None
+    language: str | None
+    units: dict
+    sources: dict[str, Source]
+    indicators: dict[str, Indicator]  # in the order raw values are computed
+    nodes: dict[str, Node]  # in the order they are computed
+    score: str
+    rounding: dict[str, Rounding]
+    rank_order: str = "descending"
+    rank_ties: str = "min"
+    rank_use_rounded: bool = True
+    grade_node: str | None = None
+    grade_use_rounded: bool = True
+    bands: tuple[Band, ...] = ()
+    outputs: list[dict] = field(default_factory=list)
+    source_map: SourceMap | None = None
+
+    def place(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Give diagnostics met while running the file, line and column of the part of the ruleset they concern."""
+        if self.source_map is None:
+            return diagnostics
+        return [self.source_map.place(d) if d.path else d for d in diagnostics]
+
+    def label(self, name: str) -> str:
+        item = self.indicators.get(name) or self.nodes.get(name)
+        return item.label if item is not None and item.label else name

@@ -1,0 +1,157 @@
+"""Finding plugins, loading them one by one, and keeping what each registered.
+
+There is no global plugin state: :func:`load_plugins` returns a :class:`Plugins` object, and the
+command line makes one per invocation, so tests cannot leak plugins into each other.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Callable
+
+import pluggy
+
+from . import hookspecs
+from .diagnostics import Diagnostic
+from .formula import WHERE, FunctionSpec
+
+ENTRY_POINT_GROUP = "govscore"
+BUILTIN_DISTRIBUTION = "govscore"
+# Set to 1 to load only the built-ins (and --plugin modules): runs then do not depend on what else is installed.
+DISABLE_AUTOLOAD_ENV = "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD"
+
+KINDS = {
+    "register_sources": "source",
+    "register_normalisers": "normaliser",
+    "register_weightings": "weighting",
+    "register_aggregators": "aggregator",
+    "register_functions": "function",
+    "register_outputs": "output",
+}
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str
+    name: str
+    impl: Callable
+    description: str
+    params: dict | None
+    plugin: str  # the plugin that registered it
+    origin: str  # the distribution (with version) or module file it came from
+    options: dict = field(default_factory=dict)  # the kind's own keyword arguments
+
+
+@dataclass
+class Plugins:
+    manager: pluggy.PluginManager
+    registrations: dict[str, dict[str, Registration]]  # kind -> name -> registration
+    problems: list[Diagnostic]
+    origins: dict[str, str]  # plugin name -> origin
+
+    def of(self, kind: str) -> dict[str, Registration]:
+        return self.registrations[kind]
+
+    def get(self, kind: str, name: str) -> Registration | None:
+        return self.registrations[kind].get(name)
+
+    def functions(self) -> dict[str, FunctionSpec]:
+        return {name: FunctionSpec(name=name, func=r.impl, description=r.description, plugin=r.plugin, **r.options)
+                for name, r in self.registrations["function"].items()}
+
+
+def autoload_enabled() -> bool:
+    return os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower() not in {"1", "true", "yes", "on"}
+
+
+def load_plugins(extra: list[str] | tuple[str, ...] = (), autoload: bool | None = None) -> Plugins:
+    """Load the built-ins, installed plugins (unless autoload is off) and ``extra`` modules or files."""
+    if autoload is None:
+        autoload = autoload_enabled()
+    manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    manager.add_hookspecs(hookspecs)
+    problems: list[Diagnostic] = []
+    origins: dict[str, str] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.dist.name if e.dist else "", e.name)):
+        dist = ep.dist.name if ep.dist else "?"
+        if not autoload and dist != BUILTIN_DISTRIBUTION:
+            continue
+        plugin_name = ep.name if dist == BUILTIN_DISTRIBUTION else f"{dist}:{ep.name}"
+        origin = f"{dist} {ep.dist.version}" if ep.dist else ep.value
+        _register(manager, plugin_name, origin, lambda ep=ep: ep.load(), problems, origins)
+    for spec in extra:
+        _register(manager, spec, "local", lambda spec=spec: _import_local(spec), problems, origins)
+    registrations, more = _collect(manager, origins)
+    return Plugins(manager, registrations, problems + more, origins)
+
+
+def _import_local(spec: str):
+    """Import a module by dotted name, or a .py file by path."""
+    if spec.endswith(".py") or os.sep in spec:
+        path = Path(spec)
+        if not path.is_file():
+            raise FileNotFoundError(f"there is no file {spec}")
+        module_name = f"govscore_local_{path.stem}"
+        loader_spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(loader_spec)
+        sys.modules[module_name] = module
+        loader_spec.loader.exec_module(module)
+        return module
+    return importlib.import_module(spec)
+
+
+def _register(manager, plugin_name, origin, load, problems, origins):
+    try:
+        module = load()
+        if manager.is_registered(module):
+            return
+        manager.register(module, name=plugin_name)
+        origins[plugin_name] = origin
+    except Exception as exc:  # a broken plugin must not stop the others
+        problems.append(Diagnostic(
+            "E_PLUGIN_LOAD", f'The plugin "{plugin_name}" ({origin}) failed to load: {type(exc).__name__}: {exc}',
+            hint="engine plugins lists what loaded; reinstall or remove the plugin, or set "
+                 f"{DISABLE_AUTOLOAD_ENV}=1 to run with the built-ins only",
+        ))
+
+
+def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list[Diagnostic]]:
+    registrations: dict[str, dict[str, Registration]] = {kind: {} for kind in KINDS.values()}
+    # where() belongs to the formula language itself; listing it here makes a plugin that
+    # registers "where" a visible duplicate instead of a silently ignored one.
+    registrations["function"]["where"] = Registration(
+        "function", "where", None, WHERE.description, None, "engine", "govscore",
+        {"min_args": 3, "max_args": 3})
+    problems: list[Diagnostic] = []
+    for hook_name, kind in KINDS.items():
+        for impl in getattr(manager.hook, hook_name).get_hookimpls():
+            plugin_name = impl.plugin_name
+            origin = origins.get(plugin_name, "local")
+
+            def register(name: str, impl_fn: Callable, *, description: str = "", params: dict | None = None,
+                         _kind=kind, _plugin=plugin_name, _origin=origin, **options: Any):
+                existing = registrations[_kind].get(name)
+                if existing is not None:
+                    problems.append(Diagnostic(
+                        "E_PLUGIN_DUPLICATE",
+                        f'The {_kind} "{name}" is registered twice: by "{existing.plugin}" ({existing.origin}) '
+                        f'and by "{_plugin}" ({_origin}).',
+                        hint="uninstall one of the two plugins, or ask its author to rename the method"))
+                    return
+                registrations[_kind][name] = Registration(_kind, name, impl_fn, description, params, _plugin,
+                                                          _origin, options)
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+                problems.append(Diagnostic(
+                    "E_PLUGIN_FAILED", f'The plugin "{plugin_name}" failed while registering {kind}s: {last}'))
+    return registrations, problems

@@ -1,0 +1,78 @@
+"""The result of a run: every value of every unit, and how it was reached.
+
+Explanation, sensitivity analysis and every output format read from this object, so it keeps
+the raw and normalised indicators, every node, the weights used, what was imputed or dropped,
+and the hashes that tie the numbers to the ruleset and the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .diagnostics import Diagnostic
+from .model import Ruleset
+
+
+@dataclass
+class Result:
+    ruleset: Ruleset
+    unit_ids: np.ndarray  # object array of str
+    unit_labels: np.ndarray | None
+    unit_groups: np.ndarray | None
+    unit_periods: np.ndarray | None
+    raw: dict[str, np.ndarray]  # indicator -> raw value (after clamping and imputation)
+    normalised: dict[str, np.ndarray]  # indicator -> normalised value (only indicators used by nodes)
+    nodes: dict[str, np.ndarray]  # node -> value
+    weights: dict[str, dict[str, float]]  # node -> child -> weight used (before per-unit renormalisation)
+    rounded: dict[str, np.ndarray]  # name -> rounded value, for each rounding step
+    rank: np.ndarray  # rank of the score (NaN: no score)
+    group_rank: np.ndarray | None
+    grade: np.ndarray | None  # object array of band labels (None: no score)
+    imputed: dict[str, np.ndarray] = field(default_factory=dict)  # indicator -> mask of imputed units
+    dropped: list[str] = field(default_factory=list)  # unit ids dropped for missing values
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings met on the way
+    meta: dict = field(default_factory=dict)  # engine version, ruleset hash, input files and their hashes
+
+    @property
+    def size(self) -> int:
+        return len(self.unit_ids)
+
+    @property
+    def score(self) -> np.ndarray:
+        return self.value(self.ruleset.score)
+
+    def value(self, name: str) -> np.ndarray:
+        """The value of a node, or the normalised (else raw) value of an indicator."""
+        if name in self.nodes:
+            return self.nodes[name]
+        if name in self.normalised:
+            return self.normalised[name]
+        return self.raw[name]
+
+    def columns(self, include: str = "scores") -> list[tuple[str, str, np.ndarray]]:
+        """The result table as (key, label, values) columns.
+
+        ``include``: ``scores`` (units, nodes, rounded score, rank, grade) or ``all`` (also the
+        raw and normalised indicators).
+        """
+        rs = self.ruleset
+        cols: list[tuple[str, str, np.ndarray]] = [("unit", "unit", self.unit_ids)]
+        if self.unit_labels is not None:
+            cols.append(("label", "label", self.unit_labels))
+        if self.unit_groups is not None:
+            cols.append(("group", "group", self.unit_groups))
+        if self.unit_periods is not None:
+            cols.append(("period", "period", self.unit_periods))
+        if include == "all":
+            cols += [(f"{n}.raw", f"{rs.label(n)} (raw)", v) for n, v in self.raw.items()]
+            cols += [(f"{n}.normalised", f"{rs.label(n)} (normalised)", v) for n, v in self.normalised.items()]
+        cols += [(n, rs.label(n), v) for n, v in self.nodes.items()]
+        cols += [(f"{n}.rounded", f"{rs.label(n)} (rounded)", v) for n, v in self.rounded.items()]
+        cols.append(("rank", "rank", self.rank))
+        if self.group_rank is not None:
+            cols.append(("group_rank", "group rank", self.group_rank))
+        if self.grade is not None:
+            cols.append(("grade", "grade", self.grade))
+        return cols

@@ -1,0 +1,327 @@
+"""The ruleset format (version 1) as JSON Schema 2020-12, and its structural check.
+
+``base_schema()`` is the format itself. ``published_schema(plugins)`` adds what the installed
+plugins declare (method names and their parameters), so that an editor honouring ``$schema``
+completes them; ``schemas/ruleset.schema.json`` is that schema for the built-ins, and a test
+keeps it in step with this module.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+
+from jsonschema import Draft202012Validator
+
+from .diagnostics import Diagnostic, pointer
+
+FORMAT_VERSION = "govscore/1"
+NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+DIRECTIONS = {"higher": "higher", "lower": "lower", "range": "range", "正向": "higher", "逆向": "lower", "适度": "range"}
+MISSING_POLICIES = ["error", "drop_unit", "impute_mean", "impute_median", "leave"]
+
+
+def _p(kind: dict, description: str, example) -> dict:
+    """A property: its schema, a description for hover help, and an example."""
+    return {**kind, "description": description, "examples": [example]}
+
+
+def _obj(properties: dict, required=(), description: str = "", example=None, **extra) -> dict:
+    out = {"type": "object", "properties": properties, "additionalProperties": False, **extra}
+    if required:
+        out["required"] = list(required)
+    if description:
+        out["description"] = description
+    if example is not None:
+        out["examples"] = [example]
+    return out
+
+
+STRING = {"type": "string"}
+NUMBER = {"type": "number"}
+NAME = {"type": "string", "pattern": NAME_PATTERN}
+NAME_LIST = {"type": "array", "items": NAME, "minItems": 1, "uniqueItems": True}
+PARAMS = {"type": "object"}
+BOUNDS = {"lower": _p(NUMBER, "The lower end, in the raw unit of the indicator.", 0),
+          "upper": _p(NUMBER, "The upper end, in the raw unit of the indicator.", 100)}
+
+
+def _method_spec(kind: str, example: str) -> dict:
+    """A method by name, with optional parameters: "minmax" or {"method": "minmax", "params": {...}}."""
+    return {
+        "description": f"A {kind}: its name, or an object with the name and its parameters.",
+        "examples": [example, {"method": example, "params": {}}],
+        "oneOf": [
+            _p(STRING, f"The name of the {kind}.", example),
+            _obj({
+                "method": _p(STRING, f"The name of the {kind} (engine plugins lists them).", example),
+                "params": _p(PARAMS, f"Parameters of the {kind}, in the raw unit of the indicator.", {}),
+            }, required=["method"]),
+        ],
+    }
+
+
+def base_schema() -> dict:
+    indicator = _obj({
+        "label": _p(STRING, "What the indicator is called in results and reports; Chinese is fine.", "每万人调解纠纷数"),
+        "description": _p(STRING, "What the indicator measures and where the figure comes from.", "年度人民调解案件数，按常住人口折算"),
+        "unit": _p(STRING, "The unit the raw value is measured in.", "件/万人"),
+        "source": _p(NAME, "The source the column is read from; may be left out when there is one source.", "communities"),
+        "column": _p(STRING, "The column of the source that holds the raw value.", "mediation_cases"),
+        "formula": _p(STRING, "Computes the raw value from other indicators instead of reading a column.", "cases / population * 10000"),
+        "direction": _p({"enum": list(DIRECTIONS)},
+                        "higher: more is better (正向); lower: less is better (逆向); range: best within the optimum (适度).",
+                        "higher"),
+        "target": _p(NUMBER, "The target value, in the raw unit; used by distance-to-target normalisation.", 95),
+        "goalposts": _obj(BOUNDS, ["lower", "upper"], "Fixed lower and upper goalposts, in the raw unit.",
+                          {"lower": 20, "upper": 85}),
+        "optimum": _obj(BOUNDS, ["lower", "upper"], "For direction range: the interval of best values, in the raw unit.",
+                        {"lower": 0.3, "upper": 0.5}),
+        "clamp": _obj(BOUNDS, [], "Raw values beyond these bounds are set to the bound before anything else.",
+                      {"lower": 0, "upper": 100}),
+        "missing": _p({"enum": MISSING_POLICIES},
+                      "What to do with a unit that has no value: error (default), drop_unit, impute_mean, impute_median, "
+                      "or leave (the parent node's missing policy decides).", "impute_median"),
+        "on_invalid": _p({"enum": ["error", "missing"]},
+                         "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
+                         "error"),
+        "normalise": _method_spec("normaliser", "minmax"),
+    }, description="An indicator: where its raw value comes from and how it is scored.",
+       example={"label": "专职社工人数", "source": "communities", "column": "social_workers", "direction": "higher"})
+
+    node = _obj({
+        "label": _p(STRING, "What the node is called in results and reports.", "社会化水平 S"),
+        "description": _p(STRING, "What the node stands for.", "社会力量参与治理的程度"),
+        "method": _p(STRING, "The aggregation method (engine plugins lists them).", "weighted_mean"),
+        "children": _p(NAME_LIST, "The indicators and nodes this node combines.", ["volunteers", "social_orgs"]),
+        "weights": {
+            "description": "The name of a weight set, or the weights written out here (child name: weight).",
+            "examples": ["beta", {"volunteers": 0.6, "social_orgs": 0.4}],
+            "oneOf": [NAME, {"type": "object", "propertyNames": {"pattern": NAME_PATTERN},
+                             "additionalProperties": {"type": "number"}}],
+        },
+        "params": _p(PARAMS, "Parameters of the aggregation method.", {}),
+        "missing": _p({"enum": ["propagate", "renormalise"]},
+                      "A child missing for a unit: propagate (the node is missing, default) or renormalise (weights of the present children are scaled up).",
+                      "renormalise"),
+        "min_share": _p({"type": "number", "minimum": 0, "maximum": 1},
+                        "With renormalise: the smallest share of weight that must be present, else the node is missing.", 0.5),
+        "formula": _p(STRING, "A free formula over indicators (their normalised values) and other nodes.", "0.5 * S + 0.5 * L"),
+        "on_invalid": _p({"enum": ["error", "missing"]},
+                         "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
+                         "error"),
+    }, description="A node of the scoring graph: an aggregation of children, or a formula.",
+       example={"label": "治理水平 H", "method": "weighted_mean", "children": ["S", "L", "I", "P"], "weights": "beta"})
+
+    weight_set = _obj({
+        "method": _p(STRING, "How the weights are set: fixed (written in params.values) or equal.", "fixed"),
+        "params": _p(PARAMS, "Parameters of the weighting method.", {"values": {"S": 0.3, "L": 0.3, "I": 0.2, "P": 0.2}}),
+        "sum_to_one": _p({"type": "boolean"}, "Check that the weights of each node's children sum to 1 (default true).", True),
+        "renormalise": _p({"type": "boolean"}, "Divide the weights by their sum before use (default false).", False),
+        "description": _p(STRING, "Where the weights come from (an expert panel, a policy document).", "专家打分，2026年3月"),
+        "label": _p(STRING, "A short name for the weight set.", "准则层权重 β"),
+    }, required=["method"], description="A named set of weights.",
+       example={"method": "fixed", "params": {"values": {"S": 0.3, "L": 0.3, "I": 0.2, "P": 0.2}}})
+
+    source = _obj({
+        "format": _p(STRING, "The file format (engine plugins lists the source formats).", "csv"),
+        "path": _p(STRING, "The file, relative to the ruleset's folder; engine run --data NAME=PATH replaces it.", "data/communities.csv"),
+        "params": _p(PARAMS, "Options of the format: encoding, NA markers, thousands separator...", {"encoding": "auto"}),
+        "description": _p(STRING, "What the file holds and where it comes from.", "2025年社区治理统计台账"),
+    }, required=["format", "path"], description="A data file.", example={"format": "csv", "path": "data/communities.csv"})
+
+    output = _obj({
+        "format": _p(STRING, "The output format (engine plugins lists them).", "csv"),
+        "path": _p(STRING, "Where to write, relative to the ruleset's folder; - for standard output.", "results/scores.csv"),
+        "params": _p(PARAMS, "Options of the output format.", {}),
+    }, required=["format", "path"], description="A file to write the results to.", example={"format": "csv", "path": "results.csv"})
+
+    band = _obj({
+        "label": _p(STRING, "The grade's name.", "优秀"),
+        "min": _p(NUMBER, "The lowest value that earns this grade; leave out on the last band to catch everything below.", 85),
+    }, required=["label"], description="One grade band.", example={"label": "优秀", "min": 85})
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://govscore.invalid/schemas/ruleset.schema.json",
+        "title": "govscore ruleset",
+        "description": "A declarative description of a composite-indicator evaluation, read by govscore.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "id", "title", "units", "sources", "indicators", "score"],
+        "properties": {
+            "$schema": _p(STRING, "The JSON Schema for editors; ignored by the engine.", "../schemas/ruleset.schema.json"),
+            "format": _p({"const": FORMAT_VERSION}, "The version of the ruleset format.", FORMAT_VERSION),
+            "id": _p({"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"}, "A short identifier of the ruleset.", "grassroots-h"),
+            "title": _p(STRING, "The evaluation's title.", "社区治理水平评价"),
+            "version": _p(STRING, "The ruleset's own version.", "1.0.0"),
+            "date": _p({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, "When this version was adopted.", "2026-11-25"),
+            "description": _p(STRING, "What the evaluation is for.", "按社会化、法治化、智能化、专业化四个维度评价社区治理水平"),
+            "language": _p(STRING, "The language of labels and reports (BCP 47).", "zh-CN"),
+            "units": _obj({
+                "source": _p(NAME, "The source that lists the units; default: the first source.", "communities"),
+                "id": _p(STRING, "The column holding each unit's unique id.", "community_id"),
+                "label": _p(STRING, "The column holding each unit's name.", "community_name"),
+                "group": _p(STRING, "The column holding each unit's group, for group ranks and summaries.", "township"),
+                "period": _p(STRING, "The column holding the period (year) for panel data.", "year"),
+            }, ["id"], "The units scored and the columns that describe them.",
+               {"source": "communities", "id": "community_id", "label": "community_name", "group": "township"}),
+            "sources": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
+                        "additionalProperties": source, "description": "The data files, by name.",
+                        "examples": [{"communities": {"format": "csv", "path": "data/communities.csv"}}]},
+            "indicators": {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NAME_PATTERN},
+                           "additionalProperties": indicator,
+                           "description": "The indicators, by name; the names are used in formulas and nodes.",
+                           "examples": [{"volunteers": {"label": "注册志愿者占比", "column": "volunteer_rate"}}]},
+            "normalise": _method_spec("normaliser", "minmax"),
+            "weights": {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": weight_set,
+                        "description": "Named weight sets that nodes refer to.",
+                        "examples": [{"beta": {"method": "fixed", "params": {"values": {"S": 0.5, "L": 0.5}}}}]},
+            "nodes": {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": node,
+                      "description": "The scoring graph: each node aggregates children or computes a formula.",
+                      "examples": [{"H": {"method": "weighted_mean", "children": ["S", "L"], "weights": "beta"}}]},
+            "score": _p(NAME, "The headline node (or indicator): what is ranked and graded.", "H"),
+            "rounding": {"type": "array", "items": _obj({
+                "node": _p(NAME, "The node or indicator to round.", "H"),
+                "digits": _p({"type": "integer", "minimum": 0, "maximum": 12}, "Decimal places.", 3),
+                "method": _p({"enum": ["half_up", "half_even"]}, "half_up (default; 0.5 goes up) or half_even.", "half_up"),
+            }, ["node", "digits"], "A rounding step.", {"node": "H", "digits": 2}),
+                "description": "Rounding steps, as published indices round before ranking and grading.",
+                "examples": [[{"node": "H", "digits": 2}]]},
+            "rank": _obj({
+                "order": _p({"enum": ["descending", "ascending"]}, "descending: the highest score ranks 1 (default).", "descending"),
+                "ties": _p({"enum": ["min", "dense", "average", "ordinal"]},
+                           "min: 1,2,2,4 (default); dense: 1,2,2,3; average: 1,2.5,2.5,4; ordinal: 1,2,3,4 in data order.", "min"),
+                "use_rounded": _p({"type": "boolean"}, "Rank on the rounded score when the score is rounded (default true).", True),
+            }, [], "How units are ranked on the score.", {"order": "descending", "ties": "min"}),
+            "grades": _obj({
+                "node": _p(NAME, "The node graded; default: the score.", "H"),
+                "use_rounded": _p({"type": "boolean"}, "Grade the rounded value when the node is rounded (default true).", True),
+                "bands": {"type": "array", "items": band, "minItems": 1,
+                          "description": "The bands from the best down, each with the lowest value it takes.",
+                          "examples": [[{"label": "优秀", "min": 85}, {"label": "良好", "min": 70},
+                                        {"label": "合格", "min": 60}, {"label": "不合格"}]]},
+            }, ["bands"], "Grade bands (优秀/良好/合格/不合格).", {"bands": [{"label": "合格", "min": 60}, {"label": "不合格"}]}),
+            "outputs": {"type": "array", "items": output,
+                        "description": "Where engine run writes results when no -o is given.",
+                        "examples": [[{"format": "csv", "path": "results/scores.csv"}]]},
+        },
+    }
+    return schema
+
+
+def published_schema(plugins) -> dict:
+    """The base schema with each plugin's method names and parameter schemas merged in."""
+    schema = copy.deepcopy(base_schema())
+    props = schema["properties"]
+
+    def constrain(spec: dict, kind: str, method_key: str = "method", params_key: str = "params"):
+        regs = plugins.of(kind)
+        names = sorted(n for n, r in regs.items() if r.impl is not None)
+        spec["properties"][method_key] = {**spec["properties"][method_key], "enum": names}
+        spec["allOf"] = [
+            {"if": {"properties": {method_key: {"const": n}}, "required": [method_key]},
+             "then": {"properties": {params_key: {**regs[n].params, "description": regs[n].description}}}}
+            for n in names if regs[n].params
+        ]
+
+    def constrain_method_spec(spec: dict, kind: str):
+        regs = plugins.of(kind)
+        spec["oneOf"][0] = {**spec["oneOf"][0], "enum": sorted(regs)}
+        constrain(spec["oneOf"][1], kind)
+
+    constrain(props["sources"]["additionalProperties"], "source", "format")
+    constrain(props["outputs"]["items"], "output", "format")
+    constrain(props["weights"]["additionalProperties"], "weighting")
+    constrain(props["nodes"]["additionalProperties"], "aggregator")
+    constrain_method_spec(props["normalise"], "normaliser")
+    constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["normalise"], "normaliser")
+    return schema
+
+
+_VALIDATOR = None
+
+
+def _validator() -> Draft202012Validator:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        _VALIDATOR = Draft202012Validator(base_schema())
+    return _VALIDATOR
+
+
+def check_structure(document) -> list[Diagnostic]:
+    """Every place where the document does not fit the format, as diagnostics."""
+    if isinstance(document, dict) and "format" in document and document["format"] != FORMAT_VERSION:
+        return [Diagnostic("E_FORMAT_VERSION",
+                           f'The ruleset says format {document["format"]!r}; this engine reads "{FORMAT_VERSION}".',
+                           path="/format", hint=f'write "format": "{FORMAT_VERSION}"')]
+    return [_diagnostic(e) for e in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def params_problems(params, schema: dict | None, path: str, what: str) -> list[Diagnostic]:
+    """Check a plugin's parameters against the schema fragment it declared."""
+    if not schema:
+        return []
+    validator = Draft202012Validator(schema)
+    return [_diagnostic(e, base=path, code="E_PARAMS", what=what) for e in validator.iter_errors(params)]
+
+
+def _diagnostic(e, base: str = "", code: str | None = None, what: str = "") -> Diagnostic:
+    path = base + pointer(*e.absolute_path)
+    where = what or (f'"{e.absolute_path[-1]}"' if e.absolute_path else "the ruleset")
+    hint = None
+    if e.validator == "required":
+        missing = e.message.split("'")[1] if "'" in e.message else e.message
+        found_code, message = "E_SCHEMA_REQUIRED", f'{where} needs the property "{missing}".'
+    elif e.validator == "additionalProperties":
+        allowed = list(e.schema.get("properties", {}))
+        extras = [k for k in e.instance if k not in allowed] if isinstance(e.instance, dict) else []
+        extra = extras[0] if extras else "?"
+        path = path + pointer(extra)
+        found_code, message = "E_SCHEMA_UNKNOWN_KEY", f'"{extra}" is not a property of {where}.'
+        close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+        hint = f'did you mean "{close[0]}"?' if close else ("allowed: " + ", ".join(allowed) if allowed else None)
+    elif e.validator == "type":
+        expected = e.validator_value if isinstance(e.validator_value, str) else " or ".join(e.validator_value)
+        found_code = "E_SCHEMA_TYPE"
+        message = f"{where} must be {_article(expected)}, not {_describe(e.instance)}."
+    elif e.validator in ("enum", "const"):
+        options = e.validator_value if e.validator == "enum" else [e.validator_value]
+        found_code = "E_SCHEMA_VALUE"
+        message = f"{where} is {_describe(e.instance)}; it must be one of: {', '.join(map(str, options))}."
+        close = difflib.get_close_matches(str(e.instance), [str(o) for o in options], n=1, cutoff=0.5)
+        hint = f'did you mean "{close[0]}"?' if close else None
+    elif e.validator == "pattern" and e.validator_value == NAME_PATTERN:
+        found_code = "E_SCHEMA_VALUE"
+        message = f"{_describe(e.instance)} is not a usable name."
+        hint = "names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label"
+    elif e.validator == "propertyNames":
+        found_code = "E_SCHEMA_VALUE"
+        message = f"{_describe(e.instance)} is not a usable name."
+        hint = "names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label"
+    elif e.validator == "oneOf":
+        found_code = "E_SCHEMA_TYPE"
+        message = f"{where} is {_describe(e.instance)}, which is none of the forms it may take."
+        hint = e.schema.get("description")
+    else:
+        found_code = "E_SCHEMA_VALUE"
+        message = f"{where}: {e.message}."
+    return Diagnostic(code or found_code, message, path=path, hint=hint)
+
+
+def _article(kind: str) -> str:
+    names = {"object": "an object {...}", "array": "an array [...]", "string": 'text in "quotes"',
+             "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+    return names.get(kind, kind)
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) < 60 else f'"{value[:57]}..."'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "an object" if isinstance(value, dict) else "an array"

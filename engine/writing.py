@@ -1,0 +1,54 @@
+"""Writing outputs atomically: to a temporary file beside the target, renamed into place only
+when complete, so a run that is killed leaves the previous file or none, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .diagnostics import Diagnostic, EngineError
+from .plugins import Registration
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike):
+    """A binary stream that becomes ``path`` when the block ends without an error; ``-`` is stdout."""
+    if str(path) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_output(result, output: Registration, path: str, params: dict, inputs: list[str] = ()) -> None:
+    """Write ``result`` with an output plugin; refuse to overwrite an input file."""
+    if path != "-":
+        resolved = Path(path).resolve()
+        if any(resolved == Path(i).resolve() for i in inputs):
+            raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} is one of the input files; inputs are never overwritten.",
+                                          hint="write the results to another file")])
+    try:
+        with atomic_open(path) as stream:
+            output.impl(result, stream, params)
+    except EngineError:
+        raise
+    except OSError as exc:
+        raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} cannot be written: {exc.strerror or exc}.")])
+    except Exception as exc:
+        raise EngineError([Diagnostic("E_PLUGIN_FAILED", f'The output format "{output.name}" ({output.plugin}) failed: '
+                                      f"{type(exc).__name__}: {exc}")])

@@ -1,0 +1,167 @@
+"""Built-in normalisers. Every parameter is in the raw unit of the indicator; each normaliser
+applies the indicator's direction itself, so a target for a lower-is-better indicator means
+what it says."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.diagnostics import EngineError, Diagnostic, UnitsError
+from engine.hookspecs import hookimpl
+from engine.ranking import rank
+
+SCALE = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+         "description": "The output range [worst, best], e.g. [0, 100]."}
+
+
+def _params(properties: dict) -> dict:
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+def _scale(y, params, default=(0.0, 1.0)):
+    lo, hi = params.get("scale", default)
+    return lo + (hi - lo) * y
+
+
+def _zero_range(indicator, what):
+    return EngineError([Diagnostic(
+        "E_ZERO_RANGE", f'The indicator "{indicator.name}" has the same value for every unit ({what}), '
+        "so it cannot be rescaled.", hint="drop it from the nodes, or use goalposts fixed in the ruleset")])
+
+
+def minmax(x, direction, params, indicator):
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    if not hi > lo:
+        raise _zero_range(indicator, f"{lo:g}")
+    y = (x - lo) / (hi - lo) if direction == "higher" else (hi - x) / (hi - lo)
+    return _scale(y, params)
+
+
+def zscore(x, direction, params, indicator):
+    present = x[~np.isnan(x)]
+    sd = present.std(ddof=1) if len(present) > 1 else 0.0
+    if not sd > 0:
+        raise _zero_range(indicator, "standard deviation 0")
+    z = (x - present.mean()) / sd
+    if direction == "lower":
+        z = -z
+    return params.get("mean", 0.0) + params.get("sd", 1.0) * z
+
+
+def rank_normaliser(x, direction, params, indicator):
+    # ranked from the worst up, so the worst unit gets 1 and the best n
+    worst_first = "ascending" if direction == "higher" else "descending"
+    return rank(x, worst_first, params.get("ties", "min"))
+
+
+def percentile(x, direction, params, indicator):
+    """Like a spreadsheet's PERCENTRANK.INC: the share of other units strictly worse, from 0 to 1."""
+    n = int((~np.isnan(x)).sum())
+    if n < 2:
+        raise _zero_range(indicator, "fewer than two units")
+    worse_first = rank(x, "ascending" if direction == "higher" else "descending", "min")
+    return _scale((worse_first - 1) / (n - 1), params)
+
+
+def distance_to_target(x, direction, params, indicator):
+    """Completion against target: A/T for higher-is-better, T/A for lower-is-better, optionally capped."""
+    target = indicator.target
+    if target <= 0:
+        raise EngineError([Diagnostic("E_PARAMS", f'The target of "{indicator.name}" is {target:g}; '
+                                      "distance to target needs a target above 0.")])
+    if direction == "higher":
+        y = x / target
+    else:
+        zero = x <= 0
+        if zero.any():
+            raise UnitsError("E_DOMAIN", f'"{indicator.name}" is lower-is-better and scored as target / value, '
+                             "which needs a value above 0.", zero)
+        y = target / x
+    cap = params.get("cap")
+    return np.minimum(y, cap) if cap is not None else y
+
+
+def goalposts(x, direction, params, indicator):
+    lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
+    if params.get("log"):
+        if lo <= 0:
+            raise EngineError([Diagnostic("E_GOALPOSTS", f'The goalposts of "{indicator.name}" start at {lo:g}; '
+                                          "with log they must be above 0.")])
+        bad = x <= 0
+        if bad.any():
+            raise UnitsError("E_DOMAIN", f'"{indicator.name}" is normalised on a log scale, which needs values above 0.', bad)
+        x, lo, hi = np.log(x), np.log(lo), np.log(hi)
+    y = (x - lo) / (hi - lo) if direction == "higher" else (hi - x) / (hi - lo)
+    if params.get("clip", True):
+        y = np.clip(y, 0.0, 1.0)
+    return _scale(y, params)
+
+
+def interval(x, direction, params, indicator):
+    """适度指标: 1 inside the optimum, falling linearly to 0 at the outer bounds.
+
+    The outer bounds are the indicator's goalposts if it has them, else the lowest and highest
+    value in the data; the fall has the same slope on both sides (the wider side sets it).
+    """
+    q1, q2 = indicator.optimum.lower, indicator.optimum.upper
+    if indicator.goalposts is not None:
+        lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
+    else:
+        lo, hi = min(np.nanmin(x), q1), max(np.nanmax(x), q2)
+    width = max(q1 - lo, hi - q2)
+    if width <= 0:
+        return _scale(np.where(np.isnan(x), np.nan, 1.0), params)
+    y = np.where(x < q1, 1 - (q1 - x) / width, np.where(x > q2, 1 - (x - q2) / width, 1.0))
+    y = np.where(np.isnan(x), np.nan, np.clip(y, 0.0, 1.0))
+    return _scale(y, params)
+
+
+def ratio(x, direction, params, indicator):
+    """The value over a reference (the mean of all units unless params.reference is given)."""
+    reference = params.get("reference")
+    if reference is None:
+        reference = np.nanmean(x)
+    if not reference > 0:
+        raise EngineError([Diagnostic("E_ZERO_RANGE", f'The reference of "{indicator.name}" is {reference:g}; '
+                                      "ratio normalisation needs a reference above 0.")])
+    if direction == "higher":
+        return x / reference
+    zero = x <= 0
+    if zero.any():
+        raise UnitsError("E_DOMAIN", f'"{indicator.name}" is lower-is-better and scored as reference / value, '
+                         "which needs a value above 0.", zero)
+    return reference / x
+
+
+def identity(x, direction, params, indicator):
+    return x
+
+
+@hookimpl
+def register_normalisers(register):
+    register("minmax", minmax, params=_params({"scale": SCALE}),
+             description="Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.")
+    register("zscore", zscore, params=_params({
+        "mean": {"type": "number", "default": 0, "description": "The mean of the result."},
+        "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."}}),
+        description="Z-score: (value − mean) / sample standard deviation, negated for lower-is-better.")
+    register("rank", rank_normaliser, params=_params({
+        "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
+        description="Rank: the worst unit gets 1, the best gets n.")
+    register("percentile", percentile, params=_params({"scale": SCALE}),
+             description="Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.")
+    register("distance_to_target", distance_to_target, requires=("target",), params=_params({
+        "cap": {"type": ["number", "null"], "description": "The highest score, e.g. 1 so over-achievement earns nothing extra."}}),
+        description="Completion against target: value / target (higher is better) or target / value (lower is better).")
+    register("goalposts", goalposts, requires=("goalposts",), params=_params({
+        "log": {"type": "boolean", "default": False, "description": "Take natural logs of value and goalposts first (as for income in the HDI)."},
+        "clip": {"type": "boolean", "default": True, "description": "Keep the result within the goalposts."},
+        "scale": SCALE}),
+        description="Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.")
+    register("interval", interval, requires=("optimum",), directions=("range",), params=_params({"scale": SCALE}),
+             description="Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.")
+    register("ratio", ratio, params=_params({
+        "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
+        description="Ratio to a reference: value / reference (higher is better) or reference / value.")
+    register("none", identity, directions=("higher",), params=_params({}),
+             description="No normalisation: the raw value is used as it is.")

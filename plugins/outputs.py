@@ -1,0 +1,134 @@
+"""Built-in outputs: a table for the terminal, CSV, and JSON with the run's metadata."""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from engine.hookspecs import hookimpl
+
+INCLUDE = {"enum": ["scores", "all"], "default": "scores",
+           "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator."}
+
+
+def arrow_table(result, include: str = "scores", labels: bool = False) -> pa.Table:
+    """The result as an Arrow table: ranks as whole numbers where they are, missing as null."""
+    arrays, names = [], []
+    for key, label, values in result.columns(include):
+        if values.dtype == object:
+            array = pa.array(values, pa.string())
+        else:
+            array = pa.array(values, pa.float64(), from_pandas=True)
+            if key.endswith("rank") and np.all(np.isnan(values) | (values == np.round(values))):
+                array = array.cast(pa.int64())
+        arrays.append(array)
+        names.append(label if labels else key)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def write_csv(result, stream, params):
+    table = arrow_table(result, params.get("include", "scores"), params.get("labels", False))
+    if params.get("bom", True):
+        stream.write("\ufeff".encode("utf-8"))
+    pv.write_csv(table, stream)
+
+
+def _json_number(x):
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+
+def write_json(result, stream, params):
+    rs = result.ruleset
+    table = arrow_table(result, params.get("include", "scores"))
+    document = {
+        "meta": result.meta,
+        "score": rs.score,
+        "labels": {name: rs.label(name) for name in [*rs.indicators, *rs.nodes]},
+        "weights": result.weights,
+        "dropped_units": result.dropped,
+        "imputed": {name: [str(u) for u in result.unit_ids[mask]] for name, mask in result.imputed.items() if mask.any()},
+        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "units": [{k: _json_number(v) for k, v in row.items()} for row in table.to_pylist()],
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=params.get("indent", 2), allow_nan=False)
+    stream.write(text.encode("utf-8") + b"\n")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _cell(value, digits: int) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return "-"
+        return f"{value:.0f}" if float(value).is_integer() and abs(value) < 1e15 and digits == 0 else f"{value:.{digits}f}"
+    return str(value)
+
+
+def write_table(result, stream, params):
+    """A ranked table for people: best first, the score and the top-level nodes."""
+    rs = result.ruleset
+    limit = params.get("limit", 50)
+    digits = params.get("digits", 3)
+    score = result.rounded.get(rs.score, result.score)
+    columns = [("rank", result.rank, 0), ("unit", result.unit_ids, 0)]
+    if result.unit_labels is not None:
+        columns.append(("name", result.unit_labels, 0))
+    if result.unit_groups is not None:
+        columns.append(("group", result.unit_groups, 0))
+    if result.unit_periods is not None:
+        columns.append(("period", result.unit_periods, 0))
+    shown_nodes = [n for n in rs.nodes if n != rs.score][-8:]
+    columns += [(rs.label(n), result.nodes[n], digits) for n in shown_nodes]
+    score_digits = rs.rounding[rs.score].digits if rs.score in rs.rounding else digits
+    columns.append((rs.label(rs.score), score, score_digits))
+    if result.grade is not None:
+        columns.append(("grade", result.grade, 0))
+    order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
+    rows = order[:limit] if limit else order
+    cells = [[_cell(values[i], d) for name, values, d in columns] for i in rows]
+    headers = [name for name, _, _ in columns]
+    widths = [max([_width(h)] + [_width(r[j]) for r in cells]) for j, h in enumerate(headers)]
+    numeric = [values.dtype != object for _, values, _ in columns]
+    lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else ""),
+             "  ".join(_pad(h, w, n) for h, w, n in zip(headers, widths, numeric)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(_pad(c, w, n) for c, w, n in zip(row, widths, numeric)) for row in cells]
+    if limit and result.size > limit:
+        lines.append(f"... {result.size - limit} more units (write to a file with -o, or set --format csv)")
+    if result.dropped:
+        lines.append(f"{len(result.dropped)} unit(s) dropped for missing values: {', '.join(result.dropped[:10])}")
+    stream.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+@hookimpl
+def register_outputs(register):
+    register("table", write_table, extension="txt", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "limit": {"type": "integer", "minimum": 0, "default": 50, "description": "Rows shown; 0 for all."},
+            "digits": {"type": "integer", "minimum": 0, "maximum": 12, "default": 3, "description": "Decimal places shown."}}},
+        description="A ranked table for the terminal, best first.")
+    register("csv", write_csv, extension="csv", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "include": INCLUDE,
+            "labels": {"type": "boolean", "default": False, "description": "Use labels (Chinese, say) as column headers instead of names."},
+            "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read Chinese text correctly."}}},
+        description="CSV, one row per unit.")
+    register("json", write_json, extension="json", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "include": INCLUDE,
+            "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."}}},
+        description="JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.")

@@ -1,0 +1,138 @@
+"""Built-in data sources: CSV and JSON files."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from engine.data import DEFAULT_NA, Table, detect_encoding, missing_columns, to_numbers, to_text
+from engine.diagnostics import Diagnostic, EngineError
+from engine.hookspecs import hookimpl
+
+COMMON_PARAMS = {
+    "encoding": {"type": "string", "default": "auto",
+                 "description": "auto (UTF-8, else GB18030/GBK), or an encoding name such as gb18030."},
+    "na": {"type": "array", "items": {"type": "string"},
+           "description": "Cell texts that mean 'no value'. Default: empty, NA, N/A, NULL, -, —, / and the like."},
+    "thousands": {"type": ["string", "null"], "default": ",",
+                  "description": "The thousands separator inside numbers (removed before reading them); null for none."},
+    "decimal": {"type": "string", "default": ".", "description": "The decimal mark."},
+}
+
+CSV_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **COMMON_PARAMS,
+        "delimiter": {"type": "string", "minLength": 1, "maxLength": 1, "default": ",",
+                      "description": "The character between cells."},
+        "skip_rows": {"type": "integer", "minimum": 0, "default": 0,
+                      "description": "Lines to skip before the header line (a title line, say)."},
+    },
+}
+
+JSON_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **COMMON_PARAMS,
+        "records": {"type": "string",
+                    "description": "The key of the array of records, when the file is an object rather than an array."},
+    },
+}
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _columns(arrays: dict[str, pa.Array], columns: dict[str, str], file: str, first_row: int, params) -> dict:
+    out = {}
+    for name, kind in columns.items():
+        values = arrays[name]
+        if kind == "number":
+            out[name] = to_numbers(values, name, file, first_row, params.get("na", DEFAULT_NA),
+                                   params.get("thousands", ","), params.get("decimal", "."))
+        else:
+            out[name] = to_text(values)
+    return out
+
+
+def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
+    raw = _read(path)
+    encoding = detect_encoding(raw, path, params.get("encoding", "auto"))
+    skip = params.get("skip_rows", 0)
+    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip,
+                          block_size=1 << 24)
+    parse = pv.ParseOptions(delimiter=params.get("delimiter", ","))
+    try:
+        present = _header(raw, encoding, skip, parse.delimiter)
+        problems = missing_columns(path, columns, present)
+        if problems:
+            raise EngineError(problems)
+        convert = pv.ConvertOptions(
+            include_columns=list(columns),
+            column_types={name: pa.string() for name, kind in columns.items() if kind == "text"},
+            null_values=list(params.get("na", DEFAULT_NA)), strings_can_be_null=True,
+            quoted_strings_can_be_null=True, decimal_point=params.get("decimal", "."))
+        table = pv.read_csv(io.BytesIO(raw), read_options=read, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as CSV: {exc}.", file=path,
+                                      hint="check the delimiter and that every row has as many cells as the header")])
+    arrays = {name: table.column(name).combine_chunks() for name in columns}
+    first_row = skip + 2
+    return Table(_columns(arrays, columns, path, first_row, params), table.num_rows, file=path, row_numbers_offset=first_row)
+
+
+def _header(raw: bytes, encoding: str, skip: int, delimiter: str) -> list[str]:
+    import csv
+
+    head = raw[: 1 << 20].decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = io.StringIO(head)
+    for _ in range(skip):
+        lines.readline()
+    return next(csv.reader(lines, delimiter=delimiter), [])
+
+
+def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
+    raw = _read(path)
+    encoding = detect_encoding(raw, path, params.get("encoding", "auto"))
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is not a JSON number")
+
+    try:
+        document = json.loads(raw.decode(encoding).lstrip("\ufeff"), parse_constant=refuse)
+    except ValueError as exc:
+        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} is not valid JSON: {exc}.", file=path)])
+    key = params.get("records")
+    records = document.get(key) if key and isinstance(document, dict) else document
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        where = f'the key "{key}"' if key else "the top level"
+        raise EngineError([Diagnostic("E_DATA_FORMAT", f"{path} should hold an array of records (objects) at {where}.",
+                                      file=path, hint='name the key of the array in params.records, e.g. "data"')])
+    present = set().union(*(r.keys() for r in records)) if records else set()
+    problems = missing_columns(path, columns, sorted(present))
+    if problems:
+        raise EngineError(problems)
+    arrays = {}
+    for name in columns:
+        values = [r.get(name) for r in records]
+        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+            arrays[name] = pa.array(values, pa.float64())
+        else:
+            arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    return Table(_columns(arrays, columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
+
+
+@hookimpl
+def register_sources(register):
+    register("csv", load_csv, params=CSV_PARAMS,
+             description="A CSV file: UTF-8 (with or without BOM) or GB18030/GBK, detected; thousands separators and "
+                         "NA markers handled.")
+    register("json", load_json, params=JSON_PARAMS,
+             description="A JSON file holding an array of records (one object per unit).")
