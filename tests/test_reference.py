@@ -1,0 +1,130 @@
+"""govscore reproduces published composite indices exactly, from its own ruleset format.
+
+- UNDP Human Development Index 2022 (HDR 2023/2024, technical note 1): goalposts with clipping,
+  a log scale for income, a geometric mean, rounding to 3 dp before ranking and classifying.
+- COINr's ASEM example index (COINr 1.1.14, `build_example_coin()`; the index scores and ranks
+  published in the package's vignettes): min-max to [0, 100] with indicator directions, then
+  arithmetic means over three levels; plus a geometric-mean variant and a pipeline whose missing
+  values are skipped by renormalising weights.
+See tests/reference/README.md for where each file comes from.
+"""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.compiler import compile_document, load_ruleset
+from engine.execute import run
+from engine.plugins import load_plugins
+
+REF = Path(__file__).parent / "reference"
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def plugins():
+    return load_plugins(autoload=False)
+
+
+def test_undp_hdi_2022_matches_published_values_ranks_and_categories(plugins):
+    ruleset, diagnostics = load_ruleset(str(REF / "undp_hdi_2022" / "hdi.json"), plugins)
+    assert ruleset is not None, diagnostics
+    result = run(ruleset, plugins)
+    index = {u: i for i, u in enumerate(result.unit_ids)}
+    expected = read_csv(REF / "undp_hdi_2022" / "expected.csv")
+    assert len(expected) == 193
+    for row in expected:
+        i = index[row["iso3"]]
+        assert result.rounded["hdi"][i] == pytest.approx(float(row["hdi"]), abs=1e-12), row["iso3"]
+        assert result.rank[i] == int(row["hdi_rank"]), row["iso3"]
+        assert result.grade[i] == row["hdicode"], row["iso3"]
+    # the two countries with incomplete components get no score, rank or category
+    for iso3 in ("PRK", "MCO"):
+        i = index[iso3]
+        assert np.isnan(result.score[i]) and np.isnan(result.rank[i]) and result.grade[i] is None
+
+
+def asem_ruleset(data_file: str, normaliser, aggregator: str, missing: str = "error", node_missing: str = "propagate",
+                 directions: bool = True) -> dict:
+    """A govscore ruleset for the ASEM index, written from COINr's indicator metadata."""
+    meta = read_csv(REF / "coinr_asem" / "ASEM_iMeta.csv")
+    indicators = {
+        m["iCode"]: {"label": m["iName"], "unit": m["Unit"], "column": m["iCode"], "missing": missing,
+                     "direction": ("higher" if m["Direction"] == "1" else "lower") if directions else "higher"}
+        for m in meta if m["Type"] == "Indicator"
+    }
+    nodes = {}
+    for m in sorted((m for m in meta if m["Type"] == "Aggregate"), key=lambda m: int(m["Level"])):
+        children = [c["iCode"] for c in meta if c["Parent"] == m["iCode"]]
+        weights = {c["iCode"]: float(c["Weight"]) for c in meta if c["Parent"] == m["iCode"]}
+        nodes[m["iCode"]] = {"label": m["iName"], "method": aggregator, "children": children,
+                             "weights": m["iCode"] + "_w", "missing": node_missing}
+    return {
+        "format": "govscore/1", "id": "asem", "title": "ASEM Sustainable Connectivity (COINr example)",
+        "units": {"source": "data", "id": "uCode"},
+        "sources": {"data": {"format": "csv", "path": str(REF / "coinr_asem" / data_file)}},
+        "normalise": normaliser,
+        "indicators": indicators,
+        # COINr's weights are all 1: relative weights, renormalised within each parent
+        "weights": {n + "_w": {"method": "fixed", "renormalise": True,
+                               "params": {"values": {c: 1.0 for c in spec["children"]}}} for n, spec in nodes.items()},
+        "nodes": nodes,
+        "score": "Index",
+        "rank": {"order": "descending", "ties": "min"},
+    }
+
+
+def score(plugins, document):
+    ruleset, diagnostics = compile_document(document, None, plugins)
+    assert ruleset is not None, [d.format_text() for d in diagnostics]
+    return run(ruleset, plugins)
+
+
+def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
+    result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [0, 100]}},
+                                         "weighted_mean"))
+    index = {u: i for i, u in enumerate(result.unit_ids)}
+    published = read_csv(REF / "coinr_asem" / "vignette_UA_results_Nominal.csv")
+    assert len(published) == 51
+    for row in published:
+        i = index[row["uCode"]]
+        assert result.score[i] == pytest.approx(float(row["Score"]), rel=1e-9), row["uCode"]
+        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+    # every pillar and sub-index too, against the aggregated data set COINr produces
+    for row in read_csv(REF / "coinr_asem" / "example_coin_dset_Aggregated.csv"):
+        i = index[row["uCode"]]
+        for node in ("Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social", "SusEcFin", "Conn", "Sust"):
+            assert result.nodes[node][i] == pytest.approx(float(row[node]), rel=1e-9), (row["uCode"], node)
+
+
+def test_coinr_asem_geometric_mean_variant(plugins):
+    result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [1, 100]}},
+                                         "geometric_mean"))
+    index = {u: i for i, u in enumerate(result.unit_ids)}
+    for row in read_csv(REF / "coinr_asem" / "variant_minmax1-100_gmean_results_full.csv"):
+        i = index[row["uCode"]]
+        assert result.score[i] == pytest.approx(float(row["Index"]), rel=1e-9), row["uCode"]
+        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+
+
+def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(plugins):
+    """The overview vignette's normalised data keep 25 missing values; COINr's arithmetic mean
+    skips them and renormalises the weights, as a node with "missing": "renormalise" does."""
+    document = asem_ruleset("overview_pipeline_dset_Normalised.csv", "none", "weighted_mean",
+                            missing="leave", node_missing="renormalise", directions=False)
+    result = score(plugins, document)
+    assert sum(np.isnan(v).sum() for v in result.raw.values()) == 25
+    index = {u: i for i, u in enumerate(result.unit_ids)}
+    rows = read_csv(REF / "coinr_asem" / "overview_pipeline_results_full.csv")
+    assert len(rows) == 46
+    for row in rows:
+        i = index[row["uCode"]]
+        assert result.score[i] == pytest.approx(float(row["Index"]), rel=1e-9), row["uCode"]
+        assert result.rank[i] == int(row["Rank"]), row["uCode"]
