@@ -61,6 +61,7 @@ class _Compiler:
         self.bad_paths = bad_paths
         self.diagnostics: list[Diagnostic] = []
         self.functions = plugins.functions()
+        self.normalisers: dict[str, tuple[Registration | None, dict]] = {}
 
     # -- helpers
     def err(self, code, message, path, hint=None, **more):
@@ -197,9 +198,13 @@ class _Compiler:
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
                 self.err("E_DIRECTION", f'The indicator "{name}" is best within a range, but has no "optimum".', path,
                          'add "optimum": {"lower": ..., "upper": ...} in the raw unit')
-            if name in used_by_nodes:
-                self.compile_normaliser(ind, spec.get("normalise", default_norm),
-                                        path + "/normalise" if "normalise" in spec else "/normalise")
+            # an explicit normaliser is checked even on an indicator no node uses, so typos show
+            if "normalise" in spec or name in used_by_nodes:
+                own = "normalise" in spec
+                reg, params = self.resolve_normaliser(spec["normalise"] if own else default_norm,
+                                                      path + "/normalise" if own else "/normalise")
+                if reg is not None and name in used_by_nodes:
+                    self.compile_normaliser(ind, reg, params)
             out[name] = ind
         order = self.topological(deps, "indicators", "an indicator formula")
         for name in order:
@@ -220,13 +225,22 @@ class _Compiler:
                      "lower is the smaller raw value, whatever the direction; the engine applies the direction")
         return Bounds(lower, upper)
 
-    def compile_normaliser(self, ind: Indicator, spec, path: str):
-        method, params = (spec, {}) if isinstance(spec, str) else (spec.get("method"), spec.get("params", {})) \
-            if isinstance(spec, dict) else (None, {})
-        reg = self.plugin("normaliser", method, path if isinstance(spec, str) else path + "/method")
-        if reg is None:
-            return
+    def resolve_normaliser(self, spec, path: str) -> tuple[Registration | None, dict]:
+        """The normaliser a spec names, with its parameters checked; each spec is checked once."""
+        if path in self.normalisers:
+            return self.normalisers[path]
+        if isinstance(spec, str):
+            method, params, method_path = spec, {}, path
+        elif isinstance(spec, dict):
+            method, params, method_path = spec.get("method"), spec.get("params", {}), path + "/method"
+        else:
+            method, params, method_path = None, {}, path
+        reg = self.plugin("normaliser", method, method_path)
         self.check_params(reg, params, path + "/params")
+        self.normalisers[path] = (reg, params)
+        return reg, params
+
+    def compile_normaliser(self, ind: Indicator, reg: Registration, params: dict):
         directions = reg.options.get("directions", ("higher", "lower"))
         if ind.direction not in directions:
             able = sorted(n for n, r in self.plugins.of("normaliser").items()

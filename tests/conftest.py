@@ -27,3 +27,58 @@ def write_ruleset(tmp_path: Path, document: dict, name: str = "ruleset.json") ->
     path = tmp_path / name
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+SMALL_CSV = "id,name,town,a,b,c\nu1,一社区,甲镇,1,10,5\nu2,二社区,甲镇,2,20,4\nu3,三社区,乙镇,3,30,3\nu4,四社区,乙镇,4,40,2\n"
+
+
+def small_ruleset(**overrides) -> dict:
+    """A small valid ruleset over SMALL_CSV (written as data.csv beside the ruleset)."""
+    document = {
+        "format": "govscore/1",
+        "id": "small",
+        "title": "小规则集",
+        "units": {"source": "main", "id": "id", "label": "name", "group": "town"},
+        "sources": {"main": {"format": "csv", "path": "data.csv"}},
+        "indicators": {
+            "a": {"label": "甲", "column": "a", "direction": "higher"},
+            "b": {"label": "乙", "column": "b", "direction": "higher"},
+            "c": {"label": "丙", "column": "c", "direction": "lower"},
+        },
+        "nodes": {"total": {"label": "总分", "method": "weighted_mean", "children": ["a", "b", "c"],
+                            "weights": {"a": 0.5, "b": 0.25, "c": 0.25}}},
+        "score": "total",
+    }
+    document.update(overrides)
+    return document
+
+
+@pytest.fixture
+def small(tmp_path):
+    """Write SMALL_CSV and return a function that writes a ruleset beside it and returns its path."""
+    (tmp_path / "data.csv").write_text(SMALL_CSV, encoding="utf-8")
+
+    def make(document=None, csv=None, **overrides):
+        if csv is not None:
+            (tmp_path / "data.csv").write_text(csv, encoding="utf-8")
+        return write_ruleset(tmp_path, document if document is not None else small_ruleset(**overrides))
+
+    return make
+
+
+@pytest.fixture
+def plugins():
+    from engine.plugins import load_plugins
+    return load_plugins(autoload=False)
+
+
+def compile_and_run(path, plugins, data_paths=None):
+    from engine.compiler import load_ruleset
+    from engine.execute import run
+    ruleset, diagnostics = load_ruleset(str(path), plugins)
+    assert ruleset is not None, "\n".join(d.format_text() for d in diagnostics)
+    return run(ruleset, plugins, data_paths)
+
+
+def codes(diagnostics) -> list[str]:
+    return [d.code for d in diagnostics]

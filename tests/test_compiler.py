@@ -1,0 +1,225 @@
+"""Compile-time checks: everything that can be wrong without reading data, reported together."""
+
+import copy
+import json
+import time
+
+import pytest
+
+from conftest import codes, small_ruleset, write_ruleset
+from engine.compiler import compile_document, load_ruleset
+from engine.jsonload import loads
+
+
+def check(plugins, document):
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    value, source_map = loads(text, "r.json")
+    ruleset, diagnostics = compile_document(value, source_map, plugins)
+    return ruleset, diagnostics
+
+
+def test_the_small_ruleset_compiles(plugins):
+    ruleset, diagnostics = check(plugins, small_ruleset())
+    assert ruleset is not None and diagnostics == []
+    assert list(ruleset.nodes["total"].weights) == [0.5, 0.25, 0.25]
+
+
+def test_every_problem_is_reported_at_once_with_its_line(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["directon"] = "higher"  # typo in a key
+    doc["indicators"]["b"]["normalise"] = "minmx"  # unknown normaliser
+    doc["nodes"]["total"]["children"] = ["a", "bb", "c"]  # unknown child
+    doc["score"] = "totl"
+    _, diagnostics = check(plugins, doc)
+    found = {d.code: d for d in diagnostics}
+    assert set(found) >= {"E_SCHEMA_UNKNOWN_KEY", "E_UNKNOWN_METHOD", "E_UNKNOWN_NAME", "E_NO_SCORE"}
+    assert found["E_SCHEMA_UNKNOWN_KEY"].hint == 'did you mean "direction"?'
+    assert found["E_SCHEMA_UNKNOWN_KEY"].path == "/indicators/a/directon"
+    assert 'did you mean "minmax"?' in found["E_UNKNOWN_METHOD"].hint and "zscore" in found["E_UNKNOWN_METHOD"].hint
+    assert found["E_NO_SCORE"].hint == 'did you mean "total"?'
+    assert all(d.file == "r.json" and d.line is not None and d.column is not None for d in diagnostics)
+
+
+def test_cycles_are_printed(plugins):
+    doc = small_ruleset()
+    doc["nodes"] = {
+        "x": {"formula": "y + 1"},
+        "y": {"method": "weighted_mean", "children": ["a", "z"]},
+        "z": {"formula": "x * 2"},
+        "total": {"formula": "x"},
+    }
+    _, diagnostics = check(plugins, doc)
+    [cycle] = [d for d in diagnostics if d.code == "E_CYCLE"]
+    assert "x → y → z → x" in cycle.message
+
+
+def test_indicator_formula_cycle(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["p"] = {"formula": "q + a"}
+    doc["indicators"]["q"] = {"formula": "p * 2"}
+    _, diagnostics = check(plugins, doc)
+    assert "E_CYCLE" in codes(diagnostics)
+
+
+def test_weights_that_must_sum_to_one(plugins):
+    doc = small_ruleset()
+    doc["nodes"]["total"]["weights"] = {"a": 0.5, "b": 0.3, "c": 0.3}
+    _, diagnostics = check(plugins, doc)
+    [d] = diagnostics
+    assert d.code == "E_WEIGHTS_SUM" and "1.1" in d.message and "renormalise" in d.hint
+
+
+def test_renormalised_weight_sets_need_not_sum_to_one(plugins):
+    doc = small_ruleset(weights={"w": {"method": "fixed", "renormalise": True, "params": {"values": {"a": 2, "b": 1, "c": 1}}}})
+    doc["nodes"]["total"]["weights"] = "w"
+    ruleset, diagnostics = check(plugins, doc)
+    assert diagnostics == [] and list(ruleset.nodes["total"].weights) == [0.5, 0.25, 0.25]
+
+
+def test_missing_and_negative_weights(plugins):
+    doc = small_ruleset(weights={"w": {"method": "fixed", "params": {"values": {"a": 1.5, "b": -0.5}}}})
+    doc["nodes"]["total"]["weights"] = "w"
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_WEIGHTS_MISSING"]
+    doc["weights"]["w"]["params"]["values"]["c"] = 0
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_WEIGHTS_NEGATIVE"]
+
+
+def test_ratio_weights_sum_to_one_on_each_side(plugins):
+    doc = small_ruleset()
+    doc["nodes"]["total"] = {"method": "ratio", "children": ["a", "b", "c"], "params": {"denominator": ["c"]},
+                             "weights": {"a": 0.5, "b": 0.5, "c": 1}}
+    ruleset, diagnostics = check(plugins, doc)
+    assert diagnostics == []
+    doc["nodes"]["total"]["weights"] = {"a": 0.5, "b": 0.25, "c": 1}
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_WEIGHTS_SUM"]
+    doc["nodes"]["total"]["params"] = {"denominator": ["d"]}
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_PARAMS"]
+
+
+def test_goalposts_and_directions(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"].update(goalposts={"lower": 10, "upper": 10}, normalise="goalposts")
+    doc["indicators"]["b"].update(direction="range")  # no optimum, and minmax cannot score a range
+    doc["indicators"]["c"].update(normalise="distance_to_target")  # no target
+    _, diagnostics = check(plugins, doc)
+    assert sorted(codes(diagnostics)) == ["E_DIRECTION", "E_DIRECTION", "E_DIRECTION", "E_GOALPOSTS"]
+    by_path = {d.path: d for d in diagnostics}
+    assert "interval" in by_path["/indicators/b/direction"].hint
+
+
+def test_chinese_direction_names_are_accepted(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["direction"] = "正向"
+    doc["indicators"]["c"]["direction"] = "逆向"
+    ruleset, diagnostics = check(plugins, doc)
+    assert diagnostics == [] and ruleset.indicators["c"].direction == "lower"
+
+
+def test_plugin_parameters_are_checked_against_the_plugins_schema(plugins):
+    doc = small_ruleset(normalise={"method": "minmax", "params": {"scale": [0, 100, 200], "colour": "red"}})
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_PARAMS", "E_PARAMS"]
+    assert {d.path for d in diagnostics} == {"/normalise/params/scale", "/normalise/params/colour"}
+
+
+def test_names_indicators_and_nodes_share(plugins):
+    doc = small_ruleset()
+    doc["nodes"]["a"] = {"formula": "b + c"}
+    _, diagnostics = check(plugins, doc)
+    assert "E_DUPLICATE_NAME" in codes(diagnostics)
+
+
+def test_names_must_be_identifiers(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["社会化"] = {"column": "a"}
+    _, diagnostics = check(plugins, doc)
+    assert "E_SCHEMA_VALUE" in codes(diagnostics)
+    assert any("label" in (d.hint or "") for d in diagnostics)
+
+
+def test_grade_bands_go_from_the_best_down(plugins):
+    doc = small_ruleset(grades={"bands": [{"label": "良好", "min": 60}, {"label": "优秀", "min": 80}, {"label": "良好"}]})
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_GRADES", "E_GRADES"]
+
+
+def test_column_or_formula_but_not_both(plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["formula"] = "b * 2"
+    del doc["indicators"]["b"]["column"]
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics).count("E_SCHEMA_REQUIRED") == 2
+
+
+def test_two_sources_need_a_named_source(plugins):
+    doc = small_ruleset()
+    doc["sources"]["extra"] = {"format": "csv", "path": "x.csv"}
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics).count("E_SOURCE") == 3
+
+
+def test_unused_weight_sets_are_warned_about(plugins):
+    doc = small_ruleset(weights={"spare": {"method": "equal"}})
+    ruleset, diagnostics = check(plugins, doc)
+    assert ruleset is not None and codes(diagnostics) == ["W_UNUSED"]
+
+
+def test_format_version_and_structure(plugins):
+    doc = small_ruleset(format="govscore/2")
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics)[0] == "E_FORMAT_VERSION"
+    _, diagnostics = check(plugins, [1, 2])
+    assert codes(diagnostics) == ["E_SCHEMA_TYPE"]
+    doc = small_ruleset()
+    del doc["units"]
+    doc["indicators"]["a"]["target"] = "high"
+    _, diagnostics = check(plugins, doc)
+    assert sorted(codes(diagnostics)) == ["E_SCHEMA_REQUIRED", "E_SCHEMA_TYPE"]
+
+
+def test_shipped_rulesets_validate_fast(plugins):
+    from conftest import RULESETS
+    for path in sorted(RULESETS.glob("*.json")):
+        start = time.monotonic()
+        ruleset, diagnostics = load_ruleset(str(path), plugins)
+        assert ruleset is not None, [d.format_text() for d in diagnostics]
+        assert time.monotonic() - start < 0.5
+
+
+# A hostile corpus of rulesets: each must give its code, quickly, without a traceback.
+def _mutate(change):
+    doc = small_ruleset()
+    change(doc)
+    return json.dumps(doc, ensure_ascii=False)
+
+
+HOSTILE_RULESETS = [
+    ("malformed JSON", '{"format": "govscore/1", ', "E_JSON_SYNTAX"),
+    ("duplicate keys", '{"id": "a", "id": "b"}', "E_JSON_DUPLICATE_KEY"),
+    ("NaN", '{"id": NaN}', "E_JSON_NOT_FINITE"),
+    ("deeply nested", '{"a":' * 5000 + "1" + "}" * 5000, "E_JSON_TOO_DEEP"),
+    ("not an object", '"just a string"', "E_SCHEMA_TYPE"),
+    ("typo in a key", _mutate(lambda d: d.update(scroe="total")), "E_SCHEMA_UNKNOWN_KEY"),
+    ("cycle", _mutate(lambda d: d["nodes"].update(total={"formula": "total + 1"})), "E_UNKNOWN_NAME"),
+    ("self child", _mutate(lambda d: d["nodes"]["total"].update(children=["total", "a"])), "E_CYCLE"),
+    ("formula escape", _mutate(lambda d: d["nodes"]["total"].update(formula="a.__class__", method=None) or
+                               d["nodes"]["total"].pop("method") and None), "E_FORMULA_FORBIDDEN"),
+    ("huge power", _mutate(lambda d: d["indicators"].update(x={"formula": "a ** 10000"})), "E_FORMULA_POWER"),
+    ("unknown source format", _mutate(lambda d: d["sources"]["main"].update(format="xls")), "E_UNKNOWN_METHOD"),
+    ("wrong type", _mutate(lambda d: d["nodes"]["total"].update(children="a")), "E_SCHEMA_TYPE"),
+]
+
+
+@pytest.mark.parametrize("text,code", [(t, c) for _, t, c in HOSTILE_RULESETS], ids=[n for n, _, _ in HOSTILE_RULESETS])
+def test_hostile_rulesets(plugins, tmp_path, text, code):
+    path = tmp_path / "r.json"
+    path.write_text(text, encoding="utf-8")
+    start = time.monotonic()
+    ruleset, diagnostics = load_ruleset(str(path), plugins)
+    assert time.monotonic() - start < 1.0
+    assert ruleset is None
+    assert code in codes(diagnostics), [d.format_text() for d in diagnostics]

@@ -1,0 +1,161 @@
+"""Running rulesets: missing values, invalid domains, several sources, panels, and the result object."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from conftest import codes, compile_and_run, small_ruleset
+from engine.diagnostics import EngineError
+
+GAPPY = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,,20,4\nu3,三,乙,3,,3\nu4,四,乙,4,40,2\n"
+
+
+def run_error(path, plugins, data_paths=None):
+    with pytest.raises(EngineError) as exc:
+        compile_and_run(path, plugins, data_paths)
+    return exc.value.diagnostics
+
+
+def test_small_ruleset_by_hand(small, plugins):
+    # a: 1..4 → 0, 1/3, 2/3, 1; b: 10..40 → the same; c is lower-is-better, 5..2 → the same
+    result = compile_and_run(small(), plugins)
+    np.testing.assert_allclose(result.score, [0, 1 / 3, 2 / 3, 1])
+    assert result.rank.tolist() == [4, 3, 2, 1]
+    assert result.group_rank.tolist() == [2, 1, 2, 1]
+    assert result.weights == {"total": {"a": 0.5, "b": 0.25, "c": 0.25}}
+    assert result.meta["ruleset"]["sha256"] == result.ruleset.sha256
+    [source] = result.meta["inputs"]
+    data = (result.ruleset.base_dir / "data.csv").read_bytes()
+    assert source["sha256"] == hashlib.sha256(data).hexdigest() and source["rows"] == 4
+
+
+def test_missing_values_are_an_error_by_default_naming_units_and_indicators(small, plugins):
+    diagnostics = run_error(small(csv=GAPPY), plugins)
+    assert codes(diagnostics) == ["E_MISSING_VALUE", "E_MISSING_VALUE"]
+    assert diagnostics[0].units == ("u2",) and '"a"' in diagnostics[0].message
+    assert diagnostics[1].units == ("u3",) and diagnostics[1].line is not None
+
+
+def test_drop_unit_recomputes_without_the_dropped_units(small, plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["missing"] = "drop_unit"
+    doc["indicators"]["b"]["missing"] = "impute_mean"
+    result = compile_and_run(small(doc, csv=GAPPY), plugins)
+    assert result.unit_ids.tolist() == ["u1", "u3", "u4"] and result.dropped == ["u2"]
+    # the mean of b is taken over the units kept: (10 + 40) / 2 = 25 for u3
+    assert result.raw["b"].tolist() == [10, 25, 40]
+    assert result.imputed["b"].tolist() == [False, True, False]
+    assert "W_DROPPED_UNITS" in codes(result.diagnostics) and "W_IMPUTED" in codes(result.diagnostics)
+
+
+def test_impute_median(small, plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["missing"] = "impute_median"
+    doc["indicators"]["b"]["missing"] = "impute_median"
+    result = compile_and_run(small(doc, csv=GAPPY), plugins)
+    assert result.raw["a"].tolist() == [1, 3, 3, 4] and result.raw["b"].tolist() == [10, 20, 20, 40]
+
+
+def test_leave_with_propagate_or_renormalise(small, plugins):
+    doc = small_ruleset()
+    doc["indicators"]["a"]["missing"] = "leave"
+    doc["indicators"]["b"]["missing"] = "leave"
+    result = compile_and_run(small(doc, csv=GAPPY), plugins)
+    assert np.isnan(result.score[1]) and np.isnan(result.score[2])  # propagate is the default
+    assert np.isnan(result.rank[1]) and result.rank[[0, 3]].tolist() == [2, 1]
+    doc["nodes"]["total"]["missing"] = "renormalise"
+    result = compile_and_run(small(doc, csv=GAPPY), plugins)
+    # u2 has no a: (0.25·b + 0.25·c) / 0.5 with b = (20-10)/30 = 1/3 and c = (5-4)/3 = 1/3
+    assert result.score[1] == pytest.approx(1 / 3)
+    # u3 has no b: (0.5·a + 0.25·c) / 0.75 with a = (3-1)/3 = 2/3 and c = 2/3
+    assert result.score[2] == pytest.approx(2 / 3)
+    doc["nodes"]["total"]["min_share"] = 0.6
+    result = compile_and_run(small(doc, csv=GAPPY), plugins)
+    assert np.isnan(result.score[1]) and result.score[2] == pytest.approx(2 / 3)
+
+
+def test_division_by_zero_in_a_formula_names_the_units(small, plugins):
+    csv = "id,name,town,a,b,c\nu1,一,甲,1,0,5\nu2,二,甲,2,20,4\nu3,三,乙,3,0,3\nu4,四,乙,4,10,2\n"
+    doc = small_ruleset()
+    doc["indicators"]["ratio"] = {"formula": "a / b"}
+    doc["nodes"]["total"] = {"method": "weighted_mean", "children": ["ratio", "c"]}
+    [d] = run_error(small(doc, csv=csv), plugins)
+    assert d.code == "E_DOMAIN" and d.units == ("u1", "u3") and "division by zero" in d.message
+    assert d.span == (0, 5) and d.path == "/indicators/ratio/formula" and d.line is not None
+    doc["indicators"]["ratio"]["on_invalid"] = "missing"
+    doc["indicators"]["ratio"]["missing"] = "impute_mean"
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    assert result.raw["ratio"].tolist() == pytest.approx([0.25, 0.1, 0.25, 0.4])
+
+
+def test_geometric_mean_refuses_non_positive_children(small, plugins):
+    doc = small_ruleset()
+    doc["nodes"]["total"]["method"] = "geometric_mean"
+    [d] = run_error(small(doc), plugins)  # min-max to [0, 1] gives 0 to the worst unit
+    assert d.code == "E_DOMAIN" and d.units == ("u1",) and "[1, 100]" in d.hint
+    doc["normalise"] = {"method": "minmax", "params": {"scale": [1, 100]}}
+    result = compile_and_run(small(doc), plugins)
+    assert result.score[0] == pytest.approx(1.0) and result.score[3] == pytest.approx(100.0)
+
+
+def test_zero_range_and_log_of_non_positive(small, plugins):
+    csv = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,1,-20,4\n"
+    [d] = run_error(small(csv=csv), plugins)
+    assert d.code == "E_ZERO_RANGE" and '"a"' in d.message
+    doc = small_ruleset()
+    doc["nodes"]["total"] = {"formula": "log(b) + c"}
+    [d] = run_error(small(doc, csv=csv), plugins)
+    assert d.code == "E_DOMAIN" and d.units == ("u2",)
+
+
+def test_two_sources_are_joined_on_the_unit_id(small, plugins, tmp_path):
+    (tmp_path / "extra.csv").write_text("id,d\nu4,8\nu1,2\nu2,4\nu9,1\n", encoding="utf-8")
+    doc = small_ruleset()
+    doc["sources"]["extra"] = {"format": "csv", "path": "extra.csv"}
+    for name in ("a", "b", "c"):
+        doc["indicators"][name]["source"] = "main"
+    doc["indicators"]["d"] = {"source": "extra", "column": "d", "missing": "leave"}
+    doc["nodes"]["total"] = {"formula": "d"}
+    result = compile_and_run(small(doc), plugins)
+    np.testing.assert_array_equal(result.raw["d"], [2, 4, np.nan, 8])
+    [extra] = [d for d in result.diagnostics if d.code == "W_EXTRA_UNITS"]
+    assert extra.units == ("u9",)
+
+
+def test_duplicate_unit_ids(small, plugins):
+    csv = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu1,二,甲,2,20,4\n"
+    [d] = run_error(small(csv=csv), plugins)
+    assert d.code == "E_DATA_DUPLICATE_UNIT" and d.units == ("u1",)
+
+
+def test_panel_data_ranks_within_each_period(small, plugins):
+    csv = "id,name,town,year,a,b,c\nu1,一,甲,2024,1,10,5\nu2,二,甲,2024,2,20,4\nu1,一,甲,2025,3,30,3\nu2,二,甲,2025,4,40,2\n"
+    doc = small_ruleset()
+    doc["units"]["period"] = "year"
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    assert result.unit_periods.tolist() == ["2024", "2024", "2025", "2025"]
+    assert result.rank.tolist() == [2, 1, 2, 1]
+
+
+def test_data_override_and_missing_files(small, plugins, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("id,name,town,a,b,c\nx1,一,甲,1,1,2\nx2,二,甲,2,2,1\n", encoding="utf-8")
+    path = small()
+    result = compile_and_run(path, plugins, {"main": str(other)})
+    assert result.unit_ids.tolist() == ["x1", "x2"]
+    [d] = run_error(path, plugins, {"main": str(tmp_path / "nope.csv")})
+    assert d.code == "E_FILE_NOT_FOUND"
+    [d] = run_error(path, plugins, {"mian": str(other)})
+    assert d.code == "E_UNKNOWN_NAME"
+
+
+def test_grades_and_rounding(small, plugins):
+    doc = small_ruleset(rounding=[{"node": "total", "digits": 1}],
+                        grades={"bands": [{"label": "优秀", "min": 0.7}, {"label": "合格", "min": 0.3}, {"label": "不合格"}]})
+    result = compile_and_run(small(doc), plugins)
+    assert result.rounded["total"].tolist() == [0.0, 0.3, 0.7, 1.0]
+    assert result.grade.tolist() == ["不合格", "合格", "优秀", "优秀"]
+    doc["grades"]["use_rounded"] = False  # 1/3 is above 0.3 either way; 2/3 is below 0.7 unrounded
+    result = compile_and_run(small(doc), plugins)
+    assert result.grade.tolist() == ["不合格", "合格", "合格", "优秀"]

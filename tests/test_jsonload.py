@@ -1,0 +1,66 @@
+"""Strict JSON reading with positions."""
+
+import pytest
+
+from engine.diagnostics import EngineError
+from engine.jsonload import MAX_DEPTH, load_file, loads
+
+
+def fails(text):
+    with pytest.raises(EngineError) as exc:
+        loads(text, "r.json")
+    [d] = exc.value.diagnostics
+    return d
+
+
+def test_values_and_their_positions():
+    value, where = loads('{\n  "a": [1, 2.5, {"b": null}],\n  "c": "中文"\n}')
+    assert value == {"a": [1, 2.5, {"b": None}], "c": "中文"}
+    assert where.position("/a") == (2, 8)
+    assert where.position("/a/2/b") == (2, 23)
+    assert where.position("/c") == (3, 8)
+    assert where.position("/c/missing/deeper") == (3, 8)  # falls back to the nearest known parent
+
+
+def test_a_utf8_bom_is_accepted():
+    assert loads('\ufeff{"a": 1}')[0] == {"a": 1}
+
+
+@pytest.mark.parametrize("text,code,line,column", [
+    ('{"a": 1, "a": 2}', "E_JSON_DUPLICATE_KEY", 1, 13),
+    ('{"a": NaN}', "E_JSON_NOT_FINITE", 1, 7),
+    ('{"a": -Infinity}', "E_JSON_NOT_FINITE", 1, 7),
+    ('{"a": 1}\n{"b": 2}', "E_JSON_SYNTAX", 2, 1),
+    ('{"a": 1,}', "E_JSON_SYNTAX", 1, 9),
+    ("{'a': 1}", "E_JSON_SYNTAX", 1, 2),
+    ('{"a": [1, 2,]}', "E_JSON_SYNTAX", 1, 13),
+    ('{"a": "line\nbreak"}', "E_JSON_SYNTAX", 1, 12),
+    ('{"a": 01}', "E_JSON_SYNTAX", 1, 8),
+    ("", "E_JSON_SYNTAX", 1, 1),
+    ('{"a": tru}', "E_JSON_SYNTAX", 1, 7),
+])
+def test_strictness(text, code, line, column):
+    d = fails(text)
+    assert (d.code, d.line, d.column) == (code, line, column)
+    assert d.file == "r.json"
+
+
+def test_nesting_is_capped_without_recursion_errors():
+    d = fails("[" * 10_000 + "]" * 10_000)
+    assert d.code == "E_JSON_TOO_DEEP" and str(MAX_DEPTH) in d.message
+
+
+def test_files_that_are_missing_not_utf8_or_hold_nul(tmp_path):
+    with pytest.raises(EngineError) as exc:
+        load_file(str(tmp_path / "nope.json"))
+    assert exc.value.diagnostics[0].code == "E_FILE_NOT_FOUND"
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes('{"title": "社区"}'.encode("gbk"))
+    with pytest.raises(EngineError) as exc:
+        load_file(str(gbk))
+    assert exc.value.diagnostics[0].code == "E_JSON_SYNTAX" and "UTF-8" in exc.value.diagnostics[0].message
+    nul = tmp_path / "nul.json"
+    nul.write_bytes(b'{"a": 1}\x00')
+    with pytest.raises(EngineError) as exc:
+        load_file(str(nul))
+    assert "NUL" in exc.value.diagnostics[0].message

@@ -1,0 +1,108 @@
+"""CSV and JSON sources: encodings, number formats, NA markers, and the errors policy staff meet."""
+
+import json
+
+import numpy as np
+import pytest
+
+from engine.diagnostics import EngineError
+from plugins.sources import load_csv, load_json
+
+TEXT = "编号,名称,经费\n001,城关社区,\"1,234.5\"\n002,东湖社区,-\n003,西山社区, 77 \n"
+COLUMNS = {"编号": "text", "名称": "text", "经费": "number"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_csv_encodings_are_detected(tmp_path, encoding):
+    path = tmp_path / "d.csv"
+    path.write_bytes(TEXT.encode(encoding))
+    table = load_csv(str(path), {}, COLUMNS)
+    assert list(table.columns["编号"]) == ["001", "002", "003"]  # ids keep their leading zeros
+    assert list(table.columns["名称"]) == ["城关社区", "东湖社区", "西山社区"]
+    np.testing.assert_array_equal(table.columns["经费"], [1234.5, np.nan, 77.0])
+    assert table.rows == 3
+
+
+def test_declared_encoding_that_does_not_fit(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(TEXT.encode("gbk"))
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {"encoding": "utf-8"}, COLUMNS)
+    assert exc.value.diagnostics[0].code == "E_DATA_ENCODING"
+
+
+def test_undecodable_file(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"id,x\n\xff\xfe\xfa,1\n\x81\x20\n")
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text"})
+    assert exc.value.diagnostics[0].code == "E_DATA_ENCODING"
+
+
+def test_explicit_na_markers_and_other_separators(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("id;x\na;1.234,5\nb;暂无\nc;2\n", encoding="utf-8")
+    table = load_csv(str(path), {"delimiter": ";", "thousands": ".", "decimal": ",", "na": ["暂无"]},
+                     {"id": "text", "x": "number"})
+    np.testing.assert_array_equal(table.columns["x"], [1234.5, np.nan, 2.0])
+
+
+def test_cells_that_are_not_numbers_are_listed_with_their_rows(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("id,x\na,1\nb,twelve\nc,3\nd,4 人\n", encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text", "x": "number"})
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DATA_NOT_NUMBER"
+    assert "row 3 ('twelve')" in d.message and "row 5 ('4 人')" in d.message
+
+
+def test_missing_columns_suggest_near_matches(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("id,staff_fte\na,1\n", encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text", "staff_ftes": "number", "budget": "number"})
+    found = {d.message: d for d in exc.value.diagnostics}
+    assert len(found) == 2
+    assert any(d.hint == 'did you mean "staff_fte"?' for d in found.values())
+    assert any("the columns are: id, staff_fte" in d.hint for d in found.values())
+
+
+def test_ragged_csv_is_a_format_error(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("id,x\na,1\nb,2,3\n", encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text", "x": "number"})
+    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
+
+
+def test_skip_rows_before_the_header(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("2025年社区台账\nid,x\na,1\n", encoding="utf-8")
+    table = load_csv(str(path), {"skip_rows": 1}, {"id": "text", "x": "number"})
+    assert table.columns["x"].tolist() == [1.0]
+
+
+def test_json_records(tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"data": [{"id": 1, "x": 2.5}, {"id": 2, "x": "1,000"}, {"id": 3, "x": None}]}),
+                    encoding="utf-8")
+    table = load_json(str(path), {"records": "data"}, {"id": "text", "x": "number"})
+    assert table.columns["id"].tolist() == ["1", "2", "3"]
+    np.testing.assert_array_equal(table.columns["x"], [2.5, 1000.0, np.nan])
+
+
+def test_json_source_errors(tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text('{"data": 1}', encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_json(str(path), {"records": "data"}, {"id": "text"})
+    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
+    path.write_text('[{"id": 1, "x": NaN}]', encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_json(str(path), {}, {"id": "text"})
+    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
+    path.write_text('[{"id": 1}]', encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_json(str(path), {}, {"id": "text", "x": "number"})
+    assert exc.value.diagnostics[0].code == "E_DATA_COLUMN"
