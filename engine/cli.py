@@ -41,8 +41,9 @@ def guarded(f):
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except Exception:
-            click.echo("internal error: the engine failed; please report this with the ruleset that caused it.", err=True)
+        except Exception as exc:
+            report([Diagnostic("E_INTERNAL", f"The engine failed: {type(exc).__name__}: {exc}",
+                               hint="please report this, with the ruleset and the traceback below")])
             click.echo(traceback.format_exc(), err=True)
             sys.exit(EXIT_FAILURE)
     return wrapper

@@ -75,7 +75,6 @@ CODES: dict[str, str] = {
     "W_UNUSED": "something declared and never used",
     "W_DROPPED_UNITS": "units dropped because of missing values",
     "W_IMPUTED": "missing values filled in",
-    "W_RATIO_INPUT_DIRECTION": "an input of a ratio declared lower-is-better, so it is inverted before division",
     "W_EXTRA_UNITS": "a source has unit ids that the unit source does not",
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +25,52 @@ from .ranking import grade, rank, round_values
 from .result import Result
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
-_SHOWN_UNITS = 50
+
+
+@dataclass
+class Data:
+    """What the sources gave, matched to the units: loaded once, scored as often as needed."""
+
+    units: dict[str, np.ndarray]  # role (id, label, group, period) -> column
+    columns: dict[tuple[str, str], np.ndarray]  # (source, column) -> numbers, one per unit
+    inputs: list[dict]  # each input file: source, path, format, sha256, rows
+    warnings: list[Diagnostic]
 
 
 def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None) -> Result:
-    """Score every unit. Raises EngineError with all the problems found at the first step that has any."""
-    try:
-        result = _run(ruleset, plugins, data_paths or {})
-    except EngineError as exc:
-        raise EngineError(ruleset.place(exc.diagnostics)) from None
-    result.diagnostics = ruleset.place(result.diagnostics)
-    return result
+    """Load the data and score every unit."""
+    return score(ruleset, plugins, load_data(ruleset, plugins, data_paths))
 
 
-def _run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str]) -> Result:
+def _placed(step):
+    """Raise a step's diagnostics at their lines in the ruleset."""
+    def wrapper(ruleset: Ruleset, *args, **kwargs):
+        try:
+            return step(ruleset, *args, **kwargs)
+        except EngineError as exc:
+            raise EngineError(ruleset.place(exc.diagnostics)) from None
+    wrapper.__doc__ = step.__doc__
+    return wrapper
+
+
+@_placed
+def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None) -> Data:
+    """Read every source the ruleset needs (``data_paths`` replaces a source's file) and match rows to units."""
+    data_paths = data_paths or {}
     unknown = sorted(set(data_paths) - set(ruleset.sources))
     if unknown:
         raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--data names the source "{name}", which the ruleset does not declare.',
                                       hint="sources: " + ", ".join(ruleset.sources)) for name in unknown])
     warnings: list[Diagnostic] = []
     units, columns, inputs = _load(ruleset, plugins, data_paths, warnings)
+    return Data(units, columns, inputs, warnings)
+
+
+@_placed
+def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
+    """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
+    units, columns = data.units, data.columns
+    warnings = list(data.warnings)
     active = np.ones(len(units["id"]), dtype=bool)
     while True:  # dropping units changes means and medians, so compute again on what is left
         raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units["id"])
@@ -57,31 +83,31 @@ def _run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str]) -> Resu
     if dropped:
         warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
                                    severity="warning", units=tuple(dropped)))
-    ids = units["id"][active]
+    ids = _subset(units["id"], active)
     for name, mask in imputed.items():
         if mask.any():
             warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
                                        severity="warning", path=ruleset.indicators[name].pointer,
                                        units=tuple(str(u) for u in ids[mask])))
-    normalised = _normalise(ruleset, raw, ids)
-    nodes, weights = _nodes(ruleset, plugins, normalised, ids)
+    normalised, complete = _normalise(ruleset, raw, ids)
+    nodes, weights = _nodes(ruleset, plugins, normalised, complete, ids)
     result = Result(
         ruleset=ruleset, unit_ids=ids,
         unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
         unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
         weights=weights, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
-        dropped=dropped, diagnostics=warnings,
+        dropped=dropped, diagnostics=ruleset.place(warnings),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},
-              "inputs": inputs},
+              "inputs": data.inputs},
     )
     _finish(result)
     return result
 
 
 def _subset(values, active):
-    return None if values is None else values[active]
+    return values if values is None or active.all() else values[active]
 
 
 def file_sha256(path: str) -> str:
@@ -209,7 +235,8 @@ def _units_text(ids, mask) -> tuple[str, ...]:
 
 def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
     """Raw values of every indicator for the active units, with clamping and missing-value policies."""
-    ids = all_ids[active]
+    everyone = bool(active.all())
+    ids = all_ids if everyone else all_ids[active]
     size = len(ids)
     raw: dict[str, np.ndarray] = {}
     imputed: dict[str, np.ndarray] = {}
@@ -218,7 +245,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
     functions = plugins.functions()
     for name, ind in ruleset.indicators.items():
         if ind.column is not None:
-            x = columns[(ind.source, ind.column)][active]
+            x = columns[(ind.source, ind.column)]
+            x = x if everyone else x[active]
         else:
             column = evaluate(ind.formula, {d: raw[d] for d in ind.depends_on}, functions, size)
             x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
@@ -263,8 +291,10 @@ def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
     return values
 
 
-def _normalise(ruleset: Ruleset, raw, ids) -> dict[str, np.ndarray]:
+def _normalise(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Normalised values of the indicators that nodes use, and the names of those with no missing value."""
     out: dict[str, np.ndarray] = {}
+    complete: set[str] = set()
     problems: list[Diagnostic] = []
     for name, ind in ruleset.indicators.items():
         if ind.normaliser is None:
@@ -288,15 +318,19 @@ def _normalise(ruleset: Ruleset, raw, ids) -> dict[str, np.ndarray]:
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" returned {y.shape[0] if y.ndim else 1} '
                                        f"values for {len(x)} units.", file=ruleset.file, path=ind.pointer))
             continue
-        bad = ~np.isfinite(y) & np.isfinite(x)
-        if bad.any():
-            problems.append(Diagnostic("E_DOMAIN", f'Normalising "{name}" with {reg.name} gives no valid number for '
-                                       f"{int(bad.sum())} unit(s).", file=ruleset.file, path=ind.pointer,
-                                       units=_units_text(ids, bad)))
+        finite = np.isfinite(y)
+        if finite.all():
+            complete.add(name)
+        else:
+            bad = ~finite & np.isfinite(x)
+            if bad.any():
+                problems.append(Diagnostic("E_DOMAIN", f'Normalising "{name}" with {reg.name} gives no valid number for '
+                                           f"{int(bad.sum())} unit(s).", file=ruleset.file, path=ind.pointer,
+                                           units=_units_text(ids, bad)))
         out[name] = y
     if problems:
         raise EngineError(problems)
-    return out
+    return out, complete
 
 
 def _at(d: Diagnostic, ruleset: Ruleset, item) -> Diagnostic:
@@ -311,7 +345,8 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
 
 # ---------------------------------------------------------------- nodes
 
-def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, ids):
+def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], ids):
+    """Every node's value in order. ``complete`` names the inputs known to have no missing value."""
     values: dict[str, np.ndarray] = {}
     weights_used: dict[str, dict[str, float]] = {}
     functions = plugins.functions()
@@ -327,9 +362,12 @@ def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, ids):
             children = [normalised[c] if c in normalised else values[c] for c in node.children]
             w = node.weights if node.weights is not None else _data_weights(node, children)
             weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
-            values[name] = _aggregate(ruleset, node, children, w, ids, problems)
+            values[name] = _aggregate(ruleset, node, children, w, ids, problems,
+                                      all(c in complete for c in node.children))
         if problems:
             raise EngineError(problems)
+        if not np.isnan(values[name]).any():
+            complete.add(name)
     return values, weights_used
 
 
@@ -342,7 +380,8 @@ def _data_weights(node: Node, children) -> np.ndarray:
     return w
 
 
-def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems) -> np.ndarray:
+def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool) -> np.ndarray:
+    """One aggregation node, block by block. ``complete``: no child is missing for any unit."""
     reg = node.aggregator
     size = len(ids)
     out = np.empty(size)
@@ -350,25 +389,14 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     outside = np.zeros(size, dtype=bool)
     for start in range(0, size, BLOCK_ROWS):
         block = slice(start, min(start + BLOCK_ROWS, size))
-        x = np.column_stack([c[block] for c in children])
-        missing = np.isnan(x)
+        x = np.vstack([c[block] for c in children]).T  # units × children, each child contiguous
         W = np.broadcast_to(w, x.shape)
-        lost = missing.any(axis=1)
-        if lost.any():
-            W = np.where(missing, 0.0, W)
-            x = np.where(missing, 1.0, x)
-            if node.missing == "renormalise":
-                lost = np.zeros(len(x), dtype=bool)
-                for group in node.weight_groups:
-                    idx = list(group)
-                    nominal = w[idx].sum()
-                    present = W[:, idx].sum(axis=1)
-                    share = present / nominal if nominal > 0 else np.ones(len(x))
-                    lost |= (share < node.min_share) | (present == 0)
-                    W[:, idx] = W[:, idx] / np.where(present > 0, share, 1.0)[:, None]
+        lost = None
+        if not complete:
+            x, W, lost = _missing_children(node, x, W, w)
         if domain != "any":
             bad = (x <= 0) if domain == "positive" else (x < 0)
-            outside[block] = (bad & (W > 0)).any(axis=1) & ~lost
+            outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
             with np.errstate(all="ignore"):
                 y = np.asarray(reg.impl(x, W, node.params, list(node.children)), dtype=float)
@@ -382,7 +410,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The aggregator "{reg.name}" ({reg.plugin}) failed on node "{node.name}": '
                                        f"{type(exc).__name__}: {exc}", file=ruleset.file, path=node.pointer))
             return out
-        out[block] = np.where(lost, np.nan, y)
+        out[block] = y if lost is None else np.where(lost, np.nan, y)
     if outside.any():
         need = "greater than 0" if domain == "positive" else "0 or more"
         problems.append(Diagnostic(
@@ -390,12 +418,34 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             f"{int(outside.sum())} unit(s) have a child that is not.", file=ruleset.file, path=node.pointer,
             units=_units_text(ids, outside),
             hint="normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)"))
-    bad = ~np.isfinite(out) & ~np.isnan(out)
+    bad = np.isinf(out)
     if bad.any():
         problems.append(Diagnostic("E_DOMAIN", f'The node "{node.name}" has no finite value for {int(bad.sum())} unit(s) '
                                    f"(a division by zero in {reg.name}?).", file=ruleset.file, path=node.pointer,
                                    units=_units_text(ids, bad)))
     return out
+
+
+def _missing_children(node: Node, x, W, w):
+    """Apply the node's missing-children policy to one block: weights 0 (and values 1.0) where a
+    child is missing; with renormalise, the present weights of each group scaled back up to the
+    group's total. Returns x, W and the units whose value is lost."""
+    missing = np.isnan(x)
+    lost = missing.any(axis=1)
+    if not lost.any():
+        return x, W, lost
+    W = np.where(missing, 0.0, W)
+    x = np.where(missing, 1.0, x)
+    if node.missing == "renormalise":
+        lost = np.zeros(len(x), dtype=bool)
+        for group in node.weight_groups:
+            idx = list(group)
+            nominal = w[idx].sum()
+            present = W[:, idx].sum(axis=1)
+            share = present / nominal if nominal > 0 else np.ones(len(x))
+            lost |= (share < node.min_share) | (present == 0)
+            W[:, idx] = W[:, idx] / np.where(present > 0, share, 1.0)[:, None]
+    return x, W, lost
 
 
 # ---------------------------------------------------------------- rounding, ranks, grades

@@ -35,8 +35,12 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
     if len(idx) == 0:
         return out
     key = -values[idx] if order == "descending" else values[idx]
-    group = np.zeros(len(idx), dtype=np.int64) if groups is None else np.unique(groups[idx], return_inverse=True)[1]
-    order_idx = np.lexsort((np.arange(len(idx)), key, group))
+    if groups is None:
+        group = np.zeros(len(idx), dtype=np.int64)
+        order_idx = np.argsort(key, kind="stable")
+    else:
+        group = groups[idx]
+        order_idx = np.lexsort((key, group))  # stable: ties keep the data order
     g, k = group[order_idx], key[order_idx]
     pos = np.arange(len(idx))
     new_group = np.r_[True, g[1:] != g[:-1]]

@@ -29,12 +29,19 @@ def _zero_range(indicator, what):
         "so it cannot be rescaled.", hint="drop it from the nodes, or use goalposts fixed in the ruleset")])
 
 
+def _extremes(x):
+    lo, hi = x.min(), x.max()
+    return (np.nanmin(x), np.nanmax(x)) if np.isnan(lo) else (lo, hi)  # nan-aware only when needed
+
+
 def minmax(x, direction, params, indicator):
-    lo, hi = np.nanmin(x), np.nanmax(x)
+    lo, hi = _extremes(x)
     if not hi > lo:
         raise _zero_range(indicator, f"{lo:g}")
-    y = (x - lo) / (hi - lo) if direction == "higher" else (hi - x) / (hi - lo)
-    return _scale(y, params)
+    low, high = params.get("scale", (0.0, 1.0))
+    step = (high - low) / (hi - lo)
+    # one pass of arithmetic: low + (x - lo) * step, or low + (hi - x) * step when lower is better
+    return (x - lo) * step + low if direction == "higher" else (hi - x) * step + low
 
 
 def zscore(x, direction, params, indicator):

@@ -1,0 +1,122 @@
+"""Normalisers: worked examples and properties (range, monotonic in the right direction, raw-unit targets)."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings, strategies as st
+
+from engine.diagnostics import EngineError, UnitsError
+from engine.model import Bounds, Indicator
+from plugins import normalisers as n
+
+values = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=40).map(np.array)
+positive = st.lists(st.floats(0.01, 1e6, allow_nan=False), min_size=2, max_size=40).map(np.array)
+
+
+def ind(**kw):
+    return Indicator(name="x", label="x", unit="", pointer="/indicators/x", **kw)
+
+
+def assert_monotonic(x, y, direction):
+    order = np.argsort(x, kind="stable")
+    xs, ys = x[order], y[order]
+    steps = np.diff(ys)[np.diff(xs) > 0]
+    if direction == "higher":
+        assert np.all(steps >= -1e-9)
+    else:
+        assert np.all(steps <= 1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from(["higher", "lower"]), st.sampled_from([(0, 1), (0, 100), (1, 100)]))
+def test_minmax_range_and_direction(x, direction, scale):
+    assume(np.ptp(x) > 1e-6 * max(1.0, np.abs(x).max()))
+    y = n.minmax(x, direction, {"scale": list(scale)}, ind())
+    assert y.min() == pytest.approx(scale[0]) and y.max() == pytest.approx(scale[1])
+    assert_monotonic(x, y, direction)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from(["higher", "lower"]))
+def test_zscore_mean_sd_and_direction(x, direction):
+    assume(np.std(x) > 1e-6 * max(1.0, np.abs(x).max()))
+    y = n.zscore(x, direction, {"mean": 10, "sd": 2}, ind())
+    assert y.mean() == pytest.approx(10, abs=1e-6) and y.std(ddof=1) == pytest.approx(2, rel=1e-6)
+    assert_monotonic(x, y, direction)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from(["higher", "lower"]))
+def test_rank_and_percentile(x, direction):
+    r = n.rank_normaliser(x, direction, {}, ind())
+    assert r.min() == 1 and r.max() <= len(x)
+    assert_monotonic(x, r, direction)
+    p = n.percentile(x, direction, {}, ind())
+    assert p.min() == 0 and p.max() <= 1
+    assert_monotonic(x, p, direction)
+
+
+@settings(max_examples=200, deadline=None)
+@given(positive, st.floats(0.1, 1e5), st.sampled_from(["higher", "lower"]), st.sampled_from([None, 1.0, 1.2]))
+def test_distance_to_target_uses_the_raw_target_whatever_the_direction(x, target, direction, cap):
+    y = n.distance_to_target(x, direction, {"cap": cap}, ind(target=target))
+    assert_monotonic(x, y, direction)
+    if cap is not None:
+        assert y.max() <= cap
+    at_target = n.distance_to_target(np.array([target]), direction, {}, ind(target=target))
+    assert at_target[0] == pytest.approx(1.0)  # meeting the target scores 1 in both directions
+
+
+def test_distance_to_target_worked_example():
+    # higher is better, target 80: 40 → 0.5, 100 → 1.25 (capped at 1); lower is better, target 3 days: 6 → 0.5
+    assert n.distance_to_target(np.array([40.0, 100.0]), "higher", {}, ind(target=80)).tolist() == [0.5, 1.25]
+    assert n.distance_to_target(np.array([40.0, 100.0]), "higher", {"cap": 1}, ind(target=80)).tolist() == [0.5, 1.0]
+    assert n.distance_to_target(np.array([6.0, 1.5]), "lower", {}, ind(target=3)).tolist() == [0.5, 2.0]
+    with pytest.raises(UnitsError) as exc:
+        n.distance_to_target(np.array([6.0, 0.0]), "lower", {}, ind(target=3))
+    assert exc.value.mask.tolist() == [False, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from(["higher", "lower"]))
+def test_goalposts_clip_to_the_scale_and_follow_direction(x, direction):
+    y = n.goalposts(x, direction, {"scale": [0, 100]}, ind(goalposts=Bounds(-1000, 1000)))
+    assert y.min() >= 0 and y.max() <= 100
+    assert_monotonic(x, y, direction)
+
+
+def test_goalposts_hdi_income_worked_example():
+    # HDR 2023/2024 technical note 1: income index = (ln 15293.33 − ln 100) / (ln 75000 − ln 100) for Albania
+    y = n.goalposts(np.array([15293.32651, 100000.0]), "higher", {"log": True}, ind(goalposts=Bounds(100, 75000)))
+    assert y[0] == pytest.approx((np.log(15293.32651) - np.log(100)) / (np.log(75000) - np.log(100)))
+    assert y[1] == 1.0  # above the upper goalpost: clipped
+    # lower is better, goalposts in raw units: 2 days on goalposts 1–5 scores (5 − 2) / 4
+    assert n.goalposts(np.array([2.0]), "lower", {}, ind(goalposts=Bounds(1, 5)))[0] == 0.75
+
+
+def test_interval_worked_example_and_properties():
+    # optimum [35, 45], goalposts [25, 60]: the fall runs over max(10, 15) = 15 years on both sides
+    x = np.array([25.0, 30, 35, 40, 45, 50, 60, 70])
+    y = n.interval(x, "range", {}, ind(optimum=Bounds(35, 45), goalposts=Bounds(25, 60)))
+    np.testing.assert_allclose(y, [1 / 3, 2 / 3, 1, 1, 1, 2 / 3, 0, 0])
+    # without goalposts the data extremes are the outer bounds
+    y = n.interval(np.array([20.0, 40, 50]), "range", {"scale": [0, 100]}, ind(optimum=Bounds(35, 45)))
+    np.testing.assert_allclose(y, [0, 100, 100 - 5 / 15 * 100])
+
+
+def test_ratio_to_mean():
+    x = np.array([1.0, 2.0, 3.0])
+    assert n.ratio(x, "higher", {}, ind()).tolist() == [0.5, 1.0, 1.5]
+    assert n.ratio(x, "lower", {"reference": 3}, ind()).tolist() == [3.0, 1.5, 1.0]
+
+
+def test_normalisers_keep_missing_values_missing():
+    x = np.array([1.0, np.nan, 3.0])
+    for f, kw in [(n.minmax, {}), (n.zscore, {}), (n.rank_normaliser, {}), (n.percentile, {}), (n.ratio, {})]:
+        assert np.isnan(f(x, "higher", {}, ind(**kw))[1]), f.__name__
+
+
+def test_constant_indicators_cannot_be_rescaled():
+    for f in (n.minmax, n.zscore):
+        with pytest.raises(EngineError) as exc:
+            f(np.array([2.0, 2.0]), "higher", {}, ind())
+        assert exc.value.diagnostics[0].code == "E_ZERO_RANGE"

@@ -1,0 +1,182 @@
+"""Plugins: an installable package built by the test is discovered and used by a ruleset; broken
+and clashing plugins are reported, never silently skipped; --plugin loads a local module."""
+
+import inspect
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, engine, small_ruleset, write_ruleset
+from engine import hookspecs
+from engine.plugins import KINDS, load_plugins
+
+GOOD = '''
+import numpy as np
+from engine.hookspecs import hookimpl
+
+@hookimpl
+def register_normalisers(register):
+    def share(x, direction, params, indicator):
+        y = x / np.nansum(x)
+        return y if direction == "higher" else 1 - y
+    register("share", share, description="Share of the total.", params={
+        "type": "object", "additionalProperties": False, "properties": {}})
+
+@hookimpl
+def register_functions(register):
+    register("square", lambda x: np.asarray(x) ** 2, description="square(x)", min_args=1, max_args=1)
+
+@hookimpl
+def register_outputs(register):
+    def tsv(result, stream, params):
+        for unit, value in zip(result.unit_ids, result.score):
+            stream.write(f"{unit}\\t{value:.4f}\\n".encode())
+    register("tsv", tsv, description="Unit and score, tab-separated.", extension="tsv")
+'''
+
+BROKEN = '''
+raise ImportError("this plugin needs a library that is not installed")
+'''
+
+CLASHING = '''
+from engine.hookspecs import hookimpl
+
+@hookimpl
+def register_normalisers(register):
+    register("minmax", lambda x, d, p, i: x, description="A second min-max.")
+'''
+
+
+def build_package(tmp_path: Path, name: str, modules: dict[str, str]) -> Path:
+    """Write a plugin distribution, pip-install it into a folder of its own, and return that folder."""
+    src = tmp_path / f"src-{name}"
+    src.mkdir()
+    entry_points = "\n".join(f'{module} = "{module}"' for module in modules)
+    (src / "pyproject.toml").write_text(textwrap.dedent(f'''
+        [build-system]
+        requires = ["setuptools>=64"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "{name}"
+        version = "0.3.0"
+
+        [project.entry-points.govscore]
+        ''') + entry_points + "\n\n[tool.setuptools]\npy-modules = [" + ", ".join(f'"{m}"' for m in modules) + "]\n")
+    for module, code in modules.items():
+        (src / f"{module}.py").write_text(code)
+    site = tmp_path / f"site-{name}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--target", str(site), str(src)], check=True, capture_output=True, timeout=300)
+    return site
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("plugins")
+    return {"good": build_package(tmp, "govscore-share", {"govscore_share": GOOD}),
+            "bad": build_package(tmp, "govscore-bad", {"govscore_broken": BROKEN, "govscore_clash": CLASHING})}
+
+
+def with_site(site: Path) -> dict:
+    return {"PYTHONPATH": f"{site}:{ROOT}", "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "0"}
+
+
+def test_an_installed_package_is_discovered_and_listed(sites):
+    proc = engine("plugins", "--format", "json", env=with_site(sites["good"]))
+    assert proc.returncode == 0, proc.stderr
+    methods = {(m["kind"], m["name"]): m for m in json.loads(proc.stdout)["methods"]}
+    share = methods[("normaliser", "share")]
+    assert share["plugin"] == "govscore-share:govscore_share" and share["origin"] == "govscore-share 0.3.0"
+    assert ("function", "square") in methods and ("output", "tsv") in methods
+    assert methods[("normaliser", "minmax")]["origin"].startswith("govscore ")
+
+
+def test_a_ruleset_uses_the_plugins_methods(sites, small, tmp_path):
+    doc = small_ruleset(normalise="share")
+    doc["nodes"]["total"] = {"formula": "square(a) + b + c"}
+    path = small(doc)
+    proc = engine("run", path, "--format", "tsv", "-o", "-", "-q", env=with_site(sites["good"]))
+    assert proc.returncode == 0, proc.stderr
+    # a = 1..4 → shares 0.1..0.4; b = 10..40 → the same; c is lower: 1 - c/14
+    rows = dict(line.split("\t") for line in proc.stdout.splitlines())
+    assert float(rows["u1"]) == pytest.approx(0.1 ** 2 + 0.1 + 1 - 5 / 14, abs=1e-4)
+    # the published schema names the plugin's methods for editors
+    proc = engine("schema", env=with_site(sites["good"]))
+    assert '"share"' in proc.stdout and '"tsv"' in proc.stdout
+
+
+def test_with_autoload_off_only_the_built_ins_are_there(sites, small):
+    path = small(small_ruleset(normalise="share"))
+    env = {**with_site(sites["good"]), "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    proc = engine("validate", path, env=env)
+    assert proc.returncode == 1 and "E_UNKNOWN_METHOD" in proc.stderr and "minmax" in proc.stderr
+
+
+def test_broken_and_clashing_plugins_are_reported(sites, small):
+    env = with_site(sites["bad"])
+    proc = engine("plugins", "--format", "json", env=env)
+    assert proc.returncode == 3
+    listing = json.loads(proc.stdout)
+    problems = {p["code"]: p["message"] for p in listing["problems"]}
+    assert "needs a library that is not installed" in problems["E_PLUGIN_LOAD"]
+    assert '"normalisers" (govscore' in problems["E_PLUGIN_DUPLICATE"]
+    assert '"govscore-bad:govscore_clash" (govscore-bad 0.3.0)' in problems["E_PLUGIN_DUPLICATE"]
+    assert any(m["name"] == "csv" for m in listing["methods"])  # the others still load
+    # a run refuses to guess which minmax is meant
+    proc = engine("run", small(), env=env)
+    assert proc.returncode == 3 and "E_PLUGIN_DUPLICATE" in proc.stderr
+
+
+def test_a_broken_plugin_does_not_stop_a_run_that_does_not_need_it(tmp_path, small):
+    site = build_package(tmp_path, "govscore-only-broken", {"govscore_only_broken": BROKEN})
+    proc = engine("run", small(), env=with_site(site))
+    assert proc.returncode == 0
+    assert "warning E_PLUGIN_LOAD" in proc.stderr
+
+
+def test_plugin_option_loads_a_local_file(small, tmp_path):
+    module = tmp_path / "local_share.py"
+    module.write_text(GOOD)
+    doc = small_ruleset()
+    doc["nodes"]["total"] = {"formula": "square(a)"}
+    proc = engine("run", small(doc), "--plugin", module, "--format", "csv", "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    proc = engine("run", small(doc), "-q")
+    assert proc.returncode == 1 and 'no formula function "square"' in proc.stderr
+    proc = engine("plugins", "--plugin", tmp_path / "missing.py")
+    assert proc.returncode == 3 and "E_PLUGIN_LOAD" in proc.stderr
+
+
+def test_plugin_managers_do_not_share_state():
+    first = load_plugins(autoload=False)
+    second = load_plugins(autoload=False)
+    assert first.manager is not second.manager
+    first.registrations["normaliser"].pop("minmax")
+    assert "minmax" in second.registrations["normaliser"]
+
+
+def test_every_hook_is_documented_implemented_by_a_built_in_and_in_the_plugin_guide():
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    plugins = load_plugins(autoload=False)
+    specs = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("register_")]
+    assert sorted(specs) == sorted(KINDS)
+    for name in specs:
+        doc = inspect.getdoc(getattr(hookspecs, name))
+        assert doc and "register(" in doc, name
+        assert name in guide, f"{name} is not in docs/plugins.md"
+        builtin = [impl for impl in getattr(plugins.manager.hook, name).get_hookimpls()
+                   if impl.plugin_name in {"sources", "normalisers", "weightings", "aggregators", "functions", "outputs"}]
+        assert builtin, f"no built-in implements {name}"
+
+
+def test_built_ins_are_registered_through_entry_points():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for module in ("sources", "normalisers", "weightings", "aggregators", "functions", "outputs"):
+        assert f'{module} = "plugins.{module}"' in text
+    plugins = load_plugins(autoload=False)
+    assert plugins.get("normaliser", "minmax").origin.startswith("govscore ")

@@ -1,0 +1,45 @@
+"""Ranks (ties 1224 and others, within groups), rounding as published indices do it, and grades."""
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from engine.model import Band
+from engine.ranking import grade, rank, round_values
+
+
+def test_ties_methods():
+    x = np.array([3.0, 1.0, 3.0, np.nan, 2.0, 5.0])
+    assert rank(x, ties="min").tolist()[:3] == [2, 5, 2]
+    assert rank(x, ties="dense").tolist()[:3] == [2, 4, 2]
+    assert rank(x, ties="average").tolist()[:3] == [2.5, 5, 2.5]
+    assert rank(x, ties="ordinal").tolist()[:3] == [2, 5, 3]
+    assert np.isnan(rank(x)[3])
+    assert rank(x, "ascending").tolist()[:3] == [3, 1, 3]
+
+
+def test_ranks_within_groups():
+    x = np.array([3.0, 1.0, 3.0, 2.0, 5.0, 4.0])
+    groups = np.array([0, 1, 0, 0, 1, 1])
+    assert rank(x, groups=groups).tolist() == [1, 3, 1, 3, 1, 2]
+
+
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=60))
+def test_min_ranks_count_the_better_units(values):
+    x = np.array(values, dtype=float)
+    expected = [1 + int((x > v).sum()) for v in x]
+    assert rank(x).tolist() == expected
+
+
+def test_rounding_half_up_like_a_spreadsheet():
+    assert round_values(np.array([0.8005, 2.675, 1.005, -2.5, 0.0004999]), 3).tolist() == [0.801, 2.675, 1.005, -2.5, 0.0]
+    assert round_values(np.array([2.5, 3.5, -0.5]), 0).tolist() == [3.0, 4.0, -1.0]
+    assert round_values(np.array([2.5, 3.5, -0.5]), 0, "half_even").tolist() == [2.0, 4.0, -0.0]
+    assert np.isnan(round_values(np.array([np.nan]), 2)[0])
+
+
+def test_grades_from_the_best_down():
+    bands = (Band("优秀", 85), Band("良好", 70), Band("合格", 60), Band("不合格", None))
+    assert grade(np.array([90, 85, 84.99, 60, 10, np.nan]), bands).tolist() == ["优秀", "优秀", "良好", "合格", "不合格", None]
+    # without a catch-all band, values below the last minimum get no grade
+    assert grade(np.array([50.0]), bands[:3]).tolist() == [None]
