@@ -1,8 +1,9 @@
 """Tables of columns, and the conversions every source plugin needs.
 
-A :class:`Table` is what a source plugin returns: named columns as numpy arrays, all the same
-length. Columns asked for as ``"number"`` are float64 with NaN for a missing value; columns
-asked for as ``"text"`` are object arrays of ``str`` (None when missing).
+A :class:`Table` is what a source plugin returns: named columns, all the same length. Columns
+asked for as ``"number"`` are numpy float64 arrays with NaN for a missing value; columns asked
+for as ``"text"`` are Arrow string arrays (null when missing), which keep a million ids compact
+and pass to outputs without conversion.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ DEFAULT_NA = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-",
 
 @dataclass
 class Table:
-    columns: dict[str, np.ndarray]
+    columns: dict[str, np.ndarray | pa.StringArray]
     rows: int
     file: str = ""
     sha256: str = ""
@@ -29,33 +30,45 @@ class Table:
     extra: dict = field(default_factory=dict)
 
 
-def detect_encoding(raw: bytes, file: str, declared: str = "auto") -> str:
+SNIFF_BYTES = 1 << 22
+
+
+def detect_encoding(path: str, declared: str = "auto") -> str:
     """The encoding of a data file: UTF-8 (with or without BOM), else GB18030 (which covers GBK and GB2312).
 
-    Chinese office software often saves CSV in GBK; a file that is valid UTF-8 is taken as UTF-8.
+    Chinese office software often saves CSV in GBK. With ``auto``, a file whose first 4 MiB are
+    UTF-8 is taken as UTF-8 without reading the rest (a reader that then meets invalid UTF-8
+    should call ``check_encoding(path, "gb18030")`` and read again); otherwise the whole file
+    must be GB18030. A declared encoding is checked over the whole file.
     """
     if declared != "auto":
-        try:
-            codecs.lookup(declared)
-        except LookupError:
-            raise EngineError([Diagnostic("E_DATA_ENCODING", f'"{declared}" is not an encoding this engine knows.', file=file,
-                                          hint='use "auto", "utf-8" or "gb18030"')])
-        candidates = [declared]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
+        return check_encoding(path, declared)
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SNIFF_BYTES)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return check_encoding(path, "gb18030", auto=True)
+
+
+def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
+    """Read the whole file in pieces to check it is valid ``encoding``; E_DATA_ENCODING if not."""
+    try:
         decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            for start in range(0, len(raw), 1 << 24):
-                decoder.decode(raw[start:start + (1 << 24)], final=False)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise EngineError([Diagnostic(
-        "E_DATA_ENCODING", f"The file {file} is neither UTF-8 nor GB18030/GBK text" +
-        (f" (as the ruleset declares {declared})" if declared != "auto" else "") + ".", file=file,
-        hint="save it again as CSV UTF-8 from the spreadsheet program")])
+    except LookupError:
+        raise EngineError([Diagnostic("E_DATA_ENCODING", f'"{encoding}" is not an encoding this engine knows.', file=path,
+                                      hint='use "auto", "utf-8" or "gb18030"')])
+    try:
+        with open(path, "rb") as fh:
+            for piece in iter(lambda: fh.read(1 << 24), b""):
+                decoder.decode(piece, final=False)
+        decoder.decode(b"", final=True)
+        return encoding
+    except UnicodeDecodeError as exc:
+        said = "neither UTF-8 nor GB18030/GBK text" if auto else f"not {encoding} text, as the ruleset declares"
+        raise EngineError([Diagnostic("E_DATA_ENCODING", f"The file {path} is {said} (a byte that does not fit: {exc.reason}).",
+                                      file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")])
 
 
 def missing_columns(file: str, wanted, present) -> list[Diagnostic]:
@@ -69,14 +82,14 @@ def missing_columns(file: str, wanted, present) -> list[Diagnostic]:
     return out
 
 
-def to_numbers(values: pa.Array, column: str, file: str, first_row: int, na=DEFAULT_NA,
+def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first_row: int, na=DEFAULT_NA,
                thousands: str | None = ",", decimal: str = ".") -> np.ndarray:
     """Numbers from an Arrow column of any type; text like "1,234" or " 12.5 " is converted.
 
     Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows.
     """
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
-        return values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        return _contiguous(values.cast(pa.float64()))
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
@@ -98,13 +111,22 @@ def to_numbers(values: pa.Array, column: str, file: str, first_row: int, na=DEFA
         raise EngineError([Diagnostic(
             "E_DATA_NOT_NUMBER", f'The column "{column}" of {file} has cells that are not numbers: {shown}{more}.',
             file=file, hint="fix those cells, or list the marker they use for 'no data' in the source's params.na")])
-    return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    return _contiguous(pc.cast(text, pa.float64()))
 
 
-def to_text(values: pa.Array) -> np.ndarray:
+def _contiguous(values) -> np.ndarray:
+    """float64 numpy from Arrow: without a copy where Arrow's buffer allows it, NaN for null."""
+    if isinstance(values, pa.ChunkedArray) and values.num_chunks == 1:
+        values = values.chunk(0)
+    return values.to_numpy(zero_copy_only=False)
+
+
+def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     """Text from an Arrow column: ids keep their leading zeros, numbers print without a trailing .0."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_floating(values.type):
         as_int = pc.cast(values, pa.int64(), safe=False)
         if pc.all(pc.equal(pc.cast(as_int, values.type), values)).as_py() in (True, None):
             values = as_int
-    return values.cast(pa.string()).to_numpy(zero_copy_only=False)
+    return values.cast(pa.string())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,7 +32,7 @@ BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into 
 class Data:
     """What the sources gave, matched to the units: loaded once, scored as often as needed."""
 
-    units: dict[str, np.ndarray]  # role (id, label, group, period) -> column
+    units: dict[str, pa.StringArray]  # role (id, label, group, period) -> column
     columns: dict[tuple[str, str], np.ndarray]  # (source, column) -> numbers, one per unit
     inputs: list[dict]  # each input file: source, path, format, sha256, rows
     warnings: list[Diagnostic]
@@ -63,6 +64,7 @@ def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | N
                                       hint="sources: " + ", ".join(ruleset.sources)) for name in unknown])
     warnings: list[Diagnostic] = []
     units, columns, inputs = _load(ruleset, plugins, data_paths, warnings)
+    pa.default_memory_pool().release_unused()  # parsing buffers go back to the system before scoring
     return Data(units, columns, inputs, warnings)
 
 
@@ -79,16 +81,16 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         active[np.flatnonzero(active)[drop]] = False
     if not active.any():
         raise EngineError([Diagnostic("E_DATA_NO_UNITS", "Every unit was dropped for missing values; nothing is left to score.")])
-    dropped = [str(u) for u in units["id"][~active]]
+    dropped = _units_text(units["id"], ~active)
     if dropped:
         warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
-                                   severity="warning", units=tuple(dropped)))
+                                   severity="warning", units=dropped))
     ids = _subset(units["id"], active)
     for name, mask in imputed.items():
         if mask.any():
             warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
                                        severity="warning", path=ruleset.indicators[name].pointer,
-                                       units=tuple(str(u) for u in ids[mask])))
+                                       units=_units_text(ids, mask)))
     normalised, complete = _normalise(ruleset, raw, ids)
     nodes, weights = _nodes(ruleset, plugins, normalised, complete, ids)
     result = Result(
@@ -96,7 +98,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
         unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
         weights=weights, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
-        dropped=dropped, diagnostics=ruleset.place(warnings),
+        dropped=list(dropped), diagnostics=ruleset.place(warnings),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},
@@ -106,8 +108,16 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     return result
 
 
+def has_missing(x: np.ndarray) -> bool:
+    """Whether any value is NaN, in one pass: a sum is NaN exactly when a term is (or when +inf meets -inf)."""
+    return bool(np.isnan(np.add.reduce(x))) and bool(np.isnan(x).any())
+
+
 def _subset(values, active):
-    return values if values is None or active.all() else values[active]
+    """The active units' part of a column (numpy or Arrow)."""
+    if values is None or active.all():
+        return values
+    return values.filter(pa.array(active)) if isinstance(values, pa.Array) else values[active]
 
 
 def file_sha256(path: str) -> str:
@@ -136,6 +146,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
     tables: dict[str, Table] = {}
     inputs = []
     problems: list[Diagnostic] = []
+    hashing = ThreadPoolExecutor(max_workers=1)  # hashes a file while its plugin parses it
     for name, source in ruleset.sources.items():
         if not wanted[name] and name != unit_source:
             continue
@@ -146,6 +157,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
                                        hint="paths in a ruleset are relative to the ruleset's folder; "
                                             "engine run --data NAME=PATH names another file"))
             continue
+        digest = hashing.submit(file_sha256, path)
         try:
             table = source.format.impl(path, source.params, wanted[name])
         except EngineError as exc:
@@ -157,7 +169,8 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             continue
         tables[name] = table
         inputs.append({"source": name, "path": path, "format": source.format.name,
-                       "sha256": file_sha256(path), "rows": table.rows})
+                       "sha256": digest.result(), "rows": table.rows})
+    hashing.shutdown(wait=False, cancel_futures=True)
     if problems:
         raise EngineError(problems)
     units = _units(ruleset, tables[unit_source])
@@ -171,12 +184,11 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
     return units, columns, inputs
 
 
-def _key(ids, periods=None) -> pa.Array:
+def _key(ids: pa.StringArray, periods: pa.StringArray | None = None) -> pa.Array:
     """The key that identifies a row: the unit id, with the period for panel data."""
-    ids = pa.array(ids, pa.string())
     if periods is None:
         return ids
-    return pc.binary_join_element_wise(ids, pa.array(periods, pa.string()), "\x1f")
+    return pc.binary_join_element_wise(ids, periods, "\x1f")
 
 
 def _duplicates(key: pa.Array) -> list[str]:
@@ -190,7 +202,7 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
     if len(units["id"]) == 0:
         raise EngineError([Diagnostic("E_DATA_NO_UNITS", f"The unit source {table.file} has no rows.", file=table.file)])
-    missing_id = np.flatnonzero(pc.is_null(pa.array(units["id"], pa.string())).to_numpy(zero_copy_only=False))
+    missing_id = np.flatnonzero(pc.is_null(units["id"]).to_numpy(zero_copy_only=False))
     if len(missing_id):
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
         raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"Rows without a unit id in {table.file}: {rows}.",
@@ -229,14 +241,15 @@ def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- indicators
 
-def _units_text(ids, mask) -> tuple[str, ...]:
-    return tuple(str(u) for u in ids[mask])
+def _units_text(ids: pa.StringArray, mask) -> tuple[str, ...]:
+    """The ids of the units where ``mask`` holds, for a diagnostic."""
+    return tuple(ids.filter(pa.array(np.asarray(mask, dtype=bool))).to_pylist())
 
 
 def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
     """Raw values of every indicator for the active units, with clamping and missing-value policies."""
     everyone = bool(active.all())
-    ids = all_ids if everyone else all_ids[active]
+    ids = _subset(all_ids, active)
     size = len(ids)
     raw: dict[str, np.ndarray] = {}
     imputed: dict[str, np.ndarray] = {}
@@ -253,8 +266,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
         if ind.clamp is not None:
             x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
                         ind.clamp.upper if ind.clamp.upper is not None else np.inf)
-        missing = np.isnan(x)
-        if missing.any():
+        if has_missing(x):
+            missing = np.isnan(x)
             if ind.missing == "error":
                 problems.append(Diagnostic(
                     "E_MISSING_VALUE", f'The indicator "{name}" ({ind.label}) has no value for {int(missing.sum())} unit(s).',
@@ -318,11 +331,10 @@ def _normalise(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], set[s
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" returned {y.shape[0] if y.ndim else 1} '
                                        f"values for {len(x)} units.", file=ruleset.file, path=ind.pointer))
             continue
-        finite = np.isfinite(y)
-        if finite.all():
+        if np.isfinite(np.add.reduce(y)):  # one pass: the sum is finite only if every value is
             complete.add(name)
         else:
-            bad = ~finite & np.isfinite(x)
+            bad = ~np.isfinite(y) & np.isfinite(x)
             if bad.any():
                 problems.append(Diagnostic("E_DOMAIN", f'Normalising "{name}" with {reg.name} gives no valid number for '
                                            f"{int(bad.sum())} unit(s).", file=ruleset.file, path=ind.pointer,
@@ -366,7 +378,7 @@ def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], i
                                       all(c in complete for c in node.children))
         if problems:
             raise EngineError(problems)
-        if not np.isnan(values[name]).any():
+        if not has_missing(values[name]):
             complete.add(name)
     return values, weights_used
 
@@ -390,10 +402,10 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     for start in range(0, size, BLOCK_ROWS):
         block = slice(start, min(start + BLOCK_ROWS, size))
         x = np.vstack([c[block] for c in children]).T  # units × children, each child contiguous
-        W = np.broadcast_to(w, x.shape)
+        W = w[None, :]  # one row of weights for every unit, until a child is missing somewhere
         lost = None
         if not complete:
-            x, W, lost = _missing_children(node, x, W, w)
+            x, W, lost = _missing_children(node, x, np.broadcast_to(w, x.shape), w)
         if domain != "any":
             bad = (x <= 0) if domain == "positive" else (x < 0)
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
@@ -404,7 +416,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             problems += [_at(d, ruleset, node) for d in exc.diagnostics]
             return out
         except UnitsError as exc:
-            problems.append(_units_problem(exc, ruleset, node, ids[block]))
+            problems.append(_units_problem(exc, ruleset, node, ids.slice(block.start, block.stop - block.start)))
             return out
         except Exception as exc:
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The aggregator "{reg.name}" ({reg.plugin}) failed on node "{node.name}": '
@@ -452,7 +464,7 @@ def _missing_children(node: Node, x, W, w):
 
 def _codes(*columns) -> np.ndarray | None:
     """An integer code per unit for the combination of text columns given (None when none are)."""
-    present = [pc.fill_null(pa.array(c, pa.string()), "") for c in columns if c is not None]
+    present = [pc.fill_null(c, "") for c in columns if c is not None]
     if not present:
         return None
     key = present[0] if len(present) == 1 else pc.binary_join_element_wise(*present, "\x1f")

@@ -70,8 +70,10 @@ def register_aggregators(register) -> None:
     ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None)``
 
     ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
-    matrix of weights of the same shape, ``children`` the children's names in column order. It is
-    called on blocks of units, so a unit's value may depend only on its own row. A child that is missing for a unit has weight 0 there and value
+    weights, either one row (1 × children) that holds for every unit or a full units × children
+    matrix when some children are missing; numpy broadcasting handles both. ``children`` are the
+    children's names in column order. It is called on blocks of units, so a unit's value may
+    depend only on its own row. A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
     outside it. ``weight_groups(children, params) -> list of lists of child names`` says which

@@ -14,16 +14,19 @@ from .model import Band
 def round_values(x: np.ndarray, digits: int, method: str = "half_up") -> np.ndarray:
     """Round like a spreadsheet's ROUND (half_up: 0.8005 -> 0.801) or to even (half_even).
 
-    The scaled value is first cleaned of binary noise below 1e-6 of the last digit, so that a value
-    written 0.8005 (stored as 0.80049999...) rounds as written.
+    A value written with this many decimals and a 5 after them is stored a few units in the last
+    place off the exact half (0.8005 is 0.80049999999999999...); such values count as halves.
     """
     factor = 10.0 ** digits
-    scaled = np.round(x * factor, 6)
+    scaled = x * factor
+    magnitude = np.abs(scaled)
     if method == "half_even":
-        out = np.round(scaled)
+        floor = np.floor(magnitude)
+        tie = np.abs(magnitude - floor - 0.5) <= 4 * np.spacing(magnitude)
+        out = np.where(tie, floor + floor % 2, np.round(magnitude))
     else:
-        out = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
-    return out / factor
+        out = np.floor(magnitude * (1 + 2.0 ** -50) + 0.5)  # nudged 4 units in the last place
+    return np.copysign(out, scaled) / factor
 
 
 def rank(values: np.ndarray, order: str = "descending", ties: str = "min", groups: np.ndarray | None = None) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 from .diagnostics import Diagnostic
 from .model import Ruleset
@@ -18,10 +19,10 @@ from .model import Ruleset
 @dataclass
 class Result:
     ruleset: Ruleset
-    unit_ids: np.ndarray  # object array of str
-    unit_labels: np.ndarray | None
-    unit_groups: np.ndarray | None
-    unit_periods: np.ndarray | None
+    unit_ids: pa.StringArray  # Arrow text columns: compact for millions of units, and passed to outputs as they are
+    unit_labels: pa.StringArray | None
+    unit_groups: pa.StringArray | None
+    unit_periods: pa.StringArray | None
     raw: dict[str, np.ndarray]  # indicator -> raw value (after clamping and imputation)
     normalised: dict[str, np.ndarray]  # indicator -> normalised value (only indicators used by nodes)
     nodes: dict[str, np.ndarray]  # node -> value
@@ -51,14 +52,18 @@ class Result:
             return self.normalised[name]
         return self.raw[name]
 
-    def columns(self, include: str = "scores") -> list[tuple[str, str, np.ndarray]]:
+    def ids_where(self, mask: np.ndarray) -> list[str]:
+        """The ids of the units where ``mask`` holds."""
+        return self.unit_ids.filter(pa.array(mask)).to_pylist()
+
+    def columns(self, include: str = "scores") -> list[tuple[str, str, np.ndarray | pa.Array]]:
         """The result table as (key, label, values) columns.
 
         ``include``: ``scores`` (units, nodes, rounded score, rank, grade) or ``all`` (also the
         raw and normalised indicators).
         """
         rs = self.ruleset
-        cols: list[tuple[str, str, np.ndarray]] = [("unit", "unit", self.unit_ids)]
+        cols: list[tuple[str, str, np.ndarray | pa.Array]] = [("unit", "unit", self.unit_ids)]
         if self.unit_labels is not None:
             cols.append(("label", "label", self.unit_labels))
         if self.unit_groups is not None:

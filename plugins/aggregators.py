@@ -1,5 +1,6 @@
-"""Built-in aggregators. Each gets the units × children matrix ``x`` and the weight matrix ``w``
-(0 where a child is missing); see ``engine.hookspecs.register_aggregators``."""
+"""Built-in aggregators. Each gets the units × children matrix ``x`` and the weights ``w``: one
+row for every unit, or a full matrix with 0 where a child is missing. See
+``engine.hookspecs.register_aggregators``."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ RATIO_PARAMS = {
 
 
 def weighted_mean(x, w, params, children):
+    if w.shape[0] == 1:  # the same weights for every unit: one matrix-vector product
+        return x @ (w[0] / w[0].sum())
     return (w * x).sum(axis=1) / w.sum(axis=1)
 
 
 def weighted_sum(x, w, params, children):
-    return (w * x).sum(axis=1)
+    return x @ w[0] if w.shape[0] == 1 else (w * x).sum(axis=1)
 
 
 def geometric_mean(x, w, params, children):

@@ -20,7 +20,9 @@ def arrow_table(result, include: str = "scores", labels: bool = False) -> pa.Tab
     """The result as an Arrow table: ranks as whole numbers where they are, missing as null."""
     arrays, names = [], []
     for key, label, values in result.columns(include):
-        if values.dtype == object:
+        if isinstance(values, pa.Array):
+            array = values
+        elif values.dtype == object:
             array = pa.array(values, pa.string())
         else:
             array = pa.array(values, pa.float64(), from_pandas=True)
@@ -51,7 +53,7 @@ def write_json(result, stream, params):
         "labels": {name: rs.label(name) for name in [*rs.indicators, *rs.nodes]},
         "weights": result.weights,
         "dropped_units": result.dropped,
-        "imputed": {name: [str(u) for u in result.unit_ids[mask]] for name, mask in result.imputed.items() if mask.any()},
+        "imputed": {name: result.ids_where(mask) for name, mask in result.imputed.items() if mask.any()},
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "units": [{k: _json_number(v) for k, v in row.items()} for row in table.to_pylist()],
     }
@@ -99,10 +101,12 @@ def write_table(result, stream, params):
         columns.append(("grade", result.grade, 0))
     order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
     rows = order[:limit] if limit else order
-    cells = [[_cell(values[i], d) for name, values, d in columns] for i in rows]
+    shown = [values.take(pa.array(rows)).to_pylist() if isinstance(values, pa.Array) else values[rows]
+             for _, values, _ in columns]
+    cells = [[_cell(col[i], d) for col, (_, _, d) in zip(shown, columns)] for i in range(len(rows))]
     headers = [name for name, _, _ in columns]
     widths = [max([_width(h)] + [_width(r[j]) for r in cells]) for j, h in enumerate(headers)]
-    numeric = [values.dtype != object for _, values, _ in columns]
+    numeric = [isinstance(values, np.ndarray) and values.dtype != object for _, values, _ in columns]
     lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else ""),
              "  ".join(_pad(h, w, n) for h, w, n in zip(headers, widths, numeric)),
              "  ".join("-" * w for w in widths)]

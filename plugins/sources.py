@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from engine.data import DEFAULT_NA, Table, detect_encoding, missing_columns, to_numbers, to_text
+from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
 from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 
@@ -45,53 +46,61 @@ JSON_PARAMS = {
 }
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-def _columns(arrays: dict[str, pa.Array], columns: dict[str, str], file: str, first_row: int, params) -> dict:
+def _columns(table: pa.Table, columns: dict[str, str], file: str, first_row: int, params) -> dict:
+    """numpy columns from an Arrow table, converting one column at a time and letting Arrow's copy
+    of it go, so that a large file is never held twice in memory."""
     out = {}
     for name, kind in columns.items():
-        values = arrays[name]
+        values = table.column(name)
+        table = table.drop_columns([name])
         if kind == "number":
             out[name] = to_numbers(values, name, file, first_row, params.get("na", DEFAULT_NA),
                                    params.get("thousands", ","), params.get("decimal", "."))
         else:
             out[name] = to_text(values)
+        del values
+        pa.default_memory_pool().release_unused()
     return out
 
 
 def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
-    raw = _read(path)
-    encoding = detect_encoding(raw, path, params.get("encoding", "auto"))
-    skip = params.get("skip_rows", 0)
-    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip,
-                          block_size=1 << 24)
-    parse = pv.ParseOptions(delimiter=params.get("delimiter", ","))
+    declared = params.get("encoding", "auto")
+    encoding = detect_encoding(path, declared)
     try:
-        present = _header(raw, encoding, skip, parse.delimiter)
-        problems = missing_columns(path, columns, present)
-        if problems:
-            raise EngineError(problems)
-        convert = pv.ConvertOptions(
-            include_columns=list(columns),
-            column_types={name: pa.string() for name, kind in columns.items() if kind == "text"},
-            null_values=list(params.get("na", DEFAULT_NA)), strings_can_be_null=True,
-            quoted_strings_can_be_null=True, decimal_point=params.get("decimal", "."))
-        table = pv.read_csv(io.BytesIO(raw), read_options=read, parse_options=parse, convert_options=convert)
+        return _load_csv(path, params, columns, encoding)
     except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc) or declared != "auto" or encoding != "utf-8":
+            raise
+    # UTF-8 at the start, but not further on: a GBK file after all
+    return _load_csv(path, params, columns, check_encoding(path, "gb18030", auto=True))
+
+
+def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -> Table:
+    skip = params.get("skip_rows", 0)
+    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip, block_size=1 << 26)
+    parse = pv.ParseOptions(delimiter=params.get("delimiter", ","))
+    problems = missing_columns(path, columns, _header(path, encoding, skip, parse.delimiter))
+    if problems:
+        raise EngineError(problems)
+    convert = pv.ConvertOptions(
+        include_columns=list(columns),
+        column_types={name: pa.string() for name, kind in columns.items() if kind == "text"},
+        null_values=list(params.get("na", DEFAULT_NA)), strings_can_be_null=True,
+        quoted_strings_can_be_null=True, decimal_point=params.get("decimal", "."))
+    try:
+        table = pv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            raise
         raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as CSV: {exc}.", file=path,
                                       hint="check the delimiter and that every row has as many cells as the header")])
-    arrays = {name: table.column(name).combine_chunks() for name in columns}
-    first_row = skip + 2
-    return Table(_columns(arrays, columns, path, first_row, params), table.num_rows, file=path, row_numbers_offset=first_row)
+    rows, first_row = table.num_rows, skip + 2
+    return Table(_columns(table, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
 
 
-def _header(raw: bytes, encoding: str, skip: int, delimiter: str) -> list[str]:
-    import csv
-
-    head = raw[: 1 << 20].decode(encoding, errors="replace").lstrip("\ufeff")
+def _header(path: str, encoding: str, skip: int, delimiter: str) -> list[str]:
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20).decode(encoding, errors="replace").lstrip("\ufeff")
     lines = io.StringIO(head)
     for _ in range(skip):
         lines.readline()
@@ -99,8 +108,14 @@ def _header(raw: bytes, encoding: str, skip: int, delimiter: str) -> list[str]:
 
 
 def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
-    raw = _read(path)
-    encoding = detect_encoding(raw, path, params.get("encoding", "auto"))
+    encoding = detect_encoding(path, params.get("encoding", "auto"))
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if encoding == "utf-8":
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = check_encoding(path, "gb18030", auto=True)
 
     def refuse(constant):
         raise ValueError(f"{constant} is not a JSON number")
@@ -126,7 +141,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
             arrays[name] = pa.array(values, pa.float64())
         else:
             arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
-    return Table(_columns(arrays, columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
+    return Table(_columns(pa.table(arrays), columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
 
 
 @hookimpl

@@ -42,7 +42,7 @@ def test_drop_unit_recomputes_without_the_dropped_units(small, plugins):
     doc["indicators"]["a"]["missing"] = "drop_unit"
     doc["indicators"]["b"]["missing"] = "impute_mean"
     result = compile_and_run(small(doc, csv=GAPPY), plugins)
-    assert result.unit_ids.tolist() == ["u1", "u3", "u4"] and result.dropped == ["u2"]
+    assert result.unit_ids.to_pylist() == ["u1", "u3", "u4"] and result.dropped == ["u2"]
     # the mean of b is taken over the units kept: (10 + 40) / 2 = 25 for u3
     assert result.raw["b"].tolist() == [10, 25, 40]
     assert result.imputed["b"].tolist() == [False, True, False]
@@ -134,7 +134,7 @@ def test_panel_data_ranks_within_each_period(small, plugins):
     doc = small_ruleset()
     doc["units"]["period"] = "year"
     result = compile_and_run(small(doc, csv=csv), plugins)
-    assert result.unit_periods.tolist() == ["2024", "2024", "2025", "2025"]
+    assert result.unit_periods.to_pylist() == ["2024", "2024", "2025", "2025"]
     assert result.rank.tolist() == [2, 1, 2, 1]
 
 
@@ -143,7 +143,7 @@ def test_data_override_and_missing_files(small, plugins, tmp_path):
     other.write_text("id,name,town,a,b,c\nx1,一,甲,1,1,2\nx2,二,甲,2,2,1\n", encoding="utf-8")
     path = small()
     result = compile_and_run(path, plugins, {"main": str(other)})
-    assert result.unit_ids.tolist() == ["x1", "x2"]
+    assert result.unit_ids.to_pylist() == ["x1", "x2"]
     [d] = run_error(path, plugins, {"main": str(tmp_path / "nope.csv")})
     assert d.code == "E_FILE_NOT_FOUND"
     [d] = run_error(path, plugins, {"mian": str(other)})

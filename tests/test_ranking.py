@@ -35,6 +35,9 @@ def test_rounding_half_up_like_a_spreadsheet():
     assert round_values(np.array([0.8005, 2.675, 1.005, -2.5, 0.0004999]), 3).tolist() == [0.801, 2.675, 1.005, -2.5, 0.0]
     assert round_values(np.array([2.5, 3.5, -0.5]), 0).tolist() == [3.0, 4.0, -1.0]
     assert round_values(np.array([2.5, 3.5, -0.5]), 0, "half_even").tolist() == [2.0, 4.0, -0.0]
+    # decimals written with a 5 in the next place are halves, though binary stores them a hair below or above
+    assert round_values(np.array([2.675, 2.665, 0.125, 0.135]), 2, "half_even").tolist() == [2.68, 2.66, 0.12, 0.14]
+    assert round_values(np.array([2.675, 2.665, 0.125, 0.135]), 2).tolist() == [2.68, 2.67, 0.13, 0.14]
     assert np.isnan(round_values(np.array([np.nan]), 2)[0])
 
 

@@ -37,7 +37,7 @@ def test_undp_hdi_2022_matches_published_values_ranks_and_categories(plugins):
     ruleset, diagnostics = load_ruleset(str(REF / "undp_hdi_2022" / "hdi.json"), plugins)
     assert ruleset is not None, diagnostics
     result = run(ruleset, plugins)
-    index = {u: i for i, u in enumerate(result.unit_ids)}
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     expected = read_csv(REF / "undp_hdi_2022" / "expected.csv")
     assert len(expected) == 193
     for row in expected:
@@ -90,7 +90,7 @@ def score(plugins, document):
 def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
     result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [0, 100]}},
                                          "weighted_mean"))
-    index = {u: i for i, u in enumerate(result.unit_ids)}
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     published = read_csv(REF / "coinr_asem" / "vignette_UA_results_Nominal.csv")
     assert len(published) == 51
     for row in published:
@@ -107,7 +107,7 @@ def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
 def test_coinr_asem_geometric_mean_variant(plugins):
     result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [1, 100]}},
                                          "geometric_mean"))
-    index = {u: i for i, u in enumerate(result.unit_ids)}
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     for row in read_csv(REF / "coinr_asem" / "variant_minmax1-100_gmean_results_full.csv"):
         i = index[row["uCode"]]
         assert result.score[i] == pytest.approx(float(row["Index"]), rel=1e-9), row["uCode"]
@@ -121,7 +121,7 @@ def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(pl
                             missing="leave", node_missing="renormalise", directions=False)
     result = score(plugins, document)
     assert sum(np.isnan(v).sum() for v in result.raw.values()) == 25
-    index = {u: i for i, u in enumerate(result.unit_ids)}
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     rows = read_csv(REF / "coinr_asem" / "overview_pipeline_results_full.csv")
     assert len(rows) == 46
     for row in rows:

@@ -17,8 +17,8 @@ def test_csv_encodings_are_detected(tmp_path, encoding):
     path = tmp_path / "d.csv"
     path.write_bytes(TEXT.encode(encoding))
     table = load_csv(str(path), {}, COLUMNS)
-    assert list(table.columns["编号"]) == ["001", "002", "003"]  # ids keep their leading zeros
-    assert list(table.columns["名称"]) == ["城关社区", "东湖社区", "西山社区"]
+    assert table.columns["编号"].to_pylist() == ["001", "002", "003"]  # ids keep their leading zeros
+    assert table.columns["名称"].to_pylist() == ["城关社区", "东湖社区", "西山社区"]
     np.testing.assert_array_equal(table.columns["经费"], [1234.5, np.nan, 77.0])
     assert table.rows == 3
 
@@ -88,7 +88,7 @@ def test_json_records(tmp_path):
     path.write_text(json.dumps({"data": [{"id": 1, "x": 2.5}, {"id": 2, "x": "1,000"}, {"id": 3, "x": None}]}),
                     encoding="utf-8")
     table = load_json(str(path), {"records": "data"}, {"id": "text", "x": "number"})
-    assert table.columns["id"].tolist() == ["1", "2", "3"]
+    assert table.columns["id"].to_pylist() == ["1", "2", "3"]
     np.testing.assert_array_equal(table.columns["x"], [2.5, 1000.0, np.nan])
 
 
@@ -106,3 +106,13 @@ def test_json_source_errors(tmp_path):
     with pytest.raises(EngineError) as exc:
         load_json(str(path), {}, {"id": "text", "x": "number"})
     assert exc.value.diagnostics[0].code == "E_DATA_COLUMN"
+
+
+def test_gbk_text_that_starts_late_in_a_large_file(tmp_path):
+    """The first 4 MiB are plain ASCII, the Chinese names come later: still read as GBK."""
+    path = tmp_path / "d.csv"
+    rows = ["id,name,fund"] + [f"{i:07d},plain,{i}" for i in range(300_000)] + ["9999999,城关社区,5"]
+    path.write_bytes("\n".join(rows).encode("gbk"))
+    assert path.stat().st_size > 4 * 2**20
+    table = load_csv(str(path), {}, {"id": "text", "name": "text", "fund": "number"})
+    assert table.columns["name"][-1].as_py() == "城关社区" and table.rows == 300_001

@@ -1,0 +1,138 @@
+"""The command line, end to end: every shipped ruleset, exit codes, outputs, help."""
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from conftest import RULESETS, ROOT, engine, small_ruleset
+
+SHIPPED = sorted(RULESETS.glob("*.json"))
+
+
+def test_there_are_four_shipped_rulesets():
+    assert [p.name for p in SHIPPED] == ["effectiveness.json", "efficiency.json", "governance.json", "grassroots.json"]
+
+
+def test_validate_all_shipped_rulesets():
+    proc = engine("validate", *SHIPPED)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(": ok") == len(SHIPPED)
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_run_every_shipped_ruleset_on_the_sample_data(ruleset, tmp_path):
+    data = RULESETS / "data" / "communities.csv"
+    before = hashlib.sha256(data.read_bytes()).hexdigest()
+    table = engine("run", ruleset)
+    assert table.returncode == 0, table.stderr
+    out = tmp_path / "out.json"
+    proc = engine("run", ruleset, "-o", out, "-q")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    units = result["units"]
+    assert len(units) == 72 and len({u["group"] for u in units}) == 6
+    ranks = sorted(u["rank"] for u in units)
+    assert ranks[0] == 1 and ranks[-1] <= 72 and all(u["grade"] for u in units)
+    assert result["meta"]["inputs"][0]["sha256"] == before
+    assert hashlib.sha256(data.read_bytes()).hexdigest() == before  # inputs are never modified
+    # the table on screen leads with the best unit
+    best = min(units, key=lambda u: u["rank"])
+    assert table.stdout.splitlines()[3].split()[1] == best["unit"]
+
+
+def test_the_sample_gaps_are_filled_and_said():
+    proc = engine("run", RULESETS / "governance.json")
+    assert proc.returncode == 0
+    imputed = [block for block in proc.stderr.split("rulesets/governance.json:") if "W_IMPUTED" in block]
+    assert len(imputed) == 4 and any("participation" in b and "units: C406" in b for b in imputed)
+
+
+def test_csv_output_opens_in_excel_with_labels(small, tmp_path):
+    out = tmp_path / "r.csv"
+    proc = engine("run", small(), "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["unit"] for r in rows] == ["u1", "u2", "u3", "u4"] and rows[3]["rank"] == "1"
+
+
+def test_ruleset_outputs_are_written_relative_to_the_ruleset(small, tmp_path):
+    path = small(small_ruleset(outputs=[{"format": "csv", "path": "out/scores.csv", "params": {"include": "all"}},
+                                        {"format": "json", "path": "out/scores.json"}]))
+    proc = engine("run", path, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    header = (tmp_path / "out" / "scores.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert '"a.raw"' in header and '"a.normalised"' in header
+    assert json.loads((tmp_path / "out" / "scores.json").read_text(encoding="utf-8"))["score"] == "total"
+
+
+def test_exit_code_1_for_a_ruleset_problem_with_the_line(small, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "format": "govscore/1",\n  "id": "x",\n  "id": "y"\n}', encoding="utf-8")
+    for command in ("run", "validate"):
+        proc = engine(command, path)
+        assert proc.returncode == 1
+        assert f"{path}:4:" in proc.stderr and "E_JSON_DUPLICATE_KEY" in proc.stderr
+    assert engine("run", tmp_path / "missing.json").returncode == 1
+
+
+def test_exit_code_1_for_a_data_problem(small):
+    proc = engine("run", small(csv="id,name,town,a,b,c\nu1,一,甲,1,10,x\nu2,二,甲,2,20,4\n"))
+    assert proc.returncode == 1 and "E_DATA_NOT_NUMBER" in proc.stderr and "row 2 ('x')" in proc.stderr
+
+
+def test_exit_code_2_for_a_wrong_command_line(small):
+    assert engine("run").returncode == 2
+    assert engine("run", small(), "--colour").returncode == 2
+    assert engine("run", small(), "--data", "nonsense").returncode == 2
+    proc = engine("run", small(), "--format", "xlsx")
+    assert proc.returncode == 2 and "table" in proc.stderr
+    assert engine("frobnicate").returncode == 2
+
+
+def test_exit_code_3_for_a_failing_plugin(small, tmp_path):
+    module = tmp_path / "failing.py"
+    module.write_text(
+        "from engine.hookspecs import hookimpl\n"
+        "@hookimpl\n"
+        "def register_normalisers(register):\n"
+        "    register('explode', lambda x, d, p, i: 1 / 0, description='fails')\n")
+    proc = engine("run", small(small_ruleset(normalise="explode")), "--plugin", module)
+    assert proc.returncode == 3 and "E_PLUGIN_FAILED" in proc.stderr and "ZeroDivisionError" in proc.stderr
+
+
+def test_validate_json_format(small):
+    doc = small_ruleset()
+    doc["score"] = "totl"
+    proc = engine("validate", small(doc), "--format", "json")
+    assert proc.returncode == 1
+    [entry] = json.loads(proc.stdout)["files"]
+    [d] = entry["diagnostics"]
+    assert entry["ok"] is False and d["code"] == "E_NO_SCORE" and d["path"] == "/score" and d["line"] > 1
+
+
+def test_an_output_may_not_overwrite_an_input(small, tmp_path):
+    path = small()
+    before = (tmp_path / "data.csv").read_bytes()
+    proc = engine("run", path, "-o", tmp_path / "data.csv")
+    assert proc.returncode == 1 and "E_OUTPUT" in proc.stderr
+    assert (tmp_path / "data.csv").read_bytes() == before
+
+
+def test_help_and_version():
+    proc = engine("--help")
+    assert proc.returncode == 0 and "Examples:" in proc.stdout and "Exit codes" in proc.stdout
+    for command in ("run", "validate", "plugins", "schema"):
+        assert engine(command, "--help").returncode == 0
+    assert "engine run rulesets/governance.json -o out/h.csv" in engine("run", "--help").stdout
+    assert engine("--version").stdout.startswith("govscore engine, version ")
+
+
+def test_schema_command_prints_the_published_schema():
+    proc = engine("schema")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == json.loads((ROOT / "schemas" / "ruleset.schema.json").read_text(encoding="utf-8"))

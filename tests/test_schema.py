@@ -1,0 +1,71 @@
+"""The published ruleset schema: complete help for editors, and in step with the engine."""
+
+import json
+
+import jsonschema
+import pytest
+
+from conftest import RULESETS, ROOT
+from engine.plugins import load_plugins
+from engine.schema import base_schema, published_schema
+
+PUBLISHED = ROOT / "schemas" / "ruleset.schema.json"
+
+
+def properties(schema, path="#"):
+    """Every property schema in the format, with its path."""
+    if not isinstance(schema, dict):
+        return
+    for name, sub in schema.get("properties", {}).items():
+        yield f"{path}/{name}", sub
+        yield from properties(sub, f"{path}/{name}")
+    for key in ("additionalProperties", "items"):
+        if isinstance(schema.get(key), dict):
+            yield from properties(schema[key], f"{path}/{key}")
+    for key in ("oneOf", "anyOf", "allOf"):
+        for i, sub in enumerate(schema.get(key, [])):
+            yield from properties(sub, f"{path}/{key}/{i}")
+
+
+def test_every_property_has_a_description_and_an_example():
+    for path, sub in properties(base_schema()):
+        assert sub.get("description"), f"{path} has no description"
+        assert sub.get("examples"), f"{path} has no example"
+
+
+def test_objects_refuse_unknown_keys():
+    def walk(schema, path="#"):
+        if isinstance(schema, dict):
+            if schema.get("type") == "object" and "properties" in schema:
+                assert schema.get("additionalProperties") is False, path
+            for key, sub in schema.items():
+                walk(sub, f"{path}/{key}")
+        elif isinstance(schema, list):
+            for i, sub in enumerate(schema):
+                walk(sub, f"{path}/{i}")
+    walk(base_schema())
+
+
+def test_the_published_file_is_up_to_date():
+    expected = published_schema(load_plugins(autoload=False))
+    assert json.loads(PUBLISHED.read_text(encoding="utf-8")) == expected, \
+        "run: GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 engine schema -o schemas/ruleset.schema.json"
+
+
+def test_the_published_schema_is_valid_and_accepts_the_shipped_rulesets():
+    schema = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(RULESETS.glob("*.json")):
+        errors = list(validator.iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+        assert errors == [], (path.name, [e.message for e in errors])
+
+
+def test_the_published_schema_knows_plugin_methods_and_parameters():
+    schema = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["normalise"] = {"method": "minmax", "params": {"scael": [0, 100]}}
+    assert any("scael" in e.message for e in validator.iter_errors(doc))
+    doc["normalise"] = "minmx"
+    assert list(validator.iter_errors(doc))
