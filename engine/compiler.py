@@ -118,7 +118,7 @@ class _Compiler:
             self.err("E_NO_SCORE", f'The score "{score}" is not a node or indicator of this ruleset.', "/score", hint)
         rounding = self.compile_rounding(names_i | names_n)
         bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
-        self.compile_outputs()
+        self.compile_outputs(base_dir)
         self.report_unused(weight_sets, nodes, sources, indicators, units)
         if any(d.is_error for d in self.diagnostics):
             return None
@@ -442,12 +442,23 @@ class _Compiler:
             bands.append(Band(band["label"], low))
         return tuple(bands), node, grades.get("use_rounded", True)
 
-    def compile_outputs(self):
+    def compile_outputs(self, base_dir: Path):
+        """Output formats and their parameters; a ruleset may write only inside its own folder,
+        so running a ruleset from someone else cannot overwrite files elsewhere."""
         outputs = self.doc.get("outputs")
         for i, out in enumerate(outputs if isinstance(outputs, list) else []):
-            if isinstance(out, dict):
-                reg = self.plugin("output", out.get("format"), f"/outputs/{i}/format")
-                self.check_params(reg, out.get("params", {}), f"/outputs/{i}/params")
+            if not isinstance(out, dict):
+                continue
+            reg = self.plugin("output", out.get("format"), f"/outputs/{i}/format")
+            self.check_params(reg, out.get("params", {}), f"/outputs/{i}/params")
+            path = out.get("path")
+            if isinstance(path, str) and path != "-":
+                inside = base_dir.resolve()
+                target = (inside / path).resolve()
+                if Path(path).is_absolute() or (target != inside and inside not in target.parents):
+                    self.err("E_OUTPUT", f'The output "{path}" is outside the ruleset\'s folder; a ruleset writes only '
+                             "inside its own folder.", f"/outputs/{i}/path",
+                             "write a relative path such as results/scores.csv, or give another place with engine run -o")
 
     def report_unused(self, weight_sets, nodes, sources, indicators, units):
         used_sets = {n.weight_set.name for n in nodes.values() if n.weight_set is not None}

@@ -223,3 +223,15 @@ def test_hostile_rulesets(plugins, tmp_path, text, code):
     assert time.monotonic() - start < 1.0
     assert ruleset is None
     assert code in codes(diagnostics), [d.format_text() for d in diagnostics]
+
+
+@pytest.mark.parametrize("path", ["/tmp/elsewhere.csv", "../escape.csv", "results/../../escape.csv"])
+def test_a_ruleset_cannot_write_outside_its_folder(plugins, path):
+    _, diagnostics = check(plugins, small_ruleset(outputs=[{"format": "csv", "path": path}]))
+    assert codes(diagnostics) == ["E_OUTPUT"] and diagnostics[0].path == "/outputs/0/path"
+
+
+def test_a_ruleset_may_write_inside_its_folder(plugins):
+    ruleset, diagnostics = check(plugins, small_ruleset(outputs=[{"format": "csv", "path": "results/a.csv"},
+                                                                 {"format": "table", "path": "-"}]))
+    assert ruleset is not None and diagnostics == []

@@ -87,16 +87,22 @@ def score(plugins, document):
     return run(ruleset, plugins)
 
 
+def assert_scores_and_ranks(result, rows, score_column):
+    """Each row's unit has the row's score (to 1e-9) and rank; returns unit id -> position."""
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
+    for row in rows:
+        i = index[row["uCode"]]
+        assert result.score[i] == pytest.approx(float(row[score_column]), rel=1e-9), row["uCode"]
+        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+    return index
+
+
 def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
     result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [0, 100]}},
                                          "weighted_mean"))
-    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     published = read_csv(REF / "coinr_asem" / "vignette_UA_results_Nominal.csv")
     assert len(published) == 51
-    for row in published:
-        i = index[row["uCode"]]
-        assert result.score[i] == pytest.approx(float(row["Score"]), rel=1e-9), row["uCode"]
-        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+    index = assert_scores_and_ranks(result, published, "Score")
     # every pillar and sub-index too, against the aggregated data set COINr produces
     for row in read_csv(REF / "coinr_asem" / "example_coin_dset_Aggregated.csv"):
         i = index[row["uCode"]]
@@ -107,11 +113,7 @@ def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
 def test_coinr_asem_geometric_mean_variant(plugins):
     result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [1, 100]}},
                                          "geometric_mean"))
-    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
-    for row in read_csv(REF / "coinr_asem" / "variant_minmax1-100_gmean_results_full.csv"):
-        i = index[row["uCode"]]
-        assert result.score[i] == pytest.approx(float(row["Index"]), rel=1e-9), row["uCode"]
-        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+    assert_scores_and_ranks(result, read_csv(REF / "coinr_asem" / "variant_minmax1-100_gmean_results_full.csv"), "Index")
 
 
 def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(plugins):
@@ -121,10 +123,6 @@ def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(pl
                             missing="leave", node_missing="renormalise", directions=False)
     result = score(plugins, document)
     assert sum(np.isnan(v).sum() for v in result.raw.values()) == 25
-    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
     rows = read_csv(REF / "coinr_asem" / "overview_pipeline_results_full.csv")
     assert len(rows) == 46
-    for row in rows:
-        i = index[row["uCode"]]
-        assert result.score[i] == pytest.approx(float(row["Index"]), rel=1e-9), row["uCode"]
-        assert result.rank[i] == int(row["Rank"]), row["uCode"]
+    assert_scores_and_ranks(result, rows, "Index")

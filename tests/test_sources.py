@@ -92,20 +92,17 @@ def test_json_records(tmp_path):
     np.testing.assert_array_equal(table.columns["x"], [2.5, 1000.0, np.nan])
 
 
-def test_json_source_errors(tmp_path):
+@pytest.mark.parametrize("text,params,code", [
+    ('{"data": 1}', {"records": "data"}, "E_DATA_FORMAT"),
+    ('[{"id": 1, "x": NaN}]', {}, "E_DATA_FORMAT"),
+    ('[{"id": 1}]', {}, "E_DATA_COLUMN"),
+])
+def test_json_source_errors(tmp_path, text, params, code):
     path = tmp_path / "d.json"
-    path.write_text('{"data": 1}', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(EngineError) as exc:
-        load_json(str(path), {"records": "data"}, {"id": "text"})
-    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
-    path.write_text('[{"id": 1, "x": NaN}]', encoding="utf-8")
-    with pytest.raises(EngineError) as exc:
-        load_json(str(path), {}, {"id": "text"})
-    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
-    path.write_text('[{"id": 1}]', encoding="utf-8")
-    with pytest.raises(EngineError) as exc:
-        load_json(str(path), {}, {"id": "text", "x": "number"})
-    assert exc.value.diagnostics[0].code == "E_DATA_COLUMN"
+        load_json(str(path), params, {"id": "text", "x": "number"})
+    assert exc.value.diagnostics[0].code == code
 
 
 def test_gbk_text_that_starts_late_in_a_large_file(tmp_path):
