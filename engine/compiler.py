@@ -54,6 +54,11 @@ def document_hash(document) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _text(value) -> str | None:
+    """A value the schema says is text, or None when it is not (the schema check reports that)."""
+    return value if isinstance(value, str) else None
+
+
 class _Compiler:
     def __init__(self, document: dict, plugins: Plugins, bad_paths: set[str]):
         self.doc = document
@@ -92,6 +97,12 @@ class _Compiler:
             return None
         return reg
 
+    def broken(self, path: str) -> bool:
+        """Whether an error was already reported at or below ``path``."""
+        below = path + "/"
+        return any(p == path or p.startswith(below) for p in self.bad_paths) or any(
+            d.is_error and (d.path == path or d.path.startswith(below)) for d in self.diagnostics)
+
     def check_params(self, reg: Registration | None, params, path: str):
         if reg is not None:
             self.diagnostics += params_problems(params, reg.params, path, f"the parameters of {reg.kind} {reg.name}")
@@ -120,7 +131,7 @@ class _Compiler:
         bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
         self.compile_outputs(base_dir)
         self.report_unused(weight_sets, nodes, sources, indicators, units)
-        if any(d.is_error for d in self.diagnostics):
+        if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
         rank = self.doc.get("rank", {})
         return Ruleset(
@@ -150,7 +161,7 @@ class _Compiler:
         units = dict(units)
         declared = list(self.section("sources"))
         if "source" in units:
-            if units["source"] not in declared:
+            if isinstance(units["source"], str) and units["source"] not in declared:
                 self.err("E_UNKNOWN_NAME", f'The units come from source "{units["source"]}", which is not declared.',
                          "/units/source", did_you_mean(units["source"], declared))
         elif declared:
@@ -166,7 +177,7 @@ class _Compiler:
         deps: dict[str, tuple[str, ...]] = {}
         for name, spec, path in self.items("indicators"):
             ind = Indicator(name=name, label=spec.get("label", name), unit=spec.get("unit", ""), pointer=path,
-                            direction=DIRECTIONS.get(spec.get("direction", "higher"), "higher"),
+                            direction=DIRECTIONS.get(_text(spec.get("direction")), "higher"),
                             target=spec.get("target"), missing=spec.get("missing", "error"),
                             on_invalid=spec.get("on_invalid", "error"))
             has_column, has_formula = "column" in spec, "formula" in spec
@@ -176,7 +187,7 @@ class _Compiler:
                          f'(computed from other indicators); it has {"both" if has_column else "neither"}.', path)
             if has_column and isinstance(spec["column"], str):
                 ind.column = spec["column"]
-                ind.source = spec.get("source") or (declared_sources[0] if len(declared_sources) == 1 else None)
+                ind.source = _text(spec.get("source")) or (declared_sources[0] if len(declared_sources) == 1 else None)
                 if ind.source is None:
                     self.err("E_SOURCE", f'The indicator "{name}" does not say which source its column is in.', path,
                              "add \"source\": one of " + ", ".join(declared_sources))
@@ -206,10 +217,10 @@ class _Compiler:
                 if reg is not None and name in used_by_nodes:
                     self.compile_normaliser(ind, reg, params)
             out[name] = ind
-        order = self.topological(deps, "indicators", "an indicator formula")
+        order = [name for name in self.topological(deps, "indicators", "an indicator formula") if name in out]
         for name in order:
             out[name].depends_on = deps.get(name, ())
-        return {name: out[name] for name in order if name in out}
+        return {name: out[name] for name in order}
 
     def bounds(self, spec, key, path, strict) -> Bounds | None:
         value = spec.get(key)
@@ -260,7 +271,7 @@ class _Compiler:
             reg = self.plugin("weighting", spec.get("method"), path + "/method")
             params = spec.get("params", {})
             self.check_params(reg, params, path + "/params")
-            if reg is not None:
+            if reg is not None and not self.broken(path):  # weights are computed only from valid parameters
                 renormalise = spec.get("renormalise", reg.options.get("renormalise_default", False))
                 out[name] = WeightSet(name, reg, params, spec.get("sum_to_one", True), renormalise, path)
         return out
@@ -289,10 +300,10 @@ class _Compiler:
                 self.compile_aggregation(node, spec, path, known, weight_sets)
                 deps[name] = tuple(c for c in node.children if c in names_n)
             out[name] = node
-        order = self.topological(deps, "nodes", "a node")
+        order = [name for name in self.topological(deps, "nodes", "a node") if name in out]
         for name in order:
             out[name].depends_on = deps.get(name, ())
-        return {name: out[name] for name in order if name in out}
+        return {name: out[name] for name in order}
 
     def compile_aggregation(self, node: Node, spec: dict, path: str, known: set, weight_sets):
         reg = self.plugin("aggregator", spec.get("method"), path + "/method")
@@ -344,13 +355,17 @@ class _Compiler:
         else:
             return
         ws = node.weight_set
-        if ws is None or ws.weighting.options.get("uses_data"):
+        if ws is None or ws.weighting.options.get("uses_data") or self.broken(path):
             return
         try:
             w = np.asarray(ws.weighting.impl(list(node.children), ws.params, None), dtype=float)
         except EngineError as exc:
             for d in exc.diagnostics:
                 self.err(d.code, f'Node "{node.name}": {d.message}', path, d.hint)
+            return
+        except Exception as exc:
+            self.err("E_PLUGIN_FAILED", f'The weighting "{ws.weighting.name}" ({ws.weighting.plugin}) failed for node '
+                     f'"{node.name}": {type(exc).__name__}: {exc}', path)
             return
         node.weights = self.finish_weights(node, ws, w, path)
 
@@ -429,6 +444,8 @@ class _Compiler:
         items = [b for b in grades["bands"] if isinstance(b, dict) and isinstance(b.get("label"), str)]
         for i, band in enumerate(items):
             low = band.get("min")
+            if not (low is None or (isinstance(low, (int, float)) and not isinstance(low, bool))):
+                continue  # the schema check reports it
             path = f"/grades/bands/{i}"
             if band["label"] in labels:
                 self.err("E_GRADES", f'The grade "{band["label"]}" appears twice.', path)
@@ -465,7 +482,7 @@ class _Compiler:
         for name, ws in weight_sets.items():
             if name not in used_sets:
                 self.warn("W_UNUSED", f'The weight set "{name}" is not used by any node.', ws.pointer)
-        used_sources = {i.source for i in indicators.values()} | {units.get("source")}
+        used_sources = {i.source for i in indicators.values()} | {_text(units.get("source"))}
         for name, src in sources.items():
             if name not in used_sources:
                 self.warn("W_UNUSED", f'The source "{name}" is not used.', src.pointer)

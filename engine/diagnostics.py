@@ -168,6 +168,8 @@ def exit_code_for(diagnostics: Iterable[Diagnostic]) -> int:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     import difflib
 
+    if not isinstance(name, str):
+        return None
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else None
 

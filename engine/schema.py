@@ -251,11 +251,15 @@ def _validator() -> Draft202012Validator:
 
 def check_structure(document) -> list[Diagnostic]:
     """Every place where the document does not fit the format, as diagnostics."""
-    if isinstance(document, dict) and "format" in document and document["format"] != FORMAT_VERSION:
-        return [Diagnostic("E_FORMAT_VERSION",
-                           f'The ruleset says format {document["format"]!r}; this engine reads "{FORMAT_VERSION}".',
-                           path="/format", hint=f'write "format": "{FORMAT_VERSION}"')]
-    return [_diagnostic(e) for e in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
+    out = []
+    for e in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        if list(e.absolute_path) == ["format"] and e.validator == "const":
+            out.append(Diagnostic("E_FORMAT_VERSION",
+                                  f"The ruleset says format {_describe(e.instance)}; this engine reads \"{FORMAT_VERSION}\".",
+                                  path="/format", hint=f'write "format": "{FORMAT_VERSION}"'))
+        else:
+            out.append(_diagnostic(e))
+    return out
 
 
 def params_problems(params, schema: dict | None, path: str, what: str) -> list[Diagnostic]:

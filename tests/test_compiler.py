@@ -5,9 +5,11 @@ import json
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import codes, small_ruleset, write_ruleset
 from engine.compiler import compile_document, load_ruleset
+from engine.diagnostics import CODES
 from engine.jsonload import loads
 
 
@@ -235,3 +237,44 @@ def test_a_ruleset_may_write_inside_its_folder(plugins):
     ruleset, diagnostics = check(plugins, small_ruleset(outputs=[{"format": "csv", "path": "results/a.csv"},
                                                                  {"format": "table", "path": "-"}]))
     assert ruleset is not None and diagnostics == []
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-10, 10, allow_nan=False), st.text(max_size=6),
+              st.sampled_from(["a", "b", "total", "minmax", "fixed", "weighted_mean", "a / b", "higher", "range"])),
+    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=6), children, max_size=3)),
+    max_leaves=6)
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, path + (i,))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_mutation_of_a_ruleset_gives_diagnostics_never_a_crash(plugins, data):
+    doc = small_ruleset(weights={"w": {"method": "fixed", "params": {"values": {"a": 0.5, "b": 0.5}}}},
+                        rounding=[{"node": "total", "digits": 2}], grades={"bands": [{"label": "好", "min": 0.5}, {"label": "差"}]},
+                        outputs=[{"format": "csv", "path": "out.csv"}])
+    doc["indicators"]["d"] = {"formula": "a / b", "missing": "leave", "goalposts": {"lower": 0, "upper": 1}}
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [p for p in _paths(doc) if p]
+        path = data.draw(st.sampled_from(paths))
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(json_values)
+    ruleset, diagnostics = check(plugins, doc)
+    assert (ruleset is None) == any(d.is_error for d in diagnostics)
+    for d in diagnostics:
+        assert d.code in CODES and d.message
+        d.format_text()
