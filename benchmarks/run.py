@@ -24,8 +24,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pv
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import dimension_weights, generate, indicator_names, lower_is_better  # noqa: E402
@@ -33,7 +31,7 @@ from generate import dimension_weights, generate, indicator_names, lower_is_bett
 from engine.compiler import load_ruleset  # noqa: E402
 from engine.execute import load_data, score  # noqa: E402
 from engine.plugins import load_plugins  # noqa: E402
-from engine.ranking import rank, round_values  # noqa: E402
+from engine.ranking import rank  # noqa: E402
 
 
 def numpy_scoring(columns: dict[str, np.ndarray], groups: np.ndarray, k: int) -> dict[str, np.ndarray]:

@@ -58,7 +58,7 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
         raise EngineError([Diagnostic("E_DATA_ENCODING", f'"{encoding}" is not an encoding this engine knows.', file=path,
-                                      hint='use "auto", "utf-8" or "gb18030"')])
+                                      hint='use "auto", "utf-8" or "gb18030"')]) from None
     try:
         with open(path, "rb") as fh:
             for piece in iter(lambda: fh.read(1 << 24), b""):
@@ -68,7 +68,7 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
     except UnicodeDecodeError as exc:
         said = "neither UTF-8 nor GB18030/GBK text" if auto else f"not {encoding} text, as the ruleset declares"
         raise EngineError([Diagnostic("E_DATA_ENCODING", f"The file {path} is {said} (a byte that does not fit: {exc.reason}).",
-                                      file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")])
+                                      file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")]) from None
 
 
 def missing_columns(file: str, wanted, present) -> list[Diagnostic]:

@@ -10,7 +10,6 @@ import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +19,7 @@ from . import __version__
 from .data import Table
 from .diagnostics import Diagnostic, EngineError, UnitsError
 from .formula import evaluate
-from .model import Indicator, Node, Ruleset
+from .model import Node, Ruleset
 from .plugins import Plugins
 from .ranking import grade, rank, round_values
 from .result import Result

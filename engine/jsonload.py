@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from json.decoder import scanstring
 
 from .diagnostics import Diagnostic, EngineError, SourceMap, pointer
@@ -67,7 +68,7 @@ class _Parser:
             return scanstring(self.text, i, True)
         except json.JSONDecodeError as exc:
             raise _Fail("E_JSON_SYNTAX", f"Bad string: {exc.msg}.", exc.pos,
-                        hint="strings end with a double quote; write a line break as \\n")
+                        hint="strings end with a double quote; write a line break as \\n") from None
 
     def obj(self, i: int, path: str, depth: int):
         text, out = self.text, {}
@@ -132,8 +133,7 @@ def loads(text: str, file: str | None = None) -> tuple[object, SourceMap]:
     except _Fail as fail:
         source_map.offsets = {"": fail.offset}
         diag = source_map.place(Diagnostic(fail.code, fail.message, file=file, path="", hint=fail.hint))
-        from dataclasses import replace
-        raise EngineError([replace(diag, path=fail.path)])
+        raise EngineError([replace(diag, path=fail.path)]) from None
     source_map.offsets = parser.offsets
     return value, source_map
 
@@ -144,9 +144,9 @@ def load_file(path: str) -> tuple[object, SourceMap]:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise EngineError([Diagnostic("E_FILE_NOT_FOUND", f"There is no file {path}.", file=path)])
+        raise EngineError([Diagnostic("E_FILE_NOT_FOUND", f"There is no file {path}.", file=path)]) from None
     except OSError as exc:
-        raise EngineError([Diagnostic("E_FILE_UNREADABLE", f"The file {path} cannot be read: {exc.strerror}.", file=path)])
+        raise EngineError([Diagnostic("E_FILE_UNREADABLE", f"The file {path} cannot be read: {exc.strerror}.", file=path)]) from None
     if len(raw) > MAX_BYTES:
         raise EngineError([Diagnostic("E_JSON_TOO_LARGE", f"The ruleset is larger than {MAX_BYTES:,} bytes.", file=path)])
     try:
@@ -154,7 +154,7 @@ def load_file(path: str) -> tuple[object, SourceMap]:
     except UnicodeDecodeError as exc:
         raise EngineError([Diagnostic(
             "E_JSON_SYNTAX", f"The ruleset is not UTF-8 text (bad byte at offset {exc.start}).", file=path,
-            hint="save the ruleset as UTF-8; most editors offer this under 'Save with encoding'")])
+            hint="save the ruleset as UTF-8; most editors offer this under 'Save with encoding'")]) from None
     if "\x00" in text:
         raise EngineError([Diagnostic("E_JSON_SYNTAX", "The ruleset contains a NUL character.", file=path)])
     return loads(text, file=path)

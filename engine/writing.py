@@ -48,7 +48,7 @@ def write_output(result, output: Registration, path: str, params: dict, inputs: 
     except EngineError:
         raise
     except OSError as exc:
-        raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} cannot be written: {exc.strerror or exc}.")])
+        raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} cannot be written: {exc.strerror or exc}.")]) from None
     except Exception as exc:
         raise EngineError([Diagnostic("E_PLUGIN_FAILED", f'The output format "{output.name}" ({output.plugin}) failed: '
-                                      f"{type(exc).__name__}: {exc}")])
+                                      f"{type(exc).__name__}: {exc}")]) from None

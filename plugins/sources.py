@@ -93,7 +93,7 @@ def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -
         if "UTF8" in str(exc):
             raise
         raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as CSV: {exc}.", file=path,
-                                      hint="check the delimiter and that every row has as many cells as the header")])
+                                      hint="check the delimiter and that every row has as many cells as the header")]) from None
     rows, first_row = table.num_rows, skip + 2
     return Table(_columns(table, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
 
@@ -123,7 +123,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         document = json.loads(raw.decode(encoding).lstrip("\ufeff"), parse_constant=refuse)
     except ValueError as exc:
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} is not valid JSON: {exc}.", file=path)])
+        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} is not valid JSON: {exc}.", file=path)]) from None
     key = params.get("records")
     records = document.get(key) if key and isinstance(document, dict) else document
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):

@@ -1,13 +1,12 @@
 """Compile-time checks: everything that can be wrong without reading data, reported together."""
 
-import copy
 import json
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import codes, small_ruleset, write_ruleset
+from conftest import codes, small_ruleset
 from engine.compiler import compile_document, load_ruleset
 from engine.diagnostics import CODES
 from engine.jsonload import loads

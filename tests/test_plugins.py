@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, engine, small_ruleset, write_ruleset
+from conftest import ROOT, engine, small_ruleset
 from engine import hookspecs
 from engine.plugins import KINDS, load_plugins
 

@@ -1,7 +1,6 @@
 """Ranks (ties 1224 and others, within groups), rounding as published indices do it, and grades."""
 
 import numpy as np
-import pytest
 from hypothesis import given, strategies as st
 
 from engine.model import Band

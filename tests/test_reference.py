@@ -10,7 +10,6 @@ See tests/reference/README.md for where each file comes from.
 """
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
@@ -60,10 +59,11 @@ def asem_ruleset(data_file: str, normaliser, aggregator: str, missing: str = "er
                      "direction": ("higher" if m["Direction"] == "1" else "lower") if directions else "higher"}
         for m in meta if m["Type"] == "Indicator"
     }
-    nodes = {}
+    nodes, weights = {}, {}
     for m in sorted((m for m in meta if m["Type"] == "Aggregate"), key=lambda m: int(m["Level"])):
         children = [c["iCode"] for c in meta if c["Parent"] == m["iCode"]]
-        weights = {c["iCode"]: float(c["Weight"]) for c in meta if c["Parent"] == m["iCode"]}
+        weights[m["iCode"] + "_w"] = {"method": "fixed", "renormalise": True, "params": {
+            "values": {c["iCode"]: float(c["Weight"]) for c in meta if c["Parent"] == m["iCode"]}}}
         nodes[m["iCode"]] = {"label": m["iName"], "method": aggregator, "children": children,
                              "weights": m["iCode"] + "_w", "missing": node_missing}
     return {
@@ -72,9 +72,8 @@ def asem_ruleset(data_file: str, normaliser, aggregator: str, missing: str = "er
         "sources": {"data": {"format": "csv", "path": str(REF / "coinr_asem" / data_file)}},
         "normalise": normaliser,
         "indicators": indicators,
-        # COINr's weights are all 1: relative weights, renormalised within each parent
-        "weights": {n + "_w": {"method": "fixed", "renormalise": True,
-                               "params": {"values": {c: 1.0 for c in spec["children"]}}} for n, spec in nodes.items()},
+        # COINr's weights are relative (all 1 in this index): renormalised within each parent
+        "weights": weights,
         "nodes": nodes,
         "score": "Index",
         "rank": {"order": "descending", "ties": "min"},

@@ -3,7 +3,6 @@
 import json
 
 import jsonschema
-import pytest
 
 from conftest import RULESETS, ROOT
 from engine.plugins import load_plugins
