@@ -22,9 +22,6 @@ from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output
 
-EXTENSIONS = {".csv": "csv", ".json": "json", ".txt": "table"}
-
-
 def plugin_option(f):
     return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
                         help="Also load this plugin: a module name or a .py file. Repeatable.")(f)
@@ -63,6 +60,18 @@ def plugins_for_run(modules) -> Plugins:
     for d in plugins.problems:
         click.echo(Diagnostic(d.code, d.message, severity="warning", hint=d.hint).format_text(), err=True)
     return plugins
+
+
+def format_for(output: str | None, plugins: Plugins) -> str:
+    """The output format an -o path implies: by its extension, as each output plugin declares it."""
+    if output in (None, "-"):
+        return "table"
+    suffix = Path(output).suffix.lower().lstrip(".")
+    by_extension = {r.options.get("extension"): name for name, r in plugins.of("output").items()}
+    if suffix not in by_extension:
+        raise click.BadParameter(f'cannot tell the format from "{output}"; add --format, one of: '
+                                 + ", ".join(sorted(plugins.of("output"))), param_hint="-o")
+    return by_extension[suffix]
 
 
 def parse_data(values) -> dict[str, str]:
@@ -119,21 +128,20 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
     if compiled is None:
         report(diagnostics)
         sys.exit(exit_code_for(diagnostics))
+    if output or fmt or not compiled.outputs:
+        targets = [(fmt or format_for(output, plugins), output or "-", {})]
+    else:
+        targets = [(o["format"], o["path"] if o["path"] == "-" else str(compiled.base_dir / o["path"]), o.get("params", {}))
+                   for o in compiled.outputs]
+    writers = [plugins.get("output", name) for name, _, _ in targets]
+    if None in writers:  # checked before scoring, so a typo costs no time
+        raise click.BadParameter(f'there is no output format "{fmt}"; available: '
+                                 + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
     result = run_ruleset(compiled, plugins, data_paths)
     if not quiet:
         report(diagnostics + result.diagnostics)
     inputs = [i["path"] for i in result.meta["inputs"]]
-    if output or fmt or not compiled.outputs:
-        name = fmt or EXTENSIONS.get(Path(output or "").suffix.lower(), "table")
-        targets = [(name, output or "-", {})]
-    else:
-        targets = [(o["format"], o["path"] if o["path"] == "-" else str(compiled.base_dir / o["path"]), o.get("params", {}))
-                   for o in compiled.outputs]
-    for name, path, params in targets:
-        registration = plugins.get("output", name)
-        if registration is None:
-            raise click.BadParameter(f'there is no output format "{name}"; available: '
-                                     + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
+    for registration, (_, path, params) in zip(writers, targets):
         write_output(result, registration, path, params, inputs)
         if path != "-" and not quiet:
             click.echo(f"wrote {path}", err=True)

@@ -355,8 +355,11 @@ class ColumnEvaluator(SimpleEval):
         return _Walk(self.text, self.line_starts).span(node)
 
     def _checked(self, node, out, args, message):
+        """The result with its arguments' problems, and a new one where it is not finite though they are."""
         problems = _problems(*args)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(all="ignore"):
+            if np.isfinite(np.add.reduce(out, axis=None)):  # one pass: a finite sum has no inf or NaN in it
+                return Column(out, problems)
             bad = ~np.isfinite(out) & _all_finite(*args)
         if np.any(bad):
             problems += (Problem("E_DOMAIN", message, self._span(node), np.broadcast_to(bad, (self.size,)).copy()),)

@@ -136,3 +136,13 @@ def test_schema_command_prints_the_published_schema():
     proc = engine("schema")
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == json.loads((ROOT / "schemas" / "ruleset.schema.json").read_text(encoding="utf-8"))
+
+
+def test_the_output_format_follows_the_extension(small, tmp_path):
+    path = small()
+    assert engine("run", path, "-o", tmp_path / "r.txt", "-q").returncode == 0
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith("小规则集")
+    proc = engine("run", path, "-o", tmp_path / "r.xlsx")
+    assert proc.returncode == 2 and "--format" in proc.stderr and not (tmp_path / "r.xlsx").exists()
+    assert engine("run", path, "-o", tmp_path / "r.data", "--format", "json", "-q").returncode == 0
+    assert json.loads((tmp_path / "r.data").read_text(encoding="utf-8"))["score"] == "total"
