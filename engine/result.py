@@ -52,6 +52,17 @@ class Result:
             return self.normalised[name]
         return self.raw[name]
 
+    def group_summary(self) -> list[dict]:
+        """Per group (township, say): units, units scored, and the mean, lowest and highest score."""
+        if self.unit_groups is None:
+            return []
+        table = pa.table({"group": self.unit_groups, "score": pa.array(self.score, from_pandas=True)})
+        summary = table.group_by("group").aggregate([([], "count_all"), ("score", "count"), ("score", "mean"),
+                                                    ("score", "min"), ("score", "max")])
+        rows = summary.sort_by([("score_mean", "descending")]).to_pylist()
+        return [{"group": r["group"], "units": r["count_all"], "scored": r["score_count"],
+                 "mean": r["score_mean"], "min": r["score_min"], "max": r["score_max"]} for r in rows]
+
     def ids_where(self, mask: np.ndarray) -> list[str]:
         """The ids of the units where ``mask`` holds."""
         return self.unit_ids.filter(pa.array(mask)).to_pylist()

@@ -52,6 +52,7 @@ def write_json(result, stream, params):
         "score": rs.score,
         "labels": {name: rs.label(name) for name in [*rs.indicators, *rs.nodes]},
         "weights": result.weights,
+        "groups": [{k: _json_number(v) for k, v in g.items()} for g in result.group_summary()],
         "dropped_units": result.dropped,
         "imputed": {name: result.ids_where(mask) for name, mask in result.imputed.items() if mask.any()},
         "diagnostics": [d.to_dict() for d in result.diagnostics],

@@ -159,3 +159,12 @@ def test_grades_and_rounding(small, plugins):
     doc["grades"]["use_rounded"] = False  # 1/3 is above 0.3 either way; 2/3 is below 0.7 unrounded
     result = compile_and_run(small(doc), plugins)
     assert result.grade.tolist() == ["不合格", "合格", "合格", "优秀"]
+
+
+def test_group_summary(small, plugins):
+    # scores 0, 1/3 in 甲 and 2/3, 1 in 乙 (see test_small_ruleset_by_hand)
+    result = compile_and_run(small(), plugins)
+    [first, second] = result.group_summary()
+    assert (first["group"], first["units"], first["scored"]) == ("乙", 2, 2)
+    assert first["mean"] == pytest.approx(5 / 6) and first["min"] == pytest.approx(2 / 3) and first["max"] == 1
+    assert second["group"] == "甲" and second["mean"] == pytest.approx(1 / 6)
