@@ -165,6 +165,6 @@ def test_group_summary(small, plugins):
     # scores 0, 1/3 in 甲 and 2/3, 1 in 乙 (see test_small_ruleset_by_hand)
     result = compile_and_run(small(), plugins)
     [first, second] = result.group_summary()
-    assert (first["group"], first["units"], first["scored"]) == ("乙", 2, 2)
+    assert (first["group"], first["units"], first["scored"]) == ("乙镇", 2, 2)
     assert first["mean"] == pytest.approx(5 / 6) and first["min"] == pytest.approx(2 / 3) and first["max"] == 1
-    assert second["group"] == "甲" and second["mean"] == pytest.approx(1 / 6)
+    assert second["group"] == "甲镇" and second["mean"] == pytest.approx(1 / 6)
