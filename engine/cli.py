@@ -22,6 +22,7 @@ from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output
 
+
 def plugin_option(f):
     return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
                         help="Also load this plugin: a module name or a .py file. Repeatable.")(f)

@@ -9,7 +9,7 @@ and pass to outputs without conversion.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -25,9 +25,7 @@ class Table:
     columns: dict[str, np.ndarray | pa.StringArray]
     rows: int
     file: str = ""
-    sha256: str = ""
     row_numbers_offset: int = 2  # the file line of row 0 (after a header line), for messages
-    extra: dict = field(default_factory=dict)
 
 
 SNIFF_BYTES = 1 << 22

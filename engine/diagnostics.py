@@ -151,11 +151,6 @@ class EngineError(Exception):
         return exit_code_for(self.diagnostics)
 
 
-def error(code: str, message: str, **where) -> EngineError:
-    """Shorthand for raising a single diagnostic."""
-    return EngineError([Diagnostic(code, message, **where)])
-
-
 def exit_code_for(diagnostics: Iterable[Diagnostic]) -> int:
     errors = [d for d in diagnostics if d.is_error]
     if not errors:
