@@ -9,7 +9,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import numpy as np
 
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer
 from .formula import compile_formula
@@ -17,8 +16,8 @@ from .jsonload import load_file
 from .model import Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, WeightSet
 from .plugins import Plugins, Registration
 from .schema import DIRECTIONS, check_structure, params_problems
+from .weights import node_weights
 
-WEIGHT_TOLERANCE = 1e-6
 DEFAULT_NORMALISER = "minmax"
 
 
@@ -357,40 +356,8 @@ class _Compiler:
         ws = node.weight_set
         if ws is None or ws.weighting.options.get("uses_data") or self.broken(path):
             return
-        try:
-            w = np.asarray(ws.weighting.impl(list(node.children), ws.params, None), dtype=float)
-        except EngineError as exc:
-            for d in exc.diagnostics:
-                self.err(d.code, f'Node "{node.name}": {d.message}', path, d.hint)
-            return
-        except Exception as exc:
-            self.err("E_PLUGIN_FAILED", f'The weighting "{ws.weighting.name}" ({ws.weighting.plugin}) failed for node '
-                     f'"{node.name}": {type(exc).__name__}: {exc}', path)
-            return
-        node.weights = self.finish_weights(node, ws, w, path)
-
-    def finish_weights(self, node: Node, ws: WeightSet, w: np.ndarray, path: str) -> np.ndarray | None:
-        """Check a node's weights (non-negative, summing to 1 per group) or renormalise them."""
-        if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
-            self.err("E_PLUGIN_FAILED", f'The weighting "{ws.weighting.name}" returned no usable weights for node "{node.name}".', path)
-            return None
-        negative = [c for c, x in zip(node.children, w) if x < 0]
-        if negative:
-            self.err("E_WEIGHTS_NEGATIVE", f'Node "{node.name}": negative weight for {", ".join(negative)}.', path)
-            return None
-        for group in node.weight_groups:
-            idx = list(group)
-            total = float(w[idx].sum())
-            if ws.renormalise:
-                if total <= 0:
-                    self.err("E_WEIGHTS_SUM", f'Node "{node.name}": the weights sum to 0 and cannot be renormalised.', path)
-                    return None
-                w[idx] = w[idx] / total
-            elif ws.sum_to_one and abs(total - 1.0) > WEIGHT_TOLERANCE:
-                names = ", ".join(f"{node.children[i]}={w[i]:g}" for i in idx)
-                self.err("E_WEIGHTS_SUM", f'The weights of node "{node.name}" sum to {total:.6g}, not 1 ({names}).', path,
-                         'correct them, or set "renormalise": true on the weight set to divide them by their sum')
-        return w
+        node.weights, problems = node_weights(node, path)
+        self.diagnostics += problems
 
     def topological(self, deps: dict[str, tuple[str, ...]], section: str, what: str) -> list[str]:
         """Order names so that each comes after what it depends on; report cycles with their path."""

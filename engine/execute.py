@@ -23,6 +23,7 @@ from .model import Node, Ruleset
 from .plugins import Plugins
 from .ranking import grade, rank, round_values
 from .result import Result
+from .weights import node_weights
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
 
@@ -383,11 +384,9 @@ def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], i
 
 
 def _data_weights(node: Node, children) -> np.ndarray:
-    ws = node.weight_set
-    w = np.asarray(ws.weighting.impl(list(node.children), ws.params, np.column_stack(children)), dtype=float)
-    for group in node.weight_groups:
-        idx = list(group)
-        w[idx] = w[idx] / w[idx].sum()
+    w, problems = node_weights(node, node.pointer + "/weights", np.column_stack(children))
+    if problems:
+        raise EngineError(problems)
     return w
 
 

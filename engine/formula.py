@@ -87,8 +87,8 @@ class _Walk:
         self.problems.append((code, message, span, hint))
 
 
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_UNARY = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not"}
+_BINOPS = {ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow}
+_UNARY = {ast.USub, ast.UAdd, ast.Not}
 _COMPARE = {ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq}
 _FORBIDDEN = {
     ast.Attribute: ("attributes (a.b)", "refer to indicators and nodes by their plain names"),

@@ -8,10 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, engine, small_ruleset
 from engine import hookspecs
+from engine.diagnostics import EngineError
 from engine.plugins import KINDS, load_plugins
 
 GOOD = '''
@@ -180,3 +182,35 @@ def test_built_ins_are_registered_through_entry_points():
         assert f'{module} = "plugins.{module}"' in text
     plugins = load_plugins(autoload=False)
     assert plugins.get("normaliser", "minmax").origin.startswith("govscore ")
+
+
+DATA_WEIGHTING = '''
+import numpy as np
+from engine.hookspecs import hookimpl
+
+@hookimpl
+def register_weightings(register):
+    register("by_spread", lambda children, params, data: data.std(axis=0), uses_data=True,
+             renormalise_default=True, description="Weights in proportion to each child's standard deviation.")
+    register("broken", lambda children, params, data: -np.ones(len(children)), uses_data=True,
+             description="Negative weights, to see them refused.")
+'''
+
+
+def test_a_weighting_computed_from_the_data_is_reported(small, tmp_path):
+    from conftest import compile_and_run
+    module = tmp_path / "spread.py"
+    module.write_text(DATA_WEIGHTING)
+    plugins = load_plugins([str(module)], autoload=False)
+    doc = small_ruleset(normalise="ratio", weights={"w": {"method": "by_spread"}})
+    doc["nodes"]["total"]["weights"] = "w"
+    result = compile_and_run(small(doc), plugins)
+    data = np.column_stack([result.normalised[c] for c in ("a", "b", "c")])
+    expected = data.std(axis=0) / data.std(axis=0).sum()
+    assert list(result.weights["total"].values()) == pytest.approx(list(expected))
+    assert sum(result.weights["total"].values()) == pytest.approx(1.0)
+    np.testing.assert_allclose(result.score, data @ expected)
+    doc["weights"]["w"]["method"] = "broken"
+    with pytest.raises(EngineError) as exc:
+        compile_and_run(small(doc), plugins)
+    assert exc.value.diagnostics[0].code == "E_WEIGHTS_NEGATIVE" and exc.value.diagnostics[0].line is not None
