@@ -356,7 +356,7 @@ class _Compiler:
         ws = node.weight_set
         if ws is None or ws.weighting.options.get("uses_data") or self.broken(path):
             return
-        node.weights, problems = node_weights(node, path)
+        node.weights, node.weight_details, problems = node_weights(node, path)
         self.diagnostics += problems
 
     def topological(self, deps: dict[str, tuple[str, ...]], section: str, what: str) -> list[str]:

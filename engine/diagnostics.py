@@ -76,6 +76,7 @@ CODES: dict[str, str] = {
     "W_DROPPED_UNITS": "units dropped because of missing values",
     "W_IMPUTED": "missing values filled in",
     "W_EXTRA_UNITS": "a source has unit ids that the unit source does not",
+    "W_METHOD": "a method's own warning (a constant column given weight 0, an inconsistency accepted...)",
 }
 
 

@@ -92,12 +92,13 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
                                        severity="warning", path=ruleset.indicators[name].pointer,
                                        units=_units_text(ids, mask)))
     normalised, complete = _normalise(ruleset, raw, ids)
-    nodes, weights = _nodes(ruleset, plugins, normalised, complete, ids)
+    nodes, weights, details, said = _nodes(ruleset, plugins, normalised, complete, ids)
+    warnings += said
     result = Result(
         ruleset=ruleset, unit_ids=ids,
         unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
         unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
-        weights=weights, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
+        weights=weights, details=details, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
         dropped=list(dropped), diagnostics=ruleset.place(warnings),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
@@ -358,9 +359,13 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
 # ---------------------------------------------------------------- nodes
 
 def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], ids):
-    """Every node's value in order. ``complete`` names the inputs known to have no missing value."""
+    """Every node's value in order. ``complete`` names the inputs known to have no missing value.
+
+    Returns the values, the weights used, what each node's methods reported, and warnings."""
     values: dict[str, np.ndarray] = {}
     weights_used: dict[str, dict[str, float]] = {}
+    details: dict[str, dict] = {}
+    warnings: list[Diagnostic] = []
     functions = plugins.functions()
     size = len(ids)
     for name, node in ruleset.nodes.items():
@@ -372,33 +377,38 @@ def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], i
                                    problems, ruleset.file)
         else:
             children = [normalised[c] if c in normalised else values[c] for c in node.children]
-            w = node.weights if node.weights is not None else _data_weights(node, children)
-            weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
-            values[name] = _aggregate(ruleset, node, children, w, ids, problems,
-                                      all(c in complete for c in node.children))
+            if node.weights is not None:
+                w, weight_details = node.weights, node.weight_details
+            else:
+                w, weight_details, said = node_weights(node, node.pointer + "/weights", np.column_stack(children))
+                problems += [d for d in said if d.is_error]
+                warnings += [d for d in said if not d.is_error]
+            if w is not None:
+                weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
+                values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
+                                                          all(c in complete for c in node.children))
+                details[name] = {"weighting": node.weight_set.weighting.name, "weights": weight_details,
+                                 "method": node.aggregator.name, "details": method_details}
         if problems:
             raise EngineError(problems)
         if not has_missing(values[name]):
             complete.add(name)
-    return values, weights_used
+    return values, weights_used, details, warnings
 
 
-def _data_weights(node: Node, children) -> np.ndarray:
-    w, problems = node_weights(node, node.pointer + "/weights", np.column_stack(children))
-    if problems:
-        raise EngineError(problems)
-    return w
-
-
-def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool) -> np.ndarray:
-    """One aggregation node, block by block. ``complete``: no child is missing for any unit."""
+def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool
+               ) -> tuple[np.ndarray, dict]:
+    """One aggregation node, block by block (or at once, for methods that need every unit).
+    ``complete``: no child is missing for any unit. Returns the values and what the method reported."""
     reg = node.aggregator
     size = len(ids)
     out = np.empty(size)
+    details: dict = {}
     domain = reg.options.get("domain", "any")
     outside = np.zeros(size, dtype=bool)
-    for start in range(0, size, BLOCK_ROWS):
-        block = slice(start, min(start + BLOCK_ROWS, size))
+    step = size if reg.options.get("whole_columns") else BLOCK_ROWS
+    for start in range(0, size, step):
+        block = slice(start, min(start + step, size))
         x = np.vstack([c[block] for c in children]).T  # units × children, each child contiguous
         W = w[None, :]  # one row of weights for every unit, until a child is missing somewhere
         lost = None
@@ -409,18 +419,23 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
             with np.errstate(all="ignore"):
-                y = np.asarray(reg.impl(x, W, node.params, list(node.children)), dtype=float)
+                answer = reg.impl(x, W, node.params, list(node.children))
+                y, details = answer if isinstance(answer, tuple) else (answer, {})
+                y = np.asarray(y, dtype=float)
         except EngineError as exc:
             problems += [_at(d, ruleset, node) for d in exc.diagnostics]
-            return out
+            return out, {}
         except UnitsError as exc:
             problems.append(_units_problem(exc, ruleset, node, ids.slice(block.start, block.stop - block.start)))
-            return out
+            return out, {}
         except Exception as exc:
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The aggregator "{reg.name}" ({reg.plugin}) failed on node "{node.name}": '
                                        f"{type(exc).__name__}: {exc}", file=ruleset.file, path=node.pointer))
-            return out
+            return out, {}
         out[block] = y if lost is None else np.where(lost, np.nan, y)
+        if lost is not None:  # per-unit details are missing where the value is
+            details = {k: np.where(lost, np.nan, v) if isinstance(v, np.ndarray) and v.shape == (len(y),) else v
+                       for k, v in details.items()}
     if outside.any():
         need = "greater than 0" if domain == "positive" else "0 or more"
         problems.append(Diagnostic(
@@ -433,7 +448,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
         problems.append(Diagnostic("E_DOMAIN", f'The node "{node.name}" has no finite value for {int(bad.sum())} unit(s) '
                                    f"(a division by zero in {reg.name}?).", file=ruleset.file, path=node.pointer,
                                    units=_units_text(ids, bad)))
-    return out
+    return out, details
 
 
 def _missing_children(node: Node, x, W, w):

@@ -72,7 +72,8 @@ class Node:
     aggregator: Registration | None = None
     params: dict = field(default_factory=dict)
     weight_set: WeightSet | None = None  # None with an aggregator: equal weights
-    weights: np.ndarray | None = None  # fixed weights, resolved at compile time
+    weights: np.ndarray | None = None  # weights that need no data, resolved at compile time
+    weight_details: dict = field(default_factory=dict)  # what their weighting reported (an AHP's CR, say)
     weight_groups: tuple[tuple[int, ...], ...] = ()
     missing: str = "propagate"
     min_share: float = 0.0

@@ -27,6 +27,7 @@ class Result:
     normalised: dict[str, np.ndarray]  # indicator -> normalised value (only indicators used by nodes)
     nodes: dict[str, np.ndarray]  # node -> value
     weights: dict[str, dict[str, float]]  # node -> child -> weight used (before per-unit renormalisation)
+    details: dict[str, dict]  # node -> weighting and method, and what each reported (an AHP's CR, TOPSIS distances...)
     rounded: dict[str, np.ndarray]  # name -> rounded value, for each rounding step
     rank: np.ndarray  # rank of the score (NaN: no score)
     group_rank: np.ndarray | None
@@ -63,6 +64,18 @@ class Result:
         return [{"group": r["group"], "units": r["count_all"], "scored": r["score_count"],
                  "mean": r["score_mean"], "min": r["score_min"], "max": r["score_max"]} for r in rows]
 
+    def effective_weights(self) -> dict[str, float]:
+        """Each node's and indicator's weight in the score: the products of weights along every path of
+        aggregation nodes down from the score, added up (the global weights of a hierarchical AHP)."""
+        out: dict[str, float] = {self.ruleset.score: 1.0}
+        for name in reversed(list(self.ruleset.nodes)):  # parents before children
+            share = out.get(name)
+            if share is None or name not in self.weights:
+                continue
+            for child, w in self.weights[name].items():
+                out[child] = out.get(child, 0.0) + share * w
+        return out
+
     def ids_where(self, mask: np.ndarray) -> list[str]:
         """The ids of the units where ``mask`` holds."""
         return self.unit_ids.filter(pa.array(mask)).to_pylist()
@@ -85,6 +98,9 @@ class Result:
             cols += [(f"{n}.raw", f"{rs.label(n)} (raw)", v) for n, v in self.raw.items()]
             cols += [(f"{n}.normalised", f"{rs.label(n)} (normalised)", v) for n, v in self.normalised.items()]
         cols += [(n, rs.label(n), v) for n, v in self.nodes.items()]
+        if include == "all":  # what methods report per unit (TOPSIS distances, VIKOR S and R...)
+            cols += [(f"{n}.{k}", f"{rs.label(n)} ({k})", v) for n, d in self.details.items()
+                     for k, v in d["details"].items() if isinstance(v, np.ndarray) and v.shape == (self.size,)]
         cols += [(f"{n}.rounded", f"{rs.label(n)} (rounded)", v) for n, v in self.rounded.items()]
         cols.append(("rank", "rank", self.rank))
         if self.group_rank is not None:

@@ -14,37 +14,44 @@ from .model import Node
 WEIGHT_TOLERANCE = 1e-6
 
 
-def node_weights(node: Node, path: str, data: np.ndarray | None = None) -> tuple[np.ndarray | None, list[Diagnostic]]:
-    """The weights of ``node``'s children (``data``: the units × children matrix, for weightings that use it)."""
+def node_weights(node: Node, path: str, data: np.ndarray | None = None
+                 ) -> tuple[np.ndarray | None, dict, list[Diagnostic]]:
+    """The weights of ``node``'s children (``data``: the units × children matrix, for weightings that use it),
+    what the weighting reported about them, and the diagnostics (errors leave the weights None)."""
     ws = node.weight_set
     reg = ws.weighting
     try:
-        w = np.array(reg.impl(list(node.children), ws.params, data), dtype=float)
+        answer = reg.impl(list(node.children), ws.params, data)
+        w, details = answer if isinstance(answer, tuple) else (answer, {})
+        w = np.array(w, dtype=float)
     except EngineError as exc:
-        return None, [Diagnostic(d.code, f'Node "{node.name}": {d.message}', path=path, hint=d.hint, units=d.units)
-                      for d in exc.diagnostics]
+        return None, {}, [Diagnostic(d.code, f'Node "{node.name}": {d.message}', path=path, hint=d.hint, units=d.units,
+                                     severity=d.severity) for d in exc.diagnostics]
     except Exception as exc:
-        return None, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
-                                 f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]
+        return None, {}, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
+                                     f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]
+    details = dict(details)
+    said = [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning", path=path)
+            for message in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
-        return None, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no usable '
-                                 f'weights for node "{node.name}".', path=path)]
+        return None, details, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no '
+                                          f'usable weights for node "{node.name}".', path=path)]
     negative = [c for c, x in zip(node.children, w) if x < 0]
     if negative:
-        return None, [Diagnostic("E_WEIGHTS_NEGATIVE", f'Node "{node.name}": negative weight for {", ".join(negative)}.',
-                                 path=path)]
-    problems = []
+        return None, details, [Diagnostic("E_WEIGHTS_NEGATIVE", f'Node "{node.name}": negative weight for '
+                                          f'{", ".join(negative)}.', path=path)]
+    problems = said
     for group in node.weight_groups:
         idx = list(group)
         total = float(w[idx].sum())
         if ws.renormalise:
             if total <= 0:
-                return None, [Diagnostic("E_WEIGHTS_SUM", f'Node "{node.name}": the weights sum to 0 and cannot be '
-                                         "renormalised.", path=path)]
+                return None, details, [Diagnostic("E_WEIGHTS_SUM", f'Node "{node.name}": the weights sum to 0 and '
+                                                  "cannot be renormalised.", path=path)]
             w[idx] = w[idx] / total
         elif ws.sum_to_one and abs(total - 1.0) > WEIGHT_TOLERANCE:
             names = ", ".join(f"{node.children[i]}={w[i]:g}" for i in idx)
             problems.append(Diagnostic(
                 "E_WEIGHTS_SUM", f'The weights of node "{node.name}" sum to {total:.6g}, not 1 ({names}).', path=path,
                 hint='correct them, or set "renormalise": true on the weight set to divide them by their sum'))
-    return (None if problems else w), problems
+    return (None if any(d.is_error for d in problems) else w), details, problems

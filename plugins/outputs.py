@@ -40,6 +40,21 @@ def write_csv(result, stream, params):
     pv.write_csv(table, stream)
 
 
+def _plain(value, units: int):
+    """JSON-ready: numbers made plain; per-unit arrays are left out (with include "all" they are columns of the units)."""
+    if isinstance(value, dict):
+        return {k: _plain(v, units) for k, v in value.items() if not (isinstance(v, np.ndarray) and v.shape == (units,))}
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist(), units)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, units) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return _json_number(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
 def _json_number(x):
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
@@ -52,6 +67,8 @@ def write_json(result, stream, params):
         "score": rs.score,
         "labels": {name: rs.label(name) for name in [*rs.indicators, *rs.nodes]},
         "weights": result.weights,
+        "effective_weights": result.effective_weights(),
+        "methods": {name: _plain(d, result.size) for name, d in result.details.items()},
         "groups": [{k: _json_number(v) for k, v in g.items()} for g in result.group_summary()],
         "dropped_units": result.dropped,
         "imputed": {name: result.ids_where(mask) for name, mask in result.imputed.items() if mask.any()},
