@@ -20,18 +20,21 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     what the weighting reported about them, and the diagnostics (errors leave the weights None)."""
     ws = node.weight_set
     reg = ws.weighting
+    # what the weighting itself says concerns its parameters, in the named weight set when there is one
+    params_path = ws.pointer + "/params" if ws.pointer.startswith("/weights/") else path
     try:
         answer = reg.impl(list(node.children), ws.params, data)
         w, details = answer if isinstance(answer, tuple) else (answer, {})
         w = np.array(w, dtype=float)
     except EngineError as exc:
-        return None, {}, [Diagnostic(d.code, f'Node "{node.name}": {d.message}', path=path, hint=d.hint, units=d.units,
-                                     severity=d.severity) for d in exc.diagnostics]
+        return None, {}, [Diagnostic(d.code, f'Node "{node.name}": {d.message}', path=params_path, hint=d.hint,
+                                     units=d.units, severity=d.severity) for d in exc.diagnostics]
     except Exception as exc:
         return None, {}, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
                                      f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]
     details = dict(details)
-    said = [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning", path=path)
+    said = [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
+                       path=params_path)
             for message in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
         return None, details, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no '

@@ -1,6 +1,8 @@
-"""Built-in aggregators. Each gets the units × children matrix ``x`` and the weights ``w``: one
-row for every unit, or a full matrix with 0 where a child is missing. See
-``engine.hookspecs.register_aggregators``."""
+"""Built-in aggregators that combine each unit's own children: means, the efficiency ratio, the
+minimum, the median and the Mazziotta–Pareto index. Each gets the units × children matrix ``x``
+and the weights ``w``: one row for every unit, or a full matrix with 0 where a child is missing
+(see ``engine.hookspecs.register_aggregators``). Methods that compare units with each other
+(TOPSIS, VIKOR, grey relational analysis) are in ``plugins.evaluation``."""
 
 from __future__ import annotations
 
@@ -52,6 +54,51 @@ def ratio_of_sums(x, w, params, children):
     return (w[:, ~below] * x[:, ~below]).sum(axis=1) / (w[:, below] * x[:, below]).sum(axis=1)
 
 
+def weighted_harmonic_mean(x, w, params, children):
+    return w.sum(axis=1) / (w / x).sum(axis=1)
+
+
+def generalised_mean(x, w, params, children):
+    """(Σ w·x^p / Σ w)^(1/p): p = 1 arithmetic, p = −1 harmonic, p → 0 geometric, larger p less compensatory."""
+    p = params["p"]
+    total = w.sum(axis=1)
+    if p == 0:
+        return geometric_mean(x, w, params, children)
+    return ((w * x ** p).sum(axis=1) / total) ** (1.0 / p)
+
+
+def minimum(x, w, params, children):
+    """The weakest child (短板): no compensation at all. Weights only say which children count (w > 0)."""
+    return np.where(np.broadcast_to(w, x.shape) > 0, x, np.inf).min(axis=1)
+
+
+def weighted_median(x, w, params, children):
+    """The value at which half of the weight lies below and half above (the midpoint when it falls between two)."""
+    w = np.broadcast_to(w, x.shape)
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    cum = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+    half = cum[:, -1:] / 2
+    tolerance = 1e-12 * cum[:, -1:]
+    lo = np.argmax(cum >= half - tolerance, axis=1)
+    hi = np.argmax(cum > half + tolerance, axis=1)
+    rows = np.arange(len(x))
+    return (xs[rows, lo] + xs[rows, hi]) / 2
+
+
+def mazziotta_pareto(x, w, params, children):
+    """Mazziotta–Pareto index: the mean of the children penalised by their spread, M − S·cv (cv = S/M).
+
+    The children should be standardised as z = 100 ± 10 (zscore with mean 100, sd 10). The penalty is
+    subtracted when higher is better ("negative", the default) and added for "positive"."""
+    w = np.broadcast_to(w, x.shape)
+    total = w.sum(axis=1)
+    m = (w * x).sum(axis=1) / total
+    s = np.sqrt((w * (x - m[:, None]) ** 2).sum(axis=1) / total)
+    penalty = s * (s / m)
+    return m - penalty if params.get("penalty", "negative") == "negative" else m + penalty
+
+
 @hookimpl
 def register_aggregators(register):
     register("weighted_mean", weighted_mean, params=NO_PARAMS,
@@ -60,6 +107,22 @@ def register_aggregators(register):
              description="Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).")
     register("geometric_mean", geometric_mean, params=NO_PARAMS, domain="positive",
              description="Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.")
+    register("weighted_harmonic_mean", weighted_harmonic_mean, params=NO_PARAMS, domain="positive",
+             description="Weighted harmonic mean: Σ w / Σ (w / x). Needs every child above 0.")
+    register("generalised_mean", generalised_mean, domain="positive", params={
+        "type": "object", "additionalProperties": False, "required": ["p"], "properties": {
+            "p": {"type": "number", "minimum": -10, "maximum": 10,
+                  "description": "The power: 1 arithmetic, 0 geometric, −1 harmonic; higher p compensates less."}}},
+        description="Weighted generalised (power) mean (Σ w·x^p / Σ w)^(1/p). Needs every child above 0.")
+    register("minimum", minimum, params=NO_PARAMS,
+             description="The lowest child (短板, no compensation); weights only mark which children count.")
+    register("weighted_median", weighted_median, params=NO_PARAMS,
+             description="Weighted median of the children.")
+    register("mazziotta_pareto", mazziotta_pareto, domain="positive", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "penalty": {"enum": ["negative", "positive"], "default": "negative",
+                        "description": "negative: penalise unbalanced units when higher is better (the usual case)."}}},
+        description="Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10).")
     register("ratio", ratio_of_sums, params=RATIO_PARAMS, domain="nonnegative", weight_groups=ratio_groups,
              description="Ratio of weighted sums (efficiency η): Σ w·outputs / Σ v·inputs; "
                          "the weights of outputs and of inputs each sum to 1.")

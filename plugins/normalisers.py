@@ -140,6 +140,16 @@ def ratio(x, direction, params, indicator):
     return reference / x
 
 
+def vector(x, direction, params, indicator):
+    """Vector normalisation (Hwang & Yoon): x / √Σx². For lower-is-better, 1 − x / √Σx²: a reflection,
+    so TOPSIS distances are those of the textbook's cost criteria (ideal = the lowest value)."""
+    norm = np.sqrt(np.nansum(x * x))
+    if not norm > 0:
+        raise _zero_range(indicator, "0")
+    y = x / norm
+    return y if direction == "higher" else 1.0 - y
+
+
 def identity(x, direction, params, indicator):
     return x
 
@@ -170,5 +180,7 @@ def register_normalisers(register):
     register("ratio", ratio, params=_params({
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
         description="Ratio to a reference: value / reference (higher is better) or reference / value.")
+    register("vector", vector, params=_params({}),
+             description="Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.")
     register("none", identity, directions=("higher",), params=_params({}),
              description="No normalisation: the raw value is used as it is.")

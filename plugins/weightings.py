@@ -1,12 +1,21 @@
-"""Built-in weightings: weights fixed by experts, and equal weights."""
+"""Built-in weightings: fixed by experts, equal, derived from the data (entropy, CRITIC, coefficient
+of variation, standard deviation), and from pairwise judgements (AHP).
+
+Weightings that use data see the units × children matrix as the node aggregates it: normalised,
+with each indicator's direction already applied (so a lower-is-better column is already flipped).
+Each returns the weights and what it computed, which the results report.
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 
+NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 FIXED_PARAMS = {
     "type": "object",
     "additionalProperties": False,
@@ -31,9 +40,260 @@ def equal(children, params, data):
     return np.ones(len(children))
 
 
+# ---------------------------------------------------------------- from the data
+
+def _usable(data: np.ndarray, children, method: str) -> np.ndarray:
+    """The complete rows of the data; at least two units are needed."""
+    rows = data[~np.isnan(data).any(axis=1)]
+    if len(rows) < 2:
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"{method} weights need at least two units with every child "
+                                      f"present; there are {len(rows)}.")])
+    return rows
+
+
+def _constant(rows: np.ndarray) -> np.ndarray:
+    return np.ptp(rows, axis=0) == 0
+
+
+def _refuse_all_constant(constant, method):
+    if constant.all():
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"every child has the same value for every unit, so {method} "
+                                      "weights cannot tell them apart.")])
+
+
+def entropy(children, params, data):
+    """熵权法: w_j ∝ 1 − E_j, with E_j = −Σ p_ij ln p_ij / ln n and p_ij the unit's share of the column.
+
+    variant "minmax" (the default, the usual recipe) takes shares after min-max rescaling each column
+    to [0, 1]; "shares" takes shares of the values as given (which must not be negative). ``shift`` is
+    added before the shares, to keep ln away from 0; 0 · ln 0 counts as 0.
+    """
+    rows = _usable(data, children, "Entropy")
+    variant = params.get("variant", "minmax")
+    constant = _constant(rows)
+    _refuse_all_constant(constant, "entropy")
+    if variant == "minmax":
+        span = np.where(constant, 1.0, np.ptp(rows, axis=0))
+        y = (rows - rows.min(axis=0)) / span
+    else:
+        negative = [c for c, bad in zip(children, (rows < 0).any(axis=0)) if bad]
+        if negative:
+            raise EngineError([Diagnostic("E_WEIGHTS_DATA", "entropy on shares needs values of 0 or more; "
+                                          + ", ".join(negative) + " have negative ones.",
+                                          hint='use "variant": "minmax", or normalise those children onto a positive scale')])
+        y = rows
+    y = y + params.get("shift", 0.0)
+    totals = y.sum(axis=0)
+    p = np.divide(y, totals, out=np.zeros_like(y), where=totals > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0)  # 0 · ln 0 = 0
+    e = -plogp.sum(axis=0) / np.log(len(rows))
+    e = np.where(constant | (totals <= 0), 1.0, e)
+    d = 1.0 - e
+    warnings = [f'"{c}" has the same value for every unit, so its entropy weight is 0.' for c, k in zip(children, constant) if k]
+    return d / d.sum(), {"variant": variant, "entropy": e, "divergence": d, "warnings": warnings}
+
+
+def critic(children, params, data):
+    """CRITIC (Diakoulaki et al. 1995): w_j ∝ σ_j Σ_k (1 − r_jk) on min-max rescaled columns, σ the
+    sample standard deviation and r Pearson's correlation. Lower-is-better children arrive flipped."""
+    rows = _usable(data, children, "CRITIC")
+    constant = _constant(rows)
+    _refuse_all_constant(constant, "CRITIC")
+    span = np.where(constant, 1.0, np.ptp(rows, axis=0))
+    y = (rows - rows.min(axis=0)) / span
+    sd = y.std(axis=0, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.nan_to_num(np.corrcoef(y, rowvar=False), nan=0.0)
+    conflict = (1.0 - np.atleast_2d(r)).sum(axis=0)
+    c = sd * conflict
+    return c / c.sum(), {"sd": sd, "conflict": conflict, "information": c,
+                         "warnings": [f'"{n}" has the same value for every unit, so its CRITIC weight is 0.'
+                                      for n, k in zip(children, constant) if k]}
+
+
+def coefficient_of_variation(children, params, data):
+    """变异系数法: w_j ∝ σ_j / mean_j (sample standard deviation), over the values as given."""
+    rows = _usable(data, children, "Coefficient-of-variation")
+    mean = rows.mean(axis=0)
+    bad = [c for c, m in zip(children, mean) if not m > 0]
+    if bad:
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the coefficient of variation needs a mean above 0; "
+                                      + ", ".join(bad) + " do not have one.",
+                                      hint="normalise the children onto a positive scale, e.g. minmax with scale [1, 100]")])
+    cv = rows.std(axis=0, ddof=1) / mean
+    _refuse_all_constant(cv == 0, "coefficient-of-variation")
+    return cv / cv.sum(), {"cv": cv}
+
+
+def standard_deviation(children, params, data):
+    """w_j ∝ σ_j, the sample standard deviation of the values as given."""
+    rows = _usable(data, children, "Standard-deviation")
+    sd = rows.std(axis=0, ddof=1)
+    _refuse_all_constant(sd == 0, "standard-deviation")
+    return sd / sd.sum(), {"sd": sd}
+
+
+# ---------------------------------------------------------------- AHP
+
+# Random consistency indices by matrix order (index 0 unused). Saaty (1980), The Analytic Hierarchy
+# Process, table 1.7; and the table of most Chinese textbooks (e.g. 许树柏《实用决策方法——层次分析法原理》, 1988).
+RANDOM_INDEX = {
+    "saaty": [0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
+    "chinese": [0, 0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59],
+}
+_FRACTION = re.compile(r"^\s*([1-9])\s*/\s*([1-9])\s*$")
+JUDGEMENT = {"oneOf": [{"type": "number", "minimum": 1 / 9, "maximum": 9},
+                       {"type": "string", "pattern": _FRACTION.pattern},
+                       {"type": "null"}],
+             "description": "A judgement on the 1–9 scale: 3, or 1/3 written \"1/3\"; null below the diagonal is filled in."}
+MATRIX = {"type": "array", "minItems": 2, "items": {"type": "array", "items": JUDGEMENT},
+          "description": "The pairwise judgement matrix (判断矩阵), row i against column j, in the order of order."}
+AHP_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "matrix": MATRIX,
+        "experts": {"type": "array", "minItems": 2, "items": MATRIX,
+                    "description": "Several experts' matrices instead of one: combined by element-wise geometric mean."},
+        "order": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                  "description": "The children in the order of the matrix rows; default: the node's children."},
+        "priority": {"enum": ["eigenvector", "geometric_mean", "column_mean"], "default": "eigenvector",
+                     "description": "Principal eigenvector (Saaty), row geometric mean, or mean of the normalised columns."},
+        "random_index": {"enum": ["saaty", "chinese"], "default": "saaty",
+                         "description": "saaty: Saaty (1980); chinese: the table of Chinese textbooks (RI 0.52, 0.89, 1.12, 1.26…)."},
+        "cr_threshold": {"type": "number", "exclusiveMinimum": 0, "default": 0.1,
+                         "description": "A consistency ratio at or above this is an error."},
+        "accept_inconsistency": {"type": "boolean", "default": False,
+                                 "description": "Use the weights even when the consistency ratio is too high (a warning says so)."},
+    },
+    "oneOf": [{"required": ["matrix"]}, {"required": ["experts"]}],
+}
+
+
+def _judgement(value):
+    if isinstance(value, str):
+        top, bottom = _FRACTION.match(value).groups()
+        return int(top) / int(bottom)
+    return value
+
+
+def ahp_matrix(rows, names: list[str], which: str = "the matrix") -> np.ndarray:
+    """A complete reciprocal matrix from the ruleset's rows (nulls below the diagonal filled in)."""
+    n = len(names)
+    if len(rows) != n or any(len(r) != n for r in rows):
+        raise EngineError([Diagnostic("E_AHP_MATRIX", f"{which} must have {n} rows of {n} judgements, one for each of "
+                                      + ", ".join(names) + ".")])
+    a = np.array([[_judgement(v) if v is not None else np.nan for v in row] for row in rows], dtype=float)
+    problems = []
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                if not (np.isnan(a[i, i]) or a[i, i] == 1):
+                    problems.append(f"the diagonal must be 1 ({names[i]} against itself is {a[i, i]:g})")
+                a[i, i] = 1.0
+            elif np.isnan(a[i, j]):
+                if j > i:
+                    problems.append(f"{names[i]} against {names[j]} (above the diagonal) is missing")
+                elif np.isnan(a[j, i]):
+                    problems.append(f"{names[i]} against {names[j]} is missing on both sides")
+                else:
+                    a[i, j] = 1.0 / a[j, i]
+            elif not np.isnan(a[j, i]) and abs(a[i, j] * a[j, i] - 1) > 0.01:
+                if i < j:
+                    problems.append(f"{names[i]} against {names[j]} is {a[i, j]:g} but {names[j]} against "
+                                    f"{names[i]} is {a[j, i]:g}, not 1/{a[i, j]:g}")
+    if problems:
+        raise EngineError([Diagnostic("E_AHP_MATRIX", f"{which} is not a reciprocal judgement matrix: " + "; ".join(problems) + ".",
+                                      hint="write the upper triangle and leave the lower one null: the engine fills in 1/a")])
+    return a
+
+
+def ahp_priorities(a: np.ndarray, method: str) -> tuple[np.ndarray, float]:
+    """Weights and λmax of a judgement matrix."""
+    if method == "eigenvector":
+        values, vectors = np.linalg.eig(a)
+        k = int(np.argmax(values.real))
+        w = np.abs(vectors[:, k].real)
+        w = w / w.sum()
+        return w, float(values[k].real)
+    if method == "geometric_mean":
+        w = np.exp(np.log(a).mean(axis=1))
+    else:
+        w = (a / a.sum(axis=0)).mean(axis=1)
+    w = w / w.sum()
+    return w, float(np.mean((a @ w) / w))
+
+
+def ahp_consistency(a: np.ndarray, w: np.ndarray, lambda_max: float, table: str) -> dict:
+    n = len(a)
+    ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
+    ri_table = RANDOM_INDEX[table]
+    if n >= len(ri_table):
+        raise EngineError([Diagnostic("E_AHP_MATRIX", f"the {table} random-index table stops at {len(ri_table) - 1} "
+                                      f"elements; this matrix has {n}.", hint="split the node into smaller groups")])
+    ri = ri_table[n]
+    cr = ci / ri if ri > 0 else 0.0
+    # the judgement furthest from what the weights imply
+    ratio = np.abs(np.log(a * w[None, :] / w[:, None]))
+    i, j = np.unravel_index(np.argmax(np.triu(ratio, 1)), ratio.shape)
+    return {"lambda_max": lambda_max, "CI": ci, "RI": ri, "CR": cr, "worst": (int(i), int(j), float(a[i, j]),
+                                                                              float(w[i] / w[j]))}
+
+
+def ahp(children, params, data):
+    """层次分析法: weights from a pairwise judgement matrix, with its consistency ratio."""
+    order = list(params.get("order", children))
+    if sorted(order) != sorted(children):
+        raise EngineError([Diagnostic("E_PARAMS", "the AHP order must list exactly the node's children ("
+                                      + ", ".join(children) + "); it lists " + ", ".join(order) + ".")])
+    if "experts" in params:
+        matrices = [ahp_matrix(m, order, f"the matrix of expert {k + 1}") for k, m in enumerate(params["experts"])]
+        a = np.exp(np.mean([np.log(m) for m in matrices], axis=0))
+    else:
+        matrices = []
+        a = ahp_matrix(params["matrix"], order)
+    priority = params.get("priority", "eigenvector")
+    table = params.get("random_index", "saaty")
+    w, lambda_max = ahp_priorities(a, priority)
+    check = ahp_consistency(a, w, lambda_max, table)
+    details = {"priority": priority, "random_index": table, "order": order, "matrix": a,
+               **{k: v for k, v in check.items() if k != "worst"}}
+    if matrices:
+        details["experts_CR"] = [ahp_consistency(m, *ahp_priorities(m, priority), table)["CR"] for m in matrices]
+    threshold = params.get("cr_threshold", 0.1)
+    warnings = []
+    if check["CR"] >= threshold:
+        i, j, written, implied = check["worst"]
+        said = (f"the consistency ratio CR = {check['CR']:.3f} is not below {threshold:g}; the judgement furthest "
+                f"from the others is {order[i]} against {order[j]}: written {written:.3g}, while the other "
+                f"judgements imply about {implied:.2g}")
+        if not params.get("accept_inconsistency", False):
+            raise EngineError([Diagnostic("E_AHP_INCONSISTENT", said + ".",
+                                          hint='revise that judgement with the experts, or set "accept_inconsistency": true')])
+        warnings.append(said + " (accepted by the ruleset).")
+    position = {name: k for k, name in enumerate(order)}
+    return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
+
+
 @hookimpl
 def register_weightings(register):
     register("fixed", fixed, params=FIXED_PARAMS,
              description="Weights written in the ruleset (by experts, or by a policy document).")
-    register("equal", equal, params={"type": "object", "additionalProperties": False, "properties": {}},
-             renormalise_default=True, description="Every child weighs the same.")
+    register("equal", equal, params=NO_PARAMS, renormalise_default=True, description="Every child weighs the same.")
+    register("entropy", entropy, uses_data=True, renormalise_default=True, params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "variant": {"enum": ["minmax", "shares"], "default": "minmax",
+                        "description": "minmax: shares after min-max rescaling each column (the usual recipe); "
+                                       "shares: shares of the values as given."},
+            "shift": {"type": "number", "minimum": 0, "default": 0,
+                      "description": "Added to every value before the shares, to keep ln away from 0."}}},
+        description="Entropy weights (熵权法): children whose values differ more between units weigh more.")
+    register("critic", critic, uses_data=True, renormalise_default=True, params=NO_PARAMS,
+             description="CRITIC: contrast (standard deviation) times conflict (1 − correlation) with the other children.")
+    register("coefficient_of_variation", coefficient_of_variation, uses_data=True, renormalise_default=True,
+             params=NO_PARAMS, description="Coefficient of variation (变异系数法): standard deviation over mean.")
+    register("standard_deviation", standard_deviation, uses_data=True, renormalise_default=True, params=NO_PARAMS,
+             description="Standard deviation of each child.")
+    register("ahp", ahp, params=AHP_PARAMS, renormalise_default=True,
+             description="AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.")

@@ -1,0 +1,111 @@
+"""Built-in evaluation methods that compare units with each other: TOPSIS, VIKOR and grey
+relational analysis. Each needs every unit at once (``whole_columns``): the ideal of a column is
+the best value any unit reaches. The children arrive normalised with their direction applied, so
+for every column higher is better; each method reports what it computed per unit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.diagnostics import Diagnostic, EngineError
+from engine.hookspecs import hookimpl
+
+
+def _present(x, w):
+    """The full weight matrix, and the values with missing children (weight 0) set aside as NaN."""
+    w = np.broadcast_to(w, x.shape)
+    return w, np.where(w > 0, x, np.nan)
+
+
+def topsis(x, w, params, children):
+    """TOPSIS (Hwang & Yoon 1981): closeness C = D− / (D+ + D−) to the ideal unit, D± the weighted
+    Euclidean distances to the column-wise best (ideal) and worst (anti-ideal) values."""
+    w, counted = _present(x, w)
+    v = w * np.nan_to_num(counted)
+    ideal, anti = np.nanmax(w * counted, axis=0), np.nanmin(w * counted, axis=0)
+    present = w > 0
+    d_plus = np.sqrt((np.where(present, v - ideal, 0.0) ** 2).sum(axis=1))
+    d_minus = np.sqrt((np.where(present, v - anti, 0.0) ** 2).sum(axis=1))
+    total = d_plus + d_minus
+    closeness = np.divide(d_minus, total, out=np.full(len(x), 0.5), where=total > 0)
+    return closeness, {"d_plus": d_plus, "d_minus": d_minus, "ideal": ideal, "anti_ideal": anti}
+
+
+def vikor(x, w, params, children):
+    """VIKOR (Opricovic & Tzeng 2004): group utility S, individual regret R and Q = v·(S−S*)/(S⁻−S*)
+    + (1−v)·(R−R*)/(R⁻−R*). Lower Q is better: rank in ascending order. The compromise conditions
+    (acceptable advantage and stability) are reported."""
+    v = params.get("v", 0.5)
+    w, counted = _present(x, w)
+    best, worst = np.nanmax(counted, axis=0), np.nanmin(counted, axis=0)
+    span = best - worst
+    gap = np.divide(best - counted, span, out=np.zeros_like(counted), where=span > 0)
+    terms = np.where(w > 0, w * np.nan_to_num(gap), 0.0)
+    s, r = terms.sum(axis=1), terms.max(axis=1)
+
+    def scaled(values):
+        low, high = values.min(), values.max()
+        return (values - low) / (high - low) if high > low else np.zeros_like(values)
+
+    q = v * scaled(s) + (1 - v) * scaled(r)
+    return q, {"S": s, "R": r, "Q": q, "v": v, **_compromise(q, s, r)}
+
+
+def _compromise(q, s, r) -> dict:
+    """Condition 1, acceptable advantage: Q(second) − Q(first) ≥ 1/(m − 1). Condition 2, acceptable
+    stability: the first by Q is also first by S or by R. Without condition 1 the compromise set is
+    every unit within 1/(m − 1) of the first; without condition 2, the first two."""
+    m = len(q)
+    order = np.argsort(q, kind="stable")
+    dq = 1.0 / (m - 1) if m > 1 else 0.0
+    first = order[0]
+    advantage = bool(m < 2 or q[order[1]] - q[first] >= dq)
+    stable = bool(s[first] == s.min() or r[first] == r.min())
+    if advantage and stable:
+        chosen = [first]
+    elif not advantage:
+        chosen = [k for k in order if q[k] - q[first] < dq]
+    else:
+        chosen = list(order[:2])
+    return {"acceptable_advantage": advantage, "acceptable_stability": stable, "DQ": dq,
+            "compromise": [int(k) for k in chosen]}
+
+
+def grey_relational(x, w, params, children):
+    """Grey relational analysis (Deng 1982): grade = Σ w·ξ / Σ w with ξ = (Δmin + ρ·Δmax) / (Δ + ρ·Δmax),
+    Δ the distance to the reference series (each column's best value). ``extremes`` says whether
+    Δmin and Δmax are taken over the whole matrix (Deng's original) or column by column."""
+    rho = params.get("rho", 0.5)
+    w, counted = _present(x, w)
+    best = np.nanmax(counted, axis=0)
+    delta = np.abs(best - counted)
+    if params.get("extremes", "global") == "global":
+        low, high = np.nanmin(delta), np.nanmax(delta)
+    else:
+        low, high = np.nanmin(delta, axis=0), np.nanmax(delta, axis=0)
+    if np.any(np.asarray(high) == 0):
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "every unit equals the reference series"
+                                      + ("" if np.ndim(high) == 0 else " on some child") + ", so grey relational "
+                                      "coefficients are undefined.", hint="drop the constant children")])
+    xi = (low + rho * high) / (delta + rho * high)
+    grade = np.where(w > 0, w * np.nan_to_num(xi), 0.0).sum(axis=1) / w.sum(axis=1)
+    return grade, {"reference": best, "rho": rho}
+
+
+@hookimpl
+def register_aggregators(register):
+    register("topsis", topsis, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
+             description="TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.")
+    register("vikor", vikor, whole_columns=True, params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "v": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
+                  "description": "The weight of group utility S against individual regret R."}}},
+        description="VIKOR compromise ranking: Q, lower is better (rank ascending); S, R and the compromise conditions reported.")
+    register("grey_relational", grey_relational, whole_columns=True, params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "rho": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5,
+                    "description": "The distinguishing coefficient ρ."},
+            "extremes": {"enum": ["global", "per_column"], "default": "global",
+                         "description": "Take Δmin and Δmax over the whole matrix (Deng) or per child."}}},
+        description="Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.")

@@ -1,0 +1,276 @@
+"""Weighting and evaluation methods, each run through a ruleset on a published worked example,
+plus the invariants theory gives (weights non-negative and summing to 1, scores in range,
+invariance to a positive rescaling where it should hold)."""
+
+
+import numpy as np
+import pytest
+
+from conftest import compile_and_run, write_ruleset
+from engine.diagnostics import EngineError
+
+
+def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weighting=None, method="weighted_mean",
+          params=None, rank_order="descending", extra_node=None):
+    """Run a one-node ruleset over ``matrix`` (units × criteria); criteria c0, c1, ..."""
+    matrix = np.asarray(matrix, dtype=float)
+    names = [f"c{j}" for j in range(matrix.shape[1])]
+    directions = directions or ["higher"] * len(names)
+    lines = ["id," + ",".join(names)] + [f"u{i}," + ",".join(repr(float(v)) for v in row) for i, row in enumerate(matrix)]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    node = {"method": method, "children": names}
+    if weighting is not None:
+        node["weights"] = "w"
+    if params is not None:
+        node["params"] = params
+    document = {
+        "format": "govscore/1", "id": "method-test", "title": "method test",
+        "units": {"id": "id"}, "sources": {"data": {"format": "csv", "path": "data.csv"}},
+        "normalise": normalise,
+        "indicators": {n: {"column": n, "direction": d} for n, d in zip(names, directions)},
+        "weights": {"w": weighting} if weighting is not None else {},
+        "nodes": {"score": node},
+        "score": "score",
+        "rank": {"order": rank_order},
+    }
+    return compile_and_run(write_ruleset(tmp_path, document), plugins)
+
+
+def weights_of(result):
+    return np.array(list(result.weights["score"].values()))
+
+
+# ---------------------------------------------------------------- weightings
+
+ELSAYED = [[7, 312, 1891, 6613, 163], [72, 88, 728, 941804, 1078], [10, 252, 2594, 3466, 117471],
+           [10, 145, 980, 2371, 86329], [65, 54, 350, 501, 29897], [29, 48, 380, 912, 34051],
+           [7, 476, 3300, 78470, 2212], [70, 87, 650, 733, 819000], [4, 86, 591, 3015, 103],
+           [12, 79, 579, 3240, 96098], [21, 45, 261, 1253, 453], [1, 72, 530, 4333, 0.1048]]
+
+
+def test_entropy_on_shares_of_raw_values(tmp_path, plugins):
+    # Elsayed, Dawood & Karthikeyan (2017), "Evaluating alternatives through the application of TOPSIS
+    # method with entropy weight", Int. J. Eng. Trends Technol. 46(2): 60-66: 12 alternatives, 5 criteria.
+    result = score(tmp_path, plugins, ELSAYED, normalise="none", weighting={"method": "entropy", "params": {"variant": "shares"}})
+    np.testing.assert_allclose(weights_of(result), [0.104991, 0.069124, 0.071373, 0.449937, 0.304575], atol=5e-7)
+    details = result.details["score"]["weights"]
+    assert details["variant"] == "shares" and len(details["entropy"]) == 5
+
+
+def test_entropy_invariants(tmp_path, plugins):
+    rng = np.random.default_rng(3)
+    data = rng.lognormal(size=(30, 4))
+    data[:, 2] = 5.0  # a constant column gets weight 0, with a warning
+    result = score(tmp_path, plugins, data, normalise="none", weighting={"method": "entropy", "params": {"variant": "shares"}})
+    w = weights_of(result)
+    assert w.min() >= 0 and w.sum() == pytest.approx(1) and w[2] == 0
+    assert any(d.code == "W_METHOD" and '"c2"' in d.message for d in result.diagnostics)
+    # shares do not change when a column is multiplied by a positive number
+    data[:, 0] *= 1000
+    assert weights_of(score(tmp_path, plugins, data, normalise="none",
+                            weighting={"method": "entropy", "params": {"variant": "shares"}})) == pytest.approx(w)
+    # min-max shares (the default variant) do not change under any increasing affine rescaling
+    base = weights_of(score(tmp_path, plugins, data, normalise="none", weighting={"method": "entropy"}))
+    data[:, 1] = 3 * data[:, 1] + 7
+    assert weights_of(score(tmp_path, plugins, data, normalise="none", weighting={"method": "entropy"})) == pytest.approx(base)
+
+
+def test_entropy_refuses_what_it_cannot_weigh(tmp_path, plugins):
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, 2], [1, 2], [1, 2]], normalise="none", weighting={"method": "entropy"})
+    assert exc.value.diagnostics[0].code in ("E_WEIGHTS_DATA", "E_ZERO_RANGE")
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, -2], [2, 3]], normalise="none",
+              weighting={"method": "entropy", "params": {"variant": "shares"}})
+    assert exc.value.diagnostics[0].code == "E_WEIGHTS_DATA" and "c1" in exc.value.diagnostics[0].message
+
+
+def test_critic(tmp_path, plugins):
+    # Tuş & Adalı (2019), "The new combination with CRITIC and WASPAS methods for the time and attendance
+    # software selection problem", Opsearch 56(2): 528-538; the published weights treat every column
+    # as higher-is-better in the CRITIC step.
+    matrix = [[5000, 3, 3, 4, 3, 2], [680, 5, 3, 2, 2, 1], [2000, 3, 2, 3, 4, 3], [600, 4, 3, 1, 2, 2], [800, 2, 4, 3, 3, 4]]
+    result = score(tmp_path, plugins, matrix, weighting={"method": "critic"})
+    np.testing.assert_allclose(weights_of(result), [0.157, 0.249, 0.168, 0.121, 0.154, 0.151], atol=5e-4)
+    # direction-aware: a lower-is-better column is flipped before the correlations, which changes them
+    flipped = score(tmp_path, plugins, matrix, directions=["lower"] + ["higher"] * 5, weighting={"method": "critic"})
+    manual = np.asarray(matrix, float)
+    manual[:, 0] = -manual[:, 0]
+    assert weights_of(flipped) == pytest.approx(weights_of(score(tmp_path, plugins, manual, weighting={"method": "critic"})))
+    assert not np.allclose(weights_of(flipped), weights_of(result))
+
+
+def test_standard_deviation(tmp_path, plugins):
+    # Jahan & Edwards (2013), "Weighting of dependent and target-based criteria for optimal decision-making
+    # in materials selection process: Biomedical applications", Materials & Design 49: 1000-1008.
+    matrix = [[0, 0, 0], [0.39, 0.3, 0.77], [0.17, 0.36, 0.8], [0.35, 0.29, 0.93], [0.3, 0.4, 0.94],
+              [0.84, 0.71, 1], [1, 1, 0.99]]
+    result = score(tmp_path, plugins, matrix, normalise="none", weighting={"method": "standard_deviation"})
+    np.testing.assert_allclose(weights_of(result), [0.35, 0.31, 0.34], atol=5e-3)
+
+
+def test_coefficient_of_variation(tmp_path, plugins):
+    matrix = np.array([[1.0, 10, 100], [2, 20, 100.5], [3, 30, 101]])
+    result = score(tmp_path, plugins, matrix, normalise="none", weighting={"method": "coefficient_of_variation"})
+    cv = matrix.std(axis=0, ddof=1) / matrix.mean(axis=0)  # columns 0 and 1 have the same cv: scale-free
+    assert weights_of(result) == pytest.approx(cv / cv.sum())
+    assert weights_of(result)[0] == pytest.approx(weights_of(result)[1])
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[-1, 1], [-2, 2]], normalise="none", weighting={"method": "coefficient_of_variation"})
+    assert "mean above 0" in exc.value.diagnostics[0].message
+
+
+# Wang & Chin (2011), "A linear programming approximation to the eigenvector method in the analytic
+# hierarchy process", Information Sciences 181(23): 5240-5248: a 6 × 6 judgement matrix whose
+# principal-eigenvector weights are 0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391.
+WANG_CHIN = [[1, 4, 3, 1, 3, 4], [None, 1, 7, 3, "1/5", 1], [None, None, 1, "1/5", "1/5", "1/6"],
+             [None, None, None, 1, 1, "1/3"], [None, None, None, None, 1, 3], [None, None, None, None, None, 1]]
+
+
+def test_ahp_eigenvector_and_consistency(tmp_path, plugins):
+    data = np.arange(36.0).reshape(6, 6) % 7 + 1
+    with pytest.raises(AssertionError) as exc:  # the ruleset does not compile
+        score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": WANG_CHIN}})
+    assert "E_AHP_INCONSISTENT" in str(exc.value) and "CR = 0.229" in str(exc.value) and "c0 against c2" in str(exc.value)
+    result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": WANG_CHIN,
+                                                                                  "accept_inconsistency": True}})
+    np.testing.assert_allclose(weights_of(result), [0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391], atol=5e-5)
+    details = result.details["score"]["weights"]
+    # λmax − 6 = 5·CI and CR = CI / 1.24 (Saaty's random index for n = 6)
+    assert details["CR"] == pytest.approx(details["CI"] / 1.24) and details["CI"] == pytest.approx((details["lambda_max"] - 6) / 5)
+    assert details["lambda_max"] > 6
+    chinese = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
+        "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": "chinese"}})
+    assert chinese.details["score"]["weights"]["RI"] == 1.26
+
+
+def test_ahp_consistent_matrix_and_priority_methods(tmp_path, plugins):
+    # a perfectly consistent matrix built from weights 0.5, 0.3, 0.2: every method returns them, λmax = n, CR = 0
+    w = np.array([0.5, 0.3, 0.2])
+    matrix = (w[:, None] / w[None, :]).tolist()
+    data = [[1, 2, 3], [2, 1, 3], [3, 2, 1]]
+    for method in ("eigenvector", "geometric_mean", "column_mean"):
+        result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": matrix, "priority": method}})
+        assert weights_of(result) == pytest.approx(w)
+        assert result.details["score"]["weights"]["CR"] == pytest.approx(0, abs=1e-9)
+
+
+def test_ahp_group_judgements_and_matrix_errors(tmp_path, plugins):
+    data = [[1, 2, 3], [2, 1, 3], [3, 2, 1]]
+    a = [[1, 2, 8], [None, 1, 4], [None, None, 1]]  # consistent 8 : 4 : 1
+    b = [[1, 8, 8], [None, 1, 1], [None, None, 1]]  # consistent 8 : 1 : 1
+    result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"experts": [a, b]}})
+    # the element-wise geometric mean of the two matrices is [[1, 4, 8], [1/4, 1, 2], [1/8, 1/2, 1]]: consistent, 8:2:1
+    assert weights_of(result) == pytest.approx([8 / 11, 2 / 11, 1 / 11])
+    assert result.details["score"]["weights"]["experts_CR"] == pytest.approx([0, 0], abs=1e-9)
+    not_reciprocal = [[1, 3, 5], ["1/2", 1, 2], [None, None, 1]]
+    with pytest.raises(AssertionError) as exc:
+        score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": not_reciprocal}})
+    assert "E_AHP_MATRIX" in str(exc.value) and "c0 against c1 is 3" in str(exc.value)
+
+
+def test_ahp_is_checked_by_validate_without_data(tmp_path):
+    from conftest import engine
+    document = {"format": "govscore/1", "id": "x", "title": "x", "units": {"id": "id"},
+                "sources": {"d": {"format": "csv", "path": "missing.csv"}},
+                "indicators": {f"c{j}": {"column": f"c{j}"} for j in range(6)},
+                "weights": {"w": {"method": "ahp", "params": {"matrix": WANG_CHIN}}},
+                "nodes": {"score": {"method": "weighted_mean", "children": [f"c{j}" for j in range(6)], "weights": "w"}},
+                "score": "score"}
+    proc = engine("validate", write_ruleset(tmp_path, document))
+    assert proc.returncode == 1 and "E_AHP_INCONSISTENT at /weights/w/params" in proc.stderr
+
+
+# ---------------------------------------------------------------- evaluation methods
+
+OPRICOVIC = [[1, 3000], [2, 3750], [5, 4500]]  # risk (lower is better), altitude (higher is better)
+
+
+def test_topsis_opricovic_tzeng(tmp_path, plugins):
+    # Opricovic & Tzeng (2004), "Compromise solution by MCDM methods: A comparative analysis of VIKOR and
+    # TOPSIS", EJOR 156(2): 445-455, the TOPSIS example: C = 0.500, 0.617, 0.500 with linear (min-max) scaling.
+    result = score(tmp_path, plugins, OPRICOVIC, directions=["lower", "higher"], method="topsis",
+                   weighting={"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.5}}})
+    np.testing.assert_allclose(result.score, [0.5, 0.617, 0.5], atol=5e-4)
+    assert result.rank.tolist() == [2, 1, 2]
+
+
+def test_topsis_vector_normalisation_matches_the_textbook_cost_handling(tmp_path, plugins):
+    rng = np.random.default_rng(7)
+    data = rng.uniform(1, 100, size=(12, 4))
+    w = np.array([0.4, 0.3, 0.2, 0.1])
+    directions = ["higher", "lower", "higher", "lower"]
+    result = score(tmp_path, plugins, data, directions=directions, normalise="vector", method="topsis",
+                   weighting={"method": "fixed", "params": {"values": {f"c{j}": float(w[j]) for j in range(4)}}})
+    # Hwang & Yoon (1981): v = w·x/‖x‖; the ideal takes the max of benefit columns and the min of cost columns
+    v = w * data / np.sqrt((data ** 2).sum(axis=0))
+    cost = np.array([d == "lower" for d in directions])
+    ideal = np.where(cost, v.min(axis=0), v.max(axis=0))
+    anti = np.where(cost, v.max(axis=0), v.min(axis=0))
+    d_plus, d_minus = np.sqrt(((v - ideal) ** 2).sum(axis=1)), np.sqrt(((v - anti) ** 2).sum(axis=1))
+    np.testing.assert_allclose(result.score, d_minus / (d_plus + d_minus))
+    np.testing.assert_allclose(result.details["score"]["details"]["d_plus"], d_plus)
+    assert 0 <= result.score.min() and result.score.max() <= 1
+    # closeness does not change when a column is multiplied by a positive number
+    data[:, 0] *= 50
+    again = score(tmp_path, plugins, data, directions=directions, normalise="vector", method="topsis",
+                  weighting={"method": "fixed", "params": {"values": {f"c{j}": float(w[j]) for j in range(4)}}})
+    np.testing.assert_allclose(again.score, result.score)
+
+
+def test_vikor_yang_wu(tmp_path, plugins):
+    # Yang & Wu (2020), "A new improvement method to avoid rank reversal in VIKOR", IEEE Access 8: 21261-21271:
+    # Q = 0.5679, 0.7667, 1, 0.7493, 0 with equal weights and v = 0.5.
+    matrix = [[78, 56, 34, 6], [4, 45, 3, 97], [18, 2, 50, 63], [9, 14, 11, 92], [85, 9, 100, 29]]
+    result = score(tmp_path, plugins, matrix, method="vikor", rank_order="ascending")
+    np.testing.assert_allclose(result.score, [0.5679, 0.7667, 1, 0.7493, 0], atol=5e-5)
+    assert result.rank.tolist() == [2, 4, 5, 3, 1]
+    details = result.details["score"]["details"]
+    assert details["compromise"] == [4] and details["acceptable_advantage"] and details["acceptable_stability"]
+
+
+def test_vikor_opricovic_tzeng(tmp_path, plugins):
+    # Opricovic & Tzeng (2004), the VIKOR example: Q = 1, 0, 1.
+    result = score(tmp_path, plugins, OPRICOVIC, directions=["lower", "higher"], method="vikor", rank_order="ascending",
+                   weighting={"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.5}}})
+    np.testing.assert_allclose(result.score, [1, 0, 1], atol=1e-12)
+
+
+def test_grey_relational_by_hand(tmp_path, plugins):
+    # Two criteria, min-max to [0, 1], reference = the best value of each (1, 1). Units: (1, 0), (0.5, 0.5), (0, 1).
+    # Δ = |1 − x|: (0, 1), (0.5, 0.5), (1, 0); Δmin = 0, Δmax = 1; ξ = (0 + 0.5) / (Δ + 0.5):
+    # (1, 1/3), (1/2, 1/2), (1/3, 1); grades with equal weights: 2/3, 1/2, 2/3.
+    result = score(tmp_path, plugins, [[10, 0], [15, 5], [20, 10]], directions=["lower", "higher"], method="grey_relational")
+    # the first criterion is lower-is-better: min-max turns 10, 15, 20 into 1, 0.5, 0
+    np.testing.assert_allclose(result.score, [2 / 3, 1 / 2, 2 / 3])
+
+
+# ---------------------------------------------------------------- aggregators of a unit's own children
+
+def test_means_median_and_minimum_by_hand(tmp_path, plugins):
+    data = [[1, 4, 4], [2, 2, 8], [1, 1, 1], [4, 8, 2]]  # minmax [1, 100] would hide the arithmetic: use none
+    weights = {"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.25, "c2": 0.25}}}
+    harmonic = score(tmp_path, plugins, data, normalise="none", weighting=weights, method="weighted_harmonic_mean").score
+    assert harmonic[0] == pytest.approx(1 / (0.5 / 1 + 0.25 / 4 + 0.25 / 4))
+    general = score(tmp_path, plugins, data, normalise="none", weighting=weights, method="generalised_mean", params={"p": 2}).score
+    assert general[1] == pytest.approx(np.sqrt(0.5 * 4 + 0.25 * 4 + 0.25 * 64))
+    geometric = score(tmp_path, plugins, data, normalise="none", weighting=weights, method="geometric_mean").score
+    assert score(tmp_path, plugins, data, normalise="none", weighting=weights, method="generalised_mean",
+                 params={"p": 0}).score == pytest.approx(geometric)
+    # power means rise with p (harmonic ≤ geometric ≤ arithmetic ≤ p = 2)
+    arithmetic = score(tmp_path, plugins, data, normalise="none", weighting=weights).score
+    assert np.all(harmonic <= geometric + 1e-12) and np.all(geometric <= arithmetic + 1e-12) and np.all(arithmetic <= general + 1e-12)
+    median = score(tmp_path, plugins, data, normalise="none", weighting=weights, method="weighted_median").score
+    # unit 0: values 1 (0.5), 4 (0.25), 4 (0.25): half the weight is at 1 and half at 4 → midpoint 2.5
+    # unit 1: 2 (0.5), 2 (0.25), 8 (0.25) → 2; unit 3: 4 (0.5), 8 (0.25), 2 (0.25): sorted 2, 4, 8 with 0.25, 0.5, 0.25 → 4
+    assert median.tolist() == [2.5, 2, 1, 4]
+    assert score(tmp_path, plugins, data, normalise="none", weighting=weights, method="minimum").score.tolist() == [1, 2, 1, 2]
+
+
+def test_mazziotta_pareto_by_hand(tmp_path, plugins):
+    # Mazziotta & Pareto (2016), "On a generalized non-compensatory composite index for measuring socio-economic
+    # phenomena", Soc. Indic. Res. 127: MPI = M − S·cv on z = 100 ± 10. A unit at (110, 90): M = 100, S = 10,
+    # cv = 0.1, MPI = 99; a balanced unit at (100, 100) keeps 100.
+    data = [[110, 90], [100, 100]]
+    result = score(tmp_path, plugins, data, normalise="none", method="mazziotta_pareto")
+    np.testing.assert_allclose(result.score, [99, 100])
