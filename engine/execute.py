@@ -406,7 +406,9 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     details: dict = {}
     domain = reg.options.get("domain", "any")
     outside = np.zeros(size, dtype=bool)
-    step = size if reg.options.get("whole_columns") else BLOCK_ROWS
+    whole = bool(reg.options.get("whole_columns"))
+    step = size if whole else BLOCK_ROWS
+    extra = {"units": ids.to_numpy(zero_copy_only=False)} if whole else {}
     for start in range(0, size, step):
         block = slice(start, min(start + step, size))
         x = np.vstack([c[block] for c in children]).T  # units × children, each child contiguous
@@ -419,7 +421,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
             with np.errstate(all="ignore"):
-                answer = reg.impl(x, W, node.params, list(node.children))
+                answer = reg.impl(x, W, node.params, list(node.children), **extra)
                 y, details = answer if isinstance(answer, tuple) else (answer, {})
                 y = np.asarray(y, dtype=float)
         except EngineError as exc:

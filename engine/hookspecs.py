@@ -54,8 +54,10 @@ def register_weightings(register) -> None:
 
     ``register(name, weigh, *, description, params=None, uses_data=False, renormalise_default=False)``
 
-    ``weigh(children, params, data) -> array``: one non-negative weight per child, in the order of
-    ``children``. ``data`` is the units × children matrix of the children's values when
+    ``weigh(children, params, data) -> array`` or ``(array, details)``: one non-negative weight per
+    child, in the order of ``children``, and optionally a dict of what the method computed (an AHP's
+    consistency ratio, entropies), reported with the results; its ``warnings``, a list of messages,
+    become W_METHOD warnings. ``data`` is the units × children matrix of the children's values when
     ``uses_data`` is true, else None; a weighting that does not use data is computed when the
     ruleset is compiled, so its sums are checked by ``engine validate``. With
     ``renormalise_default`` the weights are divided by their sum unless the ruleset says otherwise
@@ -67,13 +69,16 @@ def register_weightings(register) -> None:
 def register_aggregators(register) -> None:
     """Add aggregation methods, which combine a node's children into the node's value.
 
-    ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None)``
+    ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None, whole_columns=False)``
 
     ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
     weights, either one row (1 × children) that holds for every unit or a full units × children
     matrix when some children are missing; numpy broadcasting handles both. ``children`` are the
     children's names in column order. It is called on blocks of units, so a unit's value may
-    depend only on its own row. A child that is missing for a unit has weight 0 there and value
+    depend only on its own row, unless the method registers ``whole_columns=True`` (TOPSIS, DEA:
+    methods that compare units); then it is called once with every unit and also gets
+    ``units=``, the unit ids. Such a method may return ``(values, details)``: what it computed, per
+    unit (arrays, shown as columns of the results) or for the node (reported in the JSON output). A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
     outside it. ``weight_groups(children, params) -> list of lists of child names`` says which

@@ -18,7 +18,7 @@ def _present(x, w):
     return w, np.where(w > 0, x, np.nan)
 
 
-def topsis(x, w, params, children):
+def topsis(x, w, params, children, units=None):
     """TOPSIS (Hwang & Yoon 1981): closeness C = D− / (D+ + D−) to the ideal unit, D± the weighted
     Euclidean distances to the column-wise best (ideal) and worst (anti-ideal) values."""
     w, counted = _present(x, w)
@@ -32,7 +32,7 @@ def topsis(x, w, params, children):
     return closeness, {"d_plus": d_plus, "d_minus": d_minus, "ideal": ideal, "anti_ideal": anti}
 
 
-def vikor(x, w, params, children):
+def vikor(x, w, params, children, units=None):
     """VIKOR (Opricovic & Tzeng 2004): group utility S, individual regret R and Q = v·(S−S*)/(S⁻−S*)
     + (1−v)·(R−R*)/(R⁻−R*). Lower Q is better: rank in ascending order. The compromise conditions
     (acceptable advantage and stability) are reported."""
@@ -72,7 +72,7 @@ def _compromise(q, s, r) -> dict:
             "compromise": [int(k) for k in chosen]}
 
 
-def grey_relational(x, w, params, children):
+def grey_relational(x, w, params, children, units=None):
     """Grey relational analysis (Deng 1982): grade = Σ w·ξ / Σ w with ξ = (Δmin + ρ·Δmax) / (Δ + ρ·Δmax),
     Δ the distance to the reference series (each column's best value). ``extremes`` says whether
     Δmin and Δmax are taken over the whole matrix (Deng's original) or column by column."""

@@ -274,3 +274,64 @@ def test_mazziotta_pareto_by_hand(tmp_path, plugins):
     data = [[110, 90], [100, 100]]
     result = score(tmp_path, plugins, data, normalise="none", method="mazziotta_pareto")
     np.testing.assert_allclose(result.score, [99, 100])
+
+
+# ---------------------------------------------------------------- DEA
+
+# One input, one output; worked by hand. Units (input, output): A (1, 1), D (3, 2), B (2, 3), C (4, 4).
+# CCR: efficiency = (output/input) / best ratio (B: 1.5): A 2/3, D 4/9, B 1, C 2/3; every unit's peer is B.
+# BCC, input oriented: the frontier joins A (1, 1), B (2, 3) and C (4, 4); D must reach output 2, which
+# the segment A–B gives at input 1.5, so θ = 1.5/3 = 0.5 with peers A 0.5, B 0.5; A, B, C are efficient.
+# BCC, output oriented: at input 3 the segment B–C gives output 3.5, so D's efficiency is 2/3.5 = 4/7.
+# Scale efficiency = CCR / BCC (input): A 2/3, D 8/9, B 1, C 2/3.
+DEA_UNITS = [[1, 1], [3, 2], [2, 3], [4, 4]]
+
+
+@pytest.mark.parametrize("model,orientation,expected", [
+    ("CCR", "input", [2 / 3, 4 / 9, 1, 2 / 3]),
+    ("CCR", "output", [2 / 3, 4 / 9, 1, 2 / 3]),
+    ("BCC", "input", [1, 0.5, 1, 1]),
+    ("BCC", "output", [1, 4 / 7, 1, 1]),
+])
+def test_dea_by_hand(tmp_path, plugins, model, orientation, expected):
+    result = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                   params={"inputs": ["c0"], "model": model, "orientation": orientation})
+    np.testing.assert_allclose(result.score, expected, atol=1e-9)
+    details = result.details["score"]["details"]
+    if (model, orientation) == ("CCR", "input"):  # B scaled to each unit's output
+        assert list(details["peers"]) == ["u2 0.333", "u2 0.667", "u2 1", "u2 1.33"]
+    elif (model, orientation) == ("BCC", "input"):
+        assert details["peers"][1] == "u0 0.5; u2 0.5"
+        np.testing.assert_allclose(details["scale_efficiency"], [2 / 3, 8 / 9, 1, 2 / 3])
+
+
+def test_dea_slacks_and_invariants(tmp_path, plugins):
+    # Two inputs, one output of 1 for every unit. Whatever the peers and slacks, the definition must hold:
+    # θ·x_o − s− is the peers' combination of inputs.
+    data = np.array([[2, 2, 1], [1, 3, 1], [2, 4, 1], [4, 1, 1], [4, 4, 1]], dtype=float)
+    result = score(tmp_path, plugins, data, normalise="none", method="dea", params={"inputs": ["c0", "c1"]})
+    eff = result.score
+    assert eff.max() == pytest.approx(1) and np.all((eff > 0) & (eff <= 1 + 1e-12))
+    details = result.details["score"]["details"]
+    # the projection θ·x − s− equals the peers' combination, for every unit
+    for i in range(len(data)):
+        peers = [(int(p.split()[0][1:]), float(p.split()[1])) for p in details["peers"][i].split("; ")]
+        combo = sum(lam * data[j, :2] for j, lam in peers)
+        projected = eff[i] * data[i, :2] - np.array([details["slack_c0"][i], details["slack_c1"][i]])
+        np.testing.assert_allclose(combo, projected, atol=1e-3)
+    # U4 (4, 4) is U0 doubled: efficiency 1/2 with no slack
+    assert eff[4] == pytest.approx(0.5) and details["slack_c0"][4] == pytest.approx(0, abs=1e-9)
+    # scores do not change when an input or output column is rescaled
+    rescaled = data * np.array([10.0, 0.5, 3.0])
+    again = score(tmp_path, plugins, rescaled, normalise="none", method="dea", params={"inputs": ["c0", "c1"]})
+    np.testing.assert_allclose(again.score, eff, atol=1e-9)
+    # BCC efficiency is never below CCR
+    bcc = score(tmp_path, plugins, data, normalise="none", method="dea", params={"inputs": ["c0", "c1"], "model": "BCC"})
+    assert np.all(bcc.score >= eff - 1e-9)
+
+
+def test_dea_refuses_non_positive_inputs(tmp_path, plugins):
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[0, 1], [1, 2]], normalise="none", method="dea", params={"inputs": ["c0"]})
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DOMAIN" and d.units == ("u0",)

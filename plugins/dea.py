@@ -1,0 +1,226 @@
+"""Data envelopment analysis (DEA): each unit's efficiency with the weights most favourable to it.
+
+CCR (constant returns, Charnes, Cooper & Rhodes 1978) and BCC (variable returns, Banker, Charnes &
+Cooper 1984), input or output oriented, and the benefit-of-the-doubt composite (DEA with one unit
+input, Cherchye et al. 2007). This is the paper's η with weights chosen per unit instead of fixed.
+
+One linear programme per unit, solved with HiGHS (through highspy, keeping one model per node and
+changing only what differs between units: about a tenth of a millisecond a programme). Two more
+things keep it fast:
+- the efficiency LPs are solved in multiplier form over a shared reference set that grows only
+  when a unit's optimal weights would let some other unit exceed efficiency 1 (the frontier is
+  found once and reused by every unit);
+- slacks and peers (second phase) are sought among the efficient units only, where every optimal
+  reference set lies.
+Children arrive with their direction applied; give outputs and inputs the direction "higher" and a
+normaliser that keeps zero at zero (ratio or none): DEA scores do not change when a column is
+multiplied by a positive number.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import highspy
+import numpy as np
+
+from engine.diagnostics import Diagnostic, EngineError, UnitsError
+from engine.hookspecs import hookimpl
+
+TOLERANCE = 1e-9
+
+
+def _split(x, w, params, children):
+    inputs = params.get("inputs", [])
+    unknown = [c for c in inputs if c not in children]
+    if unknown:
+        raise EngineError([Diagnostic("E_PARAMS", "the DEA inputs " + ", ".join(unknown) + " are not children of the node.")])
+    is_input = np.isin(np.asarray(children), inputs)
+    if is_input.all() or (inputs and not is_input.any()):
+        raise EngineError([Diagnostic("E_PARAMS", "DEA needs at least one output (a child that is not an input).")])
+    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)  # a unit missing any child is not scored
+    return x[:, is_input], x[:, ~is_input], present
+
+
+INF = highspy.kHighsInf
+
+
+def _highs() -> highspy.Highs:
+    """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            solver = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+def _solve(solver: highspy.Highs) -> tuple[float, np.ndarray]:
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise EngineError([Diagnostic("E_DOMAIN", "a DEA programme could not be solved: "
+                                      f"{solver.modelStatusToString(solver.getModelStatus())}.")])
+    return solver.getInfo().objective_function_value, np.asarray(solver.getSolution().col_value)
+
+
+class _Multipliers:
+    """Phase 1 in multiplier form: columns u (outputs), v (inputs) and, for BCC, a free u0.
+
+    Each reference unit j is a row u·y_j − v·x_j − u0 ≤ 0. Input oriented: minimise −(u·y_o − u0)
+    with v·x_o = 1, so θ = u·y_o − u0. Output oriented: minimise v·x_o + u0 with u·y_o = 1, so φ is
+    the optimum and the efficiency 1/φ. Row 0 is that normalisation; its coefficients and the costs
+    change from unit to unit, the reference rows stay."""
+
+    def __init__(self, X, Y, model, orientation):
+        self.X, self.Y, self.orientation = X, Y, orientation
+        self.m, self.s = X.shape[1], Y.shape[1]
+        self.free = 1 if model == "BCC" else 0
+        self.ncol = self.s + self.m + self.free
+        self.solver = _highs()
+        lower = np.zeros(self.ncol)
+        if self.free:
+            lower[-1] = -INF
+        self.solver.addVars(self.ncol, lower, np.full(self.ncol, INF))
+        self.scaled = np.arange(self.s, self.s + self.m) if orientation == "input" else np.arange(self.s)
+        self.solver.addRow(1.0, 1.0, len(self.scaled), self.scaled, np.ones(len(self.scaled)))
+        self.rows = 1
+        self.columns = np.arange(self.ncol, dtype=np.int32)
+
+    def _row(self, j):
+        return np.r_[self.Y[j], -self.X[j], [-1.0] * self.free]
+
+    def add(self, j):
+        self.solver.addRow(-INF, 0.0, self.ncol, self.columns, self._row(j))
+        self.rows += 1
+
+    def solve(self, o, own_row: bool):
+        X, Y = self.X, self.Y
+        if self.orientation == "input":
+            cost = np.r_[-Y[o], np.zeros(self.m), [1.0] * self.free]
+            scale = X[o]
+        else:
+            cost = np.r_[np.zeros(self.s), X[o], [1.0] * self.free]
+            scale = Y[o]
+        self.solver.changeColsCost(self.ncol, self.columns, cost)
+        for col, value in zip(self.scaled, scale):
+            self.solver.changeCoeff(0, int(col), float(value))
+        if own_row:  # keeps the programme bounded while the reference set is still small
+            self.add(o)
+        try:
+            objective, x = _solve(self.solver)
+        finally:
+            if own_row:
+                self.rows -= 1
+                self.solver.deleteRows(1, np.array([self.rows], dtype=np.int32))
+        u, v = x[:self.s], x[self.s:self.s + self.m]
+        u0 = x[-1] if self.free else 0.0
+        return (-objective if self.orientation == "input" else objective), u, v, u0
+
+
+def _efficiency(X, Y, model, orientation):
+    """Efficiency of every unit (input: θ; output: 1/φ), by column generation over a shared reference set."""
+    n = len(X)
+    lp = _Multipliers(X, Y, model, orientation)
+    ratios = Y[:, :, None] / X[:, None, :]
+    reference = {int(k) for k in np.argmax(ratios.reshape(n, -1), axis=0)} | {int(np.argmin(X.sum(axis=1)))}
+    for j in sorted(reference):
+        lp.add(j)
+    score = np.empty(n)
+    for o in range(n):
+        while True:
+            value, u, v, u0 = lp.solve(o, own_row=o not in reference)
+            excess = Y @ u - X @ v - u0  # > 0: these weights would rate unit j above the frontier
+            worst = int(np.argmax(excess))
+            if excess[worst] <= TOLERANCE * max(1.0, abs(value)) or worst in reference or worst == o:
+                break
+            reference.add(worst)
+            lp.add(worst)
+        score[o] = value if orientation == "input" else 1.0 / value
+    return np.minimum(score, 1.0)
+
+
+def _slacks_and_peers(X, Y, score, model, orientation):
+    """Phase 2: the largest total slack at the unit's efficiency, over the efficient units, where every
+    optimal reference set lies. Columns λ (efficient units), s− (inputs), s+ (outputs)."""
+    n, m, s = len(X), X.shape[1], Y.shape[1]
+    efficient = np.flatnonzero(score >= 1 - 1e-7)
+    k = len(efficient)
+    solver = _highs()
+    ncol = k + m + s
+    solver.addVars(ncol, np.zeros(ncol), np.full(ncol, INF))
+    solver.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), np.r_[np.zeros(k), -np.ones(m + s)])
+    lam = np.arange(k, dtype=np.int32)
+    for i in range(m):  # Σ λ_j x_ij + s−_i = θ x_io
+        solver.addRow(0.0, 0.0, k + 1, np.r_[lam, k + i].astype(np.int32), np.r_[X[efficient, i], 1.0])
+    for r in range(s):  # Σ λ_j y_rj − s+_r = y_ro (φ y_ro when output oriented)
+        solver.addRow(0.0, 0.0, k + 1, np.r_[lam, k + m + r].astype(np.int32), np.r_[Y[efficient, r], -1.0])
+    if model == "BCC":
+        solver.addRow(1.0, 1.0, k, lam, np.ones(k))
+    rows = np.arange(m + s, dtype=np.int32)
+    slacks = np.zeros((n, m + s))
+    peers = []
+    for o in range(n):
+        rhs = np.r_[score[o] * X[o], Y[o]] if orientation == "input" else np.r_[X[o], Y[o] / score[o]]
+        solver.changeRowsBounds(m + s, rows, rhs, rhs)
+        _, x = _solve(solver)
+        slacks[o] = np.maximum(x[k:], 0.0)
+        peers.append([(int(efficient[j]), float(x[j])) for j in np.flatnonzero(x[:k] > 1e-9)])
+    return slacks, peers
+
+
+def dea(x, w, params, children, units=None):
+    """DEA efficiency per unit, with peers, slacks and (for BCC) scale efficiency."""
+    model = params.get("model", "CCR")
+    orientation = params.get("orientation", "input")
+    X_all, Y_all, present = _split(x, w, params, children)
+    bad = present & ((X_all <= 0).any(axis=1) | (Y_all < 0).any(axis=1) | (Y_all <= 0).all(axis=1))
+    if bad.any():
+        raise UnitsError("E_DOMAIN", "DEA needs every input above 0, no negative output and at least one output "
+                         "above 0.", bad, hint="normalise inputs and outputs with ratio (to the mean) or none")
+    X, Y = X_all[present], Y_all[present]
+    if len(X) < 2:
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "DEA needs at least two units with every input and output.")])
+    score = _efficiency(X, Y, model, orientation)
+    details: dict = {"model": model, "orientation": orientation}
+    if model == "BCC":
+        crs = _efficiency(X, Y, "CCR", orientation)
+        details["scale_efficiency"] = _spread(crs / score, present)
+        details["ccr_efficiency"] = _spread(crs, present)
+    if params.get("slacks", True):
+        slacks, peers = _slacks_and_peers(X, Y, score, model, orientation)
+        names = [c for c in children if c in params.get("inputs", [])] + [c for c in children if c not in params.get("inputs", [])]
+        for j, name in enumerate(names):
+            details[f"slack_{name}"] = _spread(slacks[:, j], present)
+        ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
+        text = np.array(["; ".join(f"{ids[j]} {lam:.3g}" for j, lam in p) for p in peers], dtype=object)
+        full = np.full(len(x), None, dtype=object)
+        full[present] = text
+        details["peers"] = full
+    return _spread(score, present), details
+
+
+def _spread(values, present):
+    out = np.full(len(present), np.nan)
+    out[present] = values
+    return out
+
+
+@hookimpl
+def register_aggregators(register):
+    register("dea", dea, whole_columns=True, domain="nonnegative", params={
+        "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
+            "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
+                       "description": "The children that are inputs; the others are outputs."},
+            "model": {"enum": ["CCR", "BCC"], "default": "CCR",
+                      "description": "CCR: constant returns to scale; BCC: variable returns (also reports scale efficiency)."},
+            "orientation": {"enum": ["input", "output"], "default": "input",
+                            "description": "input: how far inputs could shrink; output: how far outputs could grow."},
+            "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."}}},
+        description="Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
+                    "weights; peers, slacks and scale efficiency reported.")
