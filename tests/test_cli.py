@@ -12,8 +12,11 @@ from conftest import RULESETS, ROOT, engine, small_ruleset
 SHIPPED = sorted(RULESETS.glob("*.json"))
 
 
-def test_there_are_four_shipped_rulesets():
-    assert [p.name for p in SHIPPED] == ["effectiveness.json", "efficiency.json", "governance.json", "grassroots.json"]
+def test_the_shipped_rulesets_each_have_golden_cases():
+    assert [p.name for p in SHIPPED] == ["effectiveness.json", "efficiency.json", "efficiency_dea.json", "governance.json",
+                                         "governance_ahp.json", "governance_entropy.json", "grassroots.json",
+                                         "ranking_topsis.json"]
+    assert sorted(p.name for p in (RULESETS / "golden").glob("*.json")) == [p.name for p in SHIPPED]
 
 
 def test_validate_all_shipped_rulesets():
