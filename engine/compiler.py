@@ -266,6 +266,7 @@ class _Compiler:
     # -- weights and nodes
     def compile_weight_sets(self) -> dict[str, WeightSet]:
         out = {}
+        combining = []
         for name, spec, path in self.items("weights"):
             reg = self.plugin("weighting", spec.get("method"), path + "/method")
             params = spec.get("params", {})
@@ -273,6 +274,22 @@ class _Compiler:
             if reg is not None and not self.broken(path):  # weights are computed only from valid parameters
                 renormalise = spec.get("renormalise", reg.options.get("renormalise_default", False))
                 out[name] = WeightSet(name, reg, params, spec.get("sum_to_one", True), renormalise, path)
+                if reg.options.get("combines"):
+                    combining.append(name)
+        for name in combining:  # a combination names other weight sets, which may not combine in turn
+            ws = out[name]
+            parts = []
+            for i, part in enumerate(ws.params.get("of", [])):
+                where = f"{ws.pointer}/params/of/{i}"
+                if part not in out:
+                    self.err("E_UNKNOWN_NAME", f'The weight set "{name}" combines "{part}", which is not a weight set.',
+                             where, did_you_mean(part, out))
+                elif part in combining:
+                    self.err("E_PARAMS", f'The weight set "{name}" combines "{part}", which is itself a combination.',
+                             where, "combine the underlying weight sets directly")
+                else:
+                    parts.append(out[part])
+            ws.components = tuple(parts)
         return out
 
     def compile_nodes(self, names_i, names_n, weight_sets) -> dict[str, Node]:
@@ -354,7 +371,7 @@ class _Compiler:
         else:
             return
         ws = node.weight_set
-        if ws is None or ws.weighting.options.get("uses_data") or self.broken(path):
+        if ws is None or ws.uses_data or self.broken(path):
             return
         node.weights, node.weight_details, problems = node_weights(node, path)
         self.diagnostics += problems
@@ -446,6 +463,7 @@ class _Compiler:
 
     def report_unused(self, weight_sets, nodes, sources, indicators, units):
         used_sets = {n.weight_set.name for n in nodes.values() if n.weight_set is not None}
+        used_sets |= {c.name for ws in weight_sets.values() for c in ws.components}
         for name, ws in weight_sets.items():
             if name not in used_sets:
                 self.warn("W_UNUSED", f'The weight set "{name}" is not used by any node.', ws.pointer)

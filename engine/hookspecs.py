@@ -52,7 +52,7 @@ def register_normalisers(register) -> None:
 def register_weightings(register) -> None:
     """Add ways of setting weights.
 
-    ``register(name, weigh, *, description, params=None, uses_data=False, renormalise_default=False)``
+    ``register(name, weigh, *, description, params=None, uses_data=False, renormalise_default=False, combines=False)``
 
     ``weigh(children, params, data) -> array`` or ``(array, details)``: one non-negative weight per
     child, in the order of ``children``, and optionally a dict of what the method computed (an AHP's
@@ -61,7 +61,9 @@ def register_weightings(register) -> None:
     ``uses_data`` is true, else None; a weighting that does not use data is computed when the
     ruleset is compiled, so its sums are checked by ``engine validate``. With
     ``renormalise_default`` the weights are divided by their sum unless the ruleset says otherwise
-    (right for weightings that only give proportions, like equal weights).
+    (right for weightings that only give proportions, like equal weights). A weighting registered
+    with ``combines=True`` combines other weight sets, named in its ``params["of"]``: the engine
+    computes those first and passes their weights as ``data``, one row per weight set.
     """
 
 

@@ -60,6 +60,11 @@ class WeightSet:
     sum_to_one: bool
     renormalise: bool
     pointer: str
+    components: tuple["WeightSet", ...] = ()  # for a weighting that combines other weight sets
+
+    @property
+    def uses_data(self) -> bool:
+        return bool(self.weighting.options.get("uses_data")) or any(c.uses_data for c in self.components)
 
 
 @dataclass

@@ -6,6 +6,8 @@ sums; execution calls it for weightings computed from the data. Either way the s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .diagnostics import Diagnostic, EngineError
@@ -22,6 +24,15 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     reg = ws.weighting
     # what the weighting itself says concerns its parameters, in the named weight set when there is one
     params_path = ws.pointer + "/params" if ws.pointer.startswith("/weights/") else path
+    parts, heard = {}, []
+    for component in ws.components:  # a combination: its weight sets first, each checked as usual
+        part, part_details, problems = node_weights(replace(node, weight_set=component), path, data)
+        if part is None:
+            return None, {}, problems
+        parts[component.name] = {"weights": part, **part_details}
+        heard += problems
+    if ws.components:
+        data = np.vstack([p["weights"] for p in parts.values()])
     try:
         answer = reg.impl(list(node.children), ws.params, data)
         w, details = answer if isinstance(answer, tuple) else (answer, {})
@@ -33,9 +44,10 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
         return None, {}, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
                                      f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]
     details = dict(details)
-    said = [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
-                       path=params_path)
-            for message in details.pop("warnings", [])]
+    if parts:
+        details["components"] = parts
+    said = heard + [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
+                               path=params_path) for message in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
         return None, details, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no '
                                           f'usable weights for node "{node.name}".', path=path)]

@@ -134,6 +134,64 @@ def standard_deviation(children, params, data):
     return sd / sd.sum(), {"sd": sd}
 
 
+def pca(children, params, data):
+    """Weights from the first principal component of the children's correlation matrix (OECD/JRC
+    Handbook on Constructing Composite Indicators, 2008, §6.1): loadings, with the sign fixed so
+    that they sum to a positive number. ``negative`` says what a negative loading becomes: "error"
+    (the default: the child pulls against the others, and the ruleset should say what it wants),
+    "zero" or "absolute"."""
+    rows = _usable(data, children, "PCA")
+    constant = _constant(rows)
+    if constant.any():
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "PCA needs every child to vary; "
+                                      + ", ".join(c for c, k in zip(children, constant) if k) + " do not.")])
+    corr = np.atleast_2d(np.corrcoef(rows, rowvar=False))
+    values, vectors = np.linalg.eigh(corr)
+    first = vectors[:, -1] * (1 if vectors[:, -1].sum() >= 0 else -1)
+    loadings = first * np.sqrt(max(values[-1], 0.0))
+    explained = float(values[-1] / values.sum())
+    negative = [c for c, x in zip(children, loadings) if x < 0]
+    policy = params.get("negative", "error")
+    if negative and policy == "error":
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the first principal component loads negatively on "
+                                      + ", ".join(negative) + ", which pull against the other children.",
+                                      hint='check their direction, or set "negative": "zero" or "absolute"')])
+    w = np.abs(loadings) if policy == "absolute" else np.maximum(loadings, 0.0)
+    if not w.sum() > 0:
+        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the first principal component gives no positive loading.")])
+    return w / w.sum(), {"loadings": loadings, "eigenvalues": values[::-1], "explained": explained}
+
+
+def budget_allocation(children, params, data):
+    """预算分配法 (budget allocation): each expert shares a budget of points among the children; the
+    weights are the mean shares."""
+    shares = []
+    for k, points in enumerate(params["experts"]):
+        missing = [c for c in children if c not in points]
+        if missing:
+            raise EngineError([Diagnostic("E_WEIGHTS_MISSING", f"expert {k + 1} gives no points to " + ", ".join(missing) + ".")])
+        p = np.array([points[c] for c in children], dtype=float)
+        if not p.sum() > 0:
+            raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"expert {k + 1} gives no points at all.")])
+        shares.append(p / p.sum())
+    shares = np.array(shares)
+    return shares.mean(axis=0), {"experts": shares, "spread": shares.std(axis=0)}
+
+
+def combined(children, params, data):
+    """Combined (组合赋权) subjective and objective weights: α·w₁ + (1 − α)·w₂ ("linear"), or
+    w₁·w₂ renormalised ("multiplicative"). ``data`` holds the weight sets named in ``of``, one row each."""
+    if params.get("mode", "linear") == "multiplicative":
+        w = np.prod(data, axis=0)
+        if not w.sum() > 0:
+            raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the product of the combined weights is 0 for every child.")])
+        return w / w.sum(), {"mode": "multiplicative"}
+    alpha = params.get("alpha", 0.5)
+    if len(data) != 2:
+        raise EngineError([Diagnostic("E_PARAMS", "a linear combination takes exactly two weight sets in \"of\".")])
+    return alpha * data[0] + (1 - alpha) * data[1], {"mode": "linear", "alpha": alpha}
+
+
 # ---------------------------------------------------------------- AHP
 
 # Random consistency indices by matrix order (index 0 unused). Saaty (1980), The Analytic Hierarchy
@@ -295,5 +353,24 @@ def register_weightings(register):
              params=NO_PARAMS, description="Coefficient of variation (变异系数法): standard deviation over mean.")
     register("standard_deviation", standard_deviation, uses_data=True, renormalise_default=True, params=NO_PARAMS,
              description="Standard deviation of each child.")
+    register("pca", pca, uses_data=True, renormalise_default=True, params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "negative": {"enum": ["error", "zero", "absolute"], "default": "error",
+                         "description": "What a negative loading becomes: an error (default), 0, or its absolute value."}}},
+        description="Weights from the loadings of the first principal component; the variance it explains is reported.")
+    register("budget_allocation", budget_allocation, renormalise_default=True, params={
+        "type": "object", "additionalProperties": False, "required": ["experts"], "properties": {
+            "experts": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                        "description": "Each expert's points for each child (any budget, e.g. 100)."}}},
+        description="Budget allocation (预算分配法): the mean of the experts' shares of their points.")
+    register("combined", combined, combines=True, renormalise_default=True, params={
+        "type": "object", "additionalProperties": False, "required": ["of"], "properties": {
+            "of": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True,
+                   "description": "The weight sets combined: subjective first, then objective (e.g. an AHP set and an entropy set)."},
+            "alpha": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
+                      "description": "Linear mode: the share of the first weight set."},
+            "mode": {"enum": ["linear", "multiplicative"], "default": "linear",
+                     "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised."}}},
+        description="Combined weights (组合赋权): subjective and objective weight sets, linearly or multiplicatively.")
     register("ahp", ahp, params=AHP_PARAMS, renormalise_default=True,
              description="AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.")

@@ -11,7 +11,7 @@ from engine.diagnostics import EngineError
 
 
 def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weighting=None, method="weighted_mean",
-          params=None, rank_order="descending", extra_node=None):
+          params=None, rank_order="descending", extra_weights=None):
     """Run a one-node ruleset over ``matrix`` (units × criteria); criteria c0, c1, ..."""
     matrix = np.asarray(matrix, dtype=float)
     names = [f"c{j}" for j in range(matrix.shape[1])]
@@ -28,7 +28,7 @@ def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weight
         "units": {"id": "id"}, "sources": {"data": {"format": "csv", "path": "data.csv"}},
         "normalise": normalise,
         "indicators": {n: {"column": n, "direction": d} for n, d in zip(names, directions)},
-        "weights": {"w": weighting} if weighting is not None else {},
+        "weights": {**({"w": weighting} if weighting is not None else {}), **(extra_weights or {})},
         "nodes": {"score": node},
         "score": "score",
         "rank": {"order": rank_order},
@@ -335,3 +335,53 @@ def test_dea_refuses_non_positive_inputs(tmp_path, plugins):
         score(tmp_path, plugins, [[0, 1], [1, 2]], normalise="none", method="dea", params={"inputs": ["c0"]})
     [d] = exc.value.diagnostics
     assert d.code == "E_DOMAIN" and d.units == ("u0",)
+
+
+# ---------------------------------------------------------------- more weightings
+
+def test_pca_two_children_by_hand(tmp_path, plugins):
+    # Two children with correlation r: the correlation matrix [[1, r], [r, 1]] has eigenvalues 1 + r and
+    # 1 − r, the first eigenvector (1, 1)/√2, so the weights are equal and the variance explained (1 + r)/2.
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=40)
+    b = a + rng.normal(scale=0.8, size=40)
+    r = np.corrcoef(a, b)[0, 1]
+    result = score(tmp_path, plugins, np.column_stack([a, b]), weighting={"method": "pca"})
+    assert weights_of(result) == pytest.approx([0.5, 0.5])
+    assert result.details["score"]["weights"]["explained"] == pytest.approx((1 + r) / 2)
+    # pulling against each other: a declared policy decides
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, np.column_stack([a, -b]), normalise="none", weighting={"method": "pca"})
+    assert exc.value.diagnostics[0].code == "E_WEIGHTS_DATA" and "negatively" in exc.value.diagnostics[0].message
+    both = score(tmp_path, plugins, np.column_stack([a, -b]), normalise="none",
+                 weighting={"method": "pca", "params": {"negative": "absolute"}})
+    assert weights_of(both) == pytest.approx([0.5, 0.5])
+
+
+def test_budget_allocation_by_hand(tmp_path, plugins):
+    # Expert 1 gives 50, 30, 20 points (shares 0.5, 0.3, 0.2); expert 2 gives 20, 20, 10 of 50 (0.4, 0.4, 0.2).
+    # The weights are the mean shares: 0.45, 0.35, 0.2.
+    experts = [{"c0": 50, "c1": 30, "c2": 20}, {"c0": 20, "c1": 20, "c2": 10}]
+    result = score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "budget_allocation", "params": {"experts": experts}})
+    assert weights_of(result) == pytest.approx([0.45, 0.35, 0.2])
+
+
+def test_combined_subjective_and_objective_weights(tmp_path, plugins):
+    # Subjective: AHP with c0 twice c1 (2/3, 1/3). Objective: standard deviations of the min-max scaled data,
+    # which for (0, 1) and (0, 0.5, 1)-shaped columns are computed below. Linear α = 0.6, then multiplicative.
+    data = np.array([[1.0, 10], [2, 30], [3, 20], [4, 40]])
+    subjective = {"method": "ahp", "params": {"matrix": [[1, 2], [None, 1]]}}
+    objective = {"method": "standard_deviation"}
+    scaled = (data - data.min(axis=0)) / np.ptp(data, axis=0)
+    sd = scaled.std(axis=0, ddof=1)
+    sd = sd / sd.sum()
+    for mode, expected in (("linear", 0.6 * np.array([2 / 3, 1 / 3]) + 0.4 * sd),
+                           ("multiplicative", np.array([2 / 3, 1 / 3]) * sd / (np.array([2 / 3, 1 / 3]) * sd).sum())):
+        path = tmp_path / mode
+        path.mkdir()
+        result = score(path, plugins, data, weighting={"method": "combined",
+                                                       "params": {"of": ["ahp_w", "sd_w"], "alpha": 0.6, "mode": mode}},
+                       extra_weights={"ahp_w": subjective, "sd_w": objective})
+        assert weights_of(result) == pytest.approx(expected)
+        parts = result.details["score"]["weights"]["components"]
+        assert list(parts) == ["ahp_w", "sd_w"] and parts["ahp_w"]["CR"] == pytest.approx(0)
