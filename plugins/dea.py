@@ -1,4 +1,5 @@
-"""Data envelopment analysis (DEA): each unit's efficiency with the weights most favourable to it.
+"""Data envelopment analysis (DEA) and the benefit-of-the-doubt composite: each unit's score with
+the weights most favourable to it.
 
 CCR (constant returns, Charnes, Cooper & Rhodes 1978) and BCC (variable returns, Banker, Charnes &
 Cooper 1984), input or output oriented, and the benefit-of-the-doubt composite (DEA with one unit
@@ -99,7 +100,8 @@ class _Multipliers:
         self.solver.addRow(-INF, 0.0, self.ncol, self.columns, self._row(j))
         self.rows += 1
 
-    def solve(self, o, own_row: bool):
+    def solve(self, o, own_row: bool, extra=()):
+        """Solve for unit o; ``extra`` rows (coefficients, lower, upper) hold for this unit only."""
         X, Y = self.X, self.Y
         if self.orientation == "input":
             cost = np.r_[-Y[o], np.zeros(self.m), [1.0] * self.free]
@@ -110,21 +112,31 @@ class _Multipliers:
         self.solver.changeColsCost(self.ncol, self.columns, cost)
         for col, value in zip(self.scaled, scale):
             self.solver.changeCoeff(0, int(col), float(value))
+        added = 0
         if own_row:  # keeps the programme bounded while the reference set is still small
             self.add(o)
+            added += 1
+        for coefficients, lower, upper in extra:
+            self.solver.addRow(lower, upper, self.ncol, self.columns, coefficients)
+            self.rows += 1
+            added += 1
         try:
             objective, x = _solve(self.solver)
         finally:
-            if own_row:
-                self.rows -= 1
-                self.solver.deleteRows(1, np.array([self.rows], dtype=np.int32))
+            if added:
+                self.solver.deleteRows(added, np.arange(self.rows - added, self.rows, dtype=np.int32))
+                self.rows -= added
         u, v = x[:self.s], x[self.s:self.s + self.m]
         u0 = x[-1] if self.free else 0.0
         return (-objective if self.orientation == "input" else objective), u, v, u0
 
 
-def _efficiency(X, Y, model, orientation):
-    """Efficiency of every unit (input: θ; output: 1/φ), by column generation over a shared reference set."""
+def _efficiency(X, Y, model, orientation, bounds=None):
+    """Efficiency of every unit (input: θ; output: 1/φ), by column generation over a shared reference set.
+
+    ``bounds`` (benefit of the doubt): for each output, the lowest and highest share of the unit's
+    score it may carry, as rows u_r·y_ro − share·Σ u·y_o ≥ 0 (or ≤ 0) added for that unit only.
+    Returns the scores and each unit's output weights u."""
     n = len(X)
     lp = _Multipliers(X, Y, model, orientation)
     ratios = Y[:, :, None] / X[:, None, :]
@@ -132,9 +144,11 @@ def _efficiency(X, Y, model, orientation):
     for j in sorted(reference):
         lp.add(j)
     score = np.empty(n)
+    weights = np.zeros(Y.shape)
     for o in range(n):
+        extra = _share_rows(Y[o], bounds, lp.ncol - Y.shape[1]) if bounds is not None else ()
         while True:
-            value, u, v, u0 = lp.solve(o, own_row=o not in reference)
+            value, u, v, u0 = lp.solve(o, own_row=o not in reference, extra=extra)
             excess = Y @ u - X @ v - u0  # > 0: these weights would rate unit j above the frontier
             worst = int(np.argmax(excess))
             if excess[worst] <= TOLERANCE * max(1.0, abs(value)) or worst in reference or worst == o:
@@ -142,7 +156,20 @@ def _efficiency(X, Y, model, orientation):
             reference.add(worst)
             lp.add(worst)
         score[o] = value if orientation == "input" else 1.0 / value
-    return np.minimum(score, 1.0)
+        weights[o] = u
+    return np.minimum(score, 1.0), weights
+
+
+def _share_rows(y, bounds, other_columns):
+    rows = []
+    for r, (low, high) in enumerate(bounds):
+        for share, lower, upper in ((low, 0.0, INF), (high, -INF, 0.0)):
+            if share is None:
+                continue
+            coefficients = -share * y
+            coefficients[r] += y[r]
+            rows.append((np.r_[coefficients, np.zeros(other_columns)], lower, upper))
+    return rows
 
 
 def _slacks_and_peers(X, Y, score, model, orientation):
@@ -186,10 +213,10 @@ def dea(x, w, params, children, units=None):
     X, Y = X_all[present], Y_all[present]
     if len(X) < 2:
         raise EngineError([Diagnostic("E_WEIGHTS_DATA", "DEA needs at least two units with every input and output.")])
-    score = _efficiency(X, Y, model, orientation)
+    score, _ = _efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
     if model == "BCC":
-        crs = _efficiency(X, Y, "CCR", orientation)
+        crs, _ = _efficiency(X, Y, "CCR", orientation)
         details["scale_efficiency"] = _spread(crs / score, present)
         details["ccr_efficiency"] = _spread(crs, present)
     if params.get("slacks", True):
@@ -202,6 +229,31 @@ def dea(x, w, params, children, units=None):
         full = np.full(len(x), None, dtype=object)
         full[present] = text
         details["peers"] = full
+    return _spread(score, present), details
+
+
+def benefit_of_the_doubt(x, w, params, children, units=None):
+    """Benefit of the doubt (Cherchye et al. 2007): each unit's composite with the weights most
+    favourable to it, max Σ u·y_o subject to no unit scoring above 1 with those weights: DEA with a
+    single unit input. ``shares`` bounds the share of the score each child may carry, so no unit
+    can rest its score on one child alone."""
+    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)
+    Y = x[present]
+    if (Y < 0).any():
+        raise UnitsError("E_DOMAIN", "benefit of the doubt needs children of 0 or more.", present & (x < 0).any(axis=1),
+                         hint="normalise the children onto a non-negative scale (minmax)")
+    zero = present & (x <= 0).all(axis=1)
+    if zero.any():
+        raise UnitsError("E_DOMAIN", "a unit with every child at 0 has no favourable weights.", zero)
+    shares = params.get("shares", {})
+    unknown = [c for c in shares if c not in children]
+    if unknown:
+        raise EngineError([Diagnostic("E_PARAMS", "shares are bounded for " + ", ".join(unknown) + ", which are not children.")])
+    bounds = [tuple(shares.get(c, (None, None))) for c in children] if shares else None
+    if bounds and sum(low or 0 for low, _ in bounds) > 1:
+        raise EngineError([Diagnostic("E_PARAMS", "the lowest shares add up to more than 1.")])
+    score, u = _efficiency(np.ones((len(Y), 1)), Y, "CCR", "input", bounds)
+    details = {f"weight_{c}": _spread(u[:, j], present) for j, c in enumerate(children)}
     return _spread(score, present), details
 
 
@@ -224,3 +276,10 @@ def register_aggregators(register):
             "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."}}},
         description="Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
                     "weights; peers, slacks and scale efficiency reported.")
+    register("benefit_of_the_doubt", benefit_of_the_doubt, whole_columns=True, domain="nonnegative", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "shares": {"type": "object", "additionalProperties": {
+                "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": ["number", "null"], "minimum": 0, "maximum": 1}},
+                "description": "For a child: [lowest, highest] share of a unit's score it may carry (null: no bound)."}}},
+        description="Benefit of the doubt: each unit's composite with its most favourable weights (DEA with one unit "
+                    "input), optionally with bounds on each child's share.")

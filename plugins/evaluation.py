@@ -1,5 +1,5 @@
-"""Built-in evaluation methods that compare units with each other: TOPSIS, VIKOR and grey
-relational analysis. Each needs every unit at once (``whole_columns``): the ideal of a column is
+"""Built-in evaluation methods that compare units with each other: TOPSIS, VIKOR, grey
+relational analysis and Copeland outranking. Each needs every unit at once (``whole_columns``): the ideal of a column is
 the best value any unit reaches. The children arrive normalised with their direction applied, so
 for every column higher is better; each method reports what it computed per unit.
 """
@@ -93,6 +93,42 @@ def grey_relational(x, w, params, children, units=None):
     return grade, {"reference": best, "rho": rho}
 
 
+COPELAND_LIMIT = 20_000
+_COPELAND_BLOCK = 256
+
+
+def copeland(x, w, params, children, units=None):
+    """Copeland outranking (non-compensatory): unit a beats b when the weights of the children on which
+    a is higher outweigh those on which b is higher; the score is wins minus losses. Units missing a
+    child are not compared (complete cases, as in COINr). Every pair is compared, so at most
+    20,000 units."""
+    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)
+    if not present.any():
+        return np.full(len(x), np.nan), {}
+    weights = np.broadcast_to(w, x.shape)[np.argmax(present)]  # a complete unit carries the nominal weights
+    rows = x[present]
+    n = len(rows)
+    if n > COPELAND_LIMIT:
+        raise EngineError([Diagnostic("E_PARAMS", f"Copeland compares every pair of units; {n:,} units are more than "
+                                      f"the {COPELAND_LIMIT:,} it takes.", hint="score groups of units separately")])
+    wins, losses = np.zeros(n), np.zeros(n)
+    for start in range(0, n, _COPELAND_BLOCK):
+        block = rows[start:start + _COPELAND_BLOCK, None, :]
+        ahead = ((block > rows[None, :, :]) * weights).sum(axis=2)
+        behind = ((block < rows[None, :, :]) * weights).sum(axis=2)
+        wins[start:start + len(block)] = (ahead > behind).sum(axis=1)
+        losses[start:start + len(block)] = (ahead < behind).sum(axis=1)
+    out = np.full(len(x), np.nan)
+    out[present] = wins - losses
+    return out, {"wins": _spread(wins, present), "losses": _spread(losses, present)}
+
+
+def _spread(values, present):
+    out = np.full(len(present), np.nan)
+    out[present] = values
+    return out
+
+
 @hookimpl
 def register_aggregators(register):
     register("topsis", topsis, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
@@ -109,3 +145,5 @@ def register_aggregators(register):
             "extremes": {"enum": ["global", "per_column"], "default": "global",
                          "description": "Take Δmin and Δmax over the whole matrix (Deng) or per child."}}},
         description="Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.")
+    register("copeland", copeland, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
+             description="Copeland outranking: weighted pairwise wins minus losses (non-compensatory); at most 20,000 units.")

@@ -385,3 +385,23 @@ def test_combined_subjective_and_objective_weights(tmp_path, plugins):
         assert weights_of(result) == pytest.approx(expected)
         parts = result.details["score"]["weights"]["components"]
         assert list(parts) == ["ahp_w", "sd_w"] and parts["ahp_w"]["CR"] == pytest.approx(0)
+
+
+def test_benefit_of_the_doubt_by_hand(tmp_path, plugins):
+    # Two indicators, already on a common scale: A (1, 0.2), B (0.5, 0.5), C (0.2, 1), D (0.4, 0.4).
+    # A and C are best on one indicator each, so score 1. B's best weights are the u with u·A ≤ 1 and u·C ≤ 1
+    # that maximise u·B: by symmetry u1 = u2 = 1/1.2, so B = 0.5·2/1.2 = 5/6 and D = 0.4·2/1.2 = 2/3.
+    data = [[1, 0.2], [0.5, 0.5], [0.2, 1], [0.4, 0.4]]
+    result = score(tmp_path, plugins, data, normalise="none", method="benefit_of_the_doubt")
+    np.testing.assert_allclose(result.score, [1, 5 / 6, 1, 2 / 3], atol=1e-9)
+    # With each indicator carrying at least 30% of a unit's score, A can no longer lean on its first one:
+    # 0.2·u2 ≥ 0.3·(u1 + 0.2·u2) gives u2 ≥ (0.3/0.14)·u1, and C's constraint 0.2·u1 + u2 ≤ 1 binds:
+    # u1 = 1/(0.2 + 0.3/0.14), A = u1·(1 + 0.2·0.3/0.14).
+    bounded = score(tmp_path, plugins, data, normalise="none", method="benefit_of_the_doubt",
+                    params={"shares": {"c0": [0.3, None], "c1": [0.3, None]}})
+    u1 = 1 / (0.2 + 0.3 / 0.14)
+    assert bounded.score[0] == pytest.approx(u1 * (1 + 0.2 * 0.3 / 0.14))
+    assert np.all(bounded.score <= result.score + 1e-9)
+    details = bounded.details["score"]["details"]
+    shares = details["weight_c0"] * np.array(data)[:, 0] / bounded.score
+    assert np.all(shares >= 0.3 - 1e-9) and np.all(shares <= 0.7 + 1e-9)

@@ -125,3 +125,36 @@ def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(pl
     rows = read_csv(REF / "coinr_asem" / "overview_pipeline_results_full.csv")
     assert len(rows) == 46
     assert_scores_and_ranks(result, rows, "Index")
+
+
+@pytest.mark.parametrize("method,params,missing,column", [
+    ("weighted_mean", {}, "renormalise", "a_amean_w121"),
+    ("geometric_mean", {}, "renormalise", "a_gmean_w121"),
+    ("weighted_harmonic_mean", {}, "renormalise", "a_hmean_w121"),
+    ("generalised_mean", {"p": 2}, "propagate", "a_genmean_p2_w121"),
+    ("generalised_mean", {"p": -1}, "propagate", "a_genmean_pm1_w121"),
+    ("copeland", {}, "propagate", "a_copeland_w121_completecase"),
+])
+def test_coinr_aggregation_formulas(plugins, tmp_path, method, params, missing, column):
+    """COINr 1.1.14's aggregators on a 5 × 3 matrix with one missing value, weights (1, 2, 1)
+    (formula_checks_aggregate.csv): the means skip the missing value and renormalise the weights,
+    the generalised mean and Copeland (complete cases) leave that unit without a score."""
+    source = REF / "coinr_asem" / "formula_checks_aggregate.csv"
+    rows = read_csv(source)
+    data = tmp_path / "abc.csv"
+    data.write_text("id,a,b,c\n" + "".join(f"u{i},{r['a']},{r['b']},{r['c']}\n" for i, r in enumerate(rows)), encoding="utf-8")
+    document = {
+        "format": "govscore/1", "id": "coinr-aggregation", "title": "COINr aggregation checks",
+        "units": {"id": "id"}, "sources": {"d": {"format": "csv", "path": str(data)}},
+        "normalise": "none",
+        "indicators": {k: {"column": k, "missing": "leave"} for k in "abc"},
+        "weights": {"w": {"method": "fixed", "renormalise": True, "params": {"values": {"a": 1, "b": 2, "c": 1}}}},
+        "nodes": {"x": {"method": method, "children": ["a", "b", "c"], "weights": "w", "params": params, "missing": missing}},
+        "score": "x",
+    }
+    result = score(plugins, document)
+    for i, row in enumerate(rows):
+        if row[column] == "NA":
+            assert np.isnan(result.score[i])
+        else:
+            assert result.score[i] == pytest.approx(float(row[column]), rel=1e-9), (i, row[column])
