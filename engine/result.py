@@ -76,6 +76,19 @@ class Result:
                 out[child] = out.get(child, 0.0) + share * w
         return out
 
+    def hierarchy_consistency(self) -> dict | None:
+        """The consistency ratio of a hierarchy of judgement matrices (AHP at several levels, Saaty):
+        CR = Σ a_j·CI_j / Σ a_j·RI_j over the nodes j whose weights report CI and RI, a_j being the
+        node's weight in the score. None when fewer than two nodes report them."""
+        share = self.effective_weights()
+        judged = {name: d["weights"] for name, d in self.details.items()
+                  if "CI" in d["weights"] and "RI" in d["weights"] and name in share}
+        if len(judged) < 2:
+            return None
+        ci = sum(share[n] * w["CI"] for n, w in judged.items())
+        ri = sum(share[n] * w["RI"] for n, w in judged.items())
+        return {"CR": ci / ri if ri > 0 else 0.0, "nodes": sorted(judged)}
+
     def ids_where(self, mask: np.ndarray) -> list[str]:
         """The ids of the units where ``mask`` holds."""
         return self.unit_ids.filter(pa.array(mask)).to_pylist()

@@ -68,6 +68,7 @@ def write_json(result, stream, params):
         "labels": {name: rs.label(name) for name in [*rs.indicators, *rs.nodes]},
         "weights": result.weights,
         "effective_weights": result.effective_weights(),
+        "hierarchy_consistency": result.hierarchy_consistency(),
         "methods": {name: _plain(d, result.size) for name, d in result.details.items()},
         "groups": [{k: _json_number(v) for k, v in g.items()} for g in result.group_summary()],
         "dropped_units": result.dropped,

@@ -405,3 +405,37 @@ def test_benefit_of_the_doubt_by_hand(tmp_path, plugins):
     details = bounded.details["score"]["details"]
     shares = details["weight_c0"] * np.array(data)[:, 0] / bounded.score
     assert np.all(shares >= 0.3 - 1e-9) and np.all(shares <= 0.7 + 1e-9)
+
+
+def test_hierarchical_ahp_global_weights_and_total_consistency(tmp_path, plugins):
+    # Two levels: the top compares groups G1 and G2 (consistent, 3 : 1); G1 compares c0, c1 (consistent, 1 : 1);
+    # G2 compares c2, c3, c4 with an inconsistent matrix that the ruleset accepts.
+    # Global weights are products: c0 = c1 = 0.75·0.5. Total CR = Σ a·CI / Σ a·RI with a = 1 (top), 0.75 (G1),
+    # 0.25 (G2); a 2 × 2 matrix has CI = 0 and RI = 0, so CR = 0.25·CI(G2) / (0.25·RI(3) = 0.25·0.58).
+    data = np.random.default_rng(2).uniform(1, 10, size=(6, 5))
+    names = [f"c{j}" for j in range(5)]
+    lines = ["id," + ",".join(names)] + [f"u{i}," + ",".join(repr(float(v)) for v in row) for i, row in enumerate(data)]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    g2 = [[1, 3, "1/2"], [None, 1, 4], [None, None, 1]]
+    document = {
+        "format": "govscore/1", "id": "hier", "title": "hierarchical AHP", "units": {"id": "id"},
+        "sources": {"d": {"format": "csv", "path": "data.csv"}},
+        "indicators": {n: {"column": n} for n in names},
+        "weights": {"top": {"method": "ahp", "params": {"matrix": [[1, 3], [None, 1]]}},
+                    "w1": {"method": "ahp", "params": {"matrix": [[1, 1], [None, 1]]}},
+                    "w2": {"method": "ahp", "params": {"matrix": g2, "accept_inconsistency": True}}},
+        "nodes": {"G1": {"method": "weighted_mean", "children": ["c0", "c1"], "weights": "w1"},
+                  "G2": {"method": "weighted_mean", "children": ["c2", "c3", "c4"], "weights": "w2"},
+                  "score": {"method": "weighted_mean", "children": ["G1", "G2"], "weights": "top"}},
+        "score": "score",
+    }
+    result = compile_and_run(write_ruleset(tmp_path, document), plugins)
+    global_weights = result.effective_weights()
+    assert global_weights["c0"] == pytest.approx(0.375) and global_weights["c1"] == pytest.approx(0.375)
+    local = result.weights["G2"]
+    assert global_weights["c3"] == pytest.approx(0.25 * local["c3"])
+    assert sum(global_weights[n] for n in names) == pytest.approx(1)
+    ci2 = result.details["G2"]["weights"]["CI"]
+    consistency = result.hierarchy_consistency()
+    assert consistency["nodes"] == ["G1", "G2", "score"]
+    assert consistency["CR"] == pytest.approx(0.25 * ci2 / (0.25 * 0.58))
