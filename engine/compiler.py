@@ -348,6 +348,9 @@ class _Compiler:
                 self.err(d.code, d.message, path + "/params", d.hint)
             return
         node.weight_groups = tuple(tuple(children.index(c) for c in g) for g in named_groups)
+        if "weights" in spec and not reg.options.get("weighted", True):
+            self.warn("W_UNUSED", f'The method "{reg.name}" chooses its own weights, so the weights of node '
+                      f'"{node.name}" are not used.', path + "/weights")
         self.compile_node_weights(node, spec.get("weights"), path + "/weights", weight_sets)
 
     def compile_node_weights(self, node: Node, weights, path: str, weight_sets):

@@ -384,11 +384,12 @@ def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], i
                 problems += [d for d in said if d.is_error]
                 warnings += [d for d in said if not d.is_error]
             if w is not None:
-                weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
                                                           all(c in complete for c in node.children))
-                details[name] = {"weighting": node.weight_set.weighting.name, "weights": weight_details,
-                                 "method": node.aggregator.name, "details": method_details}
+                details[name] = {"method": node.aggregator.name, "details": method_details}
+                if node.aggregator.options.get("weighted", True):  # DEA and the like choose their own
+                    weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}
+                    details[name].update(weighting=node.weight_set.weighting.name, weights=weight_details)
         if problems:
             raise EngineError(problems)
         if not has_missing(values[name]):

@@ -71,7 +71,8 @@ def register_weightings(register) -> None:
 def register_aggregators(register) -> None:
     """Add aggregation methods, which combine a node's children into the node's value.
 
-    ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None, whole_columns=False)``
+    ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None, whole_columns=False,
+    weighted=True)``
 
     ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
     weights, either one row (1 × children) that holds for every unit or a full units × children
@@ -83,7 +84,8 @@ def register_aggregators(register) -> None:
     unit (arrays, shown as columns of the results) or for the node (reported in the JSON output). A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
-    outside it. ``weight_groups(children, params) -> list of lists of child names`` says which
+    outside it. ``weighted=False`` says the method chooses its own weights (DEA, the minimum): the
+    node's weights then only mark missing children and are not reported. ``weight_groups(children, params) -> list of lists of child names`` says which
     weights must each sum to 1 (default: all of them together).
     """
 

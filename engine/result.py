@@ -82,7 +82,7 @@ class Result:
         node's weight in the score. None when fewer than two nodes report them."""
         share = self.effective_weights()
         judged = {name: d["weights"] for name, d in self.details.items()
-                  if "CI" in d["weights"] and "RI" in d["weights"] and name in share}
+                  if "CI" in d.get("weights", {}) and "RI" in d["weights"] and name in share}
         if len(judged) < 2:
             return None
         ci = sum(share[n] * w["CI"] for n, w in judged.items())

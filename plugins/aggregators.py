@@ -114,7 +114,7 @@ def register_aggregators(register):
             "p": {"type": "number", "minimum": -10, "maximum": 10,
                   "description": "The power: 1 arithmetic, 0 geometric, −1 harmonic; higher p compensates less."}}},
         description="Weighted generalised (power) mean (Σ w·x^p / Σ w)^(1/p). Needs every child above 0.")
-    register("minimum", minimum, params=NO_PARAMS,
+    register("minimum", minimum, weighted=False, params=NO_PARAMS,
              description="The lowest child (短板, no compensation); weights only mark which children count.")
     register("weighted_median", weighted_median, params=NO_PARAMS,
              description="Weighted median of the children.")
