@@ -128,3 +128,12 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
         if pc.all(pc.equal(pc.cast(as_int, values.type), values)).as_py() in (True, None):
             values = as_int
     return values.cast(pa.string())
+
+
+def spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Values computed for the ``present`` units only, put back in place among all units (NaN elsewhere).
+
+    For methods that score only the units with every child present (DEA, Copeland)."""
+    out = np.full(len(present), np.nan)
+    out[present] = values
+    return out

@@ -26,6 +26,7 @@ import sys
 import highspy
 import numpy as np
 
+from engine.data import spread
 from engine.diagnostics import Diagnostic, EngineError, UnitsError
 from engine.hookspecs import hookimpl
 
@@ -217,19 +218,19 @@ def dea(x, w, params, children, units=None):
     details: dict = {"model": model, "orientation": orientation}
     if model == "BCC":
         crs, _ = _efficiency(X, Y, "CCR", orientation)
-        details["scale_efficiency"] = _spread(crs / score, present)
-        details["ccr_efficiency"] = _spread(crs, present)
+        details["scale_efficiency"] = spread(crs / score, present)
+        details["ccr_efficiency"] = spread(crs, present)
     if params.get("slacks", True):
         slacks, peers = _slacks_and_peers(X, Y, score, model, orientation)
         names = [c for c in children if c in params.get("inputs", [])] + [c for c in children if c not in params.get("inputs", [])]
         for j, name in enumerate(names):
-            details[f"slack_{name}"] = _spread(slacks[:, j], present)
+            details[f"slack_{name}"] = spread(slacks[:, j], present)
         ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
         text = np.array(["; ".join(f"{ids[j]} {lam:.3g}" for j, lam in p) for p in peers], dtype=object)
         full = np.full(len(x), None, dtype=object)
         full[present] = text
         details["peers"] = full
-    return _spread(score, present), details
+    return spread(score, present), details
 
 
 def benefit_of_the_doubt(x, w, params, children, units=None):
@@ -253,14 +254,8 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     if bounds and sum(low or 0 for low, _ in bounds) > 1:
         raise EngineError([Diagnostic("E_PARAMS", "the lowest shares add up to more than 1.")])
     score, u = _efficiency(np.ones((len(Y), 1)), Y, "CCR", "input", bounds)
-    details = {f"weight_{c}": _spread(u[:, j], present) for j, c in enumerate(children)}
-    return _spread(score, present), details
-
-
-def _spread(values, present):
-    out = np.full(len(present), np.nan)
-    out[present] = values
-    return out
+    details = {f"weight_{c}": spread(u[:, j], present) for j, c in enumerate(children)}
+    return spread(score, present), details
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.data import spread
 from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 
@@ -118,15 +119,7 @@ def copeland(x, w, params, children, units=None):
         behind = ((block < rows[None, :, :]) * weights).sum(axis=2)
         wins[start:start + len(block)] = (ahead > behind).sum(axis=1)
         losses[start:start + len(block)] = (ahead < behind).sum(axis=1)
-    out = np.full(len(x), np.nan)
-    out[present] = wins - losses
-    return out, {"wins": _spread(wins, present), "losses": _spread(losses, present)}
-
-
-def _spread(values, present):
-    out = np.full(len(present), np.nan)
-    out[present] = values
-    return out
+    return spread(wins - losses, present), {"wins": spread(wins, present), "losses": spread(losses, present)}
 
 
 @hookimpl
