@@ -439,3 +439,30 @@ def test_hierarchical_ahp_global_weights_and_total_consistency(tmp_path, plugins
     consistency = result.hierarchy_consistency()
     assert consistency["nodes"] == ["G1", "G2", "score"]
     assert consistency["CR"] == pytest.approx(0.25 * ci2 / (0.25 * 0.58))
+
+
+# Published worked example: the radial models page of the DataEnvelopmentAnalysis.jl documentation
+# (Barbero & Zofío), 11 units, 2 inputs, 1 output; efficiencies and slacks as printed there (output-oriented
+# efficiency is printed as φ, ours is 1/φ).
+DEA_X = [[5, 13], [16, 12], [16, 26], [17, 15], [18, 14], [23, 6], [25, 10], [27, 22], [37, 14], [42, 25], [5, 17]]
+DEA_Y = [12, 14, 25, 26, 8, 9, 27, 30, 31, 26, 12]
+
+
+@pytest.mark.parametrize("model,orientation,expected,slacks", [
+    ("CCR", "input", [1.0, 0.62229, 0.819856, 1.0, 0.310371, 0.555556, 1.0, 0.757669, 0.820106, 0.490566, 1.0],
+     {("c0", 5): 4.44444, ("c0", 8): 1.64021, ("c1", 10): 4.0}),
+    ("BCC", "input", [1.0, 0.869986, 1.0, 1.0, 0.71164, 1.0, 1.0, 1.0, 1.0, 0.493121, 1.0],
+     {("c2", 4): 2.69841, ("c1", 10): 4.0}),
+    ("BCC", "output", [1 / p for p in (1.0, 1.50752, 1.0, 1.0, 3.20395, 1.0, 1.0, 1.0, 1.0, 1.19231, 1.0)],
+     {("c0", 9): 5.0, ("c1", 9): 11.0, ("c1", 10): 4.0}),
+])
+def test_dea_published_example(tmp_path, plugins, model, orientation, expected, slacks):
+    data = np.column_stack([np.array(DEA_X, float), DEA_Y])
+    result = score(tmp_path, plugins, data, normalise="none", method="dea",
+                   params={"inputs": ["c0", "c1"], "model": model, "orientation": orientation})
+    np.testing.assert_allclose(result.score, expected, rtol=1e-5)
+    details = result.details["score"]["details"]
+    for j in range(3):
+        found = details[f"slack_c{j}"]
+        for i in range(11):
+            assert found[i] == pytest.approx(slacks.get((f"c{j}", i), 0.0), abs=1e-4), (j, i)
