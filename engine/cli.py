@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .compiler import load_ruleset
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for
+from .execute import load_data, score
 from .execute import run as run_ruleset
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
@@ -180,6 +181,62 @@ def validate(rulesets, fmt, plugin_modules):
             status = "ok" if not errors else f"{errors} error(s)"
             click.echo(f"{path}: {status}" + (f", {warnings} warning(s)" if warnings else ""))
     sys.exit(exit_code_for(everything))
+
+
+@main.command(name="explain")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("--unit", required=True, metavar="ID", help="The unit to explain, by its id.")
+@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@click.option("--set", "settings", multiple=True, metavar="INDICATOR=VALUE",
+              help="What if the unit's raw value of INDICATOR were VALUE? Repeatable.")
+@click.option("--weight", "weight_changes", multiple=True, metavar="SET.CHILD=VALUE",
+              help="What if CHILD weighed VALUE in the fixed weight set SET? The other children of its node "
+                   "are scaled so the weights still sum to 1. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@plugin_option
+@guarded
+def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_modules):
+    """Explain one unit's score: raw and normalised values, weights, contributions, and its
+    strongest and weakest indicators (短板) against its group; with --set or --weight, what would change.
+
+    \b
+    Examples:
+      engine explain rulesets/governance.json --unit C104
+      engine explain rulesets/governance.json --unit C311 --set online_rate=80
+      engine explain rulesets/governance.json --unit C311 --weight beta.I=0.4 --format json
+    """
+    from .explain import explain, format_explanation
+    from .whatif import what_if
+
+    plugins = plugins_for_run(plugin_modules)
+    compiled, diagnostics = load_ruleset(ruleset, plugins)
+    if compiled is None:
+        report(diagnostics)
+        sys.exit(exit_code_for(diagnostics))
+    loaded = load_data(compiled, plugins, parse_data(data))
+    base = score(compiled, plugins, loaded)
+    explanation = explain(base, unit)
+    change = what_if(compiled, plugins, loaded, base, unit, parse_pairs(settings, "--set"),
+                     parse_pairs(weight_changes, "--weight")) if settings or weight_changes else None
+    if fmt == "json":
+        click.echo(json.dumps({"explanation": explanation, "what_if": change}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_explanation(explanation), nl=False)
+        if change:
+            click.echo("\n" + change["summary"])
+
+
+def parse_pairs(values, option: str) -> dict[str, float]:
+    out = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            out[name] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not NAME=NUMBER", param_hint=option) from None
+        if not sep or not name:
+            raise click.BadParameter(f"{value!r} is not NAME=NUMBER", param_hint=option)
+    return out
 
 
 @main.command(name="plugins")

@@ -72,7 +72,7 @@ def register_aggregators(register) -> None:
     """Add aggregation methods, which combine a node's children into the node's value.
 
     ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None, whole_columns=False,
-    weighted=True)``
+    weighted=True, linear=False)``
 
     ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
     weights, either one row (1 × children) that holds for every unit or a full units × children
@@ -85,7 +85,9 @@ def register_aggregators(register) -> None:
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
     outside it. ``weighted=False`` says the method chooses its own weights (DEA, the minimum): the
-    node's weights then only mark missing children and are not reported. ``weight_groups(children, params) -> list of lists of child names`` says which
+    node's weights then only mark missing children and are not reported. ``linear=True`` says the
+    value is Σ w·x with the node's weights (summing to 1), so contributions to the score add up
+    (engine explain relies on it). ``weight_groups(children, params) -> list of lists of child names`` says which
     weights must each sum to 1 (default: all of them together).
     """
 

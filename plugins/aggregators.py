@@ -101,9 +101,9 @@ def mazziotta_pareto(x, w, params, children):
 
 @hookimpl
 def register_aggregators(register):
-    register("weighted_mean", weighted_mean, params=NO_PARAMS,
+    register("weighted_mean", weighted_mean, params=NO_PARAMS, linear=True,
              description="Weighted arithmetic mean: Σ w·x / Σ w.")
-    register("weighted_sum", weighted_sum, params=NO_PARAMS,
+    register("weighted_sum", weighted_sum, params=NO_PARAMS, linear=True,
              description="Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).")
     register("geometric_mean", geometric_mean, params=NO_PARAMS, domain="positive",
              description="Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.")

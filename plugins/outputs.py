@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
 
 from engine.hookspecs import hookimpl
+from engine.textwidth import pad, width
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
            "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator."}
@@ -80,15 +80,6 @@ def write_json(result, stream, params):
     stream.write(text.encode("utf-8") + b"\n")
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill
-
-
 def _cell(value, digits: int) -> str:
     if value is None:
         return "-"
@@ -124,12 +115,12 @@ def write_table(result, stream, params):
              for _, values, _ in columns]
     cells = [[_cell(col[i], d) for col, (_, _, d) in zip(shown, columns)] for i in range(len(rows))]
     headers = [name for name, _, _ in columns]
-    widths = [max([_width(h)] + [_width(r[j]) for r in cells]) for j, h in enumerate(headers)]
+    widths = [max([width(h)] + [width(r[j]) for r in cells]) for j, h in enumerate(headers)]
     numeric = [isinstance(values, np.ndarray) and values.dtype != object for _, values, _ in columns]
     lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else ""),
-             "  ".join(_pad(h, w, n) for h, w, n in zip(headers, widths, numeric)),
+             "  ".join(pad(h, w, n) for h, w, n in zip(headers, widths, numeric)),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w, n) for c, w, n in zip(row, widths, numeric)) for row in cells]
+    lines += ["  ".join(pad(c, w, n) for c, w, n in zip(row, widths, numeric)) for row in cells]
     if limit and result.size > limit:
         lines.append(f"... {result.size - limit} more units (write to a file with -o, or set --format csv)")
     if result.dropped:

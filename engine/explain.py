@@ -1,0 +1,129 @@
+"""Why a unit scored what it did: the path from raw values to the score, for one unit.
+
+For every indicator behind the score: the raw value, whether it was filled in, the normalised
+value, its weight in its parent node and in the score, and its contribution. Contributions add up
+to the score when every node on the way combines its children linearly (weighted mean or sum);
+otherwise they are left out and the explanation says which node prevents them. The strongest and
+weakest indicators (短板) are found by comparing the unit with the average of its group.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .result import Result
+from .textwidth import pad, width
+
+
+def unit_index(result: Result, unit: str) -> int:
+    ids = result.unit_ids.to_pylist()
+    if unit not in ids:
+        if unit in result.dropped:
+            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'The unit "{unit}" was dropped for missing values, so it has no score.')])
+        hint = did_you_mean(unit, ids) or f"units are identified by their id, e.g. {ids[0]}"
+        raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'There is no unit "{unit}".', hint=hint)])
+    return ids.index(unit)
+
+
+def _linear_names(result: Result) -> tuple[set[str], str | None]:
+    """The names reached from the score through linear aggregations only, and the first node that is not."""
+    rs = result.ruleset
+    reached, blocker = {rs.score}, None
+    for name in reversed(list(rs.nodes)):  # parents before children
+        node = rs.nodes[name]
+        if name not in reached:
+            continue
+        if node.aggregator is not None and node.aggregator.options.get("linear"):
+            reached.update(node.children)
+        elif blocker is None:
+            blocker = name
+    return reached, blocker
+
+
+def explain(result: Result, unit: str) -> dict:
+    """A plain-data explanation of one unit's score."""
+    rs = result.ruleset
+    i = unit_index(result, unit)
+    groups = result.unit_groups.to_pylist() if result.unit_groups is not None else None
+    in_group = np.array([g == groups[i] for g in groups]) if groups else np.ones(result.size, dtype=bool)
+    shares = result.effective_weights()
+    linear, blocker = _linear_names(result)
+    parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
+    indicators = []
+    for name in rs.indicators:
+        if name not in result.normalised:
+            continue
+        values = result.normalised[name]
+        share = shares.get(name)
+        additive = name in linear and share is not None
+        indicators.append({
+            "name": name, "label": rs.label(name), "unit": rs.indicators[name].unit,
+            "raw": _plain(result.raw[name][i]), "imputed": bool(result.imputed.get(name, np.zeros(1, bool))[i])
+            if name in result.imputed else False,
+            "normalised": _plain(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
+            "contribution": _plain(values[i] * share) if additive else None,
+            "group_mean": _plain(np.nanmean(values[in_group])), "best": _plain(np.nanmax(values)),
+        })
+    compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
+    compared.sort(key=lambda d: d["normalised"] - d["group_mean"])
+    score = result.value(rs.score)
+    rounded = result.rounded.get(rs.score)
+    return {
+        "unit": unit,
+        "label": result.unit_labels[i].as_py() if result.unit_labels is not None else None,
+        "group": groups[i] if groups else None,
+        "score": {"node": rs.score, "label": rs.label(rs.score), "value": _plain(score[i]),
+                  "rounded": _plain(rounded[i]) if rounded is not None else None,
+                  "rank": _plain(result.rank[i]), "ranked": int(np.sum(~np.isnan(result.rank))),
+                  "group_rank": _plain(result.group_rank[i]) if result.group_rank is not None else None,
+                  "group_size": int(in_group.sum()),
+                  "grade": result.grade[i] if result.grade is not None else None},
+        "nodes": [{"name": n, "label": rs.label(n), "value": _plain(result.nodes[n][i]),
+                   "method": rs.nodes[n].aggregator.name if rs.nodes[n].aggregator else "formula",
+                   "effective_weight": shares.get(n)} for n in reversed(list(rs.nodes))],
+        "indicators": indicators,
+        "strongest": [d["name"] for d in reversed(compared[-3:])],
+        "weakest": [d["name"] for d in compared[:3]],
+        "additive": blocker is None,
+        "not_additive_at": blocker,
+    }
+
+
+def _plain(x):
+    x = float(x)
+    return None if np.isnan(x) else x
+
+
+def _number(x, digits=3) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def format_explanation(e: dict) -> str:
+    """The explanation as text for a person."""
+    s = e["score"]
+    who = " ".join(part for part in (e["unit"], e["label"], f"({e['group']})" if e["group"] else None) if part)
+    lines = [who, f"{s['label']} = {_number(s['value'])}" + (f" (rounded {s['rounded']:g})" if s["rounded"] is not None else "")
+             + (f", rank {s['rank']:g} of {s['ranked']}" if s["rank"] is not None else ", no rank")
+             + (f", {s['group_rank']:g} of {s['group_size']} in {e['group']}" if s["group_rank"] is not None else "")
+             + (f", grade {s['grade']}" if s["grade"] else ""), ""]
+    lines.append("nodes: " + "; ".join(f"{n['label']} = {_number(n['value'])}" for n in e["nodes"]))
+    lines.append("")
+    header = ["indicator", "raw", "normalised", "weight", "in score", "contribution", "group mean", "best"]
+    rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["normalised"]),
+             _number(d["weight"]), _number(d["effective_weight"]), _number(d["contribution"]),
+             _number(d["group_mean"]), _number(d["best"])] for d in e["indicators"]]
+    widths = [max(width(r[k]) for r in [header] + rows) for k in range(len(header))]
+    for r in [header] + rows:
+        lines.append("  ".join(pad(cell, w, k > 0) for k, (cell, w) in enumerate(zip(r, widths))))
+    if any(d["imputed"] for d in e["indicators"]):
+        lines.append("* filled in: the unit had no value")
+    if e["additive"]:
+        lines.append("The contributions add up to the score.")
+    else:
+        lines.append(f"Contributions are not additive: node {e['not_additive_at']} does not combine its children linearly.")
+    label = {d["name"]: d["label"] for d in e["indicators"]}
+    where = f"the {e['group']} average" if e["group"] else "the average"
+    lines.append(f"Strongest, compared with {where}: " + ", ".join(label[n] for n in e["strongest"]))
+    lines.append(f"Weakest (短板), compared with {where}: " + ", ".join(label[n] for n in e["weakest"]))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,70 @@
+"""What if: the same ruleset and data with a unit's raw value or a fixed weight changed."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+
+from .compiler import compile_document
+from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .execute import Data, score
+from .explain import unit_index
+from .model import Ruleset
+from .plugins import Plugins
+from .result import Result
+
+
+def what_if(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result, unit: str,
+            values: dict[str, float], weights: dict[str, float]) -> dict:
+    """Score again with ``values`` (indicator -> raw value for ``unit``) and ``weights``
+    ("set.child" -> weight) changed; report the unit's score and rank before and after."""
+    changed = _with_weights(ruleset, plugins, weights) if weights else ruleset
+    data = _with_values(ruleset, data, base, unit, values) if values else data
+    after = score(changed, plugins, data)
+    i, j = unit_index(base, unit), unit_index(after, unit)
+    before_score, after_score = float(base.score[i]), float(after.score[j])
+    before_rank, after_rank = float(base.rank[i]), float(after.rank[j])
+    what = ", ".join([f"{k} = {v:g}" for k, v in values.items()] + [f"weight {k} = {v:g}" for k, v in weights.items()])
+    summary = (f"What if {what}: {ruleset.label(ruleset.score)} {before_score:.3f} → {after_score:.3f} "
+               f"({after_score - before_score:+.3f}), rank {before_rank:g} → {after_rank:g}")
+    return {"changes": {"values": values, "weights": weights}, "score_before": before_score, "score_after": after_score,
+            "rank_before": before_rank, "rank_after": after_rank, "summary": summary}
+
+
+def _with_values(ruleset: Ruleset, data: Data, base: Result, unit: str, values: dict[str, float]) -> Data:
+    row = data.units["id"].to_pylist().index(unit)
+    columns = dict(data.columns)
+    for name, value in values.items():
+        indicator = ruleset.indicators.get(name)
+        if indicator is None or indicator.column is None:
+            hint = did_you_mean(name, [n for n, ind in ruleset.indicators.items() if ind.column is not None])
+            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--set names "{name}", which is not an indicator read '
+                                          "from a column (formula indicators follow from their inputs).", hint=hint)])
+        key = (indicator.source, indicator.column)
+        columns[key] = columns[key].copy()
+        columns[key][row] = value
+    return replace(data, columns=columns)
+
+
+def _with_weights(ruleset: Ruleset, plugins: Plugins, weights: dict[str, float]) -> Ruleset:
+    document = copy.deepcopy(ruleset.document)
+    sets = document.get("weights", {})
+    for key, value in weights.items():
+        set_name, _, child = key.partition(".")
+        spec = sets.get(set_name)
+        if spec is None or spec.get("method") != "fixed" or child not in spec.get("params", {}).get("values", {}):
+            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--weight names "{key}", which is not a child of a fixed '
+                                          "weight set.", hint="write SET.CHILD=VALUE, e.g. beta.S=0.4")])
+        values = spec["params"]["values"]
+        siblings = {c for node in ruleset.nodes.values() if node.weight_set is not None
+                    and node.weight_set.name == set_name and child in node.children for c in node.children} - {child}
+        rest = sum(values[c] for c in siblings)
+        if rest > 0:  # the node's other children keep their proportions and the weights still sum to 1
+            for c in siblings:
+                values[c] = values[c] * (1 - value) / rest
+        values[child] = value
+    compiled, diagnostics = compile_document(document, ruleset.source_map, plugins, ruleset.base_dir)
+    if compiled is None:
+        raise EngineError([d for d in diagnostics if d.is_error])
+    return compiled

@@ -1,0 +1,108 @@
+"""engine explain: the path from raw values to one unit's score, and what-if changes."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import RULESETS, ROOT, engine
+from engine.compiler import load_ruleset
+from engine.diagnostics import EngineError
+from engine.execute import load_data, score
+from engine.explain import explain
+from engine.whatif import what_if
+
+
+@pytest.fixture(scope="module")
+def governance():
+    from engine.plugins import load_plugins
+    plugins = load_plugins(autoload=False)
+    ruleset, _ = load_ruleset(str(RULESETS / "governance.json"), plugins)
+    data = load_data(ruleset, plugins)
+    return ruleset, plugins, data, score(ruleset, plugins, data)
+
+
+def test_contributions_add_up_to_the_score(governance):
+    ruleset, plugins, data, result = governance
+    for unit in ("C104", "C311", "C505"):
+        e = explain(result, unit)
+        assert e["additive"]
+        assert sum(d["contribution"] for d in e["indicators"]) == pytest.approx(e["score"]["value"])
+        assert sum(d["effective_weight"] for d in e["indicators"]) == pytest.approx(1)
+
+
+def test_strongest_and_weakest_against_the_group(governance):
+    ruleset, plugins, data, result = governance
+    e = explain(result, "C311")
+    gap = {d["name"]: d["normalised"] - d["group_mean"] for d in e["indicators"]}
+    ordered = sorted(gap, key=gap.get)
+    assert e["weakest"] == ordered[:3] and e["strongest"] == ordered[::-1][:3]
+    assert e["group"] == "西山镇" and e["score"]["group_size"] == 12
+
+
+def test_imputed_values_are_marked(governance):
+    ruleset, plugins, data, result = governance
+    e = explain(result, "C406")  # the sample data leaves its participation rate blank
+    assert {d["name"]: d["imputed"] for d in e["indicators"]}["participation"] is True
+
+
+def test_a_geometric_node_makes_contributions_not_additive(plugins):
+    ruleset, _ = load_ruleset(str(ROOT / "tests" / "reference" / "undp_hdi_2022" / "hdi.json"), plugins)
+    result = score(ruleset, plugins, load_data(ruleset, plugins))
+    e = explain(result, "NOR")
+    assert not e["additive"] and e["not_additive_at"] == "hdi"
+    assert all(d["contribution"] is None for d in e["indicators"])
+
+
+def test_unknown_unit(governance):
+    ruleset, plugins, data, result = governance
+    with pytest.raises(EngineError) as exc:
+        explain(result, "C3111")
+    assert exc.value.diagnostics[0].hint == 'did you mean "C311"?'
+
+
+def test_what_if_a_raw_value_changes(governance, tmp_path):
+    ruleset, plugins, data, result = governance
+    change = what_if(ruleset, plugins, data, result, "C311", {"online_rate": 80.0}, {})
+    assert change["score_before"] == pytest.approx(result.score[result.unit_ids.to_pylist().index("C311")])
+    # the same as scoring a copy of the data with that cell changed
+    rows = (RULESETS / "data" / "communities.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    col = header.index("政务服务网办率_pct")
+    parsed = list(csv.reader(io.StringIO("\n".join(rows))))
+    for r in parsed[1:]:
+        if r[0] == "C311":
+            r[col] = "80"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(parsed)
+    (tmp_path / "changed.csv").write_text(out.getvalue(), encoding="utf-8")
+    direct = score(ruleset, plugins, load_data(ruleset, plugins, {"communities": str(tmp_path / "changed.csv")}))
+    i = direct.unit_ids.to_pylist().index("C311")
+    assert change["score_after"] == pytest.approx(direct.score[i]) and change["rank_after"] == direct.rank[i]
+    assert change["score_after"] > change["score_before"]
+
+
+def test_what_if_a_weight_changes(governance):
+    ruleset, plugins, data, result = governance
+    change = what_if(ruleset, plugins, data, result, "C311", {}, {"beta.I": 0.4})
+    # β was S 0.3, L 0.3, I 0.2, P 0.2; with I = 0.4 the others keep their proportions: 0.225, 0.225, 0.15
+    e = explain(result, "C311")
+    nodes = {n["name"]: n["value"] for n in e["nodes"]}
+    expected = 0.225 * nodes["S"] + 0.225 * nodes["L"] + 0.4 * nodes["I"] + 0.15 * nodes["P"]
+    assert change["score_after"] == pytest.approx(expected)
+    with pytest.raises(EngineError):
+        what_if(ruleset, plugins, data, result, "C311", {}, {"beta.X": 0.4})
+    with pytest.raises(EngineError):
+        what_if(ruleset, plugins, data, result, "C311", {"volunteers_per_1000": 3.0}, {})  # a formula indicator
+
+
+def test_explain_command():
+    proc = engine("explain", RULESETS / "governance.json", "--unit", "C104")
+    assert proc.returncode == 0, proc.stderr
+    assert "contributions add up" in proc.stdout and "短板" in proc.stdout
+    proc = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate=99", "--format", "json")
+    body = json.loads(proc.stdout)
+    assert body["explanation"]["unit"] == "C104" and body["what_if"]["score_after"] >= body["what_if"]["score_before"]
+    assert engine("explain", RULESETS / "governance.json", "--unit", "nobody").returncode == 1
+    assert engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate").returncode == 2
