@@ -239,6 +239,58 @@ def parse_pairs(values, option: str) -> dict[str, float]:
     return out
 
 
+@main.command(name="stats")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("--on", "on", type=click.Choice(["normalised", "raw"]), default="normalised", show_default=True,
+              help="Describe the normalised values (with the nodes) or the raw ones.")
+@click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson", show_default=True)
+@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@plugin_option
+@guarded
+def stats_command(ruleset, on, method, data, fmt, plugin_modules):
+    """Statistics of the indicators: distribution, skewness and kurtosis (flagging those that need
+    treatment), and for every node the correlations of its children (collinear and negative pairs),
+    Cronbach's alpha and the variance its first principal component explains.
+
+    \b
+    Examples:
+      engine stats rulesets/governance.json
+      engine stats rulesets/governance.json --on raw --method spearman --format json
+    """
+    from .statistics import statistics
+    from .textwidth import pad, width
+
+    plugins = plugins_for_run(plugin_modules)
+    compiled, diagnostics = load_ruleset(ruleset, plugins)
+    if compiled is None:
+        report(diagnostics)
+        sys.exit(exit_code_for(diagnostics))
+    found = statistics(run_ruleset(compiled, plugins, parse_data(data)), on, method)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+
+    def number(x):
+        return "-" if x is None else f"{x:.3g}"
+
+    header = ["indicator", "n", "missing", "min", "max", "mean", "median", "sd", "skew", "kurtosis", "flag"]
+    rows = [[compiled.label(d["indicator"]), str(d["count"]), f"{d['missing_share']:.0%}"]
+            + [number(d[k]) for k in ("min", "max", "mean", "median", "sd", "skew", "kurtosis")]
+            + [", ".join(f for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_)]
+            for d in found["indicators"]]
+    widths = [max(width(r[k]) for r in [header] + rows) for k in range(len(header))]
+    for r in [header] + rows:
+        click.echo("  ".join(pad(c, w, 0 < k < len(header) - 1) for k, (c, w) in enumerate(zip(r, widths))))
+    for node in found["nodes"]:
+        click.echo(f"\n{compiled.label(node['node'])}: Cronbach's alpha {number(node['cronbach_alpha'])}, first principal "
+                   f"component {number(node['first_component_share'])} of the variance")
+        for a, b in node["collinear"]:
+            click.echo(f"  collinear (|r| > 0.9): {compiled.label(a)} and {compiled.label(b)}")
+        for a, b in node["negative"]:
+            click.echo(f"  negatively correlated: {compiled.label(a)} and {compiled.label(b)}")
+
+
 @main.command(name="plugins")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @plugin_option

@@ -1,0 +1,133 @@
+"""Statistics of the indicators, as the OECD/JRC Handbook asks before anything is aggregated:
+distributions (with the sample skewness and kurtosis COINr uses), correlations within and across
+dimensions, Cronbach's alpha and the variance the first principal component explains.
+
+Every function works on whole columns; missing values (NaN) are left out pairwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .result import Result
+
+SKEW_LIMIT = 2.0  # the JRC rule COINr applies: a distribution needs treatment when |skew| > 2 and kurtosis > 3.5
+KURT_LIMIT = 3.5
+COLLINEAR = 0.9
+MIN_AVAILABILITY = 0.65
+
+
+def skewness(x: np.ndarray) -> float:
+    """Sample skewness G1 = g1·√(n(n−1))/(n−2) (type 2 of e1071, as SAS and SPSS)."""
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 3:
+        return float("nan")
+    d = x - x.mean()
+    m2, m3 = (d ** 2).mean(), (d ** 3).mean()
+    if m2 == 0:
+        return float("nan")
+    return float(m3 / m2 ** 1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurtosis(x: np.ndarray) -> float:
+    """Sample excess kurtosis G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) (type 2 of e1071)."""
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 4:
+        return float("nan")
+    d = x - x.mean()
+    m2, m4 = (d ** 2).mean(), (d ** 4).mean()
+    if m2 == 0:
+        return float("nan")
+    g2 = m4 / m2 ** 2 - 3
+    return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def describe(name: str, x: np.ndarray) -> dict:
+    present = x[~np.isnan(x)]
+    n, total = len(present), len(x)
+    values, counts = np.unique(present, return_counts=True) if n else (np.array([]), np.array([0]))
+    skew, kurt = skewness(x), kurtosis(x)
+    return {
+        "indicator": name, "count": n, "missing_share": 1 - n / total if total else 0.0,
+        "min": _num(present.min()) if n else None, "max": _num(present.max()) if n else None,
+        "mean": _num(present.mean()) if n else None, "median": _num(np.median(present)) if n else None,
+        "sd": _num(present.std(ddof=1)) if n > 1 else None, "skew": _num(skew), "kurtosis": _num(kurt),
+        "zeros": int((present == 0).sum()), "unique": len(values), "most_repeated": int(counts.max()),
+        "low_availability": n / total < MIN_AVAILABILITY if total else True,
+        "needs_treatment": bool(abs(skew) > SKEW_LIMIT and kurt > KURT_LIMIT),
+    }
+
+
+def correlation(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> float:
+    """Pearson or Spearman correlation over the units where both are present."""
+    both = ~(np.isnan(x) | np.isnan(y))
+    a, b = x[both], y[both]
+    if len(a) < 3:
+        return float("nan")
+    if method == "spearman":
+        a, b = _average_ranks(a), _average_ranks(b)
+    if a.std() == 0 or b.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(len(x))
+    ranks[order] = np.arange(1, len(x) + 1)
+    values, inverse = np.unique(x, return_inverse=True)
+    sums = np.bincount(inverse, weights=ranks)
+    counts = np.bincount(inverse)
+    return (sums / counts)[inverse]
+
+
+def cronbach_alpha(matrix: np.ndarray) -> float:
+    """Cronbach's alpha of the columns, over the complete rows: k/(k−1)·(1 − Σ var_i / var(Σ x_i))."""
+    rows = matrix[~np.isnan(matrix).any(axis=1)]
+    k = rows.shape[1]
+    if k < 2 or len(rows) < 2:
+        return float("nan")
+    total = rows.sum(axis=1).var(ddof=1)
+    return float(k / (k - 1) * (1 - rows.var(axis=0, ddof=1).sum() / total)) if total > 0 else float("nan")
+
+
+def first_component_share(matrix: np.ndarray) -> float:
+    """The share of variance the first principal component of the correlation matrix explains."""
+    rows = matrix[~np.isnan(matrix).any(axis=1)]
+    if rows.shape[1] < 2 or len(rows) < 3 or np.any(rows.std(axis=0) == 0):
+        return float("nan")
+    eigenvalues = np.linalg.eigvalsh(np.corrcoef(rows, rowvar=False))
+    return float(eigenvalues[-1] / eigenvalues.sum())
+
+
+def statistics(result: Result, on: str = "normalised", method: str = "pearson") -> dict:
+    """Per indicator statistics (of the raw or the normalised values), and per aggregation node the
+    correlations of its children, collinear and negatively correlated pairs, Cronbach's alpha and
+    the variance the first principal component explains."""
+    values = result.raw if on == "raw" else {**result.normalised, **result.nodes}
+    indicators = result.normalised if on != "raw" else {n: result.raw[n] for n in result.normalised}
+    described = [describe(name, values[name]) for name in indicators]
+    dimensions = []
+    for name, node in result.ruleset.nodes.items():
+        children = [c for c in node.children if c in values]
+        if len(children) < 2:
+            continue
+        matrix = np.column_stack([values[c] for c in children])
+        pairs = [(a, b, correlation(values[a], values[b], method)) for k, a in enumerate(children) for b in children[k + 1:]]
+        dimensions.append({
+            "node": name, "children": children,
+            "correlations": [{"a": a, "b": b, "r": _num(r)} for a, b, r in pairs],
+            "collinear": [[a, b] for a, b, r in pairs if abs(r) > COLLINEAR],
+            "negative": [[a, b] for a, b, r in pairs if r < 0],
+            "with_node": {c: _num(correlation(values[c], result.nodes[name], method)) for c in children},
+            "cronbach_alpha": _num(cronbach_alpha(matrix)),
+            "first_component_share": _num(first_component_share(matrix)),
+        })
+    return {"on": on, "method": method, "indicators": described, "nodes": dimensions}
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return None if np.isnan(x) else x
