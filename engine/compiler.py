@@ -65,7 +65,7 @@ class _Compiler:
         self.bad_paths = bad_paths
         self.diagnostics: list[Diagnostic] = []
         self.functions = plugins.functions()
-        self.normalisers: dict[str, tuple[Registration | None, dict]] = {}
+        self.methods: dict[str, tuple[Registration | None, dict]] = {}  # method specs by path, checked once
 
     # -- helpers
     def err(self, code, message, path, hint=None, **more):
@@ -211,10 +211,15 @@ class _Compiler:
             # an explicit normaliser is checked even on an indicator no node uses, so typos show
             if "normalise" in spec or name in used_by_nodes:
                 own = "normalise" in spec
-                reg, params = self.resolve_normaliser(spec["normalise"] if own else default_norm,
-                                                      path + "/normalise" if own else "/normalise")
+                reg, params = self.resolve_method("normaliser", spec["normalise"] if own else default_norm,
+                                                  path + "/normalise" if own else "/normalise")
                 if reg is not None and name in used_by_nodes:
                     self.compile_normaliser(ind, reg, params)
+            treat = spec.get("treat", self.doc.get("treat"))
+            if treat is not None and (name in used_by_nodes or "treat" in spec):
+                reg, params = self.resolve_method("treatment", treat, path + "/treat" if "treat" in spec else "/treat")
+                if reg is not None and name in used_by_nodes:
+                    ind.treatment, ind.treatment_params = reg, params
             out[name] = ind
         order = [name for name in self.topological(deps, "indicators", "an indicator formula") if name in out]
         for name in order:
@@ -235,19 +240,19 @@ class _Compiler:
                      "lower is the smaller raw value, whatever the direction; the engine applies the direction")
         return Bounds(lower, upper)
 
-    def resolve_normaliser(self, spec, path: str) -> tuple[Registration | None, dict]:
-        """The normaliser a spec names, with its parameters checked; each spec is checked once."""
-        if path in self.normalisers:
-            return self.normalisers[path]
+    def resolve_method(self, kind: str, spec, path: str) -> tuple[Registration | None, dict]:
+        """The method a spec ("name" or {"method", "params"}) names, with its parameters checked; each spec once."""
+        if path in self.methods:
+            return self.methods[path]
         if isinstance(spec, str):
             method, params, method_path = spec, {}, path
         elif isinstance(spec, dict):
             method, params, method_path = spec.get("method"), spec.get("params", {}), path + "/method"
         else:
             method, params, method_path = None, {}, path
-        reg = self.plugin("normaliser", method, method_path)
+        reg = self.plugin(kind, method, method_path)
         self.check_params(reg, params, path + "/params")
-        self.normalisers[path] = (reg, params)
+        self.methods[path] = (reg, params)
         return reg, params
 
     def compile_normaliser(self, ind: Indicator, reg: Registration, params: dict):

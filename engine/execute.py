@@ -91,14 +91,15 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
             warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
                                        severity="warning", path=ruleset.indicators[name].pointer,
                                        units=_units_text(ids, mask)))
-    normalised, complete = _normalise(ruleset, raw, ids)
+    treated, treatment = _treat(ruleset, raw, ids)
+    normalised, complete = _normalise(ruleset, {**raw, **treated}, ids)
     nodes, weights, details, said = _nodes(ruleset, plugins, normalised, complete, ids)
     warnings += said
     result = Result(
         ruleset=ruleset, unit_ids=ids,
         unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
         unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
-        weights=weights, details=details, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
+        weights=weights, details=details, treated=treated, treatment=treatment, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
         dropped=list(dropped), diagnostics=ruleset.place(warnings),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
@@ -303,6 +304,31 @@ def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
                 file=file, path=path, span=p.span, source_text=text, units=_units_text(ids, p.mask),
                 hint='guard it with where(...), or set "on_invalid": "missing" to leave those values missing'))
     return values
+
+
+def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
+    """Outlier treatment of the indicators that declare one: their treated values and what was done."""
+    treated: dict[str, np.ndarray] = {}
+    done: dict[str, dict] = {}
+    problems: list[Diagnostic] = []
+    for name, ind in ruleset.indicators.items():
+        if ind.treatment is None:
+            continue
+        reg = ind.treatment
+        try:
+            with np.errstate(all="ignore"):
+                y, details = reg.impl(raw[name], ind.treatment_params, ind)
+        except EngineError as exc:
+            problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
+            continue
+        except Exception as exc:
+            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The treatment "{reg.name}" ({reg.plugin}) failed on "{name}": '
+                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=ind.pointer))
+            continue
+        treated[name], done[name] = np.asarray(y, dtype=float), {"method": reg.name, **details}
+    if problems:
+        raise EngineError(problems)
+    return treated, done
 
 
 def _normalise(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], set[str]]:

@@ -59,7 +59,9 @@ def explain(result: Result, unit: str) -> dict:
         additive = name in linear and share is not None
         indicators.append({
             "name": name, "label": rs.label(name), "unit": rs.indicators[name].unit,
-            "raw": _plain(result.raw[name][i]), "imputed": bool(result.imputed.get(name, np.zeros(1, bool))[i])
+            "raw": _plain(result.raw[name][i]),
+            "treated": _plain(result.treated[name][i]) if name in result.treated else None,
+            "imputed": bool(result.imputed.get(name, np.zeros(1, bool))[i])
             if name in result.imputed else False,
             "normalised": _plain(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
             "contribution": _plain(values[i] * share) if additive else None,
@@ -109,8 +111,8 @@ def format_explanation(e: dict) -> str:
              + (f", grade {s['grade']}" if s["grade"] else ""), ""]
     lines.append("nodes: " + "; ".join(f"{n['label']} = {_number(n['value'])}" for n in e["nodes"]))
     lines.append("")
-    header = ["indicator", "raw", "normalised", "weight", "in score", "contribution", "group mean", "best"]
-    rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["normalised"]),
+    header = ["indicator", "raw", "treated", "normalised", "weight", "in score", "contribution", "group mean", "best"]
+    rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["treated"]), _number(d["normalised"]),
              _number(d["weight"]), _number(d["effective_weight"]), _number(d["contribution"]),
              _number(d["group_mean"]), _number(d["best"])] for d in e["indicators"]]
     widths = [max(width(r[k]) for r in [header] + rows) for k in range(len(header))]

@@ -33,6 +33,19 @@ def register_sources(register) -> None:
 
 
 @hookspec
+def register_treatments(register) -> None:
+    """Add outlier treatments, applied to an indicator's raw values before normalisation.
+
+    ``register(name, treat, *, description, params=None)``
+
+    ``treat(x, params, indicator) -> (array, details)``: the treated values of one indicator (NaN
+    stays NaN) and what was done: ``details`` may hold ``points``, an object array with a note per
+    unit (``"winsorised high"``, ``"log"``, or None where the value is untouched), and anything else
+    the method measured (skewness and kurtosis before and after), reported with the results.
+    """
+
+
+@hookspec
 def register_normalisers(register) -> None:
     """Add normalisation methods.
 

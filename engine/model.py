@@ -47,6 +47,8 @@ class Indicator:
     clamp: Bounds | None = None
     missing: str = "error"
     on_invalid: str = "error"
+    treatment: Registration | None = None  # outlier treatment before normalisation, if any
+    treatment_params: dict = field(default_factory=dict)
     normaliser: Registration | None = None  # None: not used by any node, so never normalised
     normaliser_params: dict = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()

@@ -29,6 +29,7 @@ DISABLE_AUTOLOAD_ENV = "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD"
 
 KINDS = {
     "register_sources": "source",
+    "register_treatments": "treatment",
     "register_normalisers": "normaliser",
     "register_weightings": "weighting",
     "register_aggregators": "aggregator",

@@ -32,6 +32,8 @@ class Result:
     rank: np.ndarray  # rank of the score (NaN: no score)
     group_rank: np.ndarray | None
     grade: np.ndarray | None  # object array of band labels (None: no score)
+    treated: dict[str, np.ndarray] = field(default_factory=dict)  # indicator -> value after outlier treatment
+    treatment: dict[str, dict] = field(default_factory=dict)  # indicator -> what the treatment did
     imputed: dict[str, np.ndarray] = field(default_factory=dict)  # indicator -> mask of imputed units
     dropped: list[str] = field(default_factory=list)  # unit ids dropped for missing values
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings met on the way
@@ -109,6 +111,7 @@ class Result:
             cols.append(("period", "period", self.unit_periods))
         if include == "all":
             cols += [(f"{n}.raw", f"{rs.label(n)} (raw)", v) for n, v in self.raw.items()]
+            cols += [(f"{n}.treated", f"{rs.label(n)} (treated)", v) for n, v in self.treated.items()]
             cols += [(f"{n}.normalised", f"{rs.label(n)} (normalised)", v) for n, v in self.normalised.items()]
         cols += [(n, rs.label(n), v) for n, v in self.nodes.items()]
         if include == "all":  # what methods report per unit (TOPSIS distances, VIKOR S and R...)

@@ -85,6 +85,7 @@ def base_schema() -> dict:
         "on_invalid": _p({"enum": ["error", "missing"]},
                          "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
                          "error"),
+        "treat": _method_spec("treatment", "winsorise_log"),
         "normalise": _method_spec("normaliser", "minmax"),
     }, description="An indicator: where its raw value comes from and how it is scored.",
        example={"label": "专职社工人数", "source": "communities", "column": "social_workers", "direction": "higher"})
@@ -173,6 +174,7 @@ def base_schema() -> dict:
                            "additionalProperties": indicator,
                            "description": "The indicators, by name; the names are used in formulas and nodes.",
                            "examples": [{"volunteers": {"label": "注册志愿者占比", "column": "volunteer_rate"}}]},
+            "treat": _method_spec("treatment", "winsorise_log"),
             "normalise": _method_spec("normaliser", "minmax"),
             "weights": {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": weight_set,
                         "description": "Named weight sets that nodes refer to.",
@@ -235,6 +237,8 @@ def published_schema(plugins) -> dict:
     constrain(props["weights"]["additionalProperties"], "weighting")
     constrain(props["nodes"]["additionalProperties"], "aggregator")
     constrain_method_spec(props["normalise"], "normaliser")
+    constrain_method_spec(props["treat"], "treatment")
+    constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["treat"], "treatment")
     constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["normalise"], "normaliser")
     return schema
 

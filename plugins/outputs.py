@@ -70,6 +70,7 @@ def write_json(result, stream, params):
         "effective_weights": result.effective_weights(),
         "hierarchy_consistency": result.hierarchy_consistency(),
         "methods": {name: _plain(d, result.size) for name, d in result.details.items()},
+        "treatment": {name: _plain(d, result.size) for name, d in result.treatment.items()},
         "groups": [{k: _json_number(v) for k, v in g.items()} for g in result.group_summary()],
         "dropped_units": result.dropped,
         "imputed": {name: result.ids_where(mask) for name, mask in result.imputed.items() if mask.any()},

@@ -172,13 +172,15 @@ def test_every_hook_is_documented_implemented_by_a_built_in_and_in_the_plugin_gu
         assert doc and "register(" in doc, name
         assert name in guide, f"{name} is not in docs/plugins.md"
         builtin = [impl for impl in getattr(plugins.manager.hook, name).get_hookimpls()
-                   if impl.plugin_name in {"sources", "normalisers", "weightings", "aggregators", "functions", "outputs"}]
+                   if impl.plugin_name in {"sources", "treatments", "normalisers", "weightings", "aggregators",
+                                           "evaluation", "dea", "functions", "outputs"}]
         assert builtin, f"no built-in implements {name}"
 
 
 def test_built_ins_are_registered_through_entry_points():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    for module in ("sources", "normalisers", "weightings", "aggregators", "functions", "outputs"):
+    for module in ("sources", "treatments", "normalisers", "weightings", "aggregators", "evaluation", "dea", "functions",
+                   "outputs"):
         assert f'{module} = "plugins.{module}"' in text
     plugins = load_plugins(autoload=False)
     assert plugins.get("normaliser", "minmax").origin.startswith("govscore ")

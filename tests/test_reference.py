@@ -158,3 +158,23 @@ def test_coinr_aggregation_formulas(plugins, tmp_path, method, params, missing, 
             assert np.isnan(result.score[i])
         else:
             assert result.score[i] == pytest.approx(float(row[column]), rel=1e-9), (i, row[column])
+
+
+def test_coinr_outlier_treatment(plugins, tmp_path):
+    """COINr's default Treat() on the screened ASEM data (winsorise up to 5 points while |skew| ≥ 2 and
+    kurtosis ≥ 3.5, else log): the treated data set, and the number of points winsorised per indicator."""
+    document = asem_ruleset("example_coin_dset_Screened.csv", "none", "weighted_mean", directions=False)
+    document["treat"] = {"method": "winsorise_log", "params": {"winmax": 5}}
+    result = score(plugins, document)
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
+    treated = read_csv(REF / "coinr_asem" / "example_coin_dset_Treated.csv")
+    for name in result.raw:
+        for row in treated:
+            got = result.treated[name][index[row["uCode"]]]
+            assert got == pytest.approx(float(row[name]), rel=1e-9, abs=1e-12), (name, row["uCode"])
+    for row in read_csv(REF / "coinr_asem" / "example_coin_treat_details.csv"):
+        done = result.treatment[row["iCode"]]
+        assert done["passed_before"] == (row["check_SkewKurt0.Pass"] == "TRUE"), row["iCode"]
+        assert done["skew_before"] == pytest.approx(float(row["check_SkewKurt0.Skew"]), rel=1e-9)
+        if row["winsorise.nwin"] not in ("NA", ""):
+            assert done["winsorised"] == int(row["winsorise.nwin"]) or done["log"], row["iCode"]
