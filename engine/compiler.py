@@ -205,6 +205,9 @@ class _Compiler:
             ind.goalposts = self.bounds(spec, "goalposts", path, strict=True)
             ind.optimum = self.bounds(spec, "optimum", path, strict=False)
             ind.clamp = self.bounds(spec, "clamp", path, strict=False)
+            if str(ind.missing).startswith("impute_group") and not isinstance(self.section("units").get("group"), str):
+                self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is imputed within groups, but the units have no '
+                         "group column.", path + "/missing", 'name it in "units": {"group": "..."}')
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
                 self.err("E_DIRECTION", f'The indicator "{name}" is best within a range, but has no "optimum".', path,
                          'add "optimum": {"lower": ..., "upper": ...} in the raw unit')

@@ -78,6 +78,7 @@ CODES: dict[str, str] = {
     "W_UNUSED": "something declared and never used",
     "W_DROPPED_UNITS": "units dropped because of missing values",
     "W_IMPUTED": "missing values filled in",
+    "W_COVERAGE": "units or indicators with data for less than the coverage threshold",
     "W_EXTRA_UNITS": "a source has unit ids that the unit source does not",
     "W_METHOD": "a method's own warning (a constant column given weight 0, an inconsistency accepted...)",
 }

@@ -74,8 +74,12 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     units, columns = data.units, data.columns
     warnings = list(data.warnings)
     active = np.ones(len(units["id"]), dtype=bool)
+    coverage = ruleset.document.get("coverage", {})
     while True:  # dropping units changes means and medians, so compute again on what is left
-        raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units["id"])
+        raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units)
+        sparse = _coverage(ruleset, raw, imputed, coverage.get("unit", 0.65))
+        if coverage.get("drop_units"):
+            drop |= sparse
         if not drop.any():
             break
         active[np.flatnonzero(active)[drop]] = False
@@ -86,6 +90,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
                                    severity="warning", units=dropped))
     ids = _subset(units["id"], active)
+    warnings += _coverage_warnings(ruleset, raw, imputed, ids, coverage)
     for name, mask in imputed.items():
         if mask.any():
             warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
@@ -248,10 +253,11 @@ def _units_text(ids: pa.StringArray, mask) -> tuple[str, ...]:
     return tuple(ids.filter(pa.array(np.asarray(mask, dtype=bool))).to_pylist())
 
 
-def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
+def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
     """Raw values of every indicator for the active units, with clamping and missing-value policies."""
     everyone = bool(active.all())
-    ids = _subset(all_ids, active)
+    ids = _subset(units["id"], active)
+    groups = None
     size = len(ids)
     raw: dict[str, np.ndarray] = {}
     imputed: dict[str, np.ndarray] = {}
@@ -274,7 +280,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
                 problems.append(Diagnostic(
                     "E_MISSING_VALUE", f'The indicator "{name}" ({ind.label}) has no value for {int(missing.sum())} unit(s).',
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
-                    hint='fill in the data, or set "missing" on the indicator: drop_unit, impute_mean, impute_median or leave'))
+                    hint='fill in the data, or set "missing" on the indicator: drop_unit, impute_mean, impute_median, '
+                         'impute_group_mean, impute_group_median or leave'))
             elif ind.missing == "drop_unit":
                 drop |= missing
             elif ind.missing in ("impute_mean", "impute_median"):
@@ -286,10 +293,73 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, all_ids):
                     fill = present.mean() if ind.missing == "impute_mean" else np.median(present)
                     x = np.where(missing, fill, x)
                     imputed[name] = missing
+            elif ind.missing in ("impute_group_mean", "impute_group_median"):
+                if groups is None:  # the compiler made sure there is a group column
+                    groups = _codes(_subset(units["group"], active), _subset(units.get("period"), active))
+                fill = _group_statistic(x, groups, "mean" if ind.missing == "impute_group_mean" else "median")
+                empty = missing & np.isnan(fill)
+                if empty.any():
+                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no value in the whole group '
+                                               "of some units, so nothing can be imputed for them.", file=ruleset.file,
+                                               path=ind.pointer, units=_units_text(ids, empty)))
+                x = np.where(missing, fill, x)
+                imputed[name] = missing
         raw[name] = x
     if problems:
         raise EngineError(problems)
     return raw, imputed, drop
+
+
+def _group_statistic(x: np.ndarray, groups: np.ndarray, statistic: str) -> np.ndarray:
+    """For each unit, the mean or median of x over the units of its group that have a value."""
+    present = ~np.isnan(x)
+    count = np.bincount(groups[present], minlength=groups.max() + 1)
+    if statistic == "mean":
+        total = np.bincount(groups[present], weights=x[present], minlength=len(count))
+        by_group = np.divide(total, count, out=np.full(len(count), np.nan), where=count > 0)
+    else:
+        order = np.lexsort((x[present], groups[present]))
+        values = x[present][order]
+        start = np.r_[0, np.cumsum(count)[:-1]]
+        lo, hi = start + (count - 1) // 2, start + count // 2
+        by_group = np.where(count > 0, (values[np.minimum(lo, len(values) - 1)] + values[np.minimum(hi, len(values) - 1)]) / 2,
+                            np.nan)
+    return by_group[groups]
+
+
+def _missing_before(raw, imputed, names) -> np.ndarray:
+    """units × indicators: True where the value was missing before it was filled in."""
+    return np.column_stack([imputed.get(n, np.isnan(raw[n])) | np.isnan(raw[n]) for n in names])
+
+
+def _used_indicators(ruleset: Ruleset) -> list[str]:
+    return [n for n, ind in ruleset.indicators.items() if ind.normaliser is not None]
+
+
+def _coverage(ruleset: Ruleset, raw, imputed, threshold: float) -> np.ndarray:
+    """The units with data for less than ``threshold`` of the indicators the score uses."""
+    names = _used_indicators(ruleset)
+    if not names:
+        return np.zeros(len(next(iter(raw.values()))), dtype=bool)
+    return 1 - _missing_before(raw, imputed, names).mean(axis=1) < threshold
+
+
+def _coverage_warnings(ruleset: Ruleset, raw, imputed, ids, coverage: dict) -> list[Diagnostic]:
+    names = _used_indicators(ruleset)
+    if not names:
+        return []
+    missing = _missing_before(raw, imputed, names)
+    out = []
+    unit_limit, indicator_limit = coverage.get("unit", 0.65), coverage.get("indicator", 0.65)
+    sparse_units = 1 - missing.mean(axis=1) < unit_limit
+    if sparse_units.any():
+        out.append(Diagnostic("W_COVERAGE", f"{int(sparse_units.sum())} unit(s) have data for less than {unit_limit:.0%} "
+                              "of the indicators.", severity="warning", units=_units_text(ids, sparse_units)))
+    for name, share in zip(names, 1 - missing.mean(axis=0)):
+        if share < indicator_limit:
+            out.append(Diagnostic("W_COVERAGE", f'The indicator "{name}" has data for {share:.0%} of the units, less than '
+                                  f"{indicator_limit:.0%}.", severity="warning", path=ruleset.indicators[name].pointer))
+    return out
 
 
 def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:

@@ -18,7 +18,8 @@ from .diagnostics import Diagnostic, pointer
 FORMAT_VERSION = "govscore/1"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 DIRECTIONS = {"higher": "higher", "lower": "lower", "range": "range", "正向": "higher", "逆向": "lower", "适度": "range"}
-MISSING_POLICIES = ["error", "drop_unit", "impute_mean", "impute_median", "leave"]
+MISSING_POLICIES = ["error", "drop_unit", "impute_mean", "impute_median", "impute_group_mean", "impute_group_median",
+                    "leave"]
 
 
 def _p(kind: dict, description: str, example) -> dict:
@@ -81,7 +82,8 @@ def base_schema() -> dict:
                       {"lower": 0, "upper": 100}),
         "missing": _p({"enum": MISSING_POLICIES},
                       "What to do with a unit that has no value: error (default), drop_unit, impute_mean, impute_median, "
-                      "or leave (the parent node's missing policy decides).", "impute_median"),
+                      "impute_group_mean or impute_group_median (within the unit's group), or leave (the parent node's "
+                      "missing policy decides).", "impute_median"),
         "on_invalid": _p({"enum": ["error", "missing"]},
                          "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
                          "error"),
@@ -183,6 +185,13 @@ def base_schema() -> dict:
                       "description": "The scoring graph: each node aggregates children or computes a formula.",
                       "examples": [{"H": {"method": "weighted_mean", "children": ["S", "L"], "weights": "beta"}}]},
             "score": _p(NAME, "The headline node (or indicator): what is ranked and graded.", "H"),
+            "coverage": _obj({
+                "unit": _p({"type": "number", "minimum": 0, "maximum": 1},
+                           "The least share of indicators a unit must have data for (default 0.65).", 0.65),
+                "indicator": _p({"type": "number", "minimum": 0, "maximum": 1},
+                                "The least share of units an indicator must have data for (default 0.65).", 0.65),
+                "drop_units": _p({"type": "boolean"}, "Drop the units below the unit threshold instead of only warning.", False),
+            }, [], "Data coverage checked before missing values are filled in.", {"unit": 0.65, "indicator": 0.65}),
             "rounding": {"type": "array", "items": _obj({
                 "node": _p(NAME, "The node or indicator to round.", "H"),
                 "digits": _p({"type": "integer", "minimum": 0, "maximum": 12}, "Decimal places.", 3),

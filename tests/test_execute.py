@@ -168,3 +168,29 @@ def test_group_summary(small, plugins):
     assert (first["group"], first["units"], first["scored"]) == ("乙镇", 2, 2)
     assert first["mean"] == pytest.approx(5 / 6) and first["min"] == pytest.approx(2 / 3) and first["max"] == 1
     assert second["group"] == "甲镇" and second["mean"] == pytest.approx(1 / 6)
+
+
+def test_group_median_imputation_and_coverage(small, plugins):
+    # 甲镇: u1 a=1, u2 a=?, u5 a=7; 乙镇: u3 a=3, u4 a=4, u6 a=?. Group medians: 甲 (1, 7) → 4; 乙 (3, 4) → 3.5.
+    csv = ("id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,,20,4\nu3,三,乙,3,,3\nu4,四,乙,4,40,2\n"
+           "u5,五,甲,7,50,1\nu6,六,乙,,,\n")
+    doc = small_ruleset()
+    for name in ("a", "b", "c"):
+        doc["indicators"][name]["missing"] = "impute_group_median"
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    assert result.raw["a"].tolist() == [1, 4, 3, 4, 7, 3.5]
+    # u6 has none of its three indicators: below the 65% coverage, and said so
+    [warning] = [d for d in result.diagnostics if d.code == "W_COVERAGE"]
+    assert warning.units == ("u6",)
+    doc["coverage"] = {"unit": 0.65, "drop_units": True}
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    assert "u6" not in result.unit_ids.to_pylist() and result.dropped == ["u6"]
+
+
+def test_group_imputation_needs_a_group(small, plugins):
+    from engine.compiler import load_ruleset
+    doc = small_ruleset()
+    del doc["units"]["group"]
+    doc["indicators"]["a"]["missing"] = "impute_group_mean"
+    ruleset, diagnostics = load_ruleset(str(small(doc)), plugins)
+    assert ruleset is None and codes(diagnostics) == ["E_SCHEMA_REQUIRED"] and "group" in diagnostics[0].message
