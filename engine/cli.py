@@ -291,6 +291,50 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
             click.echo(f"  negatively correlated: {compiled.label(a)} and {compiled.label(b)}")
 
 
+@main.command(name="compare")
+@click.argument("first", type=click.Path(dir_okay=False))
+@click.argument("second", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--limit", default=20, show_default=True, help="Units shown with the largest rank changes (text format).")
+@plugin_option
+@guarded
+def compare_command(first, second, fmt, limit, plugin_modules):
+    """Compare two rulesets on their data: rank changes, the correlation of the scores, and the
+    parameters that differ.
+
+    \b
+    Examples:
+      engine compare rulesets/governance.json rulesets/governance_entropy.json
+      engine compare old.json new.json --format json
+    """
+    from .compare import compare
+
+    plugins = plugins_for_run(plugin_modules)
+    results = []
+    for path in (first, second):
+        compiled, diagnostics = load_ruleset(path, plugins)
+        if compiled is None:
+            report(diagnostics)
+            sys.exit(exit_code_for(diagnostics))
+        results.append(run_ruleset(compiled, plugins))
+    found = compare(*results)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found['units_compared']} units in both; scores correlate {found['pearson']:.3f} (Pearson), "
+               f"{found['spearman']:.3f} (Spearman); ranks move {found['mean_absolute_rank_change']:.2f} places on "
+               f"average, at most {found['largest_rank_change']:g}.")
+    for side, units in (("first", found["only_in_a"]), ("second", found["only_in_b"])):
+        if units:
+            click.echo(f"only in the {side}: " + ", ".join(units[:20]) + (" ..." if len(units) > 20 else ""))
+    moved = sorted((u for u in found["units"] if u["rank_change"]), key=lambda u: -abs(u["rank_change"]))[:limit]
+    for u in moved:
+        click.echo(f"  {u['unit']}: rank {u['rank_a']:g} → {u['rank_b']:g} ({u['rank_change']:+g})")
+    click.echo(f"{len(found['differences'])} difference(s) between the rulesets:")
+    for d in found["differences"][:50]:
+        click.echo(f"  {d['path']}: {json.dumps(d['a'], ensure_ascii=False)} → {json.dumps(d['b'], ensure_ascii=False)}")
+
+
 @main.command(name="plugins")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @plugin_option
