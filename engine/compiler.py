@@ -208,6 +208,9 @@ class _Compiler:
             if str(ind.missing).startswith("impute_group") and not isinstance(self.section("units").get("group"), str):
                 self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is imputed within groups, but the units have no '
                          "group column.", path + "/missing", 'name it in "units": {"group": "..."}')
+            if ind.missing in ("carry_forward", "interpolate") and not isinstance(self.section("units").get("period"), str):
+                self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is filled in over periods, but the units have no '
+                         "period column.", path + "/missing", 'name it in "units": {"period": "..."}')
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
                 self.err("E_DIRECTION", f'The indicator "{name}" is best within a range, but has no "optimum".', path,
                          'add "optimum": {"lower": ..., "upper": ...} in the raw unit')

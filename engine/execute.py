@@ -295,7 +295,7 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
                     imputed[name] = missing
             elif ind.missing in ("impute_group_mean", "impute_group_median"):
                 if groups is None:  # the compiler made sure there is a group column
-                    groups = _codes(_subset(units["group"], active), _subset(units.get("period"), active))
+                    groups = group_codes(_subset(units["group"], active), _subset(units.get("period"), active))
                 fill = _group_statistic(x, groups, "mean" if ind.missing == "impute_group_mean" else "median")
                 empty = missing & np.isnan(fill)
                 if empty.any():
@@ -304,10 +304,58 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
                                                path=ind.pointer, units=_units_text(ids, empty)))
                 x = np.where(missing, fill, x)
                 imputed[name] = missing
+            elif ind.missing in ("carry_forward", "interpolate"):
+                fill = _over_periods(x, _subset(units["id"], active), _subset(units["period"], active), ind.missing)
+                empty = missing & np.isnan(fill)
+                if empty.any():
+                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no earlier (or any) value for '
+                                               "some units to fill in from.", file=ruleset.file, path=ind.pointer,
+                                               units=_units_text(ids, empty)))
+                x = np.where(missing, fill, x)
+                imputed[name] = missing
         raw[name] = x
     if problems:
         raise EngineError(problems)
     return raw, imputed, drop
+
+
+def period_numbers(periods: pa.StringArray) -> np.ndarray:
+    """Periods as numbers: their value when they are numbers (years), else their place in sorted order."""
+    try:
+        return pc.cast(periods, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return pc.rank(periods, sort_keys="ascending", tiebreaker="dense").to_numpy(zero_copy_only=False).astype(float)
+
+
+def _over_periods(x: np.ndarray, ids: pa.StringArray, periods: pa.StringArray, how: str) -> np.ndarray:
+    """Each unit's value carried forward from its last earlier period, or interpolated linearly between
+    its nearest periods with a value (the nearest one beyond the first or last)."""
+    unit = group_codes(ids)
+    when = period_numbers(periods)
+    order = np.lexsort((when, unit))
+    xs, us, ws = x[order], unit[order], when[order]
+    n = len(xs)
+    position = np.arange(n)
+    start = np.maximum.accumulate(np.where(np.r_[True, us[1:] != us[:-1]], position, 0))
+    end = np.minimum.accumulate(np.where(np.r_[us[1:] != us[:-1], True], position, n)[::-1])[::-1]
+    valid = ~np.isnan(xs)
+    before = np.maximum.accumulate(np.where(valid, position, -1))
+    before = np.where(before >= start, before, -1)
+    after = np.minimum.accumulate(np.where(valid, position, n)[::-1])[::-1]
+    after = np.where(after <= end, after, n)
+    has_before, has_after = before >= 0, after < n
+    previous = np.where(has_before, xs[np.maximum(before, 0)], np.nan)
+    if how == "carry_forward":
+        filled = previous
+    else:
+        following = np.where(has_after, xs[np.minimum(after, n - 1)], np.nan)
+        w0, w1 = ws[np.maximum(before, 0)], ws[np.minimum(after, n - 1)]
+        span = np.where(has_before & has_after & (w1 > w0), w1 - w0, 1.0)
+        between = previous + (following - previous) * (ws - w0) / span
+        filled = np.where(has_before & has_after, between, np.where(has_before, previous, following))
+    out = np.empty(n)
+    out[order] = filled
+    return out
 
 
 def _group_statistic(x: np.ndarray, groups: np.ndarray, statistic: str) -> np.ndarray:
@@ -574,7 +622,7 @@ def _missing_children(node: Node, x, W, w):
 
 # ---------------------------------------------------------------- rounding, ranks, grades
 
-def _codes(*columns) -> np.ndarray | None:
+def group_codes(*columns) -> np.ndarray | None:
     """An integer code per unit for the combination of text columns given (None when none are)."""
     present = [pc.fill_null(c, "") for c in columns if c is not None]
     if not present:
@@ -593,8 +641,8 @@ def _finish(result: Result):
 
     score = choose(rs.score, rs.rank_use_rounded)
     periods = result.unit_periods  # with panel data, units are ranked within each period
-    result.rank = rank(score, rs.rank_order, rs.rank_ties, _codes(periods))
+    result.rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods))
     if result.unit_groups is not None:
-        result.group_rank = rank(score, rs.rank_order, rs.rank_ties, _codes(periods, result.unit_groups))
+        result.group_rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods, result.unit_groups))
     if rs.bands:
         result.grade = grade(choose(rs.grade_node, rs.grade_use_rounded), rs.bands)

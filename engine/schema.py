@@ -19,7 +19,7 @@ FORMAT_VERSION = "govscore/1"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 DIRECTIONS = {"higher": "higher", "lower": "lower", "range": "range", "正向": "higher", "逆向": "lower", "适度": "range"}
 MISSING_POLICIES = ["error", "drop_unit", "impute_mean", "impute_median", "impute_group_mean", "impute_group_median",
-                    "leave"]
+                    "carry_forward", "interpolate", "leave"]
 
 
 def _p(kind: dict, description: str, example) -> dict:
@@ -82,8 +82,8 @@ def base_schema() -> dict:
                       {"lower": 0, "upper": 100}),
         "missing": _p({"enum": MISSING_POLICIES},
                       "What to do with a unit that has no value: error (default), drop_unit, impute_mean, impute_median, "
-                      "impute_group_mean or impute_group_median (within the unit's group), or leave (the parent node's "
-                      "missing policy decides).", "impute_median"),
+                      "impute_group_mean or impute_group_median (within the unit's group), carry_forward or interpolate "
+                      "(over the unit's periods), or leave (the parent node's missing policy decides).", "impute_median"),
         "on_invalid": _p({"enum": ["error", "missing"]},
                          "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
                          "error"),

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 from engine.hookspecs import hookimpl
+from engine.panel import panel_changes
 from engine.textwidth import pad, width
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
@@ -72,6 +73,7 @@ def write_json(result, stream, params):
         "methods": {name: _plain(d, result.size) for name, d in result.details.items()},
         "treatment": {name: _plain(d, result.size) for name, d in result.treatment.items()},
         "groups": [{k: _json_number(v) for k, v in g.items()} for g in result.group_summary()],
+        "panel": panel_changes(result),
         "dropped_units": result.dropped,
         "imputed": {name: result.ids_where(mask) for name, mask in result.imputed.items() if mask.any()},
         "diagnostics": [d.to_dict() for d in result.diagnostics],

@@ -194,3 +194,43 @@ def test_group_imputation_needs_a_group(small, plugins):
     doc["indicators"]["a"]["missing"] = "impute_group_mean"
     ruleset, diagnostics = load_ruleset(str(small(doc)), plugins)
     assert ruleset is None and codes(diagnostics) == ["E_SCHEMA_REQUIRED"] and "group" in diagnostics[0].message
+
+
+PANEL = ("id,name,town,year,a,b,c\n"
+         "u1,一,甲,2021,1,10,5\nu1,一,甲,2022,,20,4\nu1,一,甲,2023,3,30,3\nu1,一,甲,2025,,40,2\n"
+         "u2,二,甲,2022,,15,5\nu2,二,甲,2021,2,25,4\nu2,二,甲,2024,8,35,3\nu2,二,甲,2023,,45,2\n")
+
+
+@pytest.mark.parametrize("how,expected", [
+    # u1: 1, ?, 3, ? (2021, 2022, 2023, 2025); u2 (rows out of order): 2021 2, 2022 ?, 2023 ?, 2024 8
+    ("carry_forward", [1, 1, 3, 3, 2, 2, 8, 2]),
+    # u1 2022 is half-way between 1 and 3; 2025 is past the last value, which is carried; u2 2022 and 2023
+    # lie a third and two thirds of the way from 2 (2021) to 8 (2024)
+    ("interpolate", [1, 2, 3, 3, 4, 2, 8, 6]),
+])
+def test_filling_in_over_periods(small, plugins, how, expected):
+    doc = small_ruleset()
+    doc["units"]["period"] = "year"
+    doc["indicators"]["a"]["missing"] = how
+    result = compile_and_run(small(doc, csv=PANEL), plugins)
+    assert result.raw["a"].tolist() == pytest.approx(expected)
+    assert result.imputed["a"].tolist() == [False, True, False, True, True, False, False, True]
+
+
+def test_panel_changes_and_growth(small, plugins):
+    # Two units over 2024 and 2026, min-max normalised over all four rows: a (1, 2 | 4, 3), b likewise and c
+    # (lower is better) too, so the scores are u1 0, u2 1/3 in 2024 and u1 1, u2 2/3 in 2026; ranks are
+    # within each year: u2 first in 2024, u1 first in 2026.
+    csv = ("id,name,town,year,a,b,c\nu1,一,甲,2024,1,10,5\nu2,二,甲,2024,2,20,4\n"
+           "u1,一,甲,2026,4,40,2\nu2,二,甲,2026,3,30,3\n")
+    doc = small_ruleset()
+    doc["units"]["period"] = "year"
+    from engine.panel import panel_changes
+    rows = panel_changes(compile_and_run(small(doc, csv=csv), plugins))
+    assert [(r["unit"], r["from"], r["to"], r["change"], r["rank_change"]) for r in rows] == [
+        ("u1", "2024", "2026", 1.0, -1.0), ("u2", "2024", "2026", pytest.approx(1 / 3), 1.0)]
+    assert "cagr" not in rows[0]  # growth from a score of 0 is undefined
+    doc["normalise"] = {"method": "minmax", "params": {"scale": [1, 2]}}
+    rows = panel_changes(compile_and_run(small(doc, csv=csv), plugins))
+    # on [1, 2], u2 goes from 4/3 to 5/3 over two years: (5/4)^(1/2) − 1
+    assert rows[1]["cagr"] == pytest.approx(1.25 ** 0.5 - 1)
