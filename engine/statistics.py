@@ -17,31 +17,29 @@ COLLINEAR = 0.9
 MIN_AVAILABILITY = 0.65
 
 
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
+    """n and the second, third and fourth central moments of the present values."""
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return 0, 0.0, 0.0, 0.0
+    d = x - x.mean()
+    return len(x), float(np.mean(d ** 2)), float(np.mean(d ** 3)), float(np.mean(d ** 4))
+
+
 def skewness(x: np.ndarray) -> float:
     """Sample skewness G1 = g1·√(n(n−1))/(n−2) (type 2 of e1071, as SAS and SPSS)."""
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 3:
+    n, m2, m3, _ = _moments(x)
+    if n < 3 or m2 == 0:
         return float("nan")
-    d = x - x.mean()
-    m2, m3 = (d ** 2).mean(), (d ** 3).mean()
-    if m2 == 0:
-        return float("nan")
-    return float(m3 / m2 ** 1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+    return m3 / m2 ** 1.5 * np.sqrt(n * (n - 1)) / (n - 2)
 
 
 def kurtosis(x: np.ndarray) -> float:
     """Sample excess kurtosis G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) (type 2 of e1071)."""
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 4:
+    n, m2, _, m4 = _moments(x)
+    if n < 4 or m2 == 0:
         return float("nan")
-    d = x - x.mean()
-    m2, m4 = (d ** 2).mean(), (d ** 4).mean()
-    if m2 == 0:
-        return float("nan")
-    g2 = m4 / m2 ** 2 - 3
-    return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return ((n + 1) * (m4 / m2 ** 2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
 def describe(name: str, x: np.ndarray) -> dict:
