@@ -11,6 +11,7 @@ import pyarrow.csv as pv
 
 from engine.hookspecs import hookimpl
 from engine.panel import panel_changes
+from engine.statistics import statistics
 from engine.textwidth import pad, width
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
@@ -79,6 +80,8 @@ def write_json(result, stream, params):
         "diagnostics": [d.to_dict() for d in result.diagnostics],
         "units": [{k: _json_number(v) for k, v in row.items()} for row in table.to_pylist()],
     }
+    if params.get("statistics"):
+        document["statistics"] = statistics(result)
     text = json.dumps(document, ensure_ascii=False, indent=params.get("indent", 2), allow_nan=False)
     stream.write(text.encode("utf-8") + b"\n")
 
@@ -147,5 +150,7 @@ def register_outputs(register):
     register("json", write_json, extension="json", params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
-            "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."}}},
+            "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."},
+            "statistics": {"type": "boolean", "default": False,
+                           "description": "Add the indicator statistics of engine stats (distributions, correlations, Cronbach's alpha)."}}},
         description="JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.")

@@ -149,3 +149,11 @@ def test_the_output_format_follows_the_extension(small, tmp_path):
     assert proc.returncode == 2 and "--format" in proc.stderr and not (tmp_path / "r.xlsx").exists()
     assert engine("run", path, "-o", tmp_path / "r.data", "--format", "json", "-q").returncode == 0
     assert json.loads((tmp_path / "r.data").read_text(encoding="utf-8"))["score"] == "total"
+
+
+def test_json_output_can_carry_the_statistics(small, tmp_path):
+    path = small(small_ruleset(outputs=[{"format": "json", "path": "out.json", "params": {"statistics": True}}]))
+    assert engine("run", path, "-q").returncode == 0
+    body = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [d["indicator"] for d in body["statistics"]["indicators"]] == ["a", "b", "c"]
+    assert body["statistics"]["nodes"][0]["node"] == "total"
