@@ -3,7 +3,8 @@
 For every indicator behind the score: the raw value, whether it was filled in, the normalised
 value, its weight in its parent node and in the score, and its contribution. Contributions add up
 to the score when every node on the way combines its children linearly (weighted mean or sum);
-otherwise they are left out and the explanation says which node prevents them. The strongest and
+otherwise they are left out and the explanation says which node prevents them. For the children of
+a geometric node, the terms (w/Σw)·ln x of the node's logarithm are given instead. The strongest and
 weakest indicators (短板) are found by comparing the unit with the average of its group.
 """
 
@@ -50,6 +51,15 @@ def explain(result: Result, unit: str) -> dict:
     shares = result.effective_weights()
     linear, blocker = _linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
+    parent_of = {child: node for node, weights in result.weights.items() for child in weights}
+
+    def log_contribution(name, value):
+        """For a child of a geometric node: its term (w/Σw)·ln x of the node's logarithm."""
+        node = parent_of.get(name)
+        if node is None or not rs.nodes[node].aggregator.options.get("log_linear") or value is None or value <= 0:
+            return None
+        weights = result.weights[node]
+        return weights[name] / sum(weights.values()) * float(np.log(value))
     indicators = []
     for name in rs.indicators:
         if name not in result.normalised:
@@ -65,6 +75,7 @@ def explain(result: Result, unit: str) -> dict:
             if name in result.imputed else False,
             "normalised": _plain(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
             "contribution": _plain(values[i] * share) if additive else None,
+            "log_contribution": log_contribution(name, _plain(values[i])),
             "group_mean": _plain(np.nanmean(values[in_group])), "best": _plain(np.nanmax(values)),
         })
     compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
@@ -83,10 +94,11 @@ def explain(result: Result, unit: str) -> dict:
                   "grade": result.grade[i] if result.grade is not None else None},
         "nodes": [{"name": n, "label": rs.label(n), "value": _plain(result.nodes[n][i]),
                    "method": rs.nodes[n].aggregator.name if rs.nodes[n].aggregator else "formula",
-                   "effective_weight": shares.get(n)} for n in reversed(list(rs.nodes))],
+                   "effective_weight": shares.get(n), "log_contribution": log_contribution(n, _plain(result.nodes[n][i]))}
+                  for n in reversed(list(rs.nodes))],
         "indicators": indicators,
-        "strongest": [d["name"] for d in reversed(compared[-3:])],
-        "weakest": [d["name"] for d in compared[:3]],
+        "strongest": [d["name"] for d in reversed(compared) if d["normalised"] > d["group_mean"]][:3],
+        "weakest": [d["name"] for d in compared if d["normalised"] < d["group_mean"]][:3],
         "additive": blocker is None,
         "not_additive_at": blocker,
     }
@@ -124,8 +136,12 @@ def format_explanation(e: dict) -> str:
         lines.append("The contributions add up to the score.")
     else:
         lines.append(f"Contributions are not additive: node {e['not_additive_at']} does not combine its children linearly.")
+        logs = [(d["label"], d["log_contribution"]) for d in e["nodes"] + e["indicators"] if d["log_contribution"] is not None]
+        if logs:
+            lines.append("Terms of the logarithm of geometric nodes, (w/Σw)·ln(value): "
+                         + ", ".join(f"{label} {value:.4f}" for label, value in logs))
     label = {d["name"]: d["label"] for d in e["indicators"]}
     where = f"the {e['group']} average" if e["group"] else "the average"
-    lines.append(f"Strongest, compared with {where}: " + ", ".join(label[n] for n in e["strongest"]))
-    lines.append(f"Weakest (短板), compared with {where}: " + ", ".join(label[n] for n in e["weakest"]))
+    lines.append(f"Strongest, above {where}: " + (", ".join(label[n] for n in e["strongest"]) or "none"))
+    lines.append(f"Weakest (短板), below {where}: " + (", ".join(label[n] for n in e["weakest"]) or "none"))
     return "\n".join(lines) + "\n"

@@ -105,7 +105,7 @@ def register_aggregators(register):
              description="Weighted arithmetic mean: Σ w·x / Σ w.")
     register("weighted_sum", weighted_sum, params=NO_PARAMS, linear=True,
              description="Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).")
-    register("geometric_mean", geometric_mean, params=NO_PARAMS, domain="positive",
+    register("geometric_mean", geometric_mean, params=NO_PARAMS, domain="positive", log_linear=True,
              description="Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.")
     register("weighted_harmonic_mean", weighted_harmonic_mean, params=NO_PARAMS, domain="positive",
              description="Weighted harmonic mean: Σ w / Σ (w / x). Needs every child above 0.")

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import numpy as np
 import pytest
 
 from conftest import RULESETS, ROOT, engine
@@ -37,7 +38,9 @@ def test_strongest_and_weakest_against_the_group(governance):
     e = explain(result, "C311")
     gap = {d["name"]: d["normalised"] - d["group_mean"] for d in e["indicators"]}
     ordered = sorted(gap, key=gap.get)
-    assert e["weakest"] == ordered[:3] and e["strongest"] == ordered[::-1][:3]
+    assert e["weakest"] == [n for n in ordered if gap[n] < 0][:3]
+    assert e["strongest"] == [n for n in ordered[::-1] if gap[n] > 0][:3]
+    assert len(e["weakest"]) == 3 and len(e["strongest"]) == 3
     assert e["group"] == "西山镇" and e["score"]["group_size"] == 12
 
 
@@ -53,6 +56,9 @@ def test_a_geometric_node_makes_contributions_not_additive(plugins):
     e = explain(result, "NOR")
     assert not e["additive"] and e["not_additive_at"] == "hdi"
     assert all(d["contribution"] is None for d in e["indicators"])
+    # the HDI is the geometric mean of three indices, so ln HDI is the sum of the children's log terms
+    terms = [d["log_contribution"] for d in e["indicators"] + e["nodes"] if d["log_contribution"] is not None]
+    assert len(terms) == 3 and sum(terms) == pytest.approx(np.log(e["score"]["value"]))
 
 
 def test_unknown_unit(governance):
