@@ -1,4 +1,4 @@
-"""The command line: engine run, validate, plugins, schema.
+"""The command line: engine run, validate, explain, stats, compare, plugins, schema.
 
 Exit codes: 0 ok; 1 a problem in the ruleset or the data; 2 a wrong command line; 3 a plugin
 or the engine itself failed.
@@ -97,6 +97,9 @@ def main():
       engine run rulesets/governance.json
       engine run rulesets/governance.json -o results.csv
       engine run rulesets/efficiency.json --data communities=2026.csv -o - --format json
+      engine explain rulesets/governance.json --unit C311
+      engine stats rulesets/governance.json
+      engine compare rulesets/governance.json rulesets/governance_entropy.json
       engine plugins
       engine schema > ruleset.schema.json
 
