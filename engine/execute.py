@@ -77,9 +77,8 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     coverage = ruleset.document.get("coverage", {})
     while True:  # dropping units changes means and medians, so compute again on what is left
         raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units)
-        sparse = _coverage(ruleset, raw, imputed, coverage.get("unit", 0.65))
         if coverage.get("drop_units"):
-            drop |= sparse
+            drop |= _coverage(ruleset, raw, imputed, coverage.get("unit", 0.65))
         if not drop.any():
             break
         active[np.flatnonzero(active)[drop]] = False
@@ -394,8 +393,8 @@ def _coverage(ruleset: Ruleset, raw, imputed, threshold: float) -> np.ndarray:
 
 def _coverage_warnings(ruleset: Ruleset, raw, imputed, ids, coverage: dict) -> list[Diagnostic]:
     names = _used_indicators(ruleset)
-    if not names:
-        return []
+    if not names or not (any(mask.any() for mask in imputed.values()) or any(has_missing(raw[n]) for n in names)):
+        return []  # complete data: nothing to count
     missing = _missing_before(raw, imputed, names)
     out = []
     unit_limit, indicator_limit = coverage.get("unit", 0.65), coverage.get("indicator", 0.65)
