@@ -38,33 +38,52 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
     if len(idx) == 0:
         return out
     key = -values[idx] if order == "descending" else values[idx]
+    if groups is None and ties != "ordinal":  # one sort and binary searches: lighter than the grouped path
+        ordered = np.sort(key)
+        if ties == "dense":
+            out[idx] = np.searchsorted(np.unique(ordered), key) + 1.0
+        else:
+            first = np.searchsorted(ordered, key, side="left") + 1.0
+            out[idx] = first if ties == "min" else (first + np.searchsorted(ordered, key, side="right")) / 2.0
+        return out
     if groups is None:
         group = np.zeros(len(idx), dtype=np.int64)
         order_idx = np.argsort(key, kind="stable")
     else:
         group = groups[idx]
         order_idx = np.lexsort((key, group))  # stable: ties keep the data order
-    g, k = group[order_idx], key[order_idx]
-    pos = np.arange(len(idx))
-    new_group = np.r_[True, g[1:] != g[:-1]]
-    new_value = new_group | np.r_[True, k[1:] != k[:-1]]
-    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
-    first = np.maximum.accumulate(np.where(new_value, pos, 0))
+    m = len(idx)
+    # runs of the sorted order: a new group, and a new value within a group
+    g = group[order_idx]
+    new_group = np.empty(m, dtype=bool)
+    new_group[0] = True
+    np.not_equal(g[1:], g[:-1], out=new_group[1:])
+    del g
+    k = key[order_idx]
+    new_value = np.empty(m, dtype=bool)
+    new_value[0] = True
+    np.not_equal(k[1:], k[:-1], out=new_value[1:])
+    new_value |= new_group
+    del k
+    group_start = _run_starts(new_group)
     if ties == "ordinal":
-        r = pos - group_start + 1.0
+        r = np.arange(1.0, m + 1) - group_start
     elif ties == "dense":
         distinct = np.cumsum(new_value)
         r = (distinct - distinct[group_start] + 1).astype(float)
     else:
-        r = first - group_start + 1.0
+        r = _run_starts(new_value) - group_start + 1.0
         if ties == "average":
-            end_value = np.r_[new_value[1:], True]
-            last = np.minimum.accumulate(np.where(end_value, pos, len(idx))[::-1])[::-1]
-            r = (first + last) / 2.0 - group_start + 1.0
-    ranked = np.empty(len(idx))
-    ranked[order_idx] = r
-    out[idx] = ranked
+            ends = np.r_[np.flatnonzero(new_value)[1:], m] - 1  # the last position of each run of equal values
+            r += (np.repeat(ends, np.diff(np.r_[np.flatnonzero(new_value), m])) - (r + group_start - 1.0)) / 2.0
+    out[idx[order_idx]] = r
     return out
+
+
+def _run_starts(starts: np.ndarray) -> np.ndarray:
+    """For each position, where its run begins (runs begin where ``starts`` is true)."""
+    begin = np.flatnonzero(starts)
+    return np.repeat(begin, np.diff(np.r_[begin, len(starts)]))
 
 
 def grade(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:

@@ -20,26 +20,39 @@ INCLUDE = {"enum": ["scores", "all"], "default": "scores",
 
 def arrow_table(result, include: str = "scores", labels: bool = False) -> pa.Table:
     """The result as an Arrow table: ranks as whole numbers where they are, missing as null."""
-    arrays, names = [], []
-    for key, label, values in result.columns(include):
-        if isinstance(values, pa.Array):
-            array = values
-        elif values.dtype == object:
-            array = pa.array(values, pa.string())
-        else:
-            array = pa.array(values, pa.float64(), from_pandas=True)
-            if key.endswith("rank") and np.all(np.isnan(values) | (values == np.round(values))):
-                array = array.cast(pa.int64())
-        arrays.append(array)
-        names.append(label if labels else key)
-    return pa.Table.from_arrays(arrays, names=names)
+    return pa.concat_tables(arrow_batches(result, include, labels, rows=max(result.size, 1)))
+
+
+def arrow_batches(result, include: str = "scores", labels: bool = False, rows: int = 1 << 16):
+    """The result table in slices of ``rows`` units, so that writing a million units never holds a
+    second copy of every column."""
+    columns = result.columns(include)
+    whole = {key: values.dtype != object and key.endswith("rank") and bool(np.all(np.isnan(values) | (values == np.round(values))))
+             for key, _, values in columns if not isinstance(values, pa.Array)}
+    names = [label if labels else key for key, label, _ in columns]
+    for start in range(0, max(result.size, 1), rows):
+        arrays = []
+        for key, _, values in columns:
+            part = values[start:start + rows]
+            if isinstance(values, pa.Array):
+                arrays.append(part)
+            elif values.dtype == object:
+                arrays.append(pa.array(part, pa.string()))
+            else:
+                array = pa.array(part, pa.float64(), from_pandas=True)
+                arrays.append(array.cast(pa.int64()) if whole[key] else array)
+        yield pa.Table.from_arrays(arrays, names=names)
 
 
 def write_csv(result, stream, params):
-    table = arrow_table(result, params.get("include", "scores"), params.get("labels", False))
     if params.get("bom", True):
         stream.write("\ufeff".encode("utf-8"))
-    pv.write_csv(table, stream)
+    writer = None
+    for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False)):
+        writer = writer or pv.CSVWriter(stream, batch.schema)
+        writer.write_table(batch)
+    if writer is not None:
+        writer.close()
 
 
 def _plain(value, units: int):

@@ -45,3 +45,14 @@ def test_grades_from_the_best_down():
     assert grade(np.array([90, 85, 84.99, 60, 10, np.nan]), bands).tolist() == ["优秀", "优秀", "良好", "合格", "不合格", None]
     # without a catch-all band, values below the last minimum get no grade
     assert grade(np.array([50.0]), bands[:3]).tolist() == [None]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 6)), min_size=1, max_size=60),
+       st.sampled_from(["min", "dense", "average", "ordinal"]), st.sampled_from(["descending", "ascending"]))
+def test_ranks_within_groups_equal_ranks_of_each_group_alone(pairs, ties, order):
+    groups = np.array([g for g, _ in pairs])
+    values = np.array([float(v) for _, v in pairs])
+    together = rank(values, order, ties, groups)
+    for g in np.unique(groups):
+        inside = groups == g
+        assert together[inside].tolist() == rank(values[inside], order, ties).tolist()
