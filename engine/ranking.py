@@ -38,34 +38,27 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
     if len(idx) == 0:
         return out
     key = -values[idx] if order == "descending" else values[idx]
-    if groups is None and ties != "ordinal":  # one sort and binary searches: lighter than the grouped path
-        ordered = np.sort(key)
-        if ties == "dense":
-            out[idx] = np.searchsorted(np.unique(ordered), key) + 1.0
-        else:
-            first = np.searchsorted(ordered, key, side="left") + 1.0
-            out[idx] = first if ties == "min" else (first + np.searchsorted(ordered, key, side="right")) / 2.0
-        return out
+    m = len(idx)
     if groups is None:
-        group = np.zeros(len(idx), dtype=np.int64)
-        order_idx = np.argsort(key, kind="stable")
+        order_idx = np.argsort(key, kind="stable")  # stable: ties keep the data order
+        new_group = None
     else:
         group = groups[idx]
-        order_idx = np.lexsort((key, group))  # stable: ties keep the data order
-    m = len(idx)
-    # runs of the sorted order: a new group, and a new value within a group
-    g = group[order_idx]
-    new_group = np.empty(m, dtype=bool)
-    new_group[0] = True
-    np.not_equal(g[1:], g[:-1], out=new_group[1:])
-    del g
+        order_idx = np.lexsort((key, group))
+        g = group[order_idx]
+        new_group = np.empty(m, dtype=bool)
+        new_group[0] = True
+        np.not_equal(g[1:], g[:-1], out=new_group[1:])
+        del g
+    # runs of equal values in the sorted order (within a group)
     k = key[order_idx]
     new_value = np.empty(m, dtype=bool)
     new_value[0] = True
     np.not_equal(k[1:], k[:-1], out=new_value[1:])
-    new_value |= new_group
     del k
-    group_start = _run_starts(new_group)
+    if new_group is not None:
+        new_value |= new_group
+    group_start = _run_starts(new_group) if new_group is not None else 0
     if ties == "ordinal":
         r = np.arange(1.0, m + 1) - group_start
     elif ties == "dense":
