@@ -1,4 +1,4 @@
-"""The command line: engine run, validate, explain, stats, compare, plugins, schema.
+"""The command line: engine run, validate, explain, stats, compare, sensitivity, plugins, schema.
 
 Exit codes: 0 ok; 1 a problem in the ruleset or the data; 2 a wrong command line; 3 a plugin
 or the engine itself failed.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -40,6 +41,10 @@ def guarded(f):
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader stopped early (engine run ... | head): not a failure
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:
             report([Diagnostic("E_INTERNAL", f"The engine failed: {type(exc).__name__}: {exc}",
                                hint="please report this, with the ruleset and the traceback below")])
@@ -100,6 +105,7 @@ def main():
       engine explain rulesets/governance.json --unit C311
       engine stats rulesets/governance.json
       engine compare rulesets/governance.json rulesets/governance_entropy.json
+      engine sensitivity rulesets/governance.json --leave-one-out
       engine plugins
       engine schema > ruleset.schema.json
 
@@ -336,6 +342,53 @@ def compare_command(first, second, fmt, limit, plugin_modules):
     click.echo(f"{len(found['differences'])} difference(s) between the rulesets:")
     for d in found["differences"][:50]:
         click.echo(f"  {d['path']}: {json.dumps(d['a'], ensure_ascii=False)} → {json.dumps(d['b'], ensure_ascii=False)}")
+
+
+@main.command(name="sensitivity")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("--leave-one-out", "leave_one_out_", is_flag=True,
+              help="Score again without each indicator in turn and report how far ranks move.")
+@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@plugin_option
+@guarded
+def sensitivity_command(ruleset, leave_one_out_, data, fmt, plugin_modules):
+    """How much the ranking depends on the choices behind it.
+
+    --leave-one-out scores again without each indicator in turn (the other weights of its node keep
+    their proportions) and reports the mean and largest rank shift. Monte Carlo sampling over
+    alternatives declared in the ruleset is not available yet.
+
+    \b
+    Example:
+      engine sensitivity rulesets/governance.json --leave-one-out
+    """
+    from .sensitivity import leave_one_out
+
+    if not leave_one_out_:
+        raise click.UsageError("choose an analysis: --leave-one-out (sampling over declared alternatives is not available yet)")
+    plugins = plugins_for_run(plugin_modules)
+    compiled, diagnostics = load_ruleset(ruleset, plugins)
+    if compiled is None:
+        report(diagnostics)
+        sys.exit(exit_code_for(diagnostics))
+    loaded = load_data(compiled, plugins, parse_data(data))
+    found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))
+    if fmt == "json":
+        body = {"indicators": found["indicators"], "units": [
+            {"unit": u, "nominal_rank": _float(found["nominal_rank"][i]),
+             "rank_shift": {n: _float(v[i]) for n, v in found["rank_shift"].items()}} for i, u in enumerate(found["units"])]}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    click.echo("Rank shifts when each indicator is left out (largest effect first):")
+    for row in found["indicators"]:
+        click.echo(f"  {row['label']}: {row['mean_absolute_rank_shift']:.2f} places on average, at most "
+                   f"{row['largest_rank_shift']:g}")
+
+
+def _float(x) -> float | None:
+    x = float(x)
+    return None if x != x else x
 
 
 @main.command(name="plugins")
