@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 
 from conftest import RULESETS, engine, small_ruleset
 from engine.compiler import load_ruleset
