@@ -69,6 +69,15 @@ def plugins_for_run(modules) -> Plugins:
     return plugins
 
 
+def compile_or_exit(path: str, plugins: Plugins):
+    """The compiled ruleset and its diagnostics; with errors, they go to stderr and the command exits."""
+    compiled, diagnostics = load_ruleset(path, plugins)
+    if compiled is None:
+        report(diagnostics)
+        sys.exit(exit_code_for(diagnostics))
+    return compiled, diagnostics
+
+
 def format_for(output: str | None, plugins: Plugins) -> str:
     """The output format an -o path implies: by its extension, as each output plugin declares it."""
     if output in (None, "-"):
@@ -135,10 +144,7 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
     """
     data_paths = parse_data(data)
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = load_ruleset(ruleset, plugins)
-    if compiled is None:
-        report(diagnostics)
-        sys.exit(exit_code_for(diagnostics))
+    compiled, diagnostics = compile_or_exit(ruleset, plugins)
     if output or fmt or not compiled.outputs:
         targets = [(fmt or format_for(output, plugins), output or "-", {})]
     else:
@@ -218,10 +224,7 @@ def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_m
     from .whatif import what_if
 
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = load_ruleset(ruleset, plugins)
-    if compiled is None:
-        report(diagnostics)
-        sys.exit(exit_code_for(diagnostics))
+    compiled, diagnostics = compile_or_exit(ruleset, plugins)
     loaded = load_data(compiled, plugins, parse_data(data))
     base = score(compiled, plugins, loaded)
     explanation = explain(base, unit)
@@ -271,10 +274,7 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
     from .textwidth import pad, width
 
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = load_ruleset(ruleset, plugins)
-    if compiled is None:
-        report(diagnostics)
-        sys.exit(exit_code_for(diagnostics))
+    compiled, diagnostics = compile_or_exit(ruleset, plugins)
     found = statistics(run_ruleset(compiled, plugins, parse_data(data)), on, method)
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -321,10 +321,7 @@ def compare_command(first, second, fmt, limit, plugin_modules):
     plugins = plugins_for_run(plugin_modules)
     results = []
     for path in (first, second):
-        compiled, diagnostics = load_ruleset(path, plugins)
-        if compiled is None:
-            report(diagnostics)
-            sys.exit(exit_code_for(diagnostics))
+        compiled, diagnostics = compile_or_exit(path, plugins)
         results.append(run_ruleset(compiled, plugins))
     found = compare(*results)
     if fmt == "json":
@@ -368,10 +365,7 @@ def sensitivity_command(ruleset, leave_one_out_, data, fmt, plugin_modules):
     if not leave_one_out_:
         raise click.UsageError("choose an analysis: --leave-one-out (sampling over declared alternatives is not available yet)")
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = load_ruleset(ruleset, plugins)
-    if compiled is None:
-        report(diagnostics)
-        sys.exit(exit_code_for(diagnostics))
+    compiled, diagnostics = compile_or_exit(ruleset, plugins)
     loaded = load_data(compiled, plugins, parse_data(data))
     found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))
     if fmt == "json":
