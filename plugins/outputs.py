@@ -1,4 +1,4 @@
-"""Built-in outputs: a table for the terminal, CSV, and JSON with the run's metadata."""
+"""Built-in outputs: a table for the terminal, CSV, Parquet, and JSON with the run's metadata."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
+import pyarrow.parquet as pq
 
 from engine.hookspecs import hookimpl
 from engine.panel import panel_changes
@@ -50,6 +51,15 @@ def write_csv(result, stream, params):
     writer = None
     for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False)):
         writer = writer or pv.CSVWriter(stream, batch.schema)
+        writer.write_table(batch)
+    if writer is not None:
+        writer.close()
+
+
+def write_parquet(result, stream, params):
+    writer = None
+    for batch in arrow_batches(result, params.get("include", "scores")):
+        writer = writer or pq.ParquetWriter(stream, batch.schema)
         writer.write_table(batch)
     if writer is not None:
         writer.close()
@@ -160,6 +170,9 @@ def register_outputs(register):
             "labels": {"type": "boolean", "default": False, "description": "Use labels (Chinese, say) as column headers instead of names."},
             "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read Chinese text correctly."}}},
         description="CSV, one row per unit.")
+    register("parquet", write_parquet, extension="parquet", params={
+        "type": "object", "additionalProperties": False, "properties": {"include": INCLUDE}},
+        description="Parquet, one row per unit, for analysts' tools (pandas, R arrow, DuckDB).")
     register("json", write_json, extension="json", params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,

@@ -157,3 +157,12 @@ def test_json_output_can_carry_the_statistics(small, tmp_path):
     body = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [d["indicator"] for d in body["statistics"]["indicators"]] == ["a", "b", "c"]
     assert body["statistics"]["nodes"][0]["node"] == "total"
+
+
+def test_parquet_output_round_trip(small, tmp_path):
+    import pyarrow.parquet as pq
+    out = tmp_path / "r.parquet"
+    assert engine("run", small(), "-o", out, "-q").returncode == 0
+    table = pq.read_table(out)
+    assert table.column("unit").to_pylist() == ["u1", "u2", "u3", "u4"]
+    assert table.column("rank").to_pylist() == [4, 3, 2, 1]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.diagnostics import EngineError
-from plugins.sources import load_csv, load_json
+from plugins.sources import load_csv, load_json, load_parquet
 
 TEXT = "编号,名称,经费\n001,城关社区,\"1,234.5\"\n002,东湖社区,-\n003,西山社区, 77 \n"
 COLUMNS = {"编号": "text", "名称": "text", "经费": "number"}
@@ -113,3 +113,21 @@ def test_gbk_text_that_starts_late_in_a_large_file(tmp_path):
     assert path.stat().st_size > 4 * 2**20
     table = load_csv(str(path), {}, {"id": "text", "name": "text", "fund": "number"})
     assert table.columns["name"][-1].as_py() == "城关社区" and table.rows == 300_001
+
+
+def test_parquet_source_reads_only_the_columns_asked_for(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"id": ["001", "002"], "x": [1.5, None], "y": ["1,200", "暂无"], "unused": [1, 2]}), path)
+    table = load_parquet(str(path), {"na": ["暂无"]}, {"id": "text", "x": "number", "y": "number"})
+    assert table.columns["id"].to_pylist() == ["001", "002"]
+    np.testing.assert_array_equal(table.columns["x"], [1.5, np.nan])
+    np.testing.assert_array_equal(table.columns["y"], [1200.0, np.nan])
+    with pytest.raises(EngineError) as exc:
+        load_parquet(str(path), {}, {"id": "text", "z": "number"})
+    assert exc.value.diagnostics[0].code == "E_DATA_COLUMN"
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    with pytest.raises(EngineError) as exc:
+        load_parquet(str(tmp_path / "bad.parquet"), {}, {"id": "text"})
+    assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
