@@ -23,6 +23,8 @@ from .model import Node, Ruleset
 from .plugins import Plugins
 from .ranking import grade, rank, round_values
 from .result import Result
+from .schema import MISSING_POLICIES
+from .statistics import MIN_AVAILABILITY
 from .weights import node_weights
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
@@ -75,10 +77,12 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     warnings = list(data.warnings)
     active = np.ones(len(units["id"]), dtype=bool)
     coverage = ruleset.document.get("coverage", {})
+    unit_limit = coverage.get("unit", MIN_AVAILABILITY)
     while True:  # dropping units changes means and medians, so compute again on what is left
         raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units)
-        if coverage.get("drop_units"):
-            drop |= _coverage(ruleset, raw, imputed, coverage.get("unit", 0.65))
+        shares = _coverage(ruleset, raw, imputed)
+        if coverage.get("drop_units") and shares is not None:
+            drop |= shares[1] < unit_limit
         if not drop.any():
             break
         active[np.flatnonzero(active)[drop]] = False
@@ -89,7 +93,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
                                    severity="warning", units=dropped))
     ids = _subset(units["id"], active)
-    warnings += _coverage_warnings(ruleset, raw, imputed, ids, coverage)
+    warnings += _coverage_warnings(ruleset, shares, ids, unit_limit, coverage.get("indicator", MIN_AVAILABILITY))
     for name, mask in imputed.items():
         if mask.any():
             warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
@@ -103,14 +107,14 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         ruleset=ruleset, unit_ids=ids,
         unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
         unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
-        weights=weights, details=details, treated=treated, treatment=treatment, rounded={}, rank=np.array([]), group_rank=None, grade=None, imputed=imputed,
+        weights=weights, details=details, treated=treated, treatment=treatment, imputed=imputed,
         dropped=list(dropped), diagnostics=ruleset.place(warnings),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},
               "inputs": data.inputs},
     )
-    _finish(result)
+    _round_rank_grade(result)
     return result
 
 
@@ -279,43 +283,37 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
                 problems.append(Diagnostic(
                     "E_MISSING_VALUE", f'The indicator "{name}" ({ind.label}) has no value for {int(missing.sum())} unit(s).',
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
-                    hint='fill in the data, or set "missing" on the indicator: drop_unit, impute_mean, impute_median, '
-                         'impute_group_mean, impute_group_median or leave'))
+                    hint='fill in the data, or set "missing" on the indicator: ' + ", ".join(
+                        p for p in MISSING_POLICIES if p != "error")))
             elif ind.missing == "drop_unit":
                 drop |= missing
-            elif ind.missing in ("impute_mean", "impute_median"):
-                present = x[~missing]
-                if len(present) == 0:
-                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no value for any unit, so nothing can be imputed.',
-                                               file=ruleset.file, path=ind.pointer))
-                else:
-                    fill = present.mean() if ind.missing == "impute_mean" else np.median(present)
-                    x = np.where(missing, fill, x)
-                    imputed[name] = missing
-            elif ind.missing in ("impute_group_mean", "impute_group_median"):
-                if groups is None:  # the compiler made sure there is a group column
+            elif ind.missing != "leave":  # an imputation
+                if ind.missing.startswith("impute_group") and groups is None:  # the compiler made sure of a group column
                     groups = group_codes(_subset(units["group"], active), _subset(units.get("period"), active))
-                fill = _group_statistic(x, groups, "mean" if ind.missing == "impute_group_mean" else "median")
+                fill = _imputation(ind.missing, x, groups, ids, _subset(units.get("period"), active))
                 empty = missing & np.isnan(fill)
                 if empty.any():
-                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no value in the whole group '
-                                               "of some units, so nothing can be imputed for them.", file=ruleset.file,
-                                               path=ind.pointer, units=_units_text(ids, empty)))
-                x = np.where(missing, fill, x)
-                imputed[name] = missing
-            elif ind.missing in ("carry_forward", "interpolate"):
-                fill = _over_periods(x, _subset(units["id"], active), _subset(units["period"], active), ind.missing)
-                empty = missing & np.isnan(fill)
-                if empty.any():
-                    problems.append(Diagnostic("E_MISSING_VALUE", f'The indicator "{name}" has no earlier (or any) value for '
-                                               "some units to fill in from.", file=ruleset.file, path=ind.pointer,
-                                               units=_units_text(ids, empty)))
+                    problems.append(Diagnostic(
+                        "E_MISSING_VALUE", f'The indicator "{name}" ({ind.missing}) has nothing to fill in from for '
+                        f"{int(empty.sum())} unit(s): no value in the whole column, group or earlier periods.",
+                        file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty)))
                 x = np.where(missing, fill, x)
                 imputed[name] = missing
         raw[name] = x
     if problems:
         raise EngineError(problems)
     return raw, imputed, drop
+
+
+def _imputation(policy: str, x: np.ndarray, groups, ids, periods) -> np.ndarray:
+    """What each unit's missing value would be filled in with (NaN where there is nothing to take it from)."""
+    present = x[~np.isnan(x)]
+    if policy in ("impute_mean", "impute_median"):
+        value = (present.mean() if policy == "impute_mean" else np.median(present)) if len(present) else np.nan
+        return np.full(len(x), value)
+    if policy in ("impute_group_mean", "impute_group_median"):
+        return _group_statistic(x, groups, policy.removeprefix("impute_group_"))
+    return _over_periods(x, ids, periods, policy)
 
 
 def period_numbers(periods: pa.StringArray) -> np.ndarray:
@@ -374,35 +372,26 @@ def _group_statistic(x: np.ndarray, groups: np.ndarray, statistic: str) -> np.nd
     return by_group[groups]
 
 
-def _missing_before(raw, imputed, names) -> np.ndarray:
-    """units × indicators: True where the value was missing before it was filled in."""
-    return np.column_stack([imputed.get(n, np.isnan(raw[n])) | np.isnan(raw[n]) for n in names])
-
-
-def _used_indicators(ruleset: Ruleset) -> list[str]:
-    return [n for n, ind in ruleset.indicators.items() if ind.normaliser is not None]
-
-
-def _coverage(ruleset: Ruleset, raw, imputed, threshold: float) -> np.ndarray:
-    """The units with data for less than ``threshold`` of the indicators the score uses."""
-    names = _used_indicators(ruleset)
-    if not names:
-        return np.zeros(len(next(iter(raw.values()))), dtype=bool)
-    return 1 - _missing_before(raw, imputed, names).mean(axis=1) < threshold
-
-
-def _coverage_warnings(ruleset: Ruleset, raw, imputed, ids, coverage: dict) -> list[Diagnostic]:
-    names = _used_indicators(ruleset)
+def _coverage(ruleset: Ruleset, raw, imputed) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """The indicators the score uses, and the share of them each unit had data for (before anything
+    was filled in) and the share of units each had data for; None when no value was missing."""
+    names = [n for n, ind in ruleset.indicators.items() if ind.normaliser is not None]
     if not names or not (any(mask.any() for mask in imputed.values()) or any(has_missing(raw[n]) for n in names)):
-        return []  # complete data: nothing to count
-    missing = _missing_before(raw, imputed, names)
+        return None
+    missing = np.column_stack([imputed.get(n, np.isnan(raw[n])) | np.isnan(raw[n]) for n in names])
+    return names, 1 - missing.mean(axis=1), 1 - missing.mean(axis=0)
+
+
+def _coverage_warnings(ruleset: Ruleset, shares, ids, unit_limit: float, indicator_limit: float) -> list[Diagnostic]:
+    if shares is None:
+        return []
+    names, by_unit, by_indicator = shares
     out = []
-    unit_limit, indicator_limit = coverage.get("unit", 0.65), coverage.get("indicator", 0.65)
-    sparse_units = 1 - missing.mean(axis=1) < unit_limit
+    sparse_units = by_unit < unit_limit
     if sparse_units.any():
         out.append(Diagnostic("W_COVERAGE", f"{int(sparse_units.sum())} unit(s) have data for less than {unit_limit:.0%} "
                               "of the indicators.", severity="warning", units=_units_text(ids, sparse_units)))
-    for name, share in zip(names, 1 - missing.mean(axis=0)):
+    for name, share in zip(names, by_indicator):
         if share < indicator_limit:
             out.append(Diagnostic("W_COVERAGE", f'The indicator "{name}" has data for {share:.0%} of the units, less than '
                                   f"{indicator_limit:.0%}.", severity="warning", path=ruleset.indicators[name].pointer))
@@ -630,7 +619,8 @@ def group_codes(*columns) -> np.ndarray | None:
     return key.dictionary_encode().indices.to_numpy(zero_copy_only=False)
 
 
-def _finish(result: Result):
+def _round_rank_grade(result: Result):
+    """Fill in the result's rounded values, ranks (within each period) and grades."""
     rs = result.ruleset
     for name, step in rs.rounding.items():
         result.rounded[name] = round_values(result.value(name), step.digits, step.method)

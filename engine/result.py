@@ -28,10 +28,10 @@ class Result:
     nodes: dict[str, np.ndarray]  # node -> value
     weights: dict[str, dict[str, float]]  # node -> child -> weight used (before per-unit renormalisation)
     details: dict[str, dict]  # node -> weighting and method, and what each reported (an AHP's CR, TOPSIS distances...)
-    rounded: dict[str, np.ndarray]  # name -> rounded value, for each rounding step
-    rank: np.ndarray  # rank of the score (NaN: no score)
-    group_rank: np.ndarray | None
-    grade: np.ndarray | None  # object array of band labels (None: no score)
+    rounded: dict[str, np.ndarray] = field(default_factory=dict)  # name -> rounded value, for each rounding step
+    rank: np.ndarray = field(default_factory=lambda: np.array([]))  # rank of the score (NaN: no score)
+    group_rank: np.ndarray | None = None
+    grade: np.ndarray | None = None  # object array of band labels (None: no score)
     treated: dict[str, np.ndarray] = field(default_factory=dict)  # indicator -> value after outlier treatment
     treatment: dict[str, dict] = field(default_factory=dict)  # indicator -> what the treatment did
     imputed: dict[str, np.ndarray] = field(default_factory=dict)  # indicator -> mask of imputed units
