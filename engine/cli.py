@@ -360,6 +360,7 @@ def sensitivity_command(ruleset, leave_one_out_, data, fmt, plugin_modules):
     Example:
       engine sensitivity rulesets/governance.json --leave-one-out
     """
+    from .data import number_or_none
     from .sensitivity import leave_one_out
 
     if not leave_one_out_:
@@ -370,8 +371,8 @@ def sensitivity_command(ruleset, leave_one_out_, data, fmt, plugin_modules):
     found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))
     if fmt == "json":
         body = {"indicators": found["indicators"], "units": [
-            {"unit": u, "nominal_rank": _float(found["nominal_rank"][i]),
-             "rank_shift": {n: _float(v[i]) for n, v in found["rank_shift"].items()}} for i, u in enumerate(found["units"])]}
+            {"unit": u, "nominal_rank": number_or_none(found["nominal_rank"][i]),
+             "rank_shift": {n: number_or_none(v[i]) for n, v in found["rank_shift"].items()}} for i, u in enumerate(found["units"])]}
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     click.echo("Rank shifts when each indicator is left out (largest effect first):")
@@ -379,10 +380,6 @@ def sensitivity_command(ruleset, leave_one_out_, data, fmt, plugin_modules):
         click.echo(f"  {row['label']}: {row['mean_absolute_rank_shift']:.2f} places on average, at most "
                    f"{row['largest_rank_shift']:g}")
 
-
-def _float(x) -> float | None:
-    x = float(x)
-    return None if x != x else x
 
 
 @main.command(name="plugins")

@@ -4,7 +4,9 @@ the two rulesets that produced them."""
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
+from .data import number_or_none, positions
 from .result import Result
 from .statistics import correlation
 
@@ -30,30 +32,25 @@ def document_differences(a, b, path: str = "") -> list[dict]:
 def compare(a: Result, b: Result) -> dict:
     """Rank changes per unit (over the units both results score), score correlations, and the
     parameters that differ between the two rulesets."""
-    ids_a, ids_b = a.unit_ids.to_pylist(), b.unit_ids.to_pylist()
-    position = {u: i for i, u in enumerate(ids_b)}
-    ia = np.array([i for i, u in enumerate(ids_a) if u in position], dtype=int)
-    common = [ids_a[i] for i in ia]
-    ib = np.array([position[u] for u in common], dtype=int)
+    where = positions(a.unit_ids, b.unit_ids)
+    ia = np.flatnonzero(where >= 0)
+    ib = where[ia]
+    common = a.unit_ids.take(pa.array(ia)).to_pylist()
     score_a, score_b = a.score[ia], b.score[ib]
     rank_a, rank_b = a.rank[ia], b.rank[ib]
     shift = rank_b - rank_a
-    units = [{"unit": u, "score_a": _num(sa), "score_b": _num(sb), "rank_a": _num(ra), "rank_b": _num(rb),
-              "rank_change": _num(d)} for u, sa, sb, ra, rb, d in zip(common, score_a, score_b, rank_a, rank_b, shift)]
+    units = [{"unit": u, "score_a": number_or_none(sa), "score_b": number_or_none(sb), "rank_a": number_or_none(ra), "rank_b": number_or_none(rb),
+              "rank_change": number_or_none(d)} for u, sa, sb, ra, rb, d in zip(common, score_a, score_b, rank_a, rank_b, shift)]
     moved = np.abs(shift[~np.isnan(shift)])
     return {
         "units_compared": len(common),
-        "only_in_a": [u for u in ids_a if u not in position],
-        "only_in_b": sorted(set(ids_b) - set(ids_a)),
-        "pearson": _num(correlation(score_a, score_b, "pearson")),
-        "spearman": _num(correlation(score_a, score_b, "spearman")),
-        "mean_absolute_rank_change": _num(moved.mean()) if len(moved) else None,
-        "largest_rank_change": _num(moved.max()) if len(moved) else None,
+        "only_in_a": a.unit_ids.filter(pa.array(where < 0)).to_pylist(),
+        "only_in_b": b.unit_ids.filter(pa.array(positions(b.unit_ids, a.unit_ids) < 0)).to_pylist(),
+        "pearson": number_or_none(correlation(score_a, score_b, "pearson")),
+        "spearman": number_or_none(correlation(score_a, score_b, "spearman")),
+        "mean_absolute_rank_change": number_or_none(moved.mean()) if len(moved) else None,
+        "largest_rank_change": number_or_none(moved.max()) if len(moved) else None,
         "units": units,
         "differences": document_differences(a.ruleset.document, b.ruleset.document),
     }
 
-
-def _num(x) -> float | None:
-    x = float(x)
-    return None if np.isnan(x) else x

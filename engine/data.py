@@ -137,3 +137,14 @@ def spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     out = np.full(len(present), np.nan)
     out[present] = values
     return out
+
+
+def positions(keys: pa.Array, among: pa.Array) -> np.ndarray:
+    """For each key, its position in ``among`` (-1 where it is not there)."""
+    return pc.fill_null(pc.index_in(keys, value_set=among), -1).to_numpy(zero_copy_only=False)
+
+
+def number_or_none(x) -> float | None:
+    """A plain float for JSON and reports, None for a missing value (NaN)."""
+    x = float(x)
+    return None if np.isnan(x) else x

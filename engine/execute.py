@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
-from .data import Table
+from .data import Table, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError
 from .formula import evaluate
 from .model import Node, Ruleset
@@ -234,7 +234,7 @@ def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
         raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f'Unit ids that appear more than once in source "{name}" ({table.file}).',
                                       file=table.file, units=tuple(dups))])
     unit_key = _key(units["id"], units.get("period"))
-    rows = pc.fill_null(pc.index_in(unit_key, value_set=key), -1).to_numpy(zero_copy_only=False)
+    rows = positions(unit_key, key)
     extra = pc.invert(pc.is_in(key, value_set=unit_key))
     extra_ids = key.filter(extra).to_pylist()
     if extra_ids:

@@ -11,8 +11,10 @@ weakest indicators (短板) are found by comparing the unit with the average of 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow.compute as pc
 
 from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .data import number_or_none
 from .result import Result
 from .textwidth import pad, width
 
@@ -46,8 +48,9 @@ def explain(result: Result, unit: str) -> dict:
     """A plain-data explanation of one unit's score."""
     rs = result.ruleset
     i = unit_index(result, unit)
-    groups = result.unit_groups.to_pylist() if result.unit_groups is not None else None
-    in_group = np.array([g == groups[i] for g in groups]) if groups else np.ones(result.size, dtype=bool)
+    group = result.unit_groups[i].as_py() if result.unit_groups is not None else None
+    in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False)
+                if result.unit_groups is not None else np.ones(result.size, dtype=bool))
     shares = result.effective_weights()
     linear, blocker = _linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
@@ -69,14 +72,14 @@ def explain(result: Result, unit: str) -> dict:
         additive = name in linear and share is not None
         indicators.append({
             "name": name, "label": rs.label(name), "unit": rs.indicators[name].unit,
-            "raw": _plain(result.raw[name][i]),
-            "treated": _plain(result.treated[name][i]) if name in result.treated else None,
+            "raw": number_or_none(result.raw[name][i]),
+            "treated": number_or_none(result.treated[name][i]) if name in result.treated else None,
             "imputed": bool(result.imputed.get(name, np.zeros(1, bool))[i])
             if name in result.imputed else False,
-            "normalised": _plain(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
-            "contribution": _plain(values[i] * share) if additive else None,
-            "log_contribution": log_contribution(name, _plain(values[i])),
-            "group_mean": _plain(np.nanmean(values[in_group])), "best": _plain(np.nanmax(values)),
+            "normalised": number_or_none(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
+            "contribution": number_or_none(values[i] * share) if additive else None,
+            "log_contribution": log_contribution(name, number_or_none(values[i])),
+            "group_mean": number_or_none(np.nanmean(values[in_group])), "best": number_or_none(np.nanmax(values)),
         })
     compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
     compared.sort(key=lambda d: d["normalised"] - d["group_mean"])
@@ -85,16 +88,16 @@ def explain(result: Result, unit: str) -> dict:
     return {
         "unit": unit,
         "label": result.unit_labels[i].as_py() if result.unit_labels is not None else None,
-        "group": groups[i] if groups else None,
-        "score": {"node": rs.score, "label": rs.label(rs.score), "value": _plain(score[i]),
-                  "rounded": _plain(rounded[i]) if rounded is not None else None,
-                  "rank": _plain(result.rank[i]), "ranked": int(np.sum(~np.isnan(result.rank))),
-                  "group_rank": _plain(result.group_rank[i]) if result.group_rank is not None else None,
+        "group": group,
+        "score": {"node": rs.score, "label": rs.label(rs.score), "value": number_or_none(score[i]),
+                  "rounded": number_or_none(rounded[i]) if rounded is not None else None,
+                  "rank": number_or_none(result.rank[i]), "ranked": int(np.sum(~np.isnan(result.rank))),
+                  "group_rank": number_or_none(result.group_rank[i]) if result.group_rank is not None else None,
                   "group_size": int(in_group.sum()),
                   "grade": result.grade[i] if result.grade is not None else None},
-        "nodes": [{"name": n, "label": rs.label(n), "value": _plain(result.nodes[n][i]),
+        "nodes": [{"name": n, "label": rs.label(n), "value": number_or_none(result.nodes[n][i]),
                    "method": rs.nodes[n].aggregator.name if rs.nodes[n].aggregator else "formula",
-                   "effective_weight": shares.get(n), "log_contribution": log_contribution(n, _plain(result.nodes[n][i]))}
+                   "effective_weight": shares.get(n), "log_contribution": log_contribution(n, number_or_none(result.nodes[n][i]))}
                   for n in reversed(list(rs.nodes))],
         "indicators": indicators,
         "strongest": [d["name"] for d in reversed(compared) if d["normalised"] > d["group_mean"]][:3],
@@ -103,10 +106,6 @@ def explain(result: Result, unit: str) -> dict:
         "not_additive_at": blocker,
     }
 
-
-def _plain(x):
-    x = float(x)
-    return None if np.isnan(x) else x
 
 
 def _number(x, digits=3) -> str:

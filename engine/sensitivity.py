@@ -11,6 +11,7 @@ import copy
 import numpy as np
 
 from .compiler import compile_document
+from .data import positions
 from .diagnostics import Diagnostic, EngineError
 from .execute import Data, score
 from .model import Ruleset
@@ -70,8 +71,8 @@ def leave_one_out(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result) 
             raise EngineError([Diagnostic(d.code, f'Without "{name}": {d.message}', path=d.path, line=d.line,
                                           column=d.column, file=d.file, hint=d.hint) for d in errors])
         other = score(compiled, plugins, data)
-        position = {u: i for i, u in enumerate(other.unit_ids.to_pylist())}
-        ranks = np.array([other.rank[position[u]] if u in position else np.nan for u in ids])
+        where = positions(base.unit_ids, other.unit_ids)
+        ranks = np.where(where >= 0, other.rank[np.maximum(where, 0)], np.nan)
         shift = ranks - nominal
         moved = np.abs(shift[~np.isnan(shift)])
         shifts[name] = shift

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .data import number_or_none
 from .result import Result
 
 SKEW_LIMIT = 2.0  # the JRC rule COINr applies: a distribution needs treatment when |skew| > 2 and kurtosis > 3.5
@@ -49,9 +50,9 @@ def describe(name: str, x: np.ndarray) -> dict:
     skew, kurt = skewness(x), kurtosis(x)
     return {
         "indicator": name, "count": n, "missing_share": 1 - n / total if total else 0.0,
-        "min": _num(present.min()) if n else None, "max": _num(present.max()) if n else None,
-        "mean": _num(present.mean()) if n else None, "median": _num(np.median(present)) if n else None,
-        "sd": _num(present.std(ddof=1)) if n > 1 else None, "skew": _num(skew), "kurtosis": _num(kurt),
+        "min": number_or_none(present.min()) if n else None, "max": number_or_none(present.max()) if n else None,
+        "mean": number_or_none(present.mean()) if n else None, "median": number_or_none(np.median(present)) if n else None,
+        "sd": number_or_none(present.std(ddof=1)) if n > 1 else None, "skew": number_or_none(skew), "kurtosis": number_or_none(kurt),
         "zeros": int((present == 0).sum()), "unique": len(values), "most_repeated": int(counts.max()),
         "low_availability": n / total < MIN_AVAILABILITY if total else True,
         "needs_treatment": bool(abs(skew) > SKEW_LIMIT and kurt > KURT_LIMIT),
@@ -116,16 +117,12 @@ def statistics(result: Result, on: str = "normalised", method: str = "pearson") 
         pairs = [(a, b, correlation(values[a], values[b], method)) for k, a in enumerate(children) for b in children[k + 1:]]
         dimensions.append({
             "node": name, "children": children,
-            "correlations": [{"a": a, "b": b, "r": _num(r)} for a, b, r in pairs],
+            "correlations": [{"a": a, "b": b, "r": number_or_none(r)} for a, b, r in pairs],
             "collinear": [[a, b] for a, b, r in pairs if abs(r) > COLLINEAR],
             "negative": [[a, b] for a, b, r in pairs if r < 0],
-            "with_node": {c: _num(correlation(values[c], result.nodes[name], method)) for c in children},
-            "cronbach_alpha": _num(cronbach_alpha(matrix)),
-            "first_component_share": _num(first_component_share(matrix)),
+            "with_node": {c: number_or_none(correlation(values[c], result.nodes[name], method)) for c in children},
+            "cronbach_alpha": number_or_none(cronbach_alpha(matrix)),
+            "first_component_share": number_or_none(first_component_share(matrix)),
         })
     return {"on": on, "method": method, "indicators": described, "nodes": dimensions}
 
-
-def _num(x) -> float | None:
-    x = float(x)
-    return None if np.isnan(x) else x
