@@ -130,6 +130,11 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     return values.cast(pa.string())
 
 
+def complete_rows(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """For an aggregator: the units that have every child (a missing child has weight 0)."""
+    return (np.broadcast_to(w, x.shape) > 0).all(axis=1)
+
+
 def spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Values computed for the ``present`` units only, put back in place among all units (NaN elsewhere).
 

@@ -26,7 +26,7 @@ import sys
 import highspy
 import numpy as np
 
-from engine.data import spread
+from engine.data import complete_rows, spread
 from engine.diagnostics import Diagnostic, EngineError, UnitsError
 from engine.hookspecs import hookimpl
 
@@ -41,7 +41,7 @@ def _split(x, w, params, children):
     is_input = np.isin(np.asarray(children), inputs)
     if is_input.all() or (inputs and not is_input.any()):
         raise EngineError([Diagnostic("E_PARAMS", "DEA needs at least one output (a child that is not an input).")])
-    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)  # a unit missing any child is not scored
+    present = complete_rows(x, w)  # a unit missing any child is not scored
     return x[:, is_input], x[:, ~is_input], present
 
 
@@ -238,7 +238,7 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     favourable to it, max Σ u·y_o subject to no unit scoring above 1 with those weights: DEA with a
     single unit input. ``shares`` bounds the share of the score each child may carry, so no unit
     can rest its score on one child alone."""
-    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)
+    present = complete_rows(x, w)
     Y = x[present]
     if (Y < 0).any():
         raise UnitsError("E_DOMAIN", "benefit of the doubt needs children of 0 or more.", present & (x < 0).any(axis=1),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data import spread
+from engine.data import complete_rows, spread
 from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 
@@ -103,7 +103,7 @@ def copeland(x, w, params, children, units=None):
     a is higher outweigh those on which b is higher; the score is wins minus losses. Units missing a
     child are not compared (complete cases, as in COINr). Every pair is compared, so at most
     20,000 units."""
-    present = (np.broadcast_to(w, x.shape) > 0).all(axis=1)
+    present = complete_rows(x, w)
     if not present.any():
         return np.full(len(x), np.nan), {}
     weights = np.broadcast_to(w, x.shape)[np.argmax(present)]  # a complete unit carries the nominal weights
