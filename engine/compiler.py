@@ -227,10 +227,8 @@ class _Compiler:
                 if reg is not None and name in used_by_nodes:
                     ind.treatment, ind.treatment_params = reg, params
             out[name] = ind
-        order = [name for name in self.topological(deps, "indicators", "an indicator formula") if name in out]
-        for name in order:
-            out[name].depends_on = deps.get(name, ())
-        return {name: out[name] for name in order}
+        order = self.topological(deps, "indicators", "an indicator formula")
+        return {name: out[name] for name in order if name in out}
 
     def bounds(self, spec, key, path, strict) -> Bounds | None:
         value = spec.get(key)
@@ -327,10 +325,8 @@ class _Compiler:
                 self.compile_aggregation(node, spec, path, known, weight_sets)
                 deps[name] = tuple(c for c in node.children if c in names_n)
             out[name] = node
-        order = [name for name in self.topological(deps, "nodes", "a node") if name in out]
-        for name in order:
-            out[name].depends_on = deps.get(name, ())
-        return {name: out[name] for name in order}
+        order = self.topological(deps, "nodes", "a node")
+        return {name: out[name] for name in order if name in out}
 
     def compile_aggregation(self, node: Node, spec: dict, path: str, known: set, weight_sets):
         reg = self.plugin("aggregator", spec.get("method"), path + "/method")

@@ -272,7 +272,7 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
             x = columns[(ind.source, ind.column)]
             x = x if everyone else x[active]
         else:
-            column = evaluate(ind.formula, {d: raw[d] for d in ind.depends_on}, functions, size)
+            column = evaluate(ind.formula, {d: raw[d] for d in ind.formula.names}, functions, size)
             x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
         if ind.clamp is not None:
             x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,

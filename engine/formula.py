@@ -65,7 +65,6 @@ class Formula:
     text: str
     tree: ast.AST
     names: frozenset[str]
-    functions: frozenset[str]
 
 
 @dataclass
@@ -150,9 +149,9 @@ def compile_formula(text: str, names: Mapping[str, object], functions: Mapping[s
     elif _check_characters(text, walk):
         tree = _parse(text, walk)
         if tree is not None:
-            used_names, used_functions = _check_tree(tree, walk, names, functions)
+            used_names = _check_tree(tree, walk, names, functions)
             if not walk.problems:
-                return Formula(text, tree.body, frozenset(used_names), frozenset(used_functions)), []
+                return Formula(text, tree.body, frozenset(used_names)), []
     diagnostics = [Diagnostic(code, message, path=path, span=span, source_text=text, hint=hint)
                    for code, message, span, hint in walk.problems]
     return None, diagnostics
@@ -175,9 +174,9 @@ def _parse(text: str, walk: _Walk) -> ast.Expression | None:
     return None
 
 
-def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> tuple[set, set]:
+def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> set[str]:
+    """Walk the tree against the allow-list; returns the declared names it uses."""
     used_names: set[str] = set()
-    used_functions: set[str] = set()
     count = 0
     stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
     while stack:
@@ -213,7 +212,7 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> tuple[se
                     walk.add("E_FORMULA_FORBIDDEN", "Only < <= > >= == != compare in formulas ('in' and 'is' do not).", node)
             children = [node.left, *node.comparators]
         elif isinstance(node, ast.Call):
-            children = _check_call(node, walk, names, functions, used_functions)
+            children = _check_call(node, walk, names, functions)
         elif isinstance(node, ast.Name):
             _check_name(node, walk, names, functions, used_names)
         elif isinstance(node, ast.Constant):
@@ -228,7 +227,7 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> tuple[se
             what, hint = _FORBIDDEN.get(type(node), (type(node).__name__, None))
             walk.add("E_FORMULA_FORBIDDEN", f"Formulas may not use {what}.", node, hint)
         stack.extend((child, depth + 1) for child in reversed(children))
-    return used_names, used_functions
+    return used_names
 
 
 def _constant_number(node: ast.AST) -> float | None:
@@ -261,7 +260,7 @@ def _check_name(node: ast.Name, walk: _Walk, names, functions, used: set):
                  node, hint or "formulas may use the names of indicators and nodes")
 
 
-def _check_call(node: ast.Call, walk: _Walk, names, functions, used: set) -> list[ast.AST]:
+def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
     if not isinstance(node.func, ast.Name):
         walk.add("E_FORMULA_FORBIDDEN", "Only registered functions can be called, by their plain name.", node)
         return []
@@ -275,7 +274,6 @@ def _check_call(node: ast.Call, walk: _Walk, names, functions, used: set) -> lis
         walk.add("E_UNKNOWN_FUNCTION", f'There is no formula function "{name}".', node.func,
                  (hint + " " if hint else "") + f"available: {available}")
         return list(node.args)
-    used.add(name)
     count = len(node.args)
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
         if spec.max_args is None:

@@ -51,7 +51,6 @@ class Indicator:
     treatment_params: dict = field(default_factory=dict)
     normaliser: Registration | None = None  # None: not used by any node, so never normalised
     normaliser_params: dict = field(default_factory=dict)
-    depends_on: tuple[str, ...] = ()
 
 
 @dataclass
@@ -85,7 +84,6 @@ class Node:
     missing: str = "propagate"
     min_share: float = 0.0
     on_invalid: str = "error"
-    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
