@@ -271,7 +271,7 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
       engine stats rulesets/governance.json --on raw --method spearman --format json
     """
     from .statistics import statistics
-    from .textwidth import pad, width
+    from .textwidth import table
 
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
@@ -288,9 +288,8 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
             + [number(d[k]) for k in ("min", "max", "mean", "median", "sd", "skew", "kurtosis")]
             + [", ".join(f for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_)]
             for d in found["indicators"]]
-    widths = [max(width(r[k]) for r in [header] + rows) for k in range(len(header))]
-    for r in [header] + rows:
-        click.echo("  ".join(pad(c, w, 0 < k < len(header) - 1) for k, (c, w) in enumerate(zip(r, widths))))
+    for line in table(header, rows, [False] + [True] * (len(header) - 2) + [False]):
+        click.echo(line)
     for node in found["nodes"]:
         click.echo(f"\n{compiled.label(node['node'])}: Cronbach's alpha {number(node['cronbach_alpha'])}, first principal "
                    f"component {number(node['first_component_share'])} of the variance")
@@ -399,10 +398,10 @@ def plugins_command(fmt, plugin_modules):
         click.echo(json.dumps({"methods": rows, "problems": [d.to_dict() for d in plugins.problems]},
                               ensure_ascii=False, indent=2))
     else:
-        widths = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in ("kind", "name", "plugin", "origin")}
-        click.echo("  ".join(k.ljust(widths[k]) for k in widths) + "  description")
-        for r in rows:
-            click.echo("  ".join(str(r[k]).ljust(widths[k]) for k in widths) + "  " + r["description"])
+        from .textwidth import table
+        keys = ("kind", "name", "plugin", "origin", "description")
+        for line in table(list(keys), [[str(r[k]) for k in keys] for r in rows], [False] * len(keys)):
+            click.echo(line.rstrip())
         report(plugins.problems)
     sys.exit(EXIT_FAILURE if plugins.problems else 0)
 

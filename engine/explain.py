@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .diagnostics import Diagnostic, EngineError, did_you_mean
 from .data import number_or_none
 from .result import Result
-from .textwidth import pad, width
+from .textwidth import table
 
 
 def unit_index(result: Result, unit: str) -> int:
@@ -126,9 +126,7 @@ def format_explanation(e: dict) -> str:
     rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["treated"]), _number(d["normalised"]),
              _number(d["weight"]), _number(d["effective_weight"]), _number(d["contribution"]),
              _number(d["group_mean"]), _number(d["best"])] for d in e["indicators"]]
-    widths = [max(width(r[k]) for r in [header] + rows) for k in range(len(header))]
-    for r in [header] + rows:
-        lines.append("  ".join(pad(cell, w, k > 0) for k, (cell, w) in enumerate(zip(r, widths))))
+    lines += table(header, rows, [False] + [True] * (len(header) - 1))
     if any(d["imputed"] for d in e["indicators"]):
         lines.append("* filled in: the unit had no value")
     if e["additive"]:

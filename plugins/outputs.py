@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from engine.hookspecs import hookimpl
 from engine.panel import panel_changes
 from engine.statistics import statistics
-from engine.textwidth import pad, width
+from engine.textwidth import table
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
            "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator."}
@@ -144,12 +144,8 @@ def write_table(result, stream, params):
              for _, values, _ in columns]
     cells = [[_cell(col[i], d) for col, (_, _, d) in zip(shown, columns)] for i in range(len(rows))]
     headers = [name for name, _, _ in columns]
-    widths = [max([width(h)] + [width(r[j]) for r in cells]) for j, h in enumerate(headers)]
     numeric = [isinstance(values, np.ndarray) and values.dtype != object for _, values, _ in columns]
-    lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else ""),
-             "  ".join(pad(h, w, n) for h, w, n in zip(headers, widths, numeric)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(pad(c, w, n) for c, w, n in zip(row, widths, numeric)) for row in cells]
+    lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else "")] + table(headers, cells, numeric, rule=True)
     if limit and result.size > limit:
         lines.append(f"... {result.size - limit} more units (write to a file with -o, or set --format csv)")
     if result.dropped:
