@@ -75,12 +75,13 @@ def _compromise(q, s, r) -> dict:
 
 def grey_relational(x, w, params, children, units=None):
     """Grey relational analysis (Deng 1982): grade = Σ w·ξ / Σ w with ξ = (Δmin + ρ·Δmax) / (Δ + ρ·Δmax),
-    Δ the distance to the reference series (each column's best value). ``extremes`` says whether
-    Δmin and Δmax are taken over the whole matrix (Deng's original) or column by column."""
+    Δ the distance to the reference series: each column's best value, or the values the ruleset declares
+    (on the children's normalised scale). ``extremes`` says whether Δmin and Δmax are taken over the whole
+    matrix (Deng's original) or column by column."""
     rho = params.get("rho", 0.5)
     w, counted = _present(x, w)
-    best = np.nanmax(counted, axis=0)
-    delta = np.abs(best - counted)
+    reference = _reference_series(params.get("reference", "best"), counted, children)
+    delta = np.abs(reference - counted)
     if params.get("extremes", "global") == "global":
         low, high = np.nanmin(delta), np.nanmax(delta)
     else:
@@ -91,7 +92,21 @@ def grey_relational(x, w, params, children, units=None):
                                       "coefficients are undefined.", hint="drop the constant children")])
     xi = (low + rho * high) / (delta + rho * high)
     grade = np.where(w > 0, w * np.nan_to_num(xi), 0.0).sum(axis=1) / w.sum(axis=1)
-    return grade, {"reference": best, "rho": rho}
+    return grade, {"reference": reference, "rho": rho}
+
+
+def _reference_series(declared, counted, children):
+    if declared == "best":
+        return np.nanmax(counted, axis=0)
+    missing = [c for c in children if c not in declared]
+    unknown = [c for c in declared if c not in children]
+    if missing or unknown:
+        raise EngineError([Diagnostic(
+            "E_PARAMS", "the reference series must give one value for each child of the node"
+            + (f"; it has none for {', '.join(missing)}" if missing else "")
+            + (f"; {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a child" if unknown else "") + ".",
+            hint="children: " + ", ".join(children))])
+    return np.array([float(declared[c]) for c in children])
 
 
 COPELAND_LIMIT = 20_000
@@ -136,7 +151,12 @@ def register_aggregators(register):
             "rho": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5,
                     "description": "The distinguishing coefficient ρ."},
             "extremes": {"enum": ["global", "per_column"], "default": "global",
-                         "description": "Take Δmin and Δmax over the whole matrix (Deng) or per child."}}},
+                         "description": "Take Δmin and Δmax over the whole matrix (Deng) or per child."},
+            "reference": {"default": "best",
+                          "description": "The reference series: \"best\" (each child's best value among the units) "
+                                         "or one value per child on the children's normalised scale.",
+                          "oneOf": [{"const": "best"},
+                                    {"type": "object", "minProperties": 1, "additionalProperties": {"type": "number"}}]}}},
         description="Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.")
     register("copeland", copeland, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
              description="Copeland outranking: weighted pairwise wins minus losses (non-compensatory); at most 20,000 units.")

@@ -245,6 +245,34 @@ def test_grey_relational_by_hand(tmp_path, plugins):
     np.testing.assert_allclose(result.score, [2 / 3, 1 / 2, 2 / 3])
 
 
+def test_grey_relational_published_example(tmp_path, plugins):
+    # Yıldırım & Önder (eds.), Çok Kriterli Karar Verme Yöntemleri, 2nd ed., Dora 2015, grey relational
+    # analysis chapter (reproduced in the JMcDM.jl documentation of `grey`): 5 candidates, 6 criteria,
+    # min-max to [0, 1], reference = best values, ρ = 0.5, Δmin/Δmax over the whole matrix.
+    data = [[105000, 105, 10, 4, 300, 10], [120000, 110, 15, 4, 500, 8], [150000, 120, 12, 3, 550, 12],
+            [115000, 105, 20, 4, 600, 9], [135000, 115, 15, 5, 400, 9]]
+    directions = ["lower", "higher", "lower", "higher", "higher", "lower"]
+    weights = {"method": "fixed", "params": {"values": dict(zip([f"c{j}" for j in range(6)],
+                                                                [0.05, 0.20, 0.10, 0.15, 0.10, 0.40]))}}
+    result = score(tmp_path, plugins, data, directions=directions, weighting=weights, method="grey_relational")
+    np.testing.assert_allclose(result.score, [0.525, 0.7007142857142857, 0.5464285714285715,
+                                              0.5762820512820512, 0.650952380952381], rtol=1e-12)
+    assert result.rank.tolist() == [5, 1, 4, 3, 2]
+
+
+def test_grey_relational_declared_reference_series(tmp_path, plugins):
+    # A declared reference (0.5, 0.5) on the [0, 1] scale: units (1, 0), (0.5, 0.5), (0, 1) have Δ (0.5, 0.5),
+    # (0, 0), (0.5, 0.5); Δmin = 0, Δmax = 0.5; ξ = 0.25 / (Δ + 0.25): 1/3 for the outer units, 1 for the middle.
+    data, directions = [[10, 0], [15, 5], [20, 10]], ["lower", "higher"]
+    result = score(tmp_path, plugins, data, directions=directions, method="grey_relational", params={"reference": {"c0": 0.5, "c1": 0.5}})
+    np.testing.assert_allclose(result.score, [1 / 3, 1, 1 / 3])
+    assert result.details["score"]["details"]["reference"].tolist() == [0.5, 0.5]
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, data, directions=directions, method="grey_relational", params={"reference": {"c0": 1, "cc": 1}})
+    [d] = exc.value.diagnostics
+    assert d.code == "E_PARAMS" and "none for c1" in d.message and "cc is not a child" in d.message
+
+
 # ---------------------------------------------------------------- aggregators of a unit's own children
 
 def test_means_median_and_minimum_by_hand(tmp_path, plugins):
