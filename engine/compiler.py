@@ -13,7 +13,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer
 from .formula import compile_formula
 from .jsonload import load_file
-from .model import Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, WeightSet
+from .model import Alternative, Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, Uncertainty, WeightSet
 from .plugins import Plugins, Registration
 from .schema import DIRECTIONS, check_structure, params_problems
 from .weights import node_weights
@@ -78,11 +78,14 @@ class _Compiler:
         value = self.doc.get(key)
         return value if isinstance(value, dict) else {}
 
-    def items(self, key):
-        """(name, spec, path) for each well-formed entry of a keyed section."""
-        for name, spec in self.section(key).items():
-            if isinstance(spec, dict):
-                yield name, spec, pointer(key, name)
+    def items(self, *keys, kind=dict):
+        """(name, spec, path) for each well-formed entry of a keyed section (or of a part of one)."""
+        section = self.doc
+        for key in keys:
+            section = section.get(key) if isinstance(section, dict) else None
+        for name, spec in (section.items() if isinstance(section, dict) else ()):
+            if isinstance(spec, kind):
+                yield name, spec, pointer(*keys, name)
 
     def plugin(self, kind: str, name, path: str) -> Registration | None:
         if not isinstance(name, str):
@@ -129,6 +132,7 @@ class _Compiler:
         rounding = self.compile_rounding(names_i | names_n)
         bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
         self.compile_outputs(base_dir)
+        uncertainty = self.compile_uncertainty(indicators, nodes)
         self.report_unused(weight_sets, nodes, sources, indicators, units)
         if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
@@ -141,6 +145,7 @@ class _Compiler:
             rank_order=rank.get("order", "descending"), rank_ties=rank.get("ties", "min"),
             rank_use_rounded=rank.get("use_rounded", True), grade_node=grade_node,
             grade_use_rounded=grade_rounded, bands=bands, outputs=list(self.doc.get("outputs", [])),
+            uncertainty=uncertainty,
         )
 
     def compile_sources(self) -> dict[str, Source]:
@@ -260,17 +265,22 @@ class _Compiler:
         return reg, params
 
     def compile_normaliser(self, ind: Indicator, reg: Registration, params: dict):
+        self.check_normaliser(ind, reg, ind.pointer)
+        ind.normaliser, ind.normaliser_params = reg, params
+
+    def check_normaliser(self, ind: Indicator, reg: Registration, path: str):
+        """Whether the normaliser can score the indicator: its direction, and what it needs declared."""
         directions = reg.options.get("directions", ("higher", "lower"))
         if ind.direction not in directions:
             able = sorted(n for n, r in self.plugins.of("normaliser").items()
                           if ind.direction in r.options.get("directions", ("higher", "lower")))
             self.err("E_DIRECTION", f'The normaliser "{reg.name}" cannot score the indicator "{ind.name}", whose direction '
-                     f'is "{ind.direction}".', ind.pointer + "/direction", "normalisers that can: " + ", ".join(able))
+                     f'is "{ind.direction}".', path if path != ind.pointer else ind.pointer + "/direction",
+                     "normalisers that can: " + ", ".join(able))
         for need in reg.options.get("requires", ()):
             if getattr(ind, need) is None:
                 self.err("E_DIRECTION", f'The normaliser "{reg.name}" needs the indicator "{ind.name}" to have a "{need}".',
-                         ind.pointer, f'add "{need}" to the indicator, in its raw unit')
-        ind.normaliser, ind.normaliser_params = reg, params
+                         path, f'add "{need}" to the indicator, in its raw unit')
 
     # -- weights and nodes
     def compile_weight_sets(self) -> dict[str, WeightSet]:
@@ -470,6 +480,97 @@ class _Compiler:
                     self.err("E_OUTPUT", f'The output "{path}" is outside the ruleset\'s folder; a ruleset writes only '
                              "inside its own folder.", f"/outputs/{i}/path",
                              "write a relative path such as results/scores.csv, or give another place with engine run -o")
+
+    def compile_uncertainty(self, indicators: dict[str, Indicator], nodes: dict[str, Node]) -> Uncertainty | None:
+        """The alternatives of a sensitivity analysis, each checked as the ruleset's own methods are."""
+        spec = self.doc.get("uncertainty")
+        if not isinstance(spec, dict):
+            return None
+        out = Uncertainty(samples=spec.get("samples", 1000), seed=spec.get("seed", 1))
+        scored = [n for n, ind in indicators.items() if ind.normaliser is not None]
+        if isinstance(spec.get("normalise"), dict):
+            part, path = spec["normalise"], "/uncertainty/normalise"
+            own = self.section("indicators")
+            out.normalised = self.uncertain_indicators(part, path, indicators, scored, "is not used by any node",
+                                                       [n for n in scored if "normalise" not in own[n]])
+            out.normalisers = self.alternatives("normaliser", part.get("alternatives", []), path + "/alternatives")
+            for k, alt in enumerate(out.normalisers):
+                for name in out.normalised:
+                    self.check_normaliser(indicators[name], alt.method, f"{path}/alternatives/{k}")
+        if isinstance(spec.get("missing"), dict):
+            part, path = spec["missing"], "/uncertainty/missing"
+            filling = [n for n in indicators if indicators[n].missing not in ("error", "drop_unit", "leave")]
+            out.imputed = self.uncertain_indicators(part, path, indicators, list(indicators), "", filling or list(indicators))
+            out.imputations = tuple(part.get("alternatives", []))
+            needs = {"impute_group_mean": "group", "impute_group_median": "group", "carry_forward": "period",
+                     "interpolate": "period"}
+            for k, policy in enumerate(out.imputations):
+                role = needs.get(policy)
+                if role and not isinstance(self.section("units").get(role), str):
+                    self.err("E_SCHEMA_REQUIRED", f'The imputation "{policy}" needs a {role} column, but the units have none.',
+                             f"{path}/alternatives/{k}", f'name it in "units": {{"{role}": "..."}}')
+        for name, noise, path in self.items("uncertainty", "weights"):
+            node = self.uncertain_node(name, nodes, path)
+            if node is None:
+                continue
+            if not node.aggregator.options.get("weighted", True):
+                self.err("E_PARAMS", f'The method "{node.aggregator.name}" of node "{name}" chooses its own weights, so they '
+                         "cannot be varied.", path)
+            kind = next(iter(noise), None)
+            if kind is not None:
+                out.weight_noise[name] = (kind, float(noise[kind]))
+        for name, choices, path in self.items("uncertainty", "aggregation", kind=list):
+            node = self.uncertain_node(name, nodes, path)
+            alternatives = self.alternatives("aggregator", choices, path)
+            if node is None:
+                continue
+            for k, alt in enumerate(alternatives):
+                groups = alt.method.options.get("weight_groups")
+                if groups is not None:
+                    try:
+                        groups(list(node.children), alt.params)
+                    except EngineError as exc:
+                        for d in exc.diagnostics:
+                            self.err(d.code, d.message, f"{path}/{k}/params", d.hint)
+            out.aggregators[name] = alternatives
+        if not (out.normalisers or out.imputations or out.weight_noise or out.aggregators) and not self.broken("/uncertainty"):
+            self.err("E_SCHEMA_REQUIRED", "The uncertainty section declares no alternative to sample from.", "/uncertainty",
+                     'add "normalise", "missing", "weights" or "aggregation"')
+        return out
+
+    def alternatives(self, kind: str, specs, path: str) -> tuple[Alternative, ...]:
+        out = []
+        for k, spec in enumerate(specs if isinstance(specs, list) else []):
+            reg, params = self.resolve_method(kind, spec, f"{path}/{k}")
+            if reg is not None:
+                label = spec if isinstance(spec, str) else reg.name + (" " + json.dumps(params, ensure_ascii=False) if params else "")
+                out.append(Alternative(reg, params, label))
+        return tuple(out)
+
+    def uncertain_indicators(self, part: dict, path: str, indicators, usable: list[str], unusable: str,
+                             default: list[str]) -> tuple[str, ...]:
+        """The indicators an alternative applies to: those named (each must be usable), else the default."""
+        named = part.get("indicators")
+        if not isinstance(named, list):
+            return tuple(default)
+        for k, name in enumerate(named):
+            if name not in indicators:
+                self.err("E_UNKNOWN_NAME", f'"{name}" is not an indicator.', f"{path}/indicators/{k}",
+                         did_you_mean(name, indicators))
+            elif name not in usable:
+                self.err("E_PARAMS", f'The indicator "{name}" {unusable}, so varying it changes nothing.',
+                         f"{path}/indicators/{k}")
+        return tuple(n for n in named if n in indicators)
+
+    def uncertain_node(self, name: str, nodes: dict[str, Node], path: str) -> Node | None:
+        node = nodes.get(name)
+        if node is None:
+            self.err("E_UNKNOWN_NAME", f'"{name}" is not a node.', path, did_you_mean(name, nodes))
+        elif node.aggregator is None:
+            self.err("E_PARAMS", f'The node "{name}" is a formula; only nodes with a method can vary.', path)
+        else:
+            return node
+        return None
 
     def report_unused(self, weight_sets, nodes, sources, indicators, units):
         used_sets = {n.weight_set.name for n in nodes.values() if n.weight_set is not None}

@@ -70,9 +70,25 @@ def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | N
     return Data(units, columns, inputs, warnings)
 
 
+@dataclass
+class Prepared:
+    """What the nodes are computed from: the units kept, and their raw, treated and normalised values."""
+
+    active: np.ndarray  # which loaded units are kept
+    ids: pa.StringArray
+    raw: dict[str, np.ndarray]
+    imputed: dict[str, np.ndarray]  # indicator -> units whose value was filled in
+    treated: dict[str, np.ndarray]
+    treatment: dict[str, dict]
+    normalised: dict[str, np.ndarray]
+    complete: frozenset[str]  # indicators with no missing normalised value
+    dropped: tuple[str, ...]
+    warnings: list[Diagnostic]
+
+
 @_placed
-def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
-    """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
+def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
+    """Every step before the nodes: units kept, missing values, treatment, normalisation."""
     units, columns = data.units, data.columns
     warnings = list(data.warnings)
     active = np.ones(len(units["id"]), dtype=bool)
@@ -101,14 +117,21 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
                                        units=_units_text(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
     normalised, complete = _normalise(ruleset, {**raw, **treated}, ids)
-    nodes, weights, details, said = _nodes(ruleset, plugins, normalised, complete, ids)
-    warnings += said
+    return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings)
+
+
+@_placed
+def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
+    """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
+    p = prepare(ruleset, plugins, data)
+    nodes, weights, details, said = node_values(ruleset, plugins, p)
+    units = data.units
     result = Result(
-        ruleset=ruleset, unit_ids=ids,
-        unit_labels=_subset(units.get("label"), active), unit_groups=_subset(units.get("group"), active),
-        unit_periods=_subset(units.get("period"), active), raw=raw, normalised=normalised, nodes=nodes,
-        weights=weights, details=details, treated=treated, treatment=treatment, imputed=imputed,
-        dropped=list(dropped), diagnostics=ruleset.place(warnings),
+        ruleset=ruleset, unit_ids=p.ids,
+        unit_labels=_subset(units.get("label"), p.active), unit_groups=_subset(units.get("group"), p.active),
+        unit_periods=_subset(units.get("period"), p.active), raw=p.raw, normalised=p.normalised, nodes=nodes,
+        weights=weights, details=details, treated=p.treated, treatment=p.treatment, imputed=p.imputed,
+        dropped=list(p.dropped), diagnostics=ruleset.place(p.warnings + said),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},
@@ -116,6 +139,17 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     )
     _round_rank_grade(result)
     return result
+
+
+def period_codes(data: Data, active: np.ndarray) -> np.ndarray | None:
+    """The code of each kept unit's period (units are ranked within periods), or None without periods."""
+    return group_codes(_subset(data.units.get("period"), active))
+
+
+def ranking_values(ruleset: Ruleset, score: np.ndarray) -> np.ndarray:
+    """The values ranks are taken on: the score, rounded first when the ruleset says so."""
+    step = ruleset.rounding.get(ruleset.score)
+    return round_values(score, step.digits, step.method) if ruleset.rank_use_rounded and step is not None else score
 
 
 def has_missing(x: np.ndarray) -> bool:
@@ -490,10 +524,12 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
 
 # ---------------------------------------------------------------- nodes
 
-def _nodes(ruleset: Ruleset, plugins: Plugins, normalised, complete: set[str], ids):
-    """Every node's value in order. ``complete`` names the inputs known to have no missing value.
-
-    Returns the values, the weights used, what each node's methods reported, and warnings."""
+@_placed
+def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
+    """Every node's value in order. Returns the values, the weights used, what each node's methods
+    reported, and warnings. Analyses call it again with other nodes on the same prepared inputs."""
+    normalised, ids = prepared.normalised, prepared.ids
+    complete = set(prepared.complete)  # grows with the nodes known to have no missing value
     values: dict[str, np.ndarray] = {}
     weights_used: dict[str, dict[str, float]] = {}
     details: dict[str, dict] = {}
@@ -628,7 +664,7 @@ def _round_rank_grade(result: Result):
     def choose(name, use_rounded):
         return result.rounded[name] if use_rounded and name in result.rounded else result.value(name)
 
-    score = choose(rs.score, rs.rank_use_rounded)
+    score = ranking_values(rs, result.value(rs.score))
     periods = result.unit_periods  # with panel data, units are ranked within each period
     result.rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods))
     if result.unit_groups is not None:

@@ -98,6 +98,27 @@ class Band:
     min: float | None
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """One method a sensitivity analysis may use in place of the ruleset's own."""
+    method: Registration
+    params: dict
+    label: str  # as the ruleset writes it, for reports
+
+
+@dataclass
+class Uncertainty:
+    """The alternatives a Monte Carlo sensitivity analysis samples from (the ruleset's "uncertainty")."""
+    normalisers: tuple[Alternative, ...] = ()
+    normalised: tuple[str, ...] = ()  # the indicators whose normaliser varies
+    imputations: tuple[str, ...] = ()
+    imputed: tuple[str, ...] = ()  # the indicators whose missing-value policy varies
+    weight_noise: dict[str, tuple[str, float]] = field(default_factory=dict)  # node -> ("noise" | "dirichlet", size)
+    aggregators: dict[str, tuple[Alternative, ...]] = field(default_factory=dict)  # node -> alternatives
+    samples: int = 1000
+    seed: int = 1
+
+
 @dataclass
 class Ruleset:
     document: dict
@@ -121,6 +142,7 @@ class Ruleset:
     grade_use_rounded: bool = True
     bands: tuple[Band, ...] = ()
     outputs: list[dict] = field(default_factory=list)
+    uncertainty: Uncertainty | None = None
     source_map: SourceMap | None = None
 
     def place(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -20,6 +20,7 @@ NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 DIRECTIONS = {"higher": "higher", "lower": "lower", "range": "range", "正向": "higher", "逆向": "lower", "适度": "range"}
 MISSING_POLICIES = ["error", "drop_unit", "impute_mean", "impute_median", "impute_group_mean", "impute_group_median",
                     "carry_forward", "interpolate", "leave"]
+IMPUTATIONS = [p for p in MISSING_POLICIES if p not in ("error", "drop_unit", "leave")]
 
 
 def _p(kind: dict, description: str, example) -> dict:
@@ -56,7 +57,8 @@ def _method_spec(kind: str, example: str) -> dict:
             _p(STRING, f"The name of the {kind}.", example),
             _obj({
                 "method": _p(STRING, f"The name of the {kind} (engine plugins lists them).", example),
-                "params": _p(PARAMS, f"Parameters of the {kind}, in the raw unit of the indicator.", {}),
+                "params": _p(PARAMS, f"Parameters of the {kind}" + (", in the raw unit of the indicator."
+                                                                     if kind in ("normaliser", "treatment") else "."), {}),
             }, required=["method"]),
         ],
     }
@@ -192,6 +194,43 @@ def base_schema() -> dict:
                                 "The least share of units an indicator must have data for (default 0.65).", 0.65),
                 "drop_units": _p({"type": "boolean"}, "Drop the units below the unit threshold instead of only warning.", False),
             }, [], "Data coverage checked before missing values are filled in.", {"unit": 0.65, "indicator": 0.65}),
+            "uncertainty": _obj({
+                "normalise": _obj({
+                    "alternatives": {"type": "array", "items": _method_spec("normaliser", "zscore"), "minItems": 2,
+                                     "description": "The normalisers to choose from, each equally likely.",
+                                     "examples": [["minmax", "zscore"]]},
+                    "indicators": _p(NAME_LIST, "The indicators whose normaliser varies; default: every indicator a node uses.",
+                                     ["mediation", "services"]),
+                }, ["alternatives"], "Vary the normaliser.", {"alternatives": ["minmax", "zscore"]}),
+                "missing": _obj({
+                    "alternatives": _p({"type": "array", "items": {"enum": IMPUTATIONS}, "minItems": 2, "uniqueItems": True},
+                                       "The imputations to choose from, each equally likely.", ["impute_mean", "impute_median"]),
+                    "indicators": _p(NAME_LIST, "The indicators whose imputation varies; default: every indicator that "
+                                     "fills in missing values.", ["mediation"]),
+                }, ["alternatives"], "Vary how missing values are filled in.", {"alternatives": ["impute_mean", "impute_median"]}),
+                "weights": {"type": "object", "propertyNames": NAME, "minProperties": 1, "additionalProperties": _obj({
+                    "noise": _p({"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                                "Each weight varies uniformly within ± this share of its nominal value; the node's "
+                                "weights are then scaled back to their nominal total.", 0.2),
+                    "dirichlet": _p({"type": "number", "exclusiveMinimum": 0},
+                                    "Draw the weights from a Dirichlet distribution centred on the nominal weights, "
+                                    "with this concentration (larger: closer to nominal).", 50),
+                }, [], "How the weights of this node vary: noise or dirichlet.", {"noise": 0.2},
+                    minProperties=1, maxProperties=1),
+                    "description": "Vary the weights of these nodes around their nominal values.",
+                    "examples": [{"H": {"noise": 0.2}}]},
+                "aggregation": {"type": "object", "propertyNames": NAME, "minProperties": 1, "additionalProperties": {
+                    "type": "array", "items": _method_spec("aggregator", "geometric_mean"), "minItems": 2,
+                    "description": "The aggregators this node chooses from, each equally likely.",
+                    "examples": [["weighted_mean", "geometric_mean"]]},
+                    "description": "Vary the aggregation method of these nodes.",
+                    "examples": [{"H": ["weighted_mean", "geometric_mean"]}]},
+                "samples": _p({"type": "integer", "minimum": 10, "maximum": 1000000},
+                              "How many configurations to score (engine sensitivity --samples overrides it; default 1000).", 1000),
+                "seed": _p({"type": "integer", "minimum": 0, "maximum": 4294967295},
+                           "The random seed: the same seed gives the same samples (--seed overrides it; default 1).", 1),
+            }, [], "Alternatives that engine sensitivity samples from (Monte Carlo uncertainty and sensitivity analysis).",
+                {"normalise": {"alternatives": ["minmax", "zscore"]}, "weights": {"H": {"noise": 0.2}}}),
             "rounding": {"type": "array", "items": _obj({
                 "node": _p(NAME, "The node or indicator to round.", "H"),
                 "digits": _p({"type": "integer", "minimum": 0, "maximum": 12}, "Decimal places.", 3),
@@ -247,6 +286,9 @@ def published_schema(plugins) -> dict:
     constrain(props["nodes"]["additionalProperties"], "aggregator")
     constrain_method_spec(props["normalise"], "normaliser")
     constrain_method_spec(props["treat"], "treatment")
+    uncertainty = props["uncertainty"]["properties"]
+    constrain_method_spec(uncertainty["normalise"]["properties"]["alternatives"]["items"], "normaliser")
+    constrain_method_spec(uncertainty["aggregation"]["additionalProperties"]["items"], "aggregator")
     constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["treat"], "treatment")
     constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["normalise"], "normaliser")
     return schema
@@ -316,6 +358,15 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: str = "") -> D
         found_code = "E_SCHEMA_VALUE"
         message = f"{_describe(e.instance)} is not a usable name."
         hint = "names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label"
+    elif e.validator in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        found_code = "E_SCHEMA_VALUE"
+        least = e.validator.startswith("min")
+        n = len(e.instance)
+        things = ("item" if n == 1 else "items") if e.validator.endswith("Items") else ("entry" if n == 1 else "entries")
+        message = f"{where} has {n} {things}; it needs {'at least' if least else 'at most'} {e.validator_value}."
+        hint = e.schema.get("description")
+        if not least and isinstance(e.instance, dict):
+            hint = "choose one of: " + ", ".join(e.instance)
     elif e.validator == "oneOf":
         found_code = "E_SCHEMA_TYPE"
         message = f"{where} is {_describe(e.instance)}, which is none of the forms it may take."

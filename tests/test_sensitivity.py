@@ -41,7 +41,8 @@ def test_sensitivity_command():
     assert proc.returncode == 0, proc.stderr
     body = json.loads(proc.stdout)
     assert len(body["indicators"]) == 13 and len(body["units"]) == 72
-    assert engine("sensitivity", RULESETS / "governance.json").returncode == 2
+    both = engine("sensitivity", RULESETS / "governance.json", "--leave-one-out", "--samples", "50")
+    assert both.returncode == 2 and "--leave-one-out" in both.stderr
 
 
 def test_a_closed_pipe_is_not_an_error():

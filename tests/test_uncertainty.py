@@ -1,0 +1,194 @@
+"""Monte Carlo uncertainty and sensitivity analysis over the alternatives a ruleset declares."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import RULESETS, codes, engine, write_ruleset
+from engine.compiler import compile_document, load_ruleset
+from engine.diagnostics import EngineError
+from engine.execute import load_data
+from engine.uncertainty import analyse
+
+# Three units, already on a common scale (normalise "none"). The headline H weighs c0 and c1 equally:
+# A = (0.9, 0.2): mean 0.55, minimum 0.2; B = (0.5, 0.5): 0.5 and 0.5; C = (0.1, 0.1): 0.1 and 0.1.
+# By the weighted mean A ranks 1 and B 2; by the minimum B ranks 1 and A 2; C is always 3rd.
+CSV = "id,c0,c1\nA,0.9,0.2\nB,0.5,0.5\nC,0.1,0.1\n"
+
+
+def document(uncertainty, nodes=None):
+    return {
+        "format": "govscore/1", "id": "mc", "title": "Monte Carlo test",
+        "units": {"id": "id"}, "sources": {"data": {"format": "csv", "path": "data.csv"}},
+        "normalise": "none",
+        "indicators": {"c0": {"column": "c0", "direction": "higher"}, "c1": {"column": "c1", "direction": "higher"}},
+        "nodes": nodes or {"H": {"method": "weighted_mean", "children": ["c0", "c1"], "weights": {"c0": 0.5, "c1": 0.5}}},
+        "score": "H",
+        "uncertainty": uncertainty,
+    }
+
+
+def analysis(tmp_path, plugins, doc, samples=None, seed=None, csv=CSV):
+    (tmp_path / "data.csv").write_text(csv, encoding="utf-8")
+    ruleset, diagnostics = load_ruleset(str(write_ruleset(tmp_path, doc)), plugins)
+    assert ruleset is not None, "\n".join(d.format_text() for d in diagnostics)
+    return analyse(ruleset, plugins, load_data(ruleset, plugins), samples, seed)
+
+
+def problems(tmp_path, plugins, doc):
+    (tmp_path / "data.csv").write_text(CSV, encoding="utf-8")
+    ruleset, diagnostics = load_ruleset(str(write_ruleset(tmp_path, doc)), plugins)
+    assert ruleset is None
+    return [d for d in diagnostics if d.is_error]
+
+
+def test_every_configuration_is_recorded_and_scored_as_recorded(tmp_path, plugins):
+    # Two factors: the aggregator of H (weighted mean or minimum) and ±20% noise on its weights.
+    # With weight w on c0 (and 1 − w on c1) A scores 0.9w + 0.2(1 − w) against B's 0.5: A leads when w > 3/7.
+    # The weights each configuration records give, by hand, the ranks it must have produced.
+    found = analysis(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean", "minimum"]},
+                                                  "weights": {"H": {"noise": 0.2}}}), samples=400, seed=3)
+    assert found["samples"] == len(found["configurations"]) == 100 * 4  # Saltelli: N·(D + 2) with D = 2
+    assert found["nominal_rank"].tolist() == [1, 2, 3]
+    flips = 0
+    for c in found["configurations"]:
+        w = c["weights"]["H"]
+        assert w["c0"] + w["c1"] == pytest.approx(1) and 0.4 <= w["c0"] <= 0.6
+        if c["aggregation"]["H"] == "minimum":
+            a_first = False
+        else:
+            a_first = 0.9 * w["c0"] + 0.2 * w["c1"] > 0.5 * (w["c0"] + w["c1"])
+        expected = 0 if a_first else 2 / 3  # A and B swap places: shifts 1, 1, 0 over three units
+        flips += not a_first
+        assert c["mean_absolute_rank_shift"] == pytest.approx(expected)
+    assert 0 < flips < len(found["configurations"])
+    assert found["rank_5"].tolist()[:2] == [1, 1] and found["rank_95"].tolist()[:2] == [2, 2]
+    assert found["rank_5"][2] == found["rank_95"][2] == found["median_rank"][2] == 3
+    by_name = {f["factor"]: f for f in found["factors"]}
+    assert by_name["aggregation.H"]["levels"] == ["weighted_mean", "minimum"]
+    # the aggregator decides most flips (every minimum run flips; the weights only near w = 3/7)
+    assert by_name["aggregation.H"]["total"] > by_name["weights.H"]["total"] > 0
+
+
+def test_a_choice_that_moves_no_rank_has_zero_indices(tmp_path, plugins):
+    # The node X is computed but not part of the score: whichever aggregator it uses, no rank moves.
+    # Saltelli's estimators then give exactly 0: f(A) = f(AB_i) in every pair.
+    nodes = {"H": {"method": "weighted_mean", "children": ["c0", "c1"]},
+             "X": {"method": "weighted_mean", "children": ["c0", "c1"]}}
+    found = analysis(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean", "minimum"],
+                                                                  "X": ["weighted_mean", "geometric_mean"]}}, nodes),
+                     samples=200)
+    by_name = {f["factor"]: f for f in found["factors"]}
+    assert by_name["aggregation.X"]["first_order"] == 0 and by_name["aggregation.X"]["total"] == 0
+    # with the only other factor all-deciding, its indices are near 1
+    assert by_name["aggregation.H"]["total"] == pytest.approx(1, abs=0.05)
+
+
+def test_no_rank_moves_at_all(tmp_path, plugins):
+    # weighted mean and weighted sum agree when the weights sum to 1: every interval is the nominal rank
+    found = analysis(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean", "weighted_sum"]}}), samples=30)
+    assert found["median_rank"].tolist() == found["rank_5"].tolist() == found["rank_95"].tolist() == [1, 2, 3]
+    assert found["factors"][0]["first_order"] == found["factors"][0]["total"] == 0
+
+
+def test_the_seed_makes_results_reproducible(tmp_path, plugins):
+    doc = document({"weights": {"H": {"dirichlet": 5}}, "aggregation": {"H": ["weighted_mean", "minimum"]}})
+    first = analysis(tmp_path, plugins, doc, samples=80, seed=11)
+    again = analysis(tmp_path, plugins, doc, samples=80, seed=11)
+    other = analysis(tmp_path, plugins, doc, samples=80, seed=12)
+    assert first["configurations"] == again["configurations"] and first["factors"] == again["factors"]
+    assert first["configurations"] != other["configurations"]
+    for c in first["configurations"]:  # Dirichlet draws stay on the simplex
+        assert sum(c["weights"]["H"].values()) == pytest.approx(1) and min(c["weights"]["H"].values()) >= 0
+
+
+def test_normaliser_and_imputation_alternatives(tmp_path, plugins):
+    # A fourth unit D = (0.6, missing). Two factors: the imputation of c1 (mean or median of A, B, C) and
+    # the normaliser (none, or min-max to [0, 1]). Each recorded configuration is re-scored here by hand:
+    # fill D's c1, rescale if min-max, average, rank; its mean absolute rank shift must match.
+    csv = CSV + "D,0.6,\n"
+    doc = document({"missing": {"alternatives": ["impute_mean", "impute_median"]},
+                    "normalise": {"alternatives": ["none", {"method": "minmax"}]}})
+    doc["indicators"]["c1"]["missing"] = "impute_mean"
+    found = analysis(tmp_path, plugins, doc, samples=40, csv=csv)
+    values = {"c0": np.array([0.9, 0.5, 0.1, 0.6]), "c1": np.array([0.2, 0.5, 0.1, np.nan])}
+    nominal = {"c0": values["c0"], "c1": np.where(np.isnan(values["c1"]), np.nanmean(values["c1"]), values["c1"])}
+    score = (nominal["c0"] + nominal["c1"]) / 2
+    assert found["nominal_rank"].tolist() == (np.argsort(np.argsort(-score)) + 1).tolist()
+    seen = set()
+    for c in found["configurations"]:
+        seen.add((c["missing"], c["normalise"]))
+        fill = np.nanmean if c["missing"] == "impute_mean" else np.nanmedian
+        x = {k: np.where(np.isnan(v), fill(v), v) for k, v in values.items()}
+        if c["normalise"] != "none":
+            x = {k: (v - v.min()) / np.ptp(v) for k, v in x.items()}
+        ranks = np.argsort(np.argsort(-(x["c0"] + x["c1"]) / 2)) + 1
+        assert c["mean_absolute_rank_shift"] == pytest.approx(np.abs(ranks - found["nominal_rank"]).mean())
+    assert seen == {(m, n) for m in ("impute_mean", "impute_median") for n in ("none", "minmax")}
+    assert any(c["mean_absolute_rank_shift"] > 0 for c in found["configurations"])  # min-max puts B above A
+
+
+def test_the_ruleset_checks(tmp_path, plugins):
+    nodes = {"H": {"method": "weighted_mean", "children": ["c0", "c1"]}, "F": {"formula": "H * 2"},
+             "E": {"method": "dea", "children": ["c0", "c1"], "params": {"inputs": ["c0"]}}}
+    found = problems(tmp_path, plugins, document({
+        "weights": {"Z": {"noise": 0.2}, "F": {"noise": 0.2}, "E": {"noise": 0.1}},
+        "aggregation": {"H": ["weighted_mean", "geometric_meen"]},
+        "missing": {"alternatives": ["impute_group_mean", "impute_mean"]},
+        "normalise": {"alternatives": ["minmax", "interval"], "indicators": ["c0", "c9"]},
+    }, nodes))
+    messages = {d.path: d for d in found}
+    assert messages["/uncertainty/weights/Z"].code == "E_UNKNOWN_NAME"
+    assert "formula" in messages["/uncertainty/weights/F"].message
+    assert "chooses its own weights" in messages["/uncertainty/weights/E"].message
+    assert messages["/uncertainty/aggregation/H/1"].code == "E_UNKNOWN_METHOD"
+    assert "geometric_mean" in messages["/uncertainty/aggregation/H/1"].hint
+    assert "group column" in messages["/uncertainty/missing/alternatives/0"].message
+    assert messages["/uncertainty/normalise/alternatives/1"].code == "E_DIRECTION"  # interval needs an optimum
+    assert messages["/uncertainty/normalise/indicators/1"].code == "E_UNKNOWN_NAME"
+    assert all(d.line is not None for d in found)
+    empty = problems(tmp_path, plugins, document({"samples": 100}))
+    assert codes(empty) == ["E_SCHEMA_REQUIRED"] and "no alternative" in empty[0].message
+    [short] = problems(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean"]}}))
+    assert short.path == "/uncertainty/aggregation/H" and short.message == '"H" has 1 item; it needs at least 2.'
+    [both] = problems(tmp_path, plugins, document({"weights": {"H": {"noise": 0.2, "dirichlet": 3}}}))
+    assert "at most 1" in both.message and both.hint == "choose one of: noise, dirichlet"
+
+
+def test_a_failing_configuration_is_named(tmp_path, plugins):
+    # the geometric mean needs positive children; C's c1 is made 0
+    with pytest.raises(EngineError) as exc:
+        analysis(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean", "geometric_mean"]}}), samples=30,
+                 csv=CSV.replace("C,0.1,0.1", "C,0.1,0"))
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DOMAIN" and d.message.startswith("In the sampled configuration (aggregation: {'H': 'geometric_mean'})")
+    assert d.units == ("C",)
+
+
+def test_a_ruleset_without_alternatives(tmp_path, plugins):
+    doc = document({})
+    del doc["uncertainty"]
+    (tmp_path / "data.csv").write_text(CSV, encoding="utf-8")
+    ruleset, _ = compile_document(doc, None, plugins, tmp_path)
+    with pytest.raises(EngineError) as exc:
+        analyse(ruleset, plugins, load_data(ruleset, plugins))
+    assert exc.value.diagnostics[0].code == "E_SCHEMA_REQUIRED" and "--leave-one-out" in exc.value.diagnostics[0].hint
+
+
+def test_sensitivity_command_on_the_shipped_ruleset(tmp_path):
+    proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert "configurations scored (seed 5)" in proc.stdout and "aggregation.H" in proc.stdout
+    out = tmp_path / "mc.json"
+    proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5", "--format", "json", "-o", out)
+    assert proc.returncode == 0 and proc.stdout == ""
+    body = json.loads(out.read_text(encoding="utf-8"))
+    assert body["seed"] == 5 and len(body["units"]) == 72 and len(body["configurations"]) == body["samples"]
+    assert {f["factor"] for f in body["factors"]} == {"normalise", "weights.H", "weights.P", "aggregation.H"}
+    for u in body["units"]:
+        assert u["rank_5"] <= u["median_rank"] <= u["rank_95"]
+    again = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5", "--format", "json")
+    assert json.loads(again.stdout) == body
+    none = engine("sensitivity", RULESETS / "efficiency.json")
+    assert none.returncode == 1 and "E_SCHEMA_REQUIRED" in none.stderr
