@@ -154,7 +154,9 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
     if None in writers:  # checked before scoring, so a typo costs no time
         raise click.BadParameter(f'there is no output format "{fmt}"; available: '
                                  + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
-    result = run_ruleset(compiled, plugins, data_paths)
+    loaded = load_data(compiled, plugins, data_paths)
+    result = score(compiled, plugins, loaded)
+    _run_analyses(compiled, plugins, loaded, result, {k for _, _, params in targets for k, v in params.items() if v is True})
     if not quiet:
         report(diagnostics + result.diagnostics)
     inputs = [i["path"] for i in result.meta["inputs"]]
@@ -162,6 +164,16 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
         write_output(result, registration, path, params, inputs)
         if path != "-" and not quiet:
             click.echo(f"wrote {path}", err=True)
+
+
+def _run_analyses(compiled, plugins, loaded, result, asked: set[str]) -> None:
+    """The analyses an output of the ruleset asks to carry, computed once for all outputs."""
+    if "sensitivity" in asked:
+        from .uncertainty import analyse, as_json
+        result.sections["sensitivity"] = as_json(analyse(compiled, plugins, loaded))
+    if "leave_one_out" in asked:
+        from .sensitivity import as_json, leave_one_out
+        result.sections["leave_one_out"] = as_json(leave_one_out(compiled, plugins, loaded, result))
 
 
 @main.command()
@@ -383,13 +395,10 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, fmt, outpu
 
 
 def _leave_one_out_report(compiled, plugins, loaded) -> tuple[dict, list[str]]:
-    from .data import number_or_none
-    from .sensitivity import leave_one_out
+    from .sensitivity import as_json, leave_one_out
 
     found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))
-    body = {"indicators": found["indicators"], "units": [
-        {"unit": u, "nominal_rank": number_or_none(found["nominal_rank"][i]),
-         "rank_shift": {n: number_or_none(v[i]) for n, v in found["rank_shift"].items()}} for i, u in enumerate(found["units"])]}
+    body = as_json(found)
     lines = ["Rank shifts when each indicator is left out (largest effect first):"]
     lines += [f"  {row['label']}: {row['mean_absolute_rank_shift']:.2f} places on average, at most "
               f"{row['largest_rank_shift']:g}" for row in found["indicators"]]
@@ -399,18 +408,12 @@ def _leave_one_out_report(compiled, plugins, loaded) -> tuple[dict, list[str]]:
 def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict, list[str]]:
     import numpy as np
 
-    from .data import number_or_none
     from .textwidth import table
-    from .uncertainty import analyse
+    from .uncertainty import analyse, as_json
 
     found = analyse(compiled, plugins, loaded, samples, seed)
     columns = ("nominal_rank", "median_rank", "rank_5", "rank_95")
-    body = {
-        "samples": found["samples"], "base_samples": found["base_samples"], "seed": found["seed"],
-        "factors": found["factors"],
-        "units": [{"unit": u, **{k: number_or_none(found[k][i]) for k in columns}} for i, u in enumerate(found["units"])],
-        "configurations": found["configurations"],
-    }
+    body = as_json(found)
     lines = [f"{found['samples']} configurations scored (seed {found['seed']}); sensitivity of the mean absolute "
              "rank shift to each choice (Sobol' indices, ± 95% confidence):"]
     rows = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}", f"{f['total']:.3f} ± {f['total_conf']:.3f}",

@@ -38,6 +38,7 @@ class Result:
     dropped: list[str] = field(default_factory=list)  # unit ids dropped for missing values
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings met on the way
     meta: dict = field(default_factory=dict)  # engine version, ruleset hash, input files and their hashes
+    sections: dict[str, dict] = field(default_factory=dict)  # analyses run beside the scoring (sensitivity), for outputs
 
     @property
     def size(self) -> int:

@@ -11,7 +11,7 @@ import copy
 import numpy as np
 
 from .compiler import compile_document
-from .data import positions
+from .data import number_or_none, positions
 from .diagnostics import Diagnostic, EngineError
 from .execute import Data, score
 from .model import Ruleset
@@ -81,3 +81,11 @@ def leave_one_out(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result) 
                      "largest_rank_shift": float(moved.max()) if len(moved) else None})
     rows.sort(key=lambda r: -(r["mean_absolute_rank_shift"] or 0))
     return {"indicators": rows, "units": ids, "nominal_rank": nominal, "rank_shift": shifts}
+
+
+def as_json(found: dict) -> dict:
+    """The rank shifts as plain JSON: what engine sensitivity --leave-one-out --format json prints and
+    the JSON output's "leave_one_out" section holds."""
+    return {"indicators": found["indicators"], "units": [
+        {"unit": u, "nominal_rank": number_or_none(found["nominal_rank"][i]),
+         "rank_shift": {n: number_or_none(v[i]) for n, v in found["rank_shift"].items()}} for i, u in enumerate(found["units"])]}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .data import number_or_none
 from .diagnostics import Diagnostic, EngineError
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
@@ -89,6 +90,18 @@ def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None 
         "units": nominal_prepared.ids.to_pylist(), "nominal_rank": nominal_rank,
         "median_rank": median, "rank_5": low, "rank_95": high,
         "configurations": configurations,
+    }
+
+
+def as_json(found: dict) -> dict:
+    """The analysis as plain JSON: what engine sensitivity --format json prints and the JSON output's
+    "sensitivity" section holds."""
+    columns = ("nominal_rank", "median_rank", "rank_5", "rank_95")
+    return {
+        "samples": found["samples"], "base_samples": found["base_samples"], "seed": found["seed"],
+        "factors": found["factors"],
+        "units": [{"unit": u, **{k: number_or_none(found[k][i]) for k in columns}} for i, u in enumerate(found["units"])],
+        "configurations": found["configurations"],
     }
 
 

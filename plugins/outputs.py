@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
+from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 from engine.panel import panel_changes
 from engine.statistics import statistics
@@ -84,6 +85,9 @@ def _json_number(x):
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
+ANALYSES = ("sensitivity", "leave_one_out")  # sections engine run computes when a JSON output asks for them
+
+
 def write_json(result, stream, params):
     rs = result.ruleset
     table = arrow_table(result, params.get("include", "scores"))
@@ -105,6 +109,12 @@ def write_json(result, stream, params):
     }
     if params.get("statistics"):
         document["statistics"] = statistics(result)
+    for section in ANALYSES:
+        if params.get(section):
+            if section not in result.sections:
+                raise EngineError([Diagnostic("E_OUTPUT", f'The JSON output asks for the "{section}" analysis, which was not run.',
+                                              hint="engine run runs it when an output of the ruleset asks for it")])
+            document[section] = result.sections[section]
     text = json.dumps(document, ensure_ascii=False, indent=params.get("indent", 2), allow_nan=False)
     stream.write(text.encode("utf-8") + b"\n")
 
@@ -174,5 +184,10 @@ def register_outputs(register):
             "include": INCLUDE,
             "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."},
             "statistics": {"type": "boolean", "default": False,
-                           "description": "Add the indicator statistics of engine stats (distributions, correlations, Cronbach's alpha)."}}},
+                           "description": "Add the indicator statistics of engine stats (distributions, correlations, Cronbach's alpha)."},
+            "sensitivity": {"type": "boolean", "default": False,
+                            "description": "Add the Monte Carlo sensitivity analysis of engine sensitivity over the ruleset's "
+                                           "uncertainty section (rank intervals, Sobol' indices, every configuration)."},
+            "leave_one_out": {"type": "boolean", "default": False,
+                              "description": "Add the rank shifts of engine sensitivity --leave-one-out."}}},
         description="JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.")

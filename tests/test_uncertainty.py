@@ -192,3 +192,20 @@ def test_sensitivity_command_on_the_shipped_ruleset(tmp_path):
     assert json.loads(again.stdout) == body
     none = engine("sensitivity", RULESETS / "efficiency.json")
     assert none.returncode == 1 and "E_SCHEMA_REQUIRED" in none.stderr
+
+
+def test_the_json_output_carries_the_analyses(tmp_path):
+    # A ruleset whose JSON output asks for both analyses: engine run computes them once and writes
+    # the same sections engine sensitivity prints.
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["uncertainty"]["samples"] = 30
+    doc["outputs"] = [{"format": "json", "path": "out.json", "params": {"sensitivity": True, "leave_one_out": True}}]
+    path = write_ruleset(tmp_path, doc)
+    proc = engine("run", path, "-q")
+    assert proc.returncode == 0, proc.stderr
+    written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    alone = json.loads(engine("sensitivity", path, "--format", "json").stdout)
+    assert written["sensitivity"] == alone
+    assert written["leave_one_out"] == json.loads(engine("sensitivity", path, "--leave-one-out", "--format", "json").stdout)
+    assert len(written["units"]) == 72
