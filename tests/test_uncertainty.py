@@ -71,6 +71,27 @@ def test_every_configuration_is_recorded_and_scored_as_recorded(tmp_path, plugin
     assert by_name["aggregation.H"]["total"] > by_name["weights.H"]["total"] > 0
 
 
+def test_sobol_indices_match_the_hand_worked_values(tmp_path, plugins):
+    # The flip of A and B above, worked out exactly. X1: the aggregator, minimum with probability 1/2 (always
+    # flips). X2: the weights; with c0's weight w = (1 + u0) / (2 + u0 + u1), u0, u1 ~ U(−0.2, 0.2), A falls
+    # behind B when w < 3/7, i.e. when 1 + 4·u0 < 3·u1: probability p = 1/24 (a triangle of the square).
+    # The mean rank shift is (2/3)·Z with Z = 1 − (1 − X1)(1 − X2). Var Z = q(1 − q) with q = 1 − (1 − p)/2;
+    # Var E[Z|X1] = ((1 − p)/2)², Var E[Z|X2] = p(1 − p)/4 (Sobol' 1993; Saltelli et al. 2010 for the
+    # estimators): S1 = 529/575 = 0.920 and 23/575 = 0.040; with two factors ST1 = 1 − S2 = 0.960 and
+    # ST2 = 1 − S1 = 0.080.
+    found = analysis(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean", "minimum"]},
+                                                  "weights": {"H": {"noise": 0.2}}}), samples=4000, seed=1)
+    by_name = {f["factor"]: f for f in found["factors"]}
+    aggregation, weights = by_name["aggregation.H"], by_name["weights.H"]
+    assert aggregation["first_order"] == pytest.approx(529 / 575, abs=0.05)
+    assert aggregation["total"] == pytest.approx(552 / 575, abs=0.04)
+    assert weights["first_order"] == pytest.approx(23 / 575, abs=0.04)
+    assert weights["total"] == pytest.approx(46 / 575, abs=0.03)
+    flips = np.mean([c["mean_absolute_rank_shift"] > 0 for c in found["configurations"]
+                     if c["aggregation"]["H"] == "weighted_mean"])
+    assert flips == pytest.approx(1 / 24, abs=0.015)
+
+
 def test_a_choice_that_moves_no_rank_has_zero_indices(tmp_path, plugins):
     # The node X is computed but not part of the score: whichever aggregator it uses, no rank moves.
     # Saltelli's estimators then give exactly 0: f(A) = f(AB_i) in every pair.
