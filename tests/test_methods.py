@@ -109,6 +109,15 @@ def test_standard_deviation(tmp_path, plugins):
     np.testing.assert_allclose(weights_of(result), [0.35, 0.31, 0.34], atol=5e-3)
 
 
+def test_coefficient_of_variation_published_example(tmp_path, plugins):
+    # Shuai, Zongzhun, Yongji & Lei (2012), "A new angular method to determine the objective weights",
+    # 24th Chinese Control and Decision Conference (CCDC), pp. 3889-3892: 4 alternatives, 4 criteria; the
+    # coefficient-of-variation weights printed there (reproduced in pyrepo-mcda's test suite).
+    data = [[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]]
+    result = score(tmp_path, plugins, data, normalise="none", weighting={"method": "coefficient_of_variation"})
+    np.testing.assert_allclose(weights_of(result), [0.4258, 0.3610, 0.2121, 0.0011], atol=5e-5)
+
+
 def test_coefficient_of_variation(tmp_path, plugins):
     matrix = np.array([[1.0, 10, 100], [2, 20, 100.5], [3, 30, 101]])
     result = score(tmp_path, plugins, matrix, normalise="none", weighting={"method": "coefficient_of_variation"})
@@ -367,6 +376,23 @@ def test_dea_refuses_non_positive_inputs(tmp_path, plugins):
 
 # ---------------------------------------------------------------- more weightings
 
+def test_pca_published_example(tmp_path, plugins):
+    # James, Witten, Hastie & Tibshirani, An Introduction to Statistical Learning (2013), §10.2.1, Table 10.1
+    # and the §10.4 lab: principal components of the standardised USArrests data (tests/reference/usarrests).
+    # Our loadings are the unit eigenvector times √λ; the weights are the first component's entries
+    # over their sum.
+    from conftest import ROOT
+    raw = np.genfromtxt(ROOT / "tests/reference/usarrests/USArrests.csv", delimiter=",", skip_header=1)[:, 1:]
+    result = score(tmp_path, plugins, raw, normalise="none", weighting={"method": "pca"})
+    details = result.details["score"]["weights"]
+    published = np.array([0.5358995, 0.5831836, 0.2781909, 0.5434321])
+    sdev = np.array([1.5748783, 0.9948694, 0.5971291, 0.4164494])
+    np.testing.assert_allclose(details["eigenvalues"], sdev ** 2, atol=1e-6)
+    np.testing.assert_allclose(details["loadings"] / sdev[0], published, atol=1e-7)
+    assert details["explained"] == pytest.approx(0.620, abs=5e-4)
+    np.testing.assert_allclose(weights_of(result), published / published.sum(), atol=1e-7)
+
+
 def test_pca_two_children_by_hand(tmp_path, plugins):
     # Two children with correlation r: the correlation matrix [[1, r], [r, 1]] has eigenvalues 1 + r and
     # 1 − r, the first eigenvector (1, 1)/√2, so the weights are equal and the variance explained (1 + r)/2.
@@ -413,6 +439,31 @@ def test_combined_subjective_and_objective_weights(tmp_path, plugins):
         assert weights_of(result) == pytest.approx(expected)
         parts = result.details["score"]["weights"]["components"]
         assert list(parts) == ["ahp_w", "sd_w"] and parts["ahp_w"]["CR"] == pytest.approx(0)
+
+
+# Published worked example: Thore & Rich (2002), in Thore (ed.), Technology Commercialization: DEA and Related
+# Analytical Methods, Kluwer, ch. 2, p. 63: 14 directional-drilling R&D projects of Baker Hughes, one input
+# (expected cost, $M) and four outputs; BCC input-oriented efficiencies as published there and reproduced in
+# Anderson, Data Envelopment Analysis Using R, ch. 9 ("Revisiting Technology Commercialization").
+BAKER_HUGHES_X = [1.07, 1.06, 0.325, 1.6, 0.55, 0.2, 0.35, 0.53, 0.21, 0.16, 0.07, 1.95, 5.59, 3.1]
+BAKER_HUGHES_Y = [[32, 50, 40, 30, 25, 8, 2, 12, 10, 0.8, 3, 300, 60, 240],
+                  [8.2, 7.6, 7.6, 7.1, 7, 6, 5.9, 5.8, 5.8, 5.4, 5.3, 6.8, 6.2, 6.2],
+                  [7.5, 7.2, 7.1, 7.2, 7, 6.1, 6.2, 5.8, 5.8, 5.6, 5.4, 6.1, 6.9, 6.6],
+                  [8, 6.4, 5.3, 5.5, 5.1, 6.9, 6.6, 5.4, 4.7, 6.1, 6.5, 6.4, 6.8, 7.1]]
+BAKER_HUGHES_BCC = [1, 0.6544, 1, 0.3195, 0.5636, 1, 0.596, 0.2488, 0.619, 0.625, 1, 1, 0.1363, 1]
+
+
+def test_dea_one_input_published_example_and_benefit_of_the_doubt(tmp_path, plugins):
+    x, y = np.array(BAKER_HUGHES_X), np.array(BAKER_HUGHES_Y).T
+    bcc = score(tmp_path, plugins, np.column_stack([x, y]), normalise="none", method="dea",
+                params={"inputs": ["c0"], "model": "BCC"})
+    np.testing.assert_allclose(bcc.score, BAKER_HUGHES_BCC, atol=5e-5)
+    # With one input and constant returns to scale, a unit's efficiency is the benefit-of-the-doubt composite
+    # of its outputs per unit of input (Cherchye et al. 2007, §3: BoD is DEA with a unit "helmsman" input).
+    ccr = score(tmp_path, plugins, np.column_stack([x, y]), normalise="none", method="dea", params={"inputs": ["c0"]})
+    bod = score(tmp_path, plugins, y / x[:, None], normalise="none", method="benefit_of_the_doubt")
+    np.testing.assert_allclose(bod.score, ccr.score, atol=1e-9)
+    assert np.all(ccr.score <= np.array(BAKER_HUGHES_BCC) + 5e-5)  # CRS envelops less than VRS
 
 
 def test_benefit_of_the_doubt_by_hand(tmp_path, plugins):
