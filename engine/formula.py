@@ -358,7 +358,12 @@ class ColumnEvaluator(SimpleEval):
         with np.errstate(all="ignore"):
             if np.isfinite(np.add.reduce(out, axis=None)):  # one pass: a finite sum has no inf or NaN in it
                 return Column(out, problems)
-            bad = ~np.isfinite(out) & _all_finite(*args)
+            if np.ndim(out) == 0 and any(np.ndim(_values(a)) for a in args):
+                # a column reduced to one number (col_mean...) is every unit's: so is its problem, unless
+                # the column was all missing
+                bad = np.full(self.size, not all(np.isnan(_values(a)).all() for a in args if np.ndim(_values(a))))
+            else:
+                bad = ~np.isfinite(out) & _all_finite(*args)
         if np.any(bad):
             problems += (Problem("E_DOMAIN", message, self._span(node), np.broadcast_to(bad, (self.size,)).copy()),)
         return Column(out, problems)

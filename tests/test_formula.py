@@ -230,3 +230,14 @@ def test_random_allowed_formulas_evaluate_or_report(text):
         flagged |= p.mask
     # every infinity is explained by a problem; nothing slips through silently
     assert np.all(finite_or_missing | flagged)
+
+
+def test_a_column_function_over_a_problem_flags_every_unit():
+    # Found by the random formulas above: a / b divides by zero for the first unit, so the column's mean is
+    # infinite, and that mean is every unit's value: every unit must carry the problem, not only those whose
+    # own a / b was finite.
+    out = evaluate(compiled("col_mean(a / b)"), COLUMNS, FUNCTIONS, 4)
+    assert np.isinf(out.values).all()
+    assert [p.mask.tolist() for p in out.problems] == [[True, False, False, False], [True] * 4]
+    # a column that is all missing gives a missing mean, which is no problem
+    assert evaluate(compiled("col_mean(a * is_missing(a))"), {**COLUMNS, "a": np.full(4, np.nan)}, FUNCTIONS, 4).problems == ()
