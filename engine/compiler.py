@@ -133,6 +133,10 @@ class _Compiler:
         bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
         self.compile_outputs(base_dir)
         uncertainty = self.compile_uncertainty(indicators, nodes)
+        per_period = self.section("panel").get("normalise") == "per_period"
+        if per_period and not isinstance(units.get("period"), str):
+            self.err("E_SCHEMA_REQUIRED", "Normalising per period needs a period column, but the units have none.",
+                     "/panel/normalise", 'name it in "units": {"period": "..."}, or remove "panel"')
         self.report_unused(weight_sets, nodes, sources, indicators, units)
         if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
@@ -145,7 +149,7 @@ class _Compiler:
             rank_order=rank.get("order", "descending"), rank_ties=rank.get("ties", "min"),
             rank_use_rounded=rank.get("use_rounded", True), grade_node=grade_node,
             grade_use_rounded=grade_rounded, bands=bands, outputs=list(self.doc.get("outputs", [])),
-            uncertainty=uncertainty,
+            uncertainty=uncertainty, normalise_per_period=per_period,
         )
 
     def compile_sources(self) -> dict[str, Source]:
@@ -154,8 +158,10 @@ class _Compiler:
             reg = self.plugin("source", spec.get("format"), path + "/format")
             params = spec.get("params", {})
             self.check_params(reg, params, path + "/params")
+            long = spec.get("long")
             if reg is not None and isinstance(spec.get("path"), str):
-                out[name] = Source(name, reg, spec["path"], params, path)
+                out[name] = Source(name, reg, spec["path"], params, path,
+                                   (long["indicator"], long["value"]) if isinstance(long, dict) and len(long) == 2 else None)
         return out
 
     def compile_units(self, sources) -> dict:

@@ -69,14 +69,15 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
                                       file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")]) from None
 
 
-def missing_columns(file: str, wanted, present) -> list[Diagnostic]:
-    """A diagnostic for each wanted column that the file does not have, with near matches."""
+def missing_columns(file: str, wanted, present, what: str | None = None) -> list[Diagnostic]:
+    """A diagnostic for each wanted column that the file (or ``what`` was read from it) does not have,
+    with near matches."""
     present = list(present)
     out = []
     for name in wanted:
         if name not in present:
             hint = did_you_mean(name, present) or "the columns are: " + ", ".join(present[:30])
-            out.append(Diagnostic("E_DATA_COLUMN", f'The file {file} has no column "{name}".', file=file, hint=hint))
+            out.append(Diagnostic("E_DATA_COLUMN", f'{what or "The file " + file} has no column "{name}".', file=file, hint=hint))
     return out
 
 
@@ -128,6 +129,39 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
         if pc.all(pc.equal(pc.cast(as_int, values.type), values)).as_py() in (True, None):
             values = as_int
     return values.cast(pa.string())
+
+
+def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: list[str]) -> Table:
+    """A table in long format (a row per unit, indicator and period; ``key`` identifies the unit and
+    period of each row) as a row per unit and period with a column per wanted indicator. Text
+    columns (id, period, label, group) are taken from each unit's first row."""
+    codes = pc.fill_null(table.columns[indicator], "")
+    pair = pc.binary_join_element_wise(key, codes, "\x1e")
+    counts = pc.value_counts(pair)
+    twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values").to_pylist()
+    if twice:
+        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"{table.file} has more than one row for the same unit and "
+                                      "indicator.", file=table.file, hint="one row per unit, indicator (and period)",
+                                      units=tuple(str(t).replace("\x1f", " / ").replace("\x1e", ": ") for t in twice[:50]))])
+    present = pc.unique(codes).to_pylist()
+    problems = [Diagnostic("E_DATA_COLUMN", f'{table.file} has no row for the indicator "{name}" in its column "{indicator}".',
+                           file=table.file, hint=did_you_mean(name, present) or "it has: " + ", ".join(present[:30]))
+                for name in wanted if name not in present]
+    if problems:
+        raise EngineError(problems)
+    units = pc.unique(key)  # in order of first appearance
+    first = positions(units, key)
+    out: dict[str, np.ndarray | pa.StringArray] = {
+        name: column.take(pa.array(first)) for name, column in table.columns.items() if isinstance(column, pa.Array)
+        and name != indicator}
+    numbers = table.columns[value]
+    for name in wanted:
+        rows = np.flatnonzero(pc.equal(codes, name).to_numpy(zero_copy_only=False))
+        where = positions(key.take(pa.array(rows)), units)
+        column = np.full(len(units), np.nan)
+        column[where] = numbers[rows]
+        out[name] = column
+    return Table(out, len(units), file=f"{table.file} (long format)", row_numbers_offset=table.row_numbers_offset)
 
 
 def complete_rows(x: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "E_DATA_COLUMN": "a column the ruleset names is not in the data",
     "E_DATA_ENCODING": "a data file in an encoding the engine cannot read",
     "E_DATA_FORMAT": "a data file that cannot be parsed",
+    "E_DATA_SHEET": "a worksheet the source names is not in the workbook",
+    "E_DATA_QUERY": "a database query that fails, or that does more than read",
     "E_DATA_NOT_NUMBER": "cells that should hold numbers and do not",
     "E_DATA_DUPLICATE_UNIT": "the same unit id appears twice in one source",
     "E_DATA_NO_UNITS": "no units to score",

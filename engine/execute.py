@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
-from .data import Table, positions
+from .data import Table, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError
 from .formula import evaluate
 from .model import Node, Ruleset
@@ -116,7 +116,8 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
                                        severity="warning", path=ruleset.indicators[name].pointer,
                                        units=_units_text(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
-    normalised, complete = _normalise(ruleset, {**raw, **treated}, ids)
+    periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
+    normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods)
     return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings)
 
 
@@ -203,7 +204,10 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             continue
         digest = hashing.submit(file_sha256, path)
         try:
-            table = source.format.impl(path, source.params, wanted[name])
+            if source.long is None:
+                table = source.format.impl(path, source.params, wanted[name])
+            else:
+                table = _read_long(source, path, wanted[name], spec)
         except EngineError as exc:
             problems += exc.diagnostics
             continue
@@ -226,6 +230,18 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
                 values = table.columns[column]
                 columns[(name, column)] = values if rows is None else _take(values, rows)
     return units, columns, inputs
+
+
+def _read_long(source, path: str, wanted: dict[str, str], spec: dict) -> Table:
+    """A source in long format, read and turned into a column per indicator."""
+    indicator, value = source.long
+    asked = {**{c: k for c, k in wanted.items() if k == "text"}, indicator: "text", value: "number"}
+    asked.setdefault(spec["id"], "text")
+    if "period" in spec:
+        asked.setdefault(spec["period"], "text")
+    table = source.format.impl(path, source.params, asked)
+    key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
+    return pivot_long(table, key, indicator, value, [c for c, k in wanted.items() if k == "number"])
 
 
 def _key(ids: pa.StringArray, periods: pa.StringArray | None = None) -> pa.Array:
@@ -471,8 +487,14 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
     return treated, done
 
 
-def _normalise(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], set[str]]:
-    """Normalised values of the indicators that nodes use, and the names of those with no missing value."""
+def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.ndarray], set[str]]:
+    """Normalised values of the indicators that nodes use, and the names of those with no missing value.
+    With ``periods``, each period is normalised on its own."""
+    parts = None
+    if periods is not None:
+        codes = group_codes(periods)
+        order = np.argsort(codes, kind="stable")
+        parts = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
     out: dict[str, np.ndarray] = {}
     complete: set[str] = set()
     problems: list[Diagnostic] = []
@@ -483,7 +505,12 @@ def _normalise(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], set[s
         x = raw[name]
         try:
             with np.errstate(all="ignore"):
-                y = np.asarray(reg.impl(x, ind.direction, ind.normaliser_params, ind), dtype=float)
+                if parts is None:
+                    y = np.asarray(reg.impl(x, ind.direction, ind.normaliser_params, ind), dtype=float)
+                else:
+                    y = np.empty(len(x))
+                    for rows in parts:
+                        y[rows] = reg.impl(x[rows], ind.direction, ind.normaliser_params, ind)
         except EngineError as exc:
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue

@@ -29,6 +29,7 @@ class Source:
     path: str  # as written in the ruleset
     params: dict
     pointer: str
+    long: tuple[str, str] | None = None  # (indicator column, value column) of a file in long format
 
 
 @dataclass
@@ -143,6 +144,7 @@ class Ruleset:
     bands: tuple[Band, ...] = ()
     outputs: list[dict] = field(default_factory=list)
     uncertainty: Uncertainty | None = None
+    normalise_per_period: bool = False  # panel data: each period normalised on its own
     source_map: SourceMap | None = None
 
     def place(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

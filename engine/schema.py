@@ -133,6 +133,12 @@ def base_schema() -> dict:
         "path": _p(STRING, "The file, relative to the ruleset's folder; engine run --data NAME=PATH replaces it.", "data/communities.csv"),
         "params": _p(PARAMS, "Options of the format: encoding, NA markers, thousands separator...", {"encoding": "auto"}),
         "description": _p(STRING, "What the file holds and where it comes from.", "2025年社区治理统计台账"),
+        "long": _obj({
+            "indicator": _p(STRING, "The column that names the indicator of each row; indicators of this source give "
+                                    "that name as their column.", "indicator_code"),
+            "value": _p(STRING, "The column that holds the value.", "value"),
+        }, ["indicator", "value"], "The file is in long format: a row per unit, indicator (and period), which the "
+           "engine turns into a column per indicator.", {"indicator": "indicator_code", "value": "value"}),
     }, required=["format", "path"], description="A data file.", example={"format": "csv", "path": "data/communities.csv"})
 
     output = _obj({
@@ -238,6 +244,11 @@ def base_schema() -> dict:
             }, ["node", "digits"], "A rounding step.", {"node": "H", "digits": 2}),
                 "description": "Rounding steps, as published indices round before ranking and grading.",
                 "examples": [[{"node": "H", "digits": 2}]]},
+            "panel": _obj({
+                "normalise": _p({"enum": ["pooled", "per_period"]},
+                                "pooled: normalise over every period together, so periods stay comparable (default); "
+                                "per_period: normalise each period on its own (min-max of each year, say).", "pooled"),
+            }, [], "How data with several periods (units.period) are treated.", {"normalise": "pooled"}),
             "rank": _obj({
                 "order": _p({"enum": ["descending", "ascending"]}, "descending: the highest score ranks 1 (default).", "descending"),
                 "ties": _p({"enum": ["min", "dense", "average", "ordinal"]},

@@ -1,17 +1,18 @@
-"""Built-in data sources: CSV, JSON and Parquet files."""
+"""Built-in data sources: CSV, Excel (xlsx), JSON and Parquet files."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import zipfile
 
 import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import Diagnostic, EngineError, did_you_mean
 from engine.hookspecs import hookimpl
 
 COMMON_PARAMS = {
@@ -182,6 +183,105 @@ def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
     return Table(_columns(table, columns, path, 1, params), table.num_rows, file=path, row_numbers_offset=1)
 
 
+XLSX_PARAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "sheet": {"type": ["string", "integer"], "minimum": 1, "default": 1,
+                  "description": "The worksheet: its name, or its place (1 is the first)."},
+        "header_row": {"type": "integer", "minimum": 1, "default": 1,
+                       "description": "The row that holds the column names (a title above it is skipped)."},
+        "header_rows": {"type": "integer", "minimum": 1, "maximum": 5, "default": 1,
+                        "description": "How many rows the column names span; a merged cell above names every column "
+                                       "under it, and the parts are joined with /, e.g. 社会化/志愿者数."},
+        "skip_rows": {"type": "integer", "minimum": 0, "default": 0,
+                      "description": "Rows to skip between the column names and the data (a row of units, say)."},
+        "na": COMMON_PARAMS["na"],
+        "thousands": COMMON_PARAMS["thousands"],
+        "decimal": COMMON_PARAMS["decimal"],
+    },
+}
+
+
+def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
+    """An Excel workbook (xlsx): one worksheet, column names in a header row (merged cells allowed),
+    values as the workbook last calculated them. Numbers stored as text are converted; other text
+    in a number column is reported cell by cell."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as an Excel workbook (xlsx): {exc}.",
+                                      file=path, hint="save it from the spreadsheet program as .xlsx (Excel Workbook)")]) from None
+    sheet = _worksheet(book, params.get("sheet", 1), path)
+    where = f"{path}, sheet {sheet.title}"
+    top, depth = params.get("header_row", 1), params.get("header_rows", 1)
+    names = _header_names(sheet, top, depth)
+    problems = missing_columns(path, columns, [n for n in names if n], what=f"The sheet {sheet.title} of {path}")
+    twice = sorted({n for n in columns if names.count(n) > 1})
+    problems += [Diagnostic("E_DATA_COLUMN", f'{where} has two columns named "{n}"; the source cannot tell which to read.',
+                            file=path, hint="rename one of them in the workbook") for n in twice]
+    if problems:
+        raise EngineError(problems)
+    first = top + depth + params.get("skip_rows", 0)
+    rows = list(sheet.iter_rows(min_row=first, max_row=max(sheet.max_row, first - 1), values_only=True))
+    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
+        rows.pop()  # formatted but empty rows at the end of the sheet
+    out = {}
+    for name, kind in columns.items():
+        k = names.index(name)
+        values = [row[k] if k < len(row) else None for row in rows]
+        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+            array = pa.array(values, pa.float64())
+        else:
+            array = pa.array([None if v is None else str(v) for v in values], pa.string())
+        if kind == "number":
+            out[name] = to_numbers(array, name, f"{where}, column {get_column_letter(k + 1)}", first,
+                                   params.get("na", DEFAULT_NA), params.get("thousands", ","), params.get("decimal", "."))
+        else:
+            out[name] = to_text(array)
+    return Table(out, len(rows), file=where, row_numbers_offset=first)
+
+
+def _worksheet(book, wanted, path: str):
+    names = book.sheetnames
+    if isinstance(wanted, int):
+        if 1 <= wanted <= len(names):
+            return book[names[wanted - 1]]
+        said = f"has {len(names)} sheet(s), so there is no sheet {wanted}"
+    elif wanted in names:
+        return book[wanted]
+    else:
+        said = f'has no sheet "{wanted}"'
+    close = did_you_mean(wanted, names) if isinstance(wanted, str) else None
+    raise EngineError([Diagnostic("E_DATA_SHEET", f"The workbook {path} {said}.", file=path,
+                                  hint=(close + " " if close else "") + "its sheets: " + ", ".join(names))])
+
+
+def _header_names(sheet, top: int, depth: int) -> list[str]:
+    """The column names: each header cell's text, a merged cell's text in every column it spans, and
+    the rows of a header of several rows joined with / (a part repeated by a vertical merge once)."""
+    width = sheet.max_column
+    grid = [[sheet.cell(row=r, column=c).value for c in range(1, width + 1)] for r in range(top, top + depth)]
+    for merged in sheet.merged_cells.ranges:
+        value = sheet.cell(row=merged.min_row, column=merged.min_col).value
+        for r in range(max(merged.min_row, top), min(merged.max_row, top + depth - 1) + 1):
+            for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                grid[r - top][c - 1] = value
+    names = []
+    for c in range(width):
+        parts = []
+        for r in range(depth):
+            text = "" if grid[r][c] is None else " ".join(str(grid[r][c]).split())
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        names.append("/".join(parts))
+    return names
+
+
 @hookimpl
 def register_sources(register):
     register("csv", load_csv, params=CSV_PARAMS,
@@ -189,5 +289,8 @@ def register_sources(register):
                          "NA markers handled.")
     register("parquet", load_parquet, params=PARQUET_PARAMS,
              description="A Parquet file (columns read as stored; text cells in number columns are cleaned as in CSV).")
+    register("xlsx", load_xlsx, params=XLSX_PARAMS,
+             description="An Excel workbook (.xlsx): a sheet by name or place, header row(s) with merged cells, numbers "
+                         "stored as text converted.")
     register("json", load_json, params=JSON_PARAMS,
              description="A JSON file holding an array of records (one object per unit).")
