@@ -29,7 +29,7 @@ def unit_index(result: Result, unit: str) -> int:
     return ids.index(unit)
 
 
-def _linear_names(result: Result) -> tuple[set[str], str | None]:
+def linear_names(result: Result) -> tuple[set[str], str | None]:
     """The names reached from the score through linear aggregations only, and the first node that is not."""
     rs = result.ruleset
     reached, blocker = {rs.score}, None
@@ -52,7 +52,7 @@ def explain(result: Result, unit: str) -> dict:
     in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False)
                 if result.unit_groups is not None else np.ones(result.size, dtype=bool))
     shares = result.effective_weights()
-    linear, blocker = _linear_names(result)
+    linear, blocker = linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
     parent_of = {child: node for node, weights in result.weights.items() for child in weights}
 

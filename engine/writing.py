@@ -13,6 +13,15 @@ from .diagnostics import Diagnostic, EngineError
 from .plugins import Registration
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike):
     """A binary stream that becomes ``path`` when the block ends without an error; ``-`` is stdout."""
@@ -24,6 +33,7 @@ def atomic_open(path: str | os.PathLike):
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes the file private; an output gets the usual permissions
         with os.fdopen(fd, "wb") as stream:
             yield stream
             stream.flush()

@@ -18,6 +18,10 @@ def test_a_completed_write_replaces_the_file(tmp_path):
     with atomic_open(target) as stream:
         stream.write(b"new")
     assert target.read_bytes() == b"new" and os.listdir(target.parent) == ["r.csv"]
+    # the temporary file is private while written; the result has the permissions any new file gets
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path):

@@ -1,0 +1,217 @@
+"""What a report says, whatever its format: the summary, the ranking, the dimensions of the score,
+group averages, weights, notes on the methods and the warnings of the run.
+
+The Markdown, HTML and workbook outputs lay out the same :class:`Report`; its headings follow the
+ruleset's language (Chinese for zh, else English).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from .result import Result
+
+# Each heading in English and Chinese (zh-CN): one entry per key, so neither language can lack one.
+_HEADINGS = {
+    "summary": ("Summary", "概况"),
+    "ranking": ("Ranking", "排名"),
+    "dimensions": ("Dimensions by group", "各组维度得分"),
+    "profiles": ("Unit profiles", "单位画像"),
+    "weights": ("Weights", "权重"),
+    "methods": ("Method notes", "方法说明"),
+    "diagnostics": ("Warnings", "提示与警告"),
+    "rank": ("Rank", "名次"),
+    "unit": ("Unit", "编号"),
+    "name": ("Name", "名称"),
+    "group": ("Group", "分组"),
+    "period": ("Period", "期别"),
+    "grade": ("Grade", "等级"),
+    "units": ("Units", "单位数"),
+    "scored": ("Scored", "有得分"),
+    "mean": ("Mean", "平均"),
+    "lowest": ("Lowest", "最低"),
+    "highest": ("Highest", "最高"),
+    "ruleset": ("Ruleset", "规则集"),
+    "engine": ("Engine", "引擎"),
+    "grades": ("Grades", "等级分布"),
+    "dropped": ("Dropped for missing values", "因缺失值剔除"),
+    "child": ("Part", "组成部分"),
+    "weight": ("Weight", "权重"),
+    "in_score": ("Weight in the score", "在总分中的权重"),
+    "node": ("Node", "节点"),
+    "method": ("Method", "方法"),
+    "all_units": ("All units", "全部单位"),
+    "group_average": ("Group average", "组平均"),
+    "more": ("{n} more units are in the CSV, JSON or workbook output.", "另有 {n} 个单位，见 CSV、JSON 或工作簿输出。"),
+    "none": ("None.", "无。"),
+    "code": ("Code", "代码"),
+    "message": ("Message", "说明"),
+    "indicator": ("Indicator", "指标"),
+    "value": ("Value", "数值"),
+    "ranking_chart": ("Score by unit", "各单位得分"),
+    "sheet_scores": ("Scores", "得分排名"),
+    "sheet_nodes": ("Nodes", "各节点"),
+    "sheet_normalised": ("Normalised", "标准化值"),
+    "sheet_contributions": ("Contributions", "贡献"),
+    "sheet_weights": ("Weights", "权重"),
+    "sheet_diagnostics": ("Warnings", "提示"),
+    "sheet_ruleset": ("Ruleset", "规则集"),
+    "sheet_run": ("Run", "运行信息"),
+    "key": ("Item", "项目"),
+    "colon": (": ", "："),
+    "raw": ("raw", "原始值"),
+    "normalised": ("normalised", "标准化值"),
+    "severity": ("Severity", "级别"),
+    "weighting": ("Weighting", "赋权方法"),
+    "affected": ("Units concerned", "涉及单位"),
+}
+HEADINGS = {lang: {key: pair[i] for key, pair in _HEADINGS.items()} for i, lang in enumerate(("en", "zh"))}
+
+
+def language_of(result: Result) -> str:
+    return "zh" if (result.ruleset.language or "").lower().startswith("zh") else "en"
+
+
+@dataclass
+class Report:
+    lang: str
+    text: dict[str, str]
+    title: str
+    subtitle: str
+    summary: list[tuple[str, str]]
+    score_label: str
+    dimensions: list[tuple[str, str]]  # (name, label) of the score's parts
+    headers: list[str]
+    rows: list[list]  # the ranking, best first: cells as plain Python values
+    score_column: int  # where the score is in each row
+    dimension_columns: list[int]
+    hidden: int  # units left out of the rows by the limit
+    group_means: list[tuple[str, list[float | None]]]  # per group (or all units), the mean of each dimension
+    weights: list[dict] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    diagnostics: list[dict] = field(default_factory=list)
+
+
+def build(result: Result, limit: int | None = 200) -> Report:
+    """The report of a run; ``limit`` caps the units listed (None or 0: all)."""
+    rs = result.ruleset
+    lang = language_of(result)
+    t = HEADINGS[lang]
+    dims = [(c, rs.label(c)) for c in (rs.nodes[rs.score].children if rs.score in rs.nodes else ())]
+    score = result.rounded.get(rs.score, result.score)
+    order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
+    shown = order[:limit] if limit else order
+    headers, columns = [t["rank"], t["unit"]], [result.rank, result.unit_ids]
+    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
+        if values is not None:
+            headers.append(t[key])
+            columns.append(values)
+    dimension_columns = list(range(len(headers), len(headers) + len(dims)))
+    headers += [label for _, label in dims]
+    columns += [result.value(name) for name, _ in dims]
+    score_column = len(headers)
+    headers.append(rs.label(rs.score))
+    columns.append(score)
+    if result.grade is not None:
+        headers.append(t["grade"])
+        columns.append(result.grade)
+    picked = [_plain_list(values, shown) for values in columns]
+    rows = [list(cells) for cells in zip(*picked)] if picked else []
+    return Report(
+        lang=lang, text=t, title=rs.title,
+        subtitle=" · ".join(x for x in (rs.id, rs.version, rs.document.get("date")) if x),
+        summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
+        rows=rows, score_column=score_column, dimension_columns=dimension_columns, hidden=result.size - len(shown),
+        group_means=_group_means(result, dims, t), weights=_weights(result), methods=_methods(result, lang),
+        diagnostics=[{"severity": d.severity, "code": d.code, "message": d.message, "units": list(d.units[:20])}
+                     for d in result.diagnostics])
+
+
+def _plain_list(values, rows) -> list:
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(rows)).to_pylist()
+    part = values[rows]
+    if part.dtype == object:
+        return [None if v is None else str(v) for v in part]
+    return [None if np.isnan(v) else (int(v) if float(v).is_integer() and abs(v) < 1e15 else float(v)) for v in part]
+
+
+def _summary(result: Result, score: np.ndarray, t) -> list[tuple[str, str]]:
+    present = score[~np.isnan(score)]
+    out = [(t["units"], f"{result.size:,}"), (t["scored"], f"{len(present):,}")]
+    if len(present):
+        out += [(t["mean"], f"{present.mean():.4g}"), (t["lowest"], f"{present.min():.4g}"),
+                (t["highest"], f"{present.max():.4g}")]
+    if result.grade is not None:
+        labels, counts = np.unique(result.grade[result.grade != None].astype(str), return_counts=True)  # noqa: E711
+        by_band = dict(zip(labels.tolist(), counts.tolist()))
+        out.append((t["grades"], ", ".join(f"{b.label} {by_band.get(b.label, 0)}" for b in result.ruleset.bands)))
+    if result.dropped:
+        out.append((t["dropped"], f"{len(result.dropped)}"))
+    out.append((t["ruleset"], f"{result.meta.get('ruleset', {}).get('sha256', '')[:12]}"))
+    out.append((t["engine"], f"govscore {result.meta.get('engine_version', '')}"))
+    return out
+
+
+def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]:
+    """The mean of each dimension over all units, then per group (best group first by the score)."""
+    values = [result.value(name) for name, _ in dims]
+
+    def means(mask):
+        return [None if not np.any(mask & ~np.isnan(v)) else float(np.nanmean(v[mask])) for v in values]
+
+    out = [(t["all_units"], means(np.ones(result.size, dtype=bool)))]
+    for group in result.group_summary():
+        mask = np.asarray(result.unit_groups.to_numpy(zero_copy_only=False) == group["group"])
+        out.append((str(group["group"]), means(mask)))
+    return out
+
+
+def _weights(result: Result) -> list[dict]:
+    rs = result.ruleset
+    share = result.effective_weights()
+    out = []
+    for node, weights in result.weights.items():
+        details = result.details.get(node, {})
+        notes = {k: v for k, v in details.get("weights", {}).items()
+                 if k in ("CR", "CI", "RI", "lambda_max", "explained", "alpha", "variant") and np.isscalar(v)}
+        out.append({"node": node, "label": rs.label(node), "method": details.get("weighting", ""),
+                    "aggregation": details.get("method", ""), "notes": notes,
+                    "parts": [(child, rs.label(child), w, share.get(child)) for child, w in weights.items()]})
+    return out
+
+
+def _methods(result: Result, lang: str) -> list[str]:
+    """Sentences on how the score is made, generated from the ruleset."""
+    rs = result.ruleset
+    zh = lang == "zh"
+    out = []
+    for ind in rs.indicators.values():
+        if ind.normaliser is None:
+            continue
+        params = f" {json.dumps(ind.normaliser_params, ensure_ascii=False)}" if ind.normaliser_params else ""
+        direction = {"higher": ("正向", "higher is better"), "lower": ("逆向", "lower is better"),
+                     "range": ("适度", "best within a range")}[ind.direction][0 if zh else 1]
+        unit = f"（{ind.unit}）" if zh and ind.unit else (f" ({ind.unit})" if ind.unit else "")
+        treat = "" if ind.treatment is None else (f"，先经 {ind.treatment.name} 处理" if zh else f", treated with {ind.treatment.name}")
+        out.append(f"{ind.label}{unit}：{direction}，{ind.normaliser.name}{params} 标准化{treat}。" if zh else
+                   f"{ind.label}{unit}: {direction}, normalised with {ind.normaliser.name}{params}{treat}.")
+    for node in rs.nodes.values():
+        if node.formula is not None:
+            out.append(f"{node.label} = {node.formula.text}" + ("。" if zh else "."))
+            continue
+        parts = ", ".join(rs.label(c) for c in node.children)
+        weighting = node.weight_set.weighting.name if node.weight_set is not None else ""
+        out.append(f"{node.label}：以 {node.aggregator.name} 合成 {parts}" + (f"，权重方法 {weighting}" if weighting else "") + "。"
+                   if zh else f"{node.label}: {node.aggregator.name} of {parts}" + (f", weights by {weighting}" if weighting else "") + ".")
+    if rs.score in rs.rounding:
+        digits = rs.rounding[rs.score].digits
+        out.append(f"总分保留 {digits} 位小数后排名。" if zh else f"The score is rounded to {digits} decimals before ranking.")
+    if rs.bands:
+        bands = ", ".join(f"{b.label} ≥ {b.min:g}" if b.min is not None else b.label for b in rs.bands)
+        out.append(f"等级：{bands}。" if zh else f"Grades: {bands}.")
+    return out

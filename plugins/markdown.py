@@ -1,0 +1,68 @@
+"""Built-in Markdown output: the report (summary, ranking, dimensions by group, weights, method
+notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion to Word."""
+
+from __future__ import annotations
+
+from engine.hookspecs import hookimpl
+from engine.report import build
+
+
+def cell(value, digits: int = 2) -> str:
+    """A table cell: numbers with ``digits`` decimals (whole numbers without), missing as -, pipes escaped."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def table(headers: list[str], rows: list[list], digits: list[int] | None = None) -> list[str]:
+    digits = digits or [2] * len(headers)
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
+             "| " + " | ".join("---:" if d is not None else "---" for d in digits) + " |"]
+    lines += ["| " + " | ".join(cell(v, d if d is not None else 2) for v, d in zip(row, digits)) + " |" for row in rows]
+    return lines
+
+
+def write_markdown(result, stream, params):
+    report = build(result, params.get("limit", 200))
+    t = report.text
+    score_digits = result.ruleset.rounding[result.ruleset.score].digits if result.ruleset.score in result.ruleset.rounding else 3
+    out = [f"# {report.title}", "", report.subtitle, "", f"## {t['summary']}", ""]
+    out += table([t["key"], t["value"]], [list(p) for p in report.summary], [None, None])
+    out += ["", f"## {t['ranking']}", ""]
+    digits = [None] * len(report.headers)
+    for k in report.dimension_columns:
+        digits[k] = 2
+    digits[report.score_column] = score_digits
+    out += table(report.headers, report.rows, digits)
+    if report.hidden:
+        out += ["", t["more"].format(n=f"{report.hidden:,}")]
+    if report.dimensions:
+        out += ["", f"## {t['dimensions']}", ""]
+        out += table([t["group"]] + [label for _, label in report.dimensions],
+                     [[name] + means for name, means in report.group_means], [None] + [2] * len(report.dimensions))
+    out += ["", f"## {t['weights']}", ""]
+    for w in report.weights:
+        notes = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in w["notes"].items())
+        out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f", {w['method']}" if w["method"] else "")
+                + (f" ({notes})" if notes else ""), ""]
+        out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
+                     [None, 4, 4])
+        out.append("")
+    out += [f"## {t['methods']}", ""] + [f"- {line}" for line in report.methods]
+    out += ["", f"## {t['diagnostics']}", ""]
+    if not report.diagnostics:
+        out.append(t["none"])
+    for d in report.diagnostics:
+        units = f" ({', '.join(d['units'])})" if d["units"] else ""
+        out.append(f"- **{d['severity']}** `{d['code']}`{t['colon']}{cell(d['message'])}{units}")
+    stream.write(("\n".join(out) + "\n").encode("utf-8"))
+
+
+@hookimpl
+def register_outputs(register):
+    register("markdown", write_markdown, extension="md", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "limit": {"type": "integer", "minimum": 0, "default": 200, "description": "Units listed in the ranking; 0 for all."}}},
+        description="A report in Markdown: summary, ranking, dimensions by group, weights, method notes and warnings.")

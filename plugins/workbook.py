@@ -1,0 +1,138 @@
+"""Built-in Excel workbook output (.xlsx): the results as policy staff pass them upwards.
+
+Sheets: scores, ranks and grades; every node's value; raw and normalised indicators; contributions
+to the score; the weights used (derived ones and AHP consistency too); warnings; the ruleset; and
+the run's metadata. Headers are the labels (Chinese where the ruleset is), the header row is
+frozen, columns are sized to their text and numbers formatted.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+
+from engine.diagnostics import Diagnostic, EngineError
+from engine.explain import linear_names
+from engine.hookspecs import hookimpl
+from engine.report import HEADINGS, language_of
+from engine.textwidth import width
+
+MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+
+
+def _unit_columns(result, t) -> list[tuple[str, object, str | None]]:
+    cols = [(t["unit"], result.unit_ids, None)]
+    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
+        if values is not None:
+            cols.append((t[key], values, None))
+    return cols
+
+
+def _sheet(book, title: str, columns: list[tuple[str, object, str | None]], size: int):
+    """A sheet from (header, values, number format) columns of ``size`` rows, header frozen."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    plain = [values.to_pylist() if isinstance(values, pa.Array) else values for _, values, _ in columns]
+    for k, (header, _, _) in enumerate(columns):
+        sample = [header] + [str(v) for v in (plain[k][:200] if size else [])]
+        sheet.column_dimensions[get_column_letter(k + 1)].width = min(max(width(s) for s in sample) + 2, 60)
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F6")
+    header = []
+    for name, _, _ in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    sheet.append(header)
+    formats = [fmt for _, _, fmt in columns]
+    for i in range(size):
+        row = []
+        for k, fmt in enumerate(formats):
+            value = plain[k][i]
+            if isinstance(value, (float, np.floating)):
+                value = None if np.isnan(value) else float(value)
+            elif isinstance(value, np.integer):
+                value = int(value)
+            if fmt and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = fmt
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    return sheet
+
+
+def _rows_sheet(book, title: str, headers: list[str], rows: list[list], formats: list[str | None]):
+    columns = [(h, [r[k] for r in rows], f) for k, (h, f) in enumerate(zip(headers, formats))]
+    return _sheet(book, title, columns, len(rows))
+
+
+def write_xlsx(result, stream, params):
+    import openpyxl
+
+    if result.size > MAX_ROWS:
+        raise EngineError([Diagnostic("E_OUTPUT", f"{result.size:,} units do not fit in an Excel sheet "
+                                      f"({MAX_ROWS:,} rows at most).", hint="write CSV or Parquet instead")])
+    rs = result.ruleset
+    t = HEADINGS[language_of(result)]
+    digits = params.get("digits", 2)
+    number = "0" if digits == 0 else "0." + "0" * digits
+    book = openpyxl.Workbook(write_only=True)
+    units = _unit_columns(result, t)
+    score = result.rounded.get(rs.score, result.score)
+    scores = units + [(rs.label(rs.score), score, number), (t["rank"], result.rank, "0")]
+    if result.group_rank is not None:
+        scores.append((f"{t['rank']} ({t['group']})", result.group_rank, "0"))
+    if result.grade is not None:
+        scores.append((t["grade"], result.grade, None))
+    _sheet(book, t["sheet_scores"], scores, result.size)
+    _sheet(book, t["sheet_nodes"], units + [(rs.label(n), v, number) for n, v in result.nodes.items()], result.size)
+    values = []
+    for name in result.raw:
+        values.append((f"{rs.label(name)} ({t['raw']})", result.raw[name], "General"))
+        if name in result.normalised:
+            values.append((f"{rs.label(name)} ({t['normalised']})", result.normalised[name], number))
+    _sheet(book, t["sheet_normalised"], units + values, result.size)
+    shares = result.effective_weights()
+    linear, _ = linear_names(result)
+    leaves = [n for n in result.normalised if n in linear and n in shares]  # contributions add up only along linear paths
+    _sheet(book, t["sheet_contributions"], units + [(rs.label(n), result.value(n) * shares[n], number) for n in leaves],
+           result.size)
+    weight_rows = []
+    for node, weights in result.weights.items():
+        details = result.details.get(node, {})
+        notes = {k: v for k, v in details.get("weights", {}).items() if np.isscalar(v) and not isinstance(v, str)}
+        for child, w in weights.items():
+            weight_rows.append([rs.label(node), rs.label(child), w, shares.get(child), details.get("method", ""),
+                                details.get("weighting", ""), ", ".join(f"{k}={v:.4g}" for k, v in notes.items())])
+    consistency = result.hierarchy_consistency()
+    if consistency is not None:
+        weight_rows.append([t["weights"], "CR", consistency["CR"], None, "", "ahp", ", ".join(consistency["nodes"])])
+    _rows_sheet(book, t["sheet_weights"], [t["node"], t["child"], t["weight"], t["in_score"], t["method"], t["weighting"], "CR, CI…"],
+                weight_rows, [None, None, "0.0000", "0.0000", None, None, None])
+    _rows_sheet(book, t["sheet_diagnostics"], [t["severity"], t["code"], t["message"], t["affected"]],
+                [[d.severity, d.code, d.message, ", ".join(d.units[:200])] for d in result.diagnostics], [None] * 4)
+    text = json.dumps(rs.document, ensure_ascii=False, indent=2).splitlines()
+    _rows_sheet(book, t["sheet_ruleset"], [rs.file or rs.id], [[line] for line in text], [None])
+    meta = result.meta
+    run_rows = [[t["engine"], f"govscore {meta.get('engine_version', '')}"],
+                [t["ruleset"], meta.get("ruleset", {}).get("file") or rs.id], ["sha256", meta.get("ruleset", {}).get("sha256")]]
+    run_rows += [[f"{i['source']}: {i['path']}", f"sha256 {i['sha256']} ({i['rows']} rows)"] for i in meta.get("inputs", [])]
+    _rows_sheet(book, t["sheet_run"], [t["key"], t["value"]], run_rows, [None, None])
+    book.save(stream)
+
+
+@hookimpl
+def register_outputs(register):
+    register("xlsx", write_xlsx, extension="xlsx", params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "digits": {"type": "integer", "minimum": 0, "maximum": 10, "default": 2,
+                       "description": "Decimal places shown for scores and values (the cells keep full precision)."}}},
+        description="An Excel workbook: scores and ranks, every node, raw and normalised indicators, contributions, "
+                    "weights (with AHP consistency), warnings, the ruleset and the run's metadata.")

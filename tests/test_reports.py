@@ -1,0 +1,127 @@
+"""The report outputs: Markdown, and the self-contained HTML report checked in headless Chromium."""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, RULESETS, engine, write_ruleset
+
+ARTEFACTS = ROOT / "test-artefacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def report(tmp_path, fmt, ruleset=RULESETS / "governance.json", *extra):
+    out = tmp_path / f"report.{fmt}"
+    proc = engine("run", ruleset, "-o", out, "-q", *extra)
+    assert proc.returncode == 0, proc.stderr
+    return out.read_bytes() if fmt == "xlsx" else out.read_text(encoding="utf-8")
+
+
+def english_governance(tmp_path) -> Path:
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["language"] = "en"
+    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    return write_ruleset(tmp_path, doc)
+
+
+def test_markdown_report(tmp_path):
+    text = report(tmp_path, "md")
+    for heading in ("# 社区治理水平评价 H", "## 概况", "## 排名", "## 各组维度得分", "## 权重", "## 方法说明", "## 提示与警告"):
+        assert heading + "\n" in text
+    ranking = text.split("## 排名")[1].split("##")[0]
+    rows = [line for line in ranking.splitlines() if re.match(r"^\| \d+ \|", line)]
+    assert len(rows) == 72 and rows[0].startswith("| 1 | C104 |")
+    assert "| 全部单位 |" in text and "优秀 ≥ 60" in text
+    english = report(tmp_path, "md", english_governance(tmp_path))
+    assert "## Ranking" in english and "## Method notes" in english and "higher is better" in english
+
+
+def test_markdown_limit(tmp_path):
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["outputs"] = [{"format": "markdown", "path": "r.md", "params": {"limit": 5}}]
+    proc = engine("run", write_ruleset(tmp_path, doc), "-q")
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "另有 67 个单位" in text
+
+
+def test_html_report_is_self_contained(tmp_path):
+    page = report(tmp_path, "html")
+    assert page.startswith("<!doctype html>") and '<html lang="zh-CN">' in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "the report must not load anything from elsewhere"
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    for section in ("summary", "ranking", "dimensions", "profiles", "weights", "methods", "diagnostics"):
+        assert f'<section id="{section}">' in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here (CI installs it): "
+                                              "the HTML report is not checked in a browser")
+def test_html_report_in_headless_chromium(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
+    path = tmp_path / "report.html"
+    report(tmp_path, "html")
+    requests, problems = [], []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        bars = page.locator("#ranking-chart rect.bar")
+        assert bars.count() == 72
+        widths = bars.evaluate_all("rs => rs.map(r => r.getBoundingClientRect().width)")
+        assert all(w > 0 for w in widths) and widths == sorted(widths, reverse=True)  # best first, drawn
+        assert page.locator("#profiles figure.profile").count() == 72
+        assert page.locator("table.heatmap tbody tr").count() == 7  # all units and six townships
+        shaded = page.locator("table.heatmap td[style]").count()
+        assert shaded == 7 * 4
+        ARTEFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.pdf(path=str(ARTEFACTS / "report.pdf"))
+        browser.close()
+    assert requests == [path.as_uri()], "the report asked for something besides itself"
+    assert problems == []
+    assert (ARTEFACTS / "report.png").stat().st_size > 10_000 and (ARTEFACTS / "report.pdf").stat().st_size > 10_000
+    assert os.access(ARTEFACTS / "report.png", os.R_OK)
+
+
+def test_workbook(tmp_path):
+    import numpy as np
+    import openpyxl
+    report(tmp_path, "xlsx")
+    book = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    assert book.sheetnames == ["得分排名", "各节点", "标准化值", "贡献", "权重", "提示", "规则集", "运行信息"]
+    scores = book["得分排名"]
+    assert [c.value for c in scores[1]] == ["编号", "名称", "分组", "治理水平 H", "名次", "名次 (分组)", "等级"]
+    assert scores.freeze_panes == "A2" and scores.max_row == 73
+    assert scores["D2"].number_format == "0.00" and scores["E2"].number_format == "0"
+    assert scores.column_dimensions["B"].width >= 16  # sized to the Chinese names
+    by_unit = {row[0]: row for row in scores.iter_rows(min_row=2, values_only=True)}
+    assert by_unit["C104"][4] == 1 and by_unit["C104"][6] == "优秀"
+    # the contributions of the indicators add up to the score (every aggregation is a weighted mean or sum)
+    contributions = book["贡献"]
+    for row in contributions.iter_rows(min_row=2, values_only=True):
+        assert sum(row[3:]) == pytest.approx(by_unit[row[0]][3], abs=0.006)  # the score is rounded to 2 places
+    weights = list(book["权重"].iter_rows(min_row=2, values_only=True))
+    top = [w for w in weights if w[0] == "治理水平 H"]
+    assert [w[1] for w in top] == ["社会化 S", "法治化 L", "智能化 I", "专业化 P"] and sum(w[2] for w in top) == pytest.approx(1)
+    assert sum(w[3] for w in weights if w[0] != "治理水平 H") == pytest.approx(1)  # indicators' weights in the score
+    ruleset = "\n".join(r[0] for r in book["规则集"].iter_rows(min_row=2, values_only=True))
+    assert json.loads(ruleset)["id"] == "grassroots-governance-level"
+    run = dict(book["运行信息"].iter_rows(min_row=2, values_only=True))
+    assert run["sha256"] and any(k.startswith("communities:") for k in run)
+    english = tmp_path / "en"
+    english.mkdir()
+    report(english, "xlsx", english_governance(english))
+    assert openpyxl.load_workbook(english / "report.xlsx").sheetnames[:3] == ["Scores", "Nodes", "Normalised"]
+    assert not np.isnan(by_unit["C104"][3])
