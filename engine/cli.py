@@ -18,6 +18,7 @@ import click
 from . import __version__
 from .compiler import load_ruleset
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for
+from .messages import language, say
 from .execute import load_data, score
 from .execute import run as run_ruleset
 from .plugins import Plugins, load_plugins
@@ -26,8 +27,41 @@ from .writing import atomic_open, write_output
 
 
 def plugin_option(f):
-    return click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
-                        help="Also load this plugin: a module name or a .py file. Repeatable.")(f)
+    f = click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+                     help="Also load this plugin: a module name or a .py file. Repeatable.")(f)
+    return lang_option(f)
+
+
+def lang_option(f):
+    return click.option("--lang", type=click.Choice(["zh-CN", "zh", "en"], case_sensitive=False), envvar="GOVSCORE_LANG",
+                        expose_value=False, is_eager=True, callback=_remember("govscore.lang"),
+                        help="Language of messages and report headings: zh-CN or en. Default: the ruleset's "
+                             "\"language\", else the locale (LANG).")(f)
+
+
+def _remember(key):
+    def callback(ctx, param, value):
+        ctx.meta[key] = value
+        return value
+    return callback
+
+
+def current_language() -> str:
+    """--lang, else the language of the ruleset in hand, else the locale."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    return language(meta.get("govscore.lang"), meta.get("govscore.ruleset_lang"))
+
+
+def _ruleset_language(path: str) -> str | None:
+    """The language a ruleset file declares, read even when the ruleset does not compile."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            document = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    value = document.get("language") if isinstance(document, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def guarded(f):
@@ -54,8 +88,9 @@ def guarded(f):
 
 
 def report(diagnostics: list[Diagnostic]):
+    lang = current_language()
     for d in diagnostics:
-        click.echo(d.format_text(), err=True)
+        click.echo(d.format_text(lang), err=True)
 
 
 def plugins_for_run(modules) -> Plugins:
@@ -65,12 +100,15 @@ def plugins_for_run(modules) -> Plugins:
     if duplicates:
         raise EngineError(duplicates)
     for d in plugins.problems:
-        click.echo(Diagnostic(d.code, d.message, severity="warning", hint=d.hint).format_text(), err=True)
+        click.echo(Diagnostic(d.code, d.message, severity="warning", hint=d.hint).format_text(current_language()), err=True)
     return plugins
 
 
 def compile_or_exit(path: str, plugins: Plugins):
     """The compiled ruleset and its diagnostics; with errors, they go to stderr and the command exits."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["govscore.ruleset_lang"] = _ruleset_language(path)
     compiled, diagnostics = load_ruleset(path, plugins)
     if compiled is None:
         report(diagnostics)
@@ -156,6 +194,7 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
                                  + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
     loaded = load_data(compiled, plugins, data_paths)
     result = score(compiled, plugins, loaded)
+    result.meta["language"] = current_language()  # of the reports' headings
     _run_analyses(compiled, plugins, loaded, result, {k for _, _, params in targets for k, v in params.items() if v is True})
     if not quiet:
         report(diagnostics + result.diagnostics)
@@ -163,7 +202,7 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
     for registration, (_, path, params) in zip(writers, targets):
         write_output(result, registration, path, params, inputs)
         if path != "-" and not quiet:
-            click.echo(f"wrote {path}", err=True)
+            click.echo(say("wrote", current_language(), path=path), err=True)
 
 
 def _run_analyses(compiled, plugins, loaded, result, asked: set[str]) -> None:
@@ -202,11 +241,13 @@ def validate(rulesets, fmt, plugin_modules):
                               ensure_ascii=False, indent=2))
     else:
         for path, diagnostics in results:
+            click.get_current_context().meta["govscore.ruleset_lang"] = _ruleset_language(path)
             report(diagnostics)
             errors = sum(d.is_error for d in diagnostics)
             warnings = len(diagnostics) - errors
-            status = "ok" if not errors else f"{errors} error(s)"
-            click.echo(f"{path}: {status}" + (f", {warnings} warning(s)" if warnings else ""))
+            lang = current_language()
+            click.echo(say("ruleset_ok", lang, file=path) if not diagnostics else
+                       say("problems_found", lang, file=path, errors=errors, warnings=warnings))
     sys.exit(exit_code_for(everything))
 
 

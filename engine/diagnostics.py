@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from typing import Iterable
+from .messages import TITLES, say, title
 
 # Exit codes of the command line, documented in the README.
 EXIT_OK = 0
@@ -17,73 +18,8 @@ EXIT_PROBLEM = 1  # the ruleset or the data has a problem the user can fix
 EXIT_USAGE = 2  # the command line itself is wrong (click's own convention)
 EXIT_FAILURE = 3  # a plugin failed, or the engine itself did
 
-# code -> one-line meaning. Codes starting E_PLUGIN or E_INTERNAL exit with EXIT_FAILURE.
-CODES: dict[str, str] = {
-    # reading the ruleset
-    "E_FILE_NOT_FOUND": "a file named on the command line or in the ruleset does not exist",
-    "E_FILE_UNREADABLE": "a file exists but cannot be read",
-    "E_JSON_SYNTAX": "the ruleset is not valid JSON",
-    "E_JSON_DUPLICATE_KEY": "the same key appears twice in one JSON object",
-    "E_JSON_NOT_FINITE": "NaN or Infinity appear in the ruleset, which JSON does not allow",
-    "E_JSON_TOO_DEEP": "the ruleset nests objects or arrays too deeply",
-    "E_JSON_TOO_LARGE": "the ruleset file is larger than the engine accepts",
-    # structure (JSON Schema)
-    "E_SCHEMA_REQUIRED": "a required property is missing",
-    "E_SCHEMA_UNKNOWN_KEY": "a property that the ruleset format does not have",
-    "E_SCHEMA_TYPE": "a value of the wrong type",
-    "E_SCHEMA_VALUE": "a value outside what the format allows",
-    "E_FORMAT_VERSION": "the ruleset declares a format version this engine does not read",
-    # meaning
-    "E_UNKNOWN_NAME": "a name that is not declared in the ruleset",
-    "E_DUPLICATE_NAME": "one name declared twice (as an indicator and a node, say)",
-    "E_CYCLE": "quantities that depend on each other in a circle",
-    "E_UNKNOWN_METHOD": "a method (normaliser, weighting, aggregator, source, output) no plugin provides",
-    "E_PARAMS": "parameters that do not fit the chosen method",
-    "E_DIRECTION": "a direction the chosen normaliser cannot apply, or a direction without its bounds",
-    "E_GOALPOSTS": "goalposts or bounds whose lower end is not below the upper end",
-    "E_WEIGHTS_SUM": "weights that must sum to 1 and do not",
-    "E_WEIGHTS_MISSING": "a child of a node that has no weight in the node's weight set",
-    "E_WEIGHTS_NEGATIVE": "a negative weight",
-    "E_WEIGHTS_DATA": "data from which a weighting cannot derive weights (too few units, constant or negative columns)",
-    "E_AHP_MATRIX": "a pairwise judgement matrix that is incomplete, not reciprocal or of the wrong size",
-    "E_AHP_INCONSISTENT": "a pairwise judgement matrix whose consistency ratio is too high",
-    "E_GRADES": "grade bands that are not in descending order or repeat a label",
-    "E_NO_SCORE": "the headline score is not a node or indicator of the ruleset",
-    "E_SOURCE": "a source that cannot serve the units or an indicator",
-    # formulas
-    "E_FORMULA_SYNTAX": "a formula that is not a valid expression",
-    "E_FORMULA_FORBIDDEN": "a formula uses something formulas may not use",
-    "E_FORMULA_CHARACTER": "a formula contains a character formulas may not contain",
-    "E_FORMULA_TOO_COMPLEX": "a formula that is too long, too large or too deeply nested",
-    "E_FORMULA_POWER": "an exponent that is too large",
-    "E_UNKNOWN_FUNCTION": "a formula calls a function that no plugin provides",
-    "E_FUNCTION_ARGS": "a function called with the wrong number of arguments",
-    # data and execution
-    "E_DATA_COLUMN": "a column the ruleset names is not in the data",
-    "E_DATA_ENCODING": "a data file in an encoding the engine cannot read",
-    "E_DATA_FORMAT": "a data file that cannot be parsed",
-    "E_DATA_SHEET": "a worksheet the source names is not in the workbook",
-    "E_DATA_QUERY": "a database query that fails, or that does more than read",
-    "E_DATA_NOT_NUMBER": "cells that should hold numbers and do not",
-    "E_DATA_DUPLICATE_UNIT": "the same unit id appears twice in one source",
-    "E_DATA_NO_UNITS": "no units to score",
-    "E_MISSING_VALUE": "units with a missing value where the ruleset says that is an error",
-    "E_DOMAIN": "a calculation outside its domain (division by zero, log of a non-positive number…)",
-    "E_ZERO_RANGE": "an indicator with the same value for every unit, so it cannot be rescaled",
-    "E_OUTPUT": "an output that cannot be written",
-    # plugins and the engine itself
-    "E_PLUGIN_LOAD": "a plugin that failed to load",
-    "E_PLUGIN_DUPLICATE": "two plugins register the same name",
-    "E_PLUGIN_FAILED": "a plugin raised an error while working",
-    "E_INTERNAL": "an error inside the engine",
-    # warnings
-    "W_UNUSED": "something declared and never used",
-    "W_DROPPED_UNITS": "units dropped because of missing values",
-    "W_IMPUTED": "missing values filled in",
-    "W_COVERAGE": "units or indicators with data for less than the coverage threshold",
-    "W_EXTRA_UNITS": "a source has unit ids that the unit source does not",
-    "W_METHOD": "a method's own warning (a constant column given weight 0, an inconsistency accepted...)",
-}
+# code -> one-line meaning (engine.messages has it in English and Chinese).
+CODES: dict[str, str] = {code: en for code, (en, _) in TITLES.items()}
 
 
 @dataclass(frozen=True)
@@ -117,22 +53,24 @@ class Diagnostic:
             out["units"] = list(self.units)
         return out
 
-    def format_text(self) -> str:
+    def format_text(self, lang: str = "en") -> str:
+        """The diagnostic for people: where, what, the units concerned and a hint; in Chinese the code's
+        meaning comes first, in Chinese, before the details."""
         where = self.file or "<ruleset>"
         if self.line is not None:
             where += f":{self.line}:{self.column}"
-        head = f"{where}: {self.severity} {self.code}"
+        head = f"{where}: {say(self.severity, lang)} {self.code}"
         if self.path:
-            head += f" at {self.path}"
-        lines = [head, f"  {self.message}"]
+            head += say("at", lang, path=self.path)
+        lines = [head] + ([f"  {title(self.code, lang)}"] if lang != "en" else []) + [f"  {self.message}"]
         if self.span is not None and self.source_text is not None:
             lines.extend(_underline(self.source_text, *self.span))
         if self.units:
             shown = ", ".join(self.units[:10])
-            more = f" and {len(self.units) - 10} more" if len(self.units) > 10 else ""
-            lines.append(f"  units: {shown}{more}")
+            more = say("more_units", lang, n=len(self.units) - 10) if len(self.units) > 10 else ""
+            lines.append("  " + say("units", lang, units=shown + more))
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append("  " + say("hint", lang, hint=self.hint))
         return "\n".join(lines)
 
 

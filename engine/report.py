@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from .messages import language
 from .result import Result
 
 # Each heading in English and Chinese (zh-CN): one entry per key, so neither language can lack one.
@@ -73,7 +74,8 @@ HEADINGS = {lang: {key: pair[i] for key, pair in _HEADINGS.items()} for i, lang 
 
 
 def language_of(result: Result) -> str:
-    return "zh" if (result.ruleset.language or "").lower().startswith("zh") else "en"
+    """The language of the headings: the one the command line chose, else the ruleset's."""
+    return result.meta.get("language") or language(ruleset=result.ruleset.language, environ={})
 
 
 @dataclass

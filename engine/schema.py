@@ -168,7 +168,8 @@ def base_schema() -> dict:
             "version": _p(STRING, "The ruleset's own version.", "1.0.0"),
             "date": _p({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, "When this version was adopted.", "2026-11-25"),
             "description": _p(STRING, "What the evaluation is for.", "按社会化、法治化、智能化、专业化四个维度评价社区治理水平"),
-            "language": _p(STRING, "The language of labels and reports (BCP 47).", "zh-CN"),
+            "language": _p(STRING, "The language of labels, messages and report headings (BCP 47): zh-CN gives Chinese, "
+                                       "anything else English; engine --lang overrides it.", "zh-CN"),
             "units": _obj({
                 "source": _p(NAME, "The source that lists the units; default: the first source.", "communities"),
                 "id": _p(STRING, "The column holding each unit's unique id.", "community_id"),

@@ -18,7 +18,9 @@ def builtins_only(monkeypatch):
 
 def engine(*args, cwd=None, env=None, timeout=120):
     """Run the installed `engine` command line; returns the completed process."""
-    full_env = {**os.environ, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
+    # a fixed English locale, so that what the tests read does not depend on the machine's
+    full_env = {**os.environ, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "",
+                "GOVSCORE_LANG": "", **(env or {})}
     return subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=full_env, timeout=timeout)
 

@@ -20,7 +20,7 @@ def test_the_shipped_rulesets_each_have_golden_cases():
 
 
 def test_validate_all_shipped_rulesets():
-    proc = engine("validate", *SHIPPED)
+    proc = engine("validate", *SHIPPED, "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(": ok") == len(SHIPPED)
 
@@ -47,10 +47,10 @@ def test_run_every_shipped_ruleset_on_the_sample_data(ruleset, tmp_path):
 
 
 def test_the_sample_gaps_are_filled_and_said():
-    proc = engine("run", RULESETS / "governance.json")
+    proc = engine("run", RULESETS / "governance.json")  # the ruleset is Chinese: so are the messages
     assert proc.returncode == 0
     imputed = [block for block in proc.stderr.split("rulesets/governance.json:") if "W_IMPUTED" in block]
-    assert len(imputed) == 4 and any("participation" in b and "units: C406" in b for b in imputed)
+    assert len(imputed) == 4 and any("participation" in b and "涉及单位：C406" in b and "缺失值已填补" in b for b in imputed)
 
 
 def test_csv_output_opens_in_excel_with_labels(small, tmp_path):

@@ -1,0 +1,108 @@
+"""The interface's words in English and Chinese (zh-CN): every diagnostic code's meaning and the
+words around diagnostics and command output, one entry per key so that neither language lacks one;
+and which language to speak (--lang, else the ruleset's "language", else the locale).
+
+A diagnostic's detailed message is still written in English where it is raised; in Chinese the
+code's meaning comes first, in Chinese, and the details follow.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("en", "zh")
+
+# code -> (English, Chinese) one-line meaning. Codes starting E_PLUGIN or E_INTERNAL exit with EXIT_FAILURE.
+TITLES: dict[str, tuple[str, str]] = {
+    "E_FILE_NOT_FOUND": ("a file named on the command line or in the ruleset does not exist", "命令行或规则集中指定的文件不存在"),
+    "E_FILE_UNREADABLE": ("a file exists but cannot be read", "文件存在但无法读取"),
+    "E_JSON_SYNTAX": ("the ruleset is not valid JSON", "规则集不是有效的 JSON"),
+    "E_JSON_DUPLICATE_KEY": ("the same key appears twice in one JSON object", "同一个 JSON 对象中出现了两次相同的键"),
+    "E_JSON_NOT_FINITE": ("NaN or Infinity appear in the ruleset, which JSON does not allow", "规则集中出现了 JSON 不允许的 NaN 或 Infinity"),
+    "E_JSON_TOO_DEEP": ("the ruleset nests objects or arrays too deeply", "规则集中对象或数组嵌套过深"),
+    "E_JSON_TOO_LARGE": ("the ruleset file is larger than the engine accepts", "规则集文件超过引擎接受的大小"),
+    "E_SCHEMA_REQUIRED": ("a required property is missing", "缺少必填属性"),
+    "E_SCHEMA_UNKNOWN_KEY": ("a property that the ruleset format does not have", "规则集格式中没有这个属性"),
+    "E_SCHEMA_TYPE": ("a value of the wrong type", "值的类型不对"),
+    "E_SCHEMA_VALUE": ("a value outside what the format allows", "值超出格式允许的范围"),
+    "E_FORMAT_VERSION": ("the ruleset declares a format version this engine does not read", "规则集声明的格式版本本引擎无法读取"),
+    "E_UNKNOWN_NAME": ("a name that is not declared in the ruleset", "名称未在规则集中声明"),
+    "E_DUPLICATE_NAME": ("one name declared twice (as an indicator and a node, say)", "同一名称被声明了两次（例如既是指标又是节点）"),
+    "E_CYCLE": ("quantities that depend on each other in a circle", "若干量之间循环依赖"),
+    "E_UNKNOWN_METHOD": ("a method (normaliser, weighting, aggregator, source, output) no plugin provides", "没有插件提供该方法（标准化、赋权、合成、数据源或输出）"),
+    "E_PARAMS": ("parameters that do not fit the chosen method", "参数与所选方法不符"),
+    "E_DIRECTION": ("a direction the chosen normaliser cannot apply, or a direction without its bounds", "所选标准化方法无法处理该指标方向，或该方向缺少边界"),
+    "E_GOALPOSTS": ("goalposts or bounds whose lower end is not below the upper end", "目标值或边界的下限不小于上限"),
+    "E_WEIGHTS_SUM": ("weights that must sum to 1 and do not", "权重之和应为 1 但不是"),
+    "E_WEIGHTS_MISSING": ("a child of a node that has no weight in the node's weight set", "节点的某个组成部分在权重集中没有权重"),
+    "E_WEIGHTS_NEGATIVE": ("a negative weight", "权重为负"),
+    "E_WEIGHTS_DATA": ("data from which a weighting cannot derive weights (too few units, constant or negative columns)", "数据不足以推导权重（单位过少、列为常数或为负）"),
+    "E_AHP_MATRIX": ("a pairwise judgement matrix that is incomplete, not reciprocal or of the wrong size", "两两比较判断矩阵不完整、不互反或大小不对"),
+    "E_AHP_INCONSISTENT": ("a pairwise judgement matrix whose consistency ratio is too high", "两两比较判断矩阵的一致性比率过高"),
+    "E_GRADES": ("grade bands that are not in descending order or repeat a label", "等级区间没有从高到低排列，或标签重复"),
+    "E_NO_SCORE": ("the headline score is not a node or indicator of the ruleset", "总分不是规则集中的节点或指标"),
+    "E_SOURCE": ("a source that cannot serve the units or an indicator", "数据源无法提供单位或指标"),
+    "E_FORMULA_SYNTAX": ("a formula that is not a valid expression", "公式不是有效的表达式"),
+    "E_FORMULA_FORBIDDEN": ("a formula uses something formulas may not use", "公式使用了公式中不允许的内容"),
+    "E_FORMULA_CHARACTER": ("a formula contains a character formulas may not contain", "公式中含有不允许的字符"),
+    "E_FORMULA_TOO_COMPLEX": ("a formula that is too long, too large or too deeply nested", "公式过长、过大或嵌套过深"),
+    "E_FORMULA_POWER": ("an exponent that is too large", "指数过大"),
+    "E_UNKNOWN_FUNCTION": ("a formula calls a function that no plugin provides", "公式调用了没有插件提供的函数"),
+    "E_FUNCTION_ARGS": ("a function called with the wrong number of arguments", "函数的参数个数不对"),
+    "E_DATA_COLUMN": ("a column the ruleset names is not in the data", "数据中没有规则集所写的列"),
+    "E_DATA_ENCODING": ("a data file in an encoding the engine cannot read", "数据文件的编码引擎无法读取"),
+    "E_DATA_FORMAT": ("a data file that cannot be parsed", "数据文件无法解析"),
+    "E_DATA_SHEET": ("a worksheet the source names is not in the workbook", "工作簿中没有数据源所写的工作表"),
+    "E_DATA_QUERY": ("a database query that fails, or that does more than read", "数据库查询失败，或不只是读取数据"),
+    "E_DATA_NOT_NUMBER": ("cells that should hold numbers and do not", "应为数字的单元格不是数字"),
+    "E_DATA_DUPLICATE_UNIT": ("the same unit id appears twice in one source", "同一数据源中单位编号重复"),
+    "E_DATA_NO_UNITS": ("no units to score", "没有可评分的单位"),
+    "E_MISSING_VALUE": ("units with a missing value where the ruleset says that is an error", "有单位缺失数值，而规则集规定缺失即为错误"),
+    "E_DOMAIN": ("a calculation outside its domain (division by zero, log of a non-positive number…)", "计算超出定义域（除以零、对非正数取对数等）"),
+    "E_ZERO_RANGE": ("an indicator with the same value for every unit, so it cannot be rescaled", "指标对所有单位取值相同，无法缩放"),
+    "E_OUTPUT": ("an output that cannot be written", "输出无法写入"),
+    "E_PLUGIN_LOAD": ("a plugin that failed to load", "插件加载失败"),
+    "E_PLUGIN_DUPLICATE": ("two plugins register the same name", "两个插件注册了相同的名称"),
+    "E_PLUGIN_FAILED": ("a plugin raised an error while working", "插件运行时出错"),
+    "E_INTERNAL": ("an error inside the engine", "引擎内部错误"),
+    "W_UNUSED": ("something declared and never used", "声明了但从未使用"),
+    "W_DROPPED_UNITS": ("units dropped because of missing values", "因缺失值剔除了单位"),
+    "W_IMPUTED": ("missing values filled in", "缺失值已填补"),
+    "W_COVERAGE": ("units or indicators with data for less than the coverage threshold", "单位或指标的数据覆盖率低于阈值"),
+    "W_EXTRA_UNITS": ("a source has unit ids that the unit source does not", "某数据源含有单位数据源中没有的单位编号"),
+    "W_METHOD": ("a method's own warning (a constant column given weight 0, an inconsistency accepted...)", "方法自身的提示（常数列权重为 0、接受了不一致等）"),
+}
+
+# key -> (English, Chinese): the words around diagnostics and in command output; {fields} are filled in.
+WORDS: dict[str, tuple[str, str]] = {
+    "error": ("error", "错误"),
+    "warning": ("warning", "警告"),
+    "at": (" at {path}", "，位置 {path}"),
+    "units": ("units: {units}", "涉及单位：{units}"),
+    "more_units": (" and {n} more", " 等，另有 {n} 个"),
+    "hint": ("hint: {hint}", "提示：{hint}"),
+    "wrote": ("wrote {path}", "已写入 {path}"),
+    "ruleset_ok": ("{file}: ok", "{file}：通过检查"),
+    "problems_found": ("{file}: {errors} error(s), {warnings} warning(s)", "{file}：{errors} 个错误，{warnings} 个警告"),
+}
+
+
+def say(key: str, lang: str = "en", **fields) -> str:
+    """A word or sentence of the interface in ``lang``, with its fields filled in."""
+    return WORDS[key][LANGUAGES.index(lang)].format(**fields)
+
+
+def title(code: str, lang: str = "en") -> str:
+    """What a diagnostic code means, in ``lang``."""
+    pair = TITLES.get(code)
+    return pair[LANGUAGES.index(lang)] if pair else code
+
+
+def language(asked: str | None = None, ruleset: str | None = None, environ=None) -> str:
+    """The language to speak: ``asked`` (--lang), else the ruleset's declared language, else the locale."""
+    environ = os.environ if environ is None else environ
+    locale = environ.get("LC_ALL") or environ.get("LC_MESSAGES") or environ.get("LANG") or ""
+    for choice in (asked, ruleset, locale):
+        if choice:
+            return "zh" if choice.lower().replace("_", "-").startswith("zh") else "en"
+    return "en"

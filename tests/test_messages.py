@@ -1,0 +1,77 @@
+"""The interface in Chinese and English: every diagnostic code and every word in both, and the
+choice of language (--lang, else the ruleset's language, else the locale)."""
+
+import json
+import re
+
+import pytest
+
+from conftest import RULESETS, engine, small_ruleset
+from engine.diagnostics import CODES, Diagnostic
+from engine.messages import LANGUAGES, TITLES, WORDS, language, say, title
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "GOVSCORE_LANG": ""}
+
+
+def test_every_code_means_something_in_both_languages():
+    assert set(TITLES) == set(CODES)
+    for code, (en, zh) in TITLES.items():
+        assert en and not CHINESE.search(en), code
+        assert CHINESE.search(zh), code
+        for lang in LANGUAGES:
+            assert title(code, lang) == (en, zh)[LANGUAGES.index(lang)]
+
+
+def test_every_word_in_both_languages_with_the_same_fields():
+    for key, (en, zh) in WORDS.items():
+        fields = set(re.findall(r"{(\w+)}", en))
+        assert fields == set(re.findall(r"{(\w+)}", zh)), key
+        if key not in ("at", "more_units"):
+            assert CHINESE.search(zh), key
+
+
+@pytest.mark.parametrize("asked,ruleset,locale,expected", [
+    ("en", "zh-CN", "zh_CN.UTF-8", "en"), ("zh-CN", None, "C", "zh"), (None, "zh-CN", "en_US.UTF-8", "zh"),
+    (None, "en", "zh_CN.UTF-8", "en"), (None, None, "zh_CN.UTF-8", "zh"), (None, None, "", "en"), (None, None, "C.UTF-8", "en"),
+])
+def test_the_language_chosen(asked, ruleset, locale, expected):
+    assert language(asked, ruleset, {"LANG": locale}) == expected
+
+
+def test_a_diagnostic_in_chinese():
+    d = Diagnostic("E_MISSING_VALUE", 'The indicator "a" has no value for 1 unit(s).', file="r.json", line=3, column=5,
+                   path="/indicators/a", hint="fill the data in", units=("C101",))
+    text = d.format_text("zh")
+    assert text.splitlines() == ["r.json:3:5: 错误 E_MISSING_VALUE，位置 /indicators/a", f"  {TITLES['E_MISSING_VALUE'][1]}",
+                                 '  The indicator "a" has no value for 1 unit(s).', "  涉及单位：C101", "  提示：fill the data in"]
+    assert "error E_MISSING_VALUE at /indicators/a" in d.format_text("en")
+    assert say("wrote", "zh", path="x.csv") == "已写入 x.csv"
+
+
+def test_the_command_line_speaks_the_chosen_language(small, tmp_path):
+    bad = small_ruleset()
+    bad["nodes"]["total"]["children"] = ["a", "bb", "c"]
+    path = small(bad)
+    english = engine("validate", path, env=C_LOCALE)
+    assert "error E_UNKNOWN_NAME" in english.stderr and "2 error(s), 0 warning(s)" in english.stdout
+    chinese = engine("validate", path, "--lang", "zh-CN")
+    assert "错误 E_UNKNOWN_NAME" in chinese.stderr and TITLES["E_UNKNOWN_NAME"][1] in chinese.stderr
+    assert "2 个错误，0 个警告" in chinese.stdout
+    by_locale = engine("validate", path, env={**C_LOCALE, "LANG": "zh_CN.UTF-8"})
+    assert "错误 E_UNKNOWN_NAME" in by_locale.stderr
+    bad["language"] = "zh-CN"
+    by_ruleset = engine("validate", small(bad), env=C_LOCALE)
+    assert "错误 E_UNKNOWN_NAME" in by_ruleset.stderr
+    assert "error E_UNKNOWN_NAME" in engine("validate", small(bad), "--lang", "en").stderr
+    by_env = engine("validate", path, env={**C_LOCALE, "GOVSCORE_LANG": "zh-CN"})
+    assert "错误 E_UNKNOWN_NAME" in by_env.stderr
+
+
+def test_report_headings_follow_the_chosen_language(tmp_path):
+    out = tmp_path / "r.md"
+    assert engine("run", RULESETS / "governance.json", "-o", out, "-q", "--lang", "en").returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Ranking" in text and "## 排名" not in text
+    assert engine("run", RULESETS / "governance.json", "-o", tmp_path / "r.json", "-q", "--lang", "en").returncode == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["meta"]["language"] == "en"
