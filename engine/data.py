@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .diagnostics import Diagnostic, EngineError, did_you_mean, said
 
 DEFAULT_NA = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "/", "缺失", "无数据")
 
@@ -69,15 +69,15 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
                                       file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")]) from None
 
 
-def missing_columns(file: str, wanted, present, what: str | None = None) -> list[Diagnostic]:
-    """A diagnostic for each wanted column that the file (or ``what`` was read from it) does not have,
-    with near matches."""
+def missing_columns(file: str, wanted, present, key: str = "data.no_column", **fields) -> list[Diagnostic]:
+    """A diagnostic for each wanted column that the file does not have, with near matches. ``key``
+    names the message (a sheet's or a query's columns, say) and ``fields`` fill it in."""
     present = list(present)
     out = []
     for name in wanted:
         if name not in present:
             hint = did_you_mean(name, present) or "the columns are: " + ", ".join(present[:30])
-            out.append(Diagnostic("E_DATA_COLUMN", f'{what or "The file " + file} has no column "{name}".', file=file, hint=hint))
+            out.append(said("E_DATA_COLUMN", key, file=file, hint=hint, column=name, **fields))
     return out
 
 
@@ -105,11 +105,11 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     bad = pc.and_(pc.invert(pc.fill_null(numeric, True)), pc.is_valid(text))
     bad_rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
     if len(bad_rows):
-        shown = ", ".join(f"row {first_row + i} ({values[int(i)].as_py()!r})" for i in bad_rows[:8])
-        more = f" and {len(bad_rows) - 8} more" if len(bad_rows) > 8 else ""
-        raise EngineError([Diagnostic(
-            "E_DATA_NOT_NUMBER", f'The column "{column}" of {file} has cells that are not numbers: {shown}{more}.',
-            file=file, hint="fix those cells, or list the marker they use for 'no data' in the source's params.na")])
+        shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in bad_rows[:8])
+        raise EngineError([said(
+            "E_DATA_NOT_NUMBER", "data.not_numbers", file=file, column=column, count=len(bad_rows),
+            cells=shown + (", …" if len(bad_rows) > 8 else ""),
+            hint="fix those cells, or list the marker they use for 'no data' in the source's params.na")])
     return _contiguous(pc.cast(text, pa.float64()))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from typing import Iterable
-from .messages import TITLES, say, title
+from .messages import TITLES, message, say, title
 
 # Exit codes of the command line, documented in the README.
 EXIT_OK = 0
@@ -35,6 +35,12 @@ class Diagnostic:
     source_text: str | None = None  # the formula the span points into
     hint: str | None = None
     units: tuple[str, ...] = ()  # unit ids concerned, when the problem is in the data
+    key: str | None = None  # the message's key in engine.messages.MESSAGES, when it has one
+    fields: tuple[tuple[str, object], ...] = ()  # the details that fill it in
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (in English where the catalogue has no translation of it)."""
+        return message(self.key, lang, **dict(self.fields)) if self.key is not None else self.message
 
     @property
     def is_error(self) -> bool:
@@ -62,7 +68,8 @@ class Diagnostic:
         head = f"{where}: {say(self.severity, lang)} {self.code}"
         if self.path:
             head += say("at", lang, path=self.path)
-        lines = [head] + ([f"  {title(self.code, lang)}"] if lang != "en" else []) + [f"  {self.message}"]
+        untranslated = lang != "en" and self.key is None  # the code's meaning in lang, then the English details
+        lines = [head] + ([f"  {title(self.code, lang)}"] if untranslated else []) + [f"  {self.text(lang)}"]
         if self.span is not None and self.source_text is not None:
             lines.extend(_underline(self.source_text, *self.span))
         if self.units:
@@ -82,6 +89,15 @@ def _underline(text: str, start: int, end: int, width: int = 100) -> list[str]:
     tail = "..." if first + width < len(text) else ""
     marks = " " * (len(lead) + start - first) + "^" * max(1, min(end, first + width) - start)
     return [f"    {lead}{shown}{tail}", f"    {marks}"]
+
+
+def said(code: str, key: str, *, severity: str = "error", file: str | None = None, path: str = "",
+         hint: str | None = None, units: tuple[str, ...] = (), **fields) -> Diagnostic:
+    """A diagnostic whose message comes from the catalogue, so that it can be shown in either language.
+    ``{file}`` in the message is the diagnostic's file."""
+    fields = {"file": file, **fields}
+    return Diagnostic(code, message(key, "en", **fields), severity=severity, file=file, path=path, hint=hint,
+                      units=units, key=key, fields=tuple(fields.items()))
 
 
 class EngineError(Exception):

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from . import __version__
 from .data import Table, pivot_long, positions
-from .diagnostics import Diagnostic, EngineError, UnitsError
+from .diagnostics import Diagnostic, EngineError, UnitsError, said
 from .formula import evaluate
 from .model import Node, Ruleset
 from .plugins import Plugins
@@ -112,9 +112,8 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     warnings += _coverage_warnings(ruleset, shares, ids, unit_limit, coverage.get("indicator", MIN_AVAILABILITY))
     for name, mask in imputed.items():
         if mask.any():
-            warnings.append(Diagnostic("W_IMPUTED", f'Missing values of "{name}" were filled in ({ruleset.indicators[name].missing}).',
-                                       severity="warning", path=ruleset.indicators[name].pointer,
-                                       units=_units_text(ids, mask)))
+            warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, policy=ruleset.indicators[name].missing,
+                                 severity="warning", path=ruleset.indicators[name].pointer, units=_units_text(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
     normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods)
@@ -197,8 +196,8 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             continue
         path = data_paths.get(name) or str(ruleset.base_dir / source.path)
         if not os.path.isfile(path):
-            problems.append(Diagnostic("E_FILE_NOT_FOUND", f'The data file of source "{name}" does not exist: {path}.',
-                                       file=ruleset.file, path=source.pointer + "/path",
+            problems.append(said("E_FILE_NOT_FOUND", "source.missing", source=name, location=path,
+                                 file=ruleset.file, path=source.pointer + "/path",
                                        hint="paths in a ruleset are relative to the ruleset's folder; "
                                             "engine run --data NAME=PATH names another file"))
             continue
@@ -265,13 +264,12 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     missing_id = np.flatnonzero(pc.is_null(units["id"]).to_numpy(zero_copy_only=False))
     if len(missing_id):
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
-        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"Rows without a unit id in {table.file}: {rows}.",
-                                      file=table.file, hint="every row needs an id in the column " + spec["id"])])
+        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.without_id", file=table.file, rows=rows,
+                                hint="every row needs an id in the column " + spec["id"])])
     dups = _duplicates(_key(units["id"], units.get("period")))
     if dups:
-        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"Unit ids that appear more than once in {table.file}.",
-                                      file=table.file, units=tuple(dups),
-                                      hint="each unit (and period) must have exactly one row")])
+        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate", file=table.file, units=tuple(dups),
+                                hint="each unit (and period) must have exactly one row")])
     return units
 
 
@@ -281,8 +279,8 @@ def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
     key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
     dups = _duplicates(key)
     if dups:
-        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f'Unit ids that appear more than once in source "{name}" ({table.file}).',
-                                      file=table.file, units=tuple(dups))])
+        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate_source", source=name, file=table.file,
+                                units=tuple(dups))])
     unit_key = _key(units["id"], units.get("period"))
     rows = positions(unit_key, key)
     extra = pc.invert(pc.is_in(key, value_set=unit_key))
@@ -330,8 +328,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
         if has_missing(x):
             missing = np.isnan(x)
             if ind.missing == "error":
-                problems.append(Diagnostic(
-                    "E_MISSING_VALUE", f'The indicator "{name}" ({ind.label}) has no value for {int(missing.sum())} unit(s).',
+                problems.append(said(
+                    "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
                     hint='fill in the data, or set "missing" on the indicator: ' + ", ".join(
                         p for p in MISSING_POLICIES if p != "error")))

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from json.decoder import scanstring
 
-from .diagnostics import Diagnostic, EngineError, SourceMap, pointer
+from .diagnostics import Diagnostic, EngineError, SourceMap, pointer, said
 
 MAX_DEPTH = 64
 MAX_BYTES = 5_000_000
@@ -144,7 +144,7 @@ def load_file(path: str) -> tuple[object, SourceMap]:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise EngineError([Diagnostic("E_FILE_NOT_FOUND", f"There is no file {path}.", file=path)]) from None
+        raise EngineError([said("E_FILE_NOT_FOUND", "file.missing", file=path)]) from None
     except OSError as exc:
         raise EngineError([Diagnostic("E_FILE_UNREADABLE", f"The file {path} cannot be read: {exc.strerror}.", file=path)]) from None
     if len(raw) > MAX_BYTES:

@@ -106,3 +106,31 @@ def language(asked: str | None = None, ruleset: str | None = None, environ=None)
         if choice:
             return "zh" if choice.lower().replace("_", "-").startswith("zh") else "en"
     return "en"
+
+# key -> (English, Chinese): the messages of the diagnostics policy staff meet most, with their
+# details ({fields}) in both languages. A diagnostic made with engine.diagnostics.said() carries the
+# key and the fields; one made with a plain message prints that message in either language.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file.missing": ("There is no file {file}.", "文件 {file} 不存在。"),
+    "source.missing": ('The data file of source "{source}" does not exist: {location}.', "数据源“{source}”的数据文件不存在：{location}。"),
+    "data.no_column": ('The file {file} has no column "{column}".', "文件 {file} 中没有列“{column}”。"),
+    "data.no_column_sheet": ('The sheet {sheet} of {file} has no column "{column}".', "文件 {file} 的工作表 {sheet} 中没有列“{column}”。"),
+    "data.no_column_query": ('The query result of {file} has no column "{column}".', "{file} 的查询结果中没有列“{column}”。"),
+    "data.not_numbers": ('The column "{column}" of {file} has {count} cell(s) that are not numbers, in rows {cells}.',
+                         "{file} 的“{column}”列有 {count} 个单元格不是数字，在第 {cells} 行。"),
+    "data.no_sheet": ('The workbook {file} has no sheet "{sheet}".', "工作簿 {file} 中没有工作表“{sheet}”。"),
+    "data.no_sheet_number": ("The workbook {file} has {count} sheet(s), so there is no sheet {sheet}.",
+                             "工作簿 {file} 只有 {count} 个工作表，没有第 {sheet} 个。"),
+    "units.duplicate": ("Unit ids that appear more than once in {file}.", "{file} 中有重复出现的单位编号。"),
+    "units.duplicate_source": ('Unit ids that appear more than once in source "{source}" ({file}).',
+                               "数据源“{source}”（{file}）中有重复出现的单位编号。"),
+    "units.without_id": ("Rows without a unit id in {file}: {rows}.", "{file} 中以下行没有单位编号：{rows}。"),
+    "indicator.missing": ('The indicator "{name}" ({label}) has no value for {count} unit(s).',
+                          "指标“{name}”（{label}）有 {count} 个单位缺少数值。"),
+    "indicator.imputed": ('Missing values of "{name}" were filled in ({policy}).', "指标“{name}”的缺失值已填补（{policy}）。"),
+}
+
+
+def message(key: str, lang: str = "en", **fields) -> str:
+    """A diagnostic's message in ``lang``, with its details filled in."""
+    return MESSAGES[key][LANGUAGES.index(lang)].format(**fields)

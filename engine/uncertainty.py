@@ -219,7 +219,7 @@ def _describe(ruleset: Ruleset, factors: list[Factor], chosen: dict, nodes: dict
 def _in_configuration(exc: EngineError, configuration: dict) -> EngineError:
     said = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights")
     return EngineError([replace(d, message=f"In the sampled configuration ({said or 'varied weights'}): {d.message}",
-                                hint=d.hint or "drop or change that alternative in the uncertainty section")
+                                key=None, hint=d.hint or "drop or change that alternative in the uncertainty section")
                         for d in exc.diagnostics])
 
 

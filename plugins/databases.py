@@ -45,7 +45,7 @@ def _refused(path: str, query_error) -> EngineError:
 
 def _table(path: str, names: list[str], columns_of, columns: dict[str, str], na) -> Table:
     """The wanted columns of a query result as a Table; ``columns_of(name)`` gives one as an Arrow array."""
-    problems = missing_columns(path, columns, names, what=f"The query result of {path}")
+    problems = missing_columns(path, columns, names, key="data.no_column_query")
     if problems:
         raise EngineError(problems)
     out, rows = {}, 0

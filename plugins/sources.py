@@ -12,7 +12,7 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
-from engine.diagnostics import Diagnostic, EngineError, did_you_mean
+from engine.diagnostics import Diagnostic, EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
 
 COMMON_PARAMS = {
@@ -220,7 +220,7 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
     where = f"{path}, sheet {sheet.title}"
     top, depth = params.get("header_row", 1), params.get("header_rows", 1)
     names = _header_names(sheet, top, depth)
-    problems = missing_columns(path, columns, [n for n in names if n], what=f"The sheet {sheet.title} of {path}")
+    problems = missing_columns(path, columns, [n for n in names if n], key="data.no_column_sheet", sheet=sheet.title)
     twice = sorted({n for n in columns if names.count(n) > 1})
     problems += [Diagnostic("E_DATA_COLUMN", f'{where} has two columns named "{n}"; the source cannot tell which to read.',
                             file=path, hint="rename one of them in the workbook") for n in twice]
@@ -248,17 +248,14 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
 
 def _worksheet(book, wanted, path: str):
     names = book.sheetnames
-    if isinstance(wanted, int):
-        if 1 <= wanted <= len(names):
-            return book[names[wanted - 1]]
-        said = f"has {len(names)} sheet(s), so there is no sheet {wanted}"
-    elif wanted in names:
+    if isinstance(wanted, int) and 1 <= wanted <= len(names):
+        return book[names[wanted - 1]]
+    if wanted in names:
         return book[wanted]
-    else:
-        said = f'has no sheet "{wanted}"'
     close = did_you_mean(wanted, names) if isinstance(wanted, str) else None
-    raise EngineError([Diagnostic("E_DATA_SHEET", f"The workbook {path} {said}.", file=path,
-                                  hint=(close + " " if close else "") + "its sheets: " + ", ".join(names))])
+    raise EngineError([said("E_DATA_SHEET", "data.no_sheet_number" if isinstance(wanted, int) else "data.no_sheet",
+                            file=path, sheet=wanted, count=len(names),
+                            hint=(close + " " if close else "") + "its sheets: " + ", ".join(names))])
 
 
 def _header_names(sheet, top: int, depth: int) -> list[str]:

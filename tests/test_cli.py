@@ -85,7 +85,7 @@ def test_exit_code_1_for_a_ruleset_problem_with_the_line(small, tmp_path):
 
 def test_exit_code_1_for_a_data_problem(small):
     proc = engine("run", small(csv="id,name,town,a,b,c\nu1,一,甲,1,10,x\nu2,二,甲,2,20,4\n"))
-    assert proc.returncode == 1 and "E_DATA_NOT_NUMBER" in proc.stderr and "row 2 ('x')" in proc.stderr
+    assert proc.returncode == 1 and "E_DATA_NOT_NUMBER" in proc.stderr and "rows 2 ('x')" in proc.stderr
 
 
 def test_exit_code_2_for_a_wrong_command_line(small):

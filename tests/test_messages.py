@@ -75,3 +75,25 @@ def test_report_headings_follow_the_chosen_language(tmp_path):
     assert "## Ranking" in text and "## 排名" not in text
     assert engine("run", RULESETS / "governance.json", "-o", tmp_path / "r.json", "-q", "--lang", "en").returncode == 0
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["meta"]["language"] == "en"
+
+
+def test_every_message_in_both_languages_with_the_same_fields():
+    from engine.messages import MESSAGES
+    for key, (en, zh) in MESSAGES.items():
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+        assert CHINESE.search(zh) and not CHINESE.search(en), key
+
+
+def test_data_problems_are_told_in_chinese(small, tmp_path):
+    doc = small_ruleset(language="zh-CN")
+    doc["indicators"]["a"]["column"] = "aa"
+    out = engine("run", small(doc), env=C_LOCALE)
+    assert "文件" in out.stderr and "中没有列“aa”。" in out.stderr
+    doc["indicators"]["a"]["column"] = "a"
+    out = engine("run", small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,1,5\nu2,二,甲,2,2,4\nu2,三,乙,3,3,3\n"), env=C_LOCALE)
+    assert "中有重复出现的单位编号。" in out.stderr and "涉及单位：u2" in out.stderr
+    out = engine("run", small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,x,5\nu2,二,甲,,2,4\n"), env=C_LOCALE)
+    assert "的“b”列有 1 个单元格不是数字，在第 2 ('x') 行。" in out.stderr
+    path = small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,1,5\nu2,二,甲,,2,4\n")
+    assert "指标“a”（甲）有 1 个单位缺少数值。" in engine("run", path, env=C_LOCALE).stderr
+    assert 'The indicator "a" (甲) has no value for 1 unit(s).' in engine("run", path, "--lang", "en").stderr

@@ -67,7 +67,7 @@ def test_xlsx_errors_name_the_sheet_cell_and_near_matches(tmp_path):
     assert d.code == "E_DATA_COLUMN" and d.message == f'The sheet 社区 of {path} has no column "社会化/志愿者".'
     assert d.hint == 'did you mean "社会化/志愿者数"?'
     [d] = error(params, {"名称": "number"})
-    assert d.code == "E_DATA_NOT_NUMBER" and "column B" in d.message and "row 5 ('城关社区')" in d.message
+    assert d.code == "E_DATA_NOT_NUMBER" and "column B" in d.message and "rows 5 ('城关社区')" in d.message
     not_a_workbook = tmp_path / "x.xlsx"
     not_a_workbook.write_text("id,x\n1,2\n", encoding="utf-8")
     with pytest.raises(EngineError) as exc:

@@ -54,7 +54,7 @@ def test_cells_that_are_not_numbers_are_listed_with_their_rows(tmp_path):
         load_csv(str(path), {}, {"id": "text", "x": "number"})
     [d] = exc.value.diagnostics
     assert d.code == "E_DATA_NOT_NUMBER"
-    assert "row 3 ('twelve')" in d.message and "row 5 ('4 人')" in d.message
+    assert "rows 3 ('twelve'), 5 ('4 人')" in d.message
 
 
 def test_missing_columns_suggest_near_matches(tmp_path):
