@@ -69,6 +69,35 @@ _HEADINGS = {
     "severity": ("Severity", "级别"),
     "weighting": ("Weighting", "赋权方法"),
     "affected": ("Units concerned", "涉及单位"),
+    "statistics": ("Indicator statistics", "指标统计"),
+    "reliability": ("Dimensions: consistency and structure", "维度的一致性与结构"),
+    "sensitivity": ("Sensitivity of the ranks (Monte Carlo)", "排名敏感性（蒙特卡洛）"),
+    "sensitivity_units": ("Ranks over the sampled configurations", "各抽样方案下的名次"),
+    "leave_one_out": ("Ranks without each indicator", "逐一剔除指标后的名次变化"),
+    "count": ("n", "个数"),
+    "missing": ("Missing", "缺失"),
+    "sd": ("SD", "标准差"),
+    "skew": ("Skewness", "偏度"),
+    "kurtosis": ("Kurtosis", "峰度"),
+    "flag": ("Flag", "标记"),
+    "skewed": ("skewed", "偏态"),
+    "sparse": ("sparse", "数据不足"),
+    "alpha": ("Cronbach's alpha", "克朗巴赫 α"),
+    "pc1": ("First component's share", "第一主成分占比"),
+    "collinear": ("Collinear pairs", "共线指标对"),
+    "negative": ("Negatively correlated pairs", "负相关指标对"),
+    "choice": ("Choice", "选择"),
+    "first_order": ("First order", "一阶指数"),
+    "total": ("Total", "总效应指数"),
+    "alternatives": ("Alternatives", "备选方案"),
+    "nominal": ("Nominal", "原方案"),
+    "median": ("Median", "中位数"),
+    "p5": ("5%", "5%"),
+    "p95": ("95%", "95%"),
+    "mean_shift": ("Mean rank shift", "平均名次变化"),
+    "largest_shift": ("Largest rank shift", "最大名次变化"),
+    "samples": ("{n} configurations scored, seed {seed}; Sobol' indices of the mean absolute rank shift, ± 95% confidence.",
+                "共评分 {n} 个方案，随机种子 {seed}；平均绝对名次变化的 Sobol' 指数，± 为 95% 置信区间。"),
 }
 HEADINGS = {lang: {key: pair[i] for key, pair in _HEADINGS.items()} for i, lang in enumerate(("en", "zh"))}
 
@@ -96,10 +125,23 @@ class Report:
     weights: list[dict] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
     diagnostics: list[dict] = field(default_factory=list)
+    analyses: list[dict] = field(default_factory=list)  # {"key", "title", "note", "tables": [{"title", "headers", "rows", "digits"}]}
 
 
-def build(result: Result, limit: int | None = 200) -> Report:
-    """The report of a run; ``limit`` caps the units listed (None or 0: all)."""
+ANALYSES = ("statistics", "sensitivity", "leave_one_out")  # what a report may add, each asked for by its own parameter
+ANALYSIS_PARAMS = {
+    "statistics": {"type": "boolean", "default": False,
+                   "description": "Add the indicator statistics of engine stats (distributions, consistency of dimensions)."},
+    "sensitivity": {"type": "boolean", "default": False,
+                    "description": "Add the Monte Carlo sensitivity analysis over the ruleset's uncertainty section."},
+    "leave_one_out": {"type": "boolean", "default": False,
+                      "description": "Add the rank shifts without each indicator (engine sensitivity --leave-one-out)."},
+}
+
+
+def build(result: Result, limit: int | None = 200, params: dict | None = None) -> Report:
+    """The report of a run; ``limit`` caps the units listed (None or 0: all); ``params`` may ask for
+    the analyses (statistics; sensitivity and leave-one-out when engine run has computed them)."""
     rs = result.ruleset
     lang = language_of(result)
     t = HEADINGS[lang]
@@ -129,8 +171,9 @@ def build(result: Result, limit: int | None = 200) -> Report:
         summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
         rows=rows, score_column=score_column, dimension_columns=dimension_columns, hidden=result.size - len(shown),
         group_means=_group_means(result, dims, t), weights=_weights(result), methods=_methods(result, lang),
-        diagnostics=[{"severity": d.severity, "code": d.code, "message": d.message, "units": list(d.units[:20])}
-                     for d in result.diagnostics])
+        diagnostics=[{"severity": d.severity, "code": d.code, "message": d.text(lang), "units": list(d.units[:20])}
+                     for d in result.diagnostics],
+        analyses=_analyses(result, params or {}, t, shown, limit))
 
 
 def _plain_list(values, rows) -> list:
@@ -216,4 +259,56 @@ def _methods(result: Result, lang: str) -> list[str]:
     if rs.bands:
         bands = ", ".join(f"{b.label} ≥ {b.min:g}" if b.min is not None else b.label for b in rs.bands)
         out.append(f"等级：{bands}。" if zh else f"Grades: {bands}.")
+    return out
+
+
+def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
+    from .diagnostics import Diagnostic, EngineError
+    from .statistics import statistics
+
+    rs = result.ruleset
+    out = []
+    for key in ANALYSES:
+        if not params.get(key):
+            continue
+        if key != "statistics" and key not in result.sections:
+            raise EngineError([Diagnostic("E_OUTPUT", f'The report asks for the "{key}" analysis, which was not run.',
+                                          hint="engine run runs it when an output of the ruleset asks for it")])
+        if key == "statistics":
+            found = statistics(result)
+            rows = [[rs.label(d["indicator"]), d["count"], d["missing_share"], d["min"], d["max"], d["mean"], d["median"],
+                     d["sd"], d["skew"], d["kurtosis"],
+                     ", ".join(t[f] for f, on in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on)]
+                    for d in found["indicators"]]
+            nodes = [[rs.label(n["node"]), n["cronbach_alpha"], n["first_component_share"],
+                      "; ".join(f"{rs.label(a)} / {rs.label(b)}" for a, b in n["collinear"]),
+                      "; ".join(f"{rs.label(a)} / {rs.label(b)}" for a, b in n["negative"])] for n in found["nodes"]]
+            tables = [{"title": "", "headers": [t["indicator"], t["count"], t["missing"], t["lowest"], t["highest"], t["mean"],
+                                                t["median"], t["sd"], t["skew"], t["kurtosis"], t["flag"]],
+                       "rows": rows, "digits": [None, 0, 2, 2, 2, 2, 2, 2, 2, 2, None]},
+                      {"title": t["reliability"], "headers": [t["node"], t["alpha"], t["pc1"], t["collinear"], t["negative"]],
+                       "rows": nodes, "digits": [None, 3, 3, None, None]}]
+            out.append({"key": key, "title": t["statistics"], "note": "", "tables": tables})
+        elif key == "sensitivity":
+            found = result.sections[key]
+            factors = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
+                        f"{f['total']:.3f} ± {f['total_conf']:.3f}",
+                        ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
+            by_unit = {u["unit"]: u for u in found["units"]}
+            listed = result.unit_ids.take(pa.array(shown)).to_pylist() if result.unit_periods is None else []
+            units = [[u, by_unit[u]["nominal_rank"], by_unit[u]["median_rank"], by_unit[u]["rank_5"], by_unit[u]["rank_95"]]
+                     for u in listed if u in by_unit]
+            tables = [{"title": "", "headers": [t["choice"], t["first_order"], t["total"], t["alternatives"]],
+                       "rows": factors, "digits": [None] * 4}]
+            if units:
+                tables.append({"title": t["sensitivity_units"], "headers": [t["unit"], t["nominal"], t["median"], t["p5"], t["p95"]],
+                               "rows": units, "digits": [None, 0, 1, 1, 1]})
+            out.append({"key": key, "title": t["sensitivity"], "tables": tables,
+                        "note": t["samples"].format(n=found["samples"], seed=found["seed"])})
+        else:
+            found = result.sections[key]
+            rows = [[r["label"], r["mean_absolute_rank_shift"], r["largest_rank_shift"]] for r in found["indicators"]]
+            out.append({"key": key, "title": t["leave_one_out"], "note": "", "tables": [
+                {"title": "", "headers": [t["indicator"], t["mean_shift"], t["largest_shift"]], "rows": rows,
+                 "digits": [None, 2, 0]}]})
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.hookspecs import hookimpl
-from engine.report import Report, build
+from engine.report import ANALYSIS_PARAMS, Report, build
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2rem auto;max-width:70rem;
@@ -107,7 +107,7 @@ def _profiles(report: Report, label_column: int, group_column: int | None) -> st
 
 
 def write_html(result, stream, params):
-    report = build(result, params.get("limit", 200))
+    report = build(result, params.get("limit", 200), params)
     t = report.text
     rs = result.ruleset
     score_digits = rs.rounding[rs.score].digits if rs.score in rs.rounding else 3
@@ -145,6 +145,14 @@ def write_html(result, stream, params):
                     + _table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                              {1, 2}, {1: 4, 2: 4}))
     html.append("</section>")
+    for analysis in report.analyses:
+        html.append(f'<section id="{analysis["key"]}"><h2>{escape(analysis["title"])}</h2>'
+                    + (f"<p>{escape(analysis['note'])}</p>" if analysis["note"] else ""))
+        for part in analysis["tables"]:
+            numbers = {k for k, d in enumerate(part["digits"]) if d is not None}
+            html.append((f"<h3>{escape(part['title'])}</h3>" if part["title"] else "")
+                        + _table(part["headers"], part["rows"], numbers, {k: d for k, d in enumerate(part["digits"]) if d is not None}))
+        html.append("</section>")
     html.append(f'<section id="methods"><h2>{t["methods"]}</h2><ul>'
                 + "".join(f"<li>{escape(line)}</li>" for line in report.methods) + "</ul></section>")
     items = "".join(f'<li class="{escape(d["severity"])}"><code>{escape(d["code"])}</code>{t["colon"]}{escape(d["message"])}'
@@ -159,6 +167,7 @@ def register_outputs(register):
     register("html", write_html, extension="html", params={
         "type": "object", "additionalProperties": False, "properties": {
             "limit": {"type": "integer", "minimum": 0, "default": 200,
-                      "description": "Units listed in the ranking, its chart and the profiles; 0 for all."}}},
+                      "description": "Units listed in the ranking, its chart and the profiles; 0 for all."},
+            **ANALYSIS_PARAMS}},
         description="A self-contained HTML report (works offline, prints well): summary, ranking and chart, dimension "
                     "heatmap, unit profiles, weights, method notes, warnings.")

@@ -4,7 +4,7 @@ notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion 
 from __future__ import annotations
 
 from engine.hookspecs import hookimpl
-from engine.report import build
+from engine.report import ANALYSIS_PARAMS, build
 
 
 def cell(value, digits: int = 2) -> str:
@@ -25,7 +25,7 @@ def table(headers: list[str], rows: list[list], digits: list[int] | None = None)
 
 
 def write_markdown(result, stream, params):
-    report = build(result, params.get("limit", 200))
+    report = build(result, params.get("limit", 200), params)
     t = report.text
     score_digits = result.ruleset.rounding[result.ruleset.score].digits if result.ruleset.score in result.ruleset.rounding else 3
     out = [f"# {report.title}", "", report.subtitle, "", f"## {t['summary']}", ""]
@@ -50,6 +50,10 @@ def write_markdown(result, stream, params):
         out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                      [None, 4, 4])
         out.append("")
+    for analysis in report.analyses:
+        out += [f"## {analysis['title']}", ""] + ([analysis["note"], ""] if analysis["note"] else [])
+        for part in analysis["tables"]:
+            out += ([f"### {part['title']}", ""] if part["title"] else []) + table(part["headers"], part["rows"], part["digits"]) + [""]
     out += [f"## {t['methods']}", ""] + [f"- {line}" for line in report.methods]
     out += ["", f"## {t['diagnostics']}", ""]
     if not report.diagnostics:
@@ -64,5 +68,6 @@ def write_markdown(result, stream, params):
 def register_outputs(register):
     register("markdown", write_markdown, extension="md", params={
         "type": "object", "additionalProperties": False, "properties": {
-            "limit": {"type": "integer", "minimum": 0, "default": 200, "description": "Units listed in the ranking; 0 for all."}}},
+            "limit": {"type": "integer", "minimum": 0, "default": 200, "description": "Units listed in the ranking; 0 for all."},
+            **ANALYSIS_PARAMS}},
         description="A report in Markdown: summary, ranking, dimensions by group, weights, method notes and warnings.")

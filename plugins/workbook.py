@@ -16,7 +16,7 @@ import pyarrow as pa
 from engine.diagnostics import Diagnostic, EngineError
 from engine.explain import linear_names
 from engine.hookspecs import hookimpl
-from engine.report import HEADINGS, language_of
+from engine.report import ANALYSIS_PARAMS, HEADINGS, build, language_of
 from engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -118,6 +118,10 @@ def write_xlsx(result, stream, params):
                 weight_rows, [None, None, "0.0000", "0.0000", None, None, None])
     _rows_sheet(book, t["sheet_diagnostics"], [t["severity"], t["code"], t["message"], t["affected"]],
                 [[d.severity, d.code, d.message, ", ".join(d.units[:200])] for d in result.diagnostics], [None] * 4)
+    for analysis in build(result, None, params).analyses:
+        for k, part in enumerate(analysis["tables"]):
+            formats = [None if d is None else ("0" if d == 0 else "0." + "0" * d) for d in part["digits"]]
+            _rows_sheet(book, (analysis["title"] if k == 0 else part["title"])[:31], part["headers"], part["rows"], formats)
     text = json.dumps(rs.document, ensure_ascii=False, indent=2).splitlines()
     _rows_sheet(book, t["sheet_ruleset"], [rs.file or rs.id], [[line] for line in text], [None])
     meta = result.meta
@@ -133,6 +137,7 @@ def register_outputs(register):
     register("xlsx", write_xlsx, extension="xlsx", params={
         "type": "object", "additionalProperties": False, "properties": {
             "digits": {"type": "integer", "minimum": 0, "maximum": 10, "default": 2,
-                       "description": "Decimal places shown for scores and values (the cells keep full precision)."}}},
+                       "description": "Decimal places shown for scores and values (the cells keep full precision)."},
+            **ANALYSIS_PARAMS}},
         description="An Excel workbook: scores and ranks, every node, raw and normalised indicators, contributions, "
                     "weights (with AHP consistency), warnings, the ruleset and the run's metadata.")

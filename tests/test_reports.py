@@ -125,3 +125,24 @@ def test_workbook(tmp_path):
     report(english, "xlsx", english_governance(english))
     assert openpyxl.load_workbook(english / "report.xlsx").sheetnames[:3] == ["Scores", "Nodes", "Normalised"]
     assert not np.isnan(by_unit["C104"][3])
+
+
+def test_reports_carry_the_analyses(tmp_path):
+    import openpyxl
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["uncertainty"]["samples"] = 30
+    asked = {"statistics": True, "sensitivity": True, "leave_one_out": True}
+    doc["outputs"] = [{"format": fmt, "path": f"r.{ext}", "params": asked}
+                      for fmt, ext in (("markdown", "md"), ("html", "html"), ("xlsx", "xlsx"))]
+    proc = engine("run", write_ruleset(tmp_path, doc), "-q")
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    for heading in ("## 指标统计", "### 维度的一致性与结构", "## 排名敏感性（蒙特卡洛）", "### 各抽样方案下的名次", "## 逐一剔除指标后的名次变化"):
+        assert heading + "\n" in text
+    assert "| aggregation.H |" in text and "克朗巴赫 α" in text
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    for section in ("statistics", "sensitivity", "leave_one_out"):
+        assert f'<section id="{section}">' in page
+    names = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
+    assert {"指标统计", "维度的一致性与结构", "排名敏感性（蒙特卡洛）", "各抽样方案下的名次", "逐一剔除指标后的名次变化"} <= set(names)
