@@ -18,9 +18,9 @@ import click
 from . import __version__
 from .compiler import load_ruleset
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for
-from .messages import language, say
 from .execute import load_data, score
 from .execute import run as run_ruleset
+from .messages import language, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output

@@ -530,11 +530,12 @@ class _Compiler:
             alternatives = self.alternatives("aggregator", choices, path)
             if node is None:
                 continue
-            for k, alt in enumerate(alternatives):
-                groups = alt.method.options.get("weight_groups")
+            for k, choice in enumerate(choices):
+                reg, params = self.resolve_method("aggregator", choice, f"{path}/{k}")  # checked above, once
+                groups = reg.options.get("weight_groups") if reg is not None else None
                 if groups is not None:
                     try:
-                        groups(list(node.children), alt.params)
+                        groups(list(node.children), params)
                     except EngineError as exc:
                         for d in exc.diagnostics:
                             self.err(d.code, d.message, f"{path}/{k}/params", d.hint)

@@ -64,8 +64,8 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
         decoder.decode(b"", final=True)
         return encoding
     except UnicodeDecodeError as exc:
-        said = "neither UTF-8 nor GB18030/GBK text" if auto else f"not {encoding} text, as the ruleset declares"
-        raise EngineError([Diagnostic("E_DATA_ENCODING", f"The file {path} is {said} (a byte that does not fit: {exc.reason}).",
+        what = "neither UTF-8 nor GB18030/GBK text" if auto else f"not {encoding} text, as the ruleset declares"
+        raise EngineError([Diagnostic("E_DATA_ENCODING", f"The file {path} is {what} (a byte that does not fit: {exc.reason}).",
                                       file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")]) from None
 
 

@@ -124,14 +124,14 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
 def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
     p = prepare(ruleset, plugins, data)
-    nodes, weights, details, said = node_values(ruleset, plugins, p)
+    nodes, weights, details, reported = node_values(ruleset, plugins, p)
     units = data.units
     result = Result(
         ruleset=ruleset, unit_ids=p.ids,
         unit_labels=_subset(units.get("label"), p.active), unit_groups=_subset(units.get("group"), p.active),
         unit_periods=_subset(units.get("period"), p.active), raw=p.raw, normalised=p.normalised, nodes=nodes,
         weights=weights, details=details, treated=p.treated, treatment=p.treatment, imputed=p.imputed,
-        dropped=list(p.dropped), diagnostics=ruleset.place(p.warnings + said),
+        dropped=list(p.dropped), diagnostics=ruleset.place(p.warnings + reported),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},
@@ -573,9 +573,9 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
             if node.weights is not None:
                 w, weight_details = node.weights, node.weight_details
             else:
-                w, weight_details, said = node_weights(node, node.pointer + "/weights", np.column_stack(children))
-                problems += [d for d in said if d.is_error]
-                warnings += [d for d in said if not d.is_error]
+                w, weight_details, reported = node_weights(node, node.pointer + "/weights", np.column_stack(children))
+                problems += [d for d in reported if d.is_error]
+                warnings += [d for d in reported if not d.is_error]
             if w is not None:
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
                                                           all(c in complete for c in node.children))

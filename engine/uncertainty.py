@@ -217,8 +217,8 @@ def _describe(ruleset: Ruleset, factors: list[Factor], chosen: dict, nodes: dict
 
 
 def _in_configuration(exc: EngineError, configuration: dict) -> EngineError:
-    said = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights")
-    return EngineError([replace(d, message=f"In the sampled configuration ({said or 'varied weights'}): {d.message}",
+    chosen = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights")
+    return EngineError([replace(d, message=f"In the sampled configuration ({chosen or 'varied weights'}): {d.message}",
                                 key=None, hint=d.hint or "drop or change that alternative in the uncertainty section")
                         for d in exc.diagnostics])
 

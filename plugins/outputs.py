@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from engine.diagnostics import Diagnostic, EngineError
 from engine.hookspecs import hookimpl
 from engine.panel import panel_changes
+from engine.report import HEADINGS, language_of
 from engine.statistics import statistics
 from engine.textwidth import table
 
@@ -135,19 +136,17 @@ def write_table(result, stream, params):
     limit = params.get("limit", 50)
     digits = params.get("digits", 3)
     score = result.rounded.get(rs.score, result.score)
-    columns = [("rank", result.rank, 0), ("unit", result.unit_ids, 0)]
-    if result.unit_labels is not None:
-        columns.append(("name", result.unit_labels, 0))
-    if result.unit_groups is not None:
-        columns.append(("group", result.unit_groups, 0))
-    if result.unit_periods is not None:
-        columns.append(("period", result.unit_periods, 0))
+    t = HEADINGS[language_of(result)]
+    columns = [(t["rank"], result.rank, 0), (t["unit"], result.unit_ids, 0)]
+    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
+        if values is not None:
+            columns.append((t[key], values, 0))
     shown_nodes = [n for n in rs.nodes if n != rs.score][-8:]
     columns += [(rs.label(n), result.nodes[n], digits) for n in shown_nodes]
     score_digits = rs.rounding[rs.score].digits if rs.score in rs.rounding else digits
     columns.append((rs.label(rs.score), score, score_digits))
     if result.grade is not None:
-        columns.append(("grade", result.grade, 0))
+        columns.append((t["grade"], result.grade, 0))
     order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
     rows = order[:limit] if limit else order
     shown = [values.take(pa.array(rows)).to_pylist() if isinstance(values, pa.Array) else values[rows]

@@ -171,6 +171,10 @@ def test_the_ruleset_checks(tmp_path, plugins):
     assert all(d.line is not None for d in found)
     empty = problems(tmp_path, plugins, document({"samples": 100}))
     assert codes(empty) == ["E_SCHEMA_REQUIRED"] and "no alternative" in empty[0].message
+    # a ratio's denominator must name children; the place given is the alternative's own
+    found = problems(tmp_path, plugins, document({"aggregation": {"H": ["geometric_meen", {"method": "ratio",
+                                                                                          "params": {"denominator": ["zz"]}}]}}))
+    assert {d.path for d in found} == {"/uncertainty/aggregation/H/0", "/uncertainty/aggregation/H/1/params"}
     [short] = problems(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean"]}}))
     assert short.path == "/uncertainty/aggregation/H" and short.message == '"H" has 1 item; it needs at least 2.'
     [both] = problems(tmp_path, plugins, document({"weights": {"H": {"noise": 0.2, "dirichlet": 3}}}))
