@@ -13,6 +13,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer
 from .formula import compile_formula
 from .jsonload import load_file
+from .messages import Both
 from .model import Alternative, Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, Uncertainty, WeightSet
 from .plugins import Plugins, Registration
 from .schema import DIRECTIONS, check_structure, params_problems
@@ -107,7 +108,8 @@ class _Compiler:
 
     def check_params(self, reg: Registration | None, params, path: str):
         if reg is not None:
-            self.diagnostics += params_problems(params, reg.params, path, f"the parameters of {reg.kind} {reg.name}")
+            self.diagnostics += params_problems(params, reg.params, path, Both(f"the parameters of {reg.kind} {reg.name}",
+                                                                                f"{reg.kind} {reg.name} 的参数"))
 
     # -- the whole document
     def build(self, base_dir: Path, file: str | None) -> Ruleset | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from typing import Iterable
-from .messages import TITLES, message, say, title
+from .messages import TITLES, Both, hint_in, message, say, title
 
 # Exit codes of the command line, documented in the README.
 EXIT_OK = 0
@@ -37,6 +37,7 @@ class Diagnostic:
     units: tuple[str, ...] = ()  # unit ids concerned, when the problem is in the data
     key: str | None = None  # the message's key in engine.messages.MESSAGES, when it has one
     fields: tuple[tuple[str, object], ...] = ()  # the details that fill it in
+    hint_zh: str | None = None  # the hint in Chinese, when it is not one of the common ones
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (in English where the catalogue has no translation of it)."""
@@ -77,7 +78,8 @@ class Diagnostic:
             more = say("more_units", lang, n=len(self.units) - 10) if len(self.units) > 10 else ""
             lines.append("  " + say("units", lang, units=shown + more))
         if self.hint:
-            lines.append("  " + say("hint", lang, hint=self.hint))
+            hint = self.hint_zh if lang == "zh" and self.hint_zh else hint_in(self.hint, lang)
+            lines.append("  " + say("hint", lang, hint=hint))
         return "\n".join(lines)
 
 
@@ -92,12 +94,13 @@ def _underline(text: str, start: int, end: int, width: int = 100) -> list[str]:
 
 
 def said(code: str, key: str, *, severity: str = "error", file: str | None = None, path: str = "",
-         hint: str | None = None, units: tuple[str, ...] = (), **fields) -> Diagnostic:
-    """A diagnostic whose message comes from the catalogue, so that it can be shown in either language.
+         hint: str | Both | None = None, units: tuple[str, ...] = (), **fields) -> Diagnostic:
+    """A diagnostic whose message (and hint, given as Both) comes in either language.
     ``{file}`` in the message is the diagnostic's file."""
     fields = {"file": file, **fields}
-    return Diagnostic(code, message(key, "en", **fields), severity=severity, file=file, path=path, hint=hint,
-                      units=units, key=key, fields=tuple(fields.items()))
+    return Diagnostic(code, message(key, "en", **fields), severity=severity, file=file, path=path,
+                      hint=None if hint is None else str(hint), units=units, key=key, fields=tuple(fields.items()),
+                      hint_zh=hint.zh if isinstance(hint, Both) else None)
 
 
 class EngineError(Exception):

@@ -13,6 +13,7 @@ from dataclasses import replace
 from json.decoder import scanstring
 
 from .diagnostics import Diagnostic, EngineError, SourceMap, pointer, said
+from .messages import Both
 
 MAX_DEPTH = 64
 MAX_BYTES = 5_000_000
@@ -24,8 +25,8 @@ _LITERALS = {"true": True, "false": False, "null": None}
 
 
 class _Fail(Exception):
-    def __init__(self, code: str, message: str, offset: int, path: str = "", hint: str | None = None):
-        self.code, self.message, self.offset, self.path, self.hint = code, message, offset, path, hint
+    def __init__(self, code: str, key: str, offset: int, path: str = "", hint: Both | None = None, **fields):
+        self.code, self.key, self.offset, self.path, self.hint, self.fields = code, key, offset, path, hint, fields
 
 
 class _Parser:
@@ -41,11 +42,11 @@ class _Parser:
         i = self.ws(i)
         self.offsets[path] = i
         if i >= len(text):
-            raise _Fail("E_JSON_SYNTAX", "The file ends where a value was expected.", i, path)
+            raise _Fail("E_JSON_SYNTAX", "json.ends_early", i, path)
         ch = text[i]
         if ch == "{" or ch == "[":
             if depth >= MAX_DEPTH:
-                raise _Fail("E_JSON_TOO_DEEP", f"Objects and arrays are nested more than {MAX_DEPTH} levels deep.", i, path)
+                raise _Fail("E_JSON_TOO_DEEP", "json.too_deep", i, path, limit=MAX_DEPTH)
             return self.obj(i, path, depth) if ch == "{" else self.arr(i, path, depth)
         if ch == '"':
             return self.string(i + 1)
@@ -59,16 +60,17 @@ class _Parser:
                 return literal, i + len(word)
         m = _NOT_FINITE.match(text, i)
         if m:
-            raise _Fail("E_JSON_NOT_FINITE", f"{m.group()} is not a JSON number.", i, path,
-                        "write a finite number, or null for 'no value'")
-        raise _Fail("E_JSON_SYNTAX", f"Unexpected character {text[i]!r} where a value was expected.", i, path)
+            raise _Fail("E_JSON_NOT_FINITE", "json.not_finite", i, path,
+                        Both("write a finite number, or null for 'no value'", "请写有限的数字，无数值请写 null"), word=m.group())
+        raise _Fail("E_JSON_SYNTAX", "json.unexpected", i, path, character=repr(text[i]))
 
     def string(self, i: int):
         try:
             return scanstring(self.text, i, True)
         except json.JSONDecodeError as exc:
-            raise _Fail("E_JSON_SYNTAX", f"Bad string: {exc.msg}.", exc.pos,
-                        hint="strings end with a double quote; write a line break as \\n") from None
+            raise _Fail("E_JSON_SYNTAX", "json.bad_string", exc.pos, detail=exc.msg,
+                        hint=Both("strings end with a double quote; write a line break as \\n",
+                                  "字符串以双引号结尾；换行请写作 \\n")) from None
 
     def obj(self, i: int, path: str, depth: int):
         text, out = self.text, {}
@@ -78,15 +80,17 @@ class _Parser:
         while True:
             i = self.ws(i)
             if not text.startswith('"', i):
-                raise _Fail("E_JSON_SYNTAX", "A key in double quotes was expected.", i, path,
-                            "JSON keys need double quotes, and no comma may follow the last member")
+                raise _Fail("E_JSON_SYNTAX", "json.key_expected", i, path,
+                            Both("JSON keys need double quotes, and no comma may follow the last member",
+                                 "JSON 的键须用双引号，最后一项之后不能有逗号"))
             key, i = self.string(i + 1)
             if key in out:
-                raise _Fail("E_JSON_DUPLICATE_KEY", f'The key "{key}" appears twice in this object.', i, path,
-                            "keep one of the two; the engine will not guess which you meant")
+                raise _Fail("E_JSON_DUPLICATE_KEY", "json.duplicate_key", i, path,
+                            Both("keep one of the two; the engine will not guess which you meant",
+                                 "保留其中一个；引擎不会猜测您指的是哪一个"), name=key)
             i = self.ws(i)
             if not text.startswith(":", i):
-                raise _Fail("E_JSON_SYNTAX", f'A colon was expected after the key "{key}".', i, path)
+                raise _Fail("E_JSON_SYNTAX", "json.colon_expected", i, path, name=key)
             out[key], i = self.value(i + 1, path + pointer(key), depth + 1)
             i = self.ws(i)
             if text.startswith(",", i):
@@ -94,7 +98,7 @@ class _Parser:
                 continue
             if text.startswith("}", i):
                 return out, i + 1
-            raise _Fail("E_JSON_SYNTAX", "A comma or a closing } was expected.", i, path)
+            raise _Fail("E_JSON_SYNTAX", "json.comma_or_brace", i, path)
 
     def arr(self, i: int, path: str, depth: int):
         text, out = self.text, []
@@ -110,8 +114,8 @@ class _Parser:
                 continue
             if text.startswith("]", i):
                 return out, i + 1
-            raise _Fail("E_JSON_SYNTAX", "A comma or a closing ] was expected.", i, path,
-                        "no comma may follow the last item of an array")
+            raise _Fail("E_JSON_SYNTAX", "json.comma_or_bracket", i, path,
+                        Both("no comma may follow the last item of an array", "数组最后一项之后不能有逗号"))
 
 
 def _line_starts(text: str) -> list[int]:
@@ -128,11 +132,12 @@ def loads(text: str, file: str | None = None) -> tuple[object, SourceMap]:
         value, end = parser.value(0, "", 0)
         end = parser.ws(end)
         if end != len(text):
-            raise _Fail("E_JSON_SYNTAX", "There is more text after the end of the JSON document.", end,
-                        hint="a ruleset is one JSON object; remove what follows its closing }")
+            raise _Fail("E_JSON_SYNTAX", "json.trailing", end,
+                        hint=Both("a ruleset is one JSON object; remove what follows its closing }",
+                                  "规则集是一个 JSON 对象；请删去其结尾 } 之后的内容"))
     except _Fail as fail:
         source_map.offsets = {"": fail.offset}
-        diag = source_map.place(Diagnostic(fail.code, fail.message, file=file, path="", hint=fail.hint))
+        diag = source_map.place(said(fail.code, fail.key, file=file, hint=fail.hint, **fail.fields))
         raise EngineError([replace(diag, path=fail.path)]) from None
     source_map.offsets = parser.offsets
     return value, source_map

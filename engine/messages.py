@@ -9,6 +9,8 @@ code's meaning comes first, in Chinese, and the details follow.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 
 LANGUAGES = ("en", "zh")
 
@@ -128,9 +130,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "indicator.missing": ('The indicator "{name}" ({label}) has no value for {count} unit(s).',
                           "指标“{name}”（{label}）有 {count} 个单位缺少数值。"),
     "indicator.imputed": ('Missing values of "{name}" were filled in ({policy}).', "指标“{name}”的缺失值已填补（{policy}）。"),
+    "json.ends_early": ("The file ends where a value was expected.", "文件在应有值的地方结束了。"),
+    "json.too_deep": ("Objects and arrays are nested more than {limit} levels deep.", "对象和数组嵌套超过 {limit} 层。"),
+    "json.not_finite": ("{word} is not a JSON number.", "{word} 不是 JSON 数字。"),
+    "json.unexpected": ("Unexpected character {character} where a value was expected.", "应为值的地方出现了意外的字符 {character}。"),
+    "json.bad_string": ("Bad string: {detail}.", "字符串有误：{detail}。"),
+    "json.key_expected": ("A key in double quotes was expected.", "此处应为带双引号的键。"),
+    "json.duplicate_key": ('The key "{name}" appears twice in this object.', "键“{name}”在此对象中出现了两次。"),
+    "json.colon_expected": ('A colon was expected after the key "{name}".', "键“{name}”之后应有冒号。"),
+    "json.comma_or_brace": ("A comma or a closing }} was expected.", "此处应为逗号或右花括号 }}。"),
+    "json.comma_or_bracket": ("A comma or a closing ] was expected.", "此处应为逗号或右方括号 ]。"),
+    "json.trailing": ("There is more text after the end of the JSON document.", "JSON 文档结束之后还有其他内容。"),
+    "schema.required": ('{where} needs the property "{name}".', "{where}缺少属性“{name}”。"),
+    "schema.unknown_key": ('"{name}" is not a property of {where}.', "“{name}”不是{where}的属性。"),
+    "schema.type": ("{where} must be {expected}, not {found}.", "{where}应为{expected}，而不是{found}。"),
+    "schema.enum": ("{where} is {found}; it must be one of: {options}.", "{where}为 {found}，应为以下之一：{options}。"),
+    "schema.name": ("{found} is not a usable name.", "{found} 不能用作名称。"),
+    "schema.count": ("{where}: {n} {things} given, {bound} {limit} needed.", "{where}有 {n} {things}，{bound} {limit} 个。"),
+    "schema.one_of": ("{where} is {found}, which is none of the forms it may take.", "{where}为 {found}，不符合它可取的任何形式。"),
 }
+
+
+@dataclass(frozen=True)
+class Both:
+    """A detail of a message that is itself words, in both languages ("the ruleset", "a number")."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def pick(value, lang: str):
+    return (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
 
 
 def message(key: str, lang: str = "en", **fields) -> str:
     """A diagnostic's message in ``lang``, with its details filled in."""
-    return MESSAGES[key][LANGUAGES.index(lang)].format(**fields)
+    return MESSAGES[key][LANGUAGES.index(lang)].format(**{k: pick(v, lang) for k, v in fields.items()})
+
+
+# The hints most diagnostics end with, as patterns over the English hint and their Chinese.
+HINTS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r'^did you mean "([^"]*)"\?\s*(.*)$'), "是否想写“{0}”？{1}"),
+    (re.compile(r"^available: (.*)$"), "可用：{0}"),
+    (re.compile(r"^allowed: (.*)$"), "允许的有：{0}"),
+    (re.compile(r"^the columns are: (.*)$"), "现有的列：{0}"),
+    (re.compile(r"^its sheets: (.*)$"), "工作表有：{0}"),
+    (re.compile(r"^choose one of: (.*)$"), "请选择其一：{0}"),
+]
+
+
+def hint_in(hint: str, lang: str) -> str:
+    """A hint in ``lang``: the common ones are translated; others stay as written."""
+    if lang == "en":
+        return hint
+    for pattern, zh in HINTS:
+        found = pattern.match(hint)
+        if found:
+            return zh.format(*(hint_in(g, lang) if g else "" for g in found.groups()))
+    return hint

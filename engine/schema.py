@@ -13,7 +13,8 @@ import difflib
 
 from jsonschema import Draft202012Validator
 
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, pointer, said
+from .messages import Both
 
 FORMAT_VERSION = "govscore/1"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
@@ -329,73 +330,71 @@ def check_structure(document) -> list[Diagnostic]:
     return out
 
 
-def params_problems(params, schema: dict | None, path: str, what: str) -> list[Diagnostic]:
-    """Check a plugin's parameters against the schema fragment it declared."""
+def params_problems(params, schema: dict | None, path: str, what: Both) -> list[Diagnostic]:
+    """Check a plugin's parameters against the schema fragment it declared; ``what`` names them."""
     if not schema:
         return []
     validator = Draft202012Validator(schema)
     return [_diagnostic(e, base=path, code="E_PARAMS", what=what) for e in validator.iter_errors(params)]
 
 
-def _diagnostic(e, base: str = "", code: str | None = None, what: str = "") -> Diagnostic:
+NAME_HINT = Both("names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label",
+                 "名称以字母或 _ 开头，其后为字母、数字或 _（ASCII，最多 64 个）；中文请写在 label 中")
+
+
+def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
     path = base + pointer(*e.absolute_path)
-    where = what or (f'"{e.absolute_path[-1]}"' if e.absolute_path else "the ruleset")
-    hint = None
+    if what is not None:
+        where = what
+    elif e.absolute_path:
+        where = Both(f'"{e.absolute_path[-1]}"', f"“{e.absolute_path[-1]}”")
+    else:
+        where = Both("the ruleset", "规则集")
+    found = _describe(e.instance)
     if e.validator == "required":
         missing = e.message.split("'")[1] if "'" in e.message else e.message
-        found_code, message = "E_SCHEMA_REQUIRED", f'{where} needs the property "{missing}".'
-    elif e.validator == "additionalProperties":
+        return said(code or "E_SCHEMA_REQUIRED", "schema.required", path=path, where=where, name=missing)
+    if e.validator == "additionalProperties":
         allowed = list(e.schema.get("properties", {}))
         extras = [k for k in e.instance if k not in allowed] if isinstance(e.instance, dict) else []
         extra = extras[0] if extras else "?"
-        path = path + pointer(extra)
-        found_code, message = "E_SCHEMA_UNKNOWN_KEY", f'"{extra}" is not a property of {where}.'
         close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
         hint = f'did you mean "{close[0]}"?' if close else ("allowed: " + ", ".join(allowed) if allowed else None)
-    elif e.validator == "type":
-        expected = e.validator_value if isinstance(e.validator_value, str) else " or ".join(e.validator_value)
-        found_code = "E_SCHEMA_TYPE"
-        message = f"{where} must be {_article(expected)}, not {_describe(e.instance)}."
-    elif e.validator in ("enum", "const"):
+        return said(code or "E_SCHEMA_UNKNOWN_KEY", "schema.unknown_key", path=path + pointer(extra), hint=hint,
+                    where=where, name=extra)
+    if e.validator == "type":
+        kinds = [e.validator_value] if isinstance(e.validator_value, str) else list(e.validator_value)
+        expected = Both(" or ".join(_article(k).en for k in kinds), "或".join(_article(k).zh for k in kinds))
+        return said(code or "E_SCHEMA_TYPE", "schema.type", path=path, where=where, expected=expected, found=found)
+    if e.validator in ("enum", "const"):
         options = e.validator_value if e.validator == "enum" else [e.validator_value]
-        found_code = "E_SCHEMA_VALUE"
-        message = f"{where} is {_describe(e.instance)}; it must be one of: {', '.join(map(str, options))}."
         close = difflib.get_close_matches(str(e.instance), [str(o) for o in options], n=1, cutoff=0.5)
-        hint = f'did you mean "{close[0]}"?' if close else None
-    elif e.validator == "pattern" and e.validator_value == NAME_PATTERN:
-        found_code = "E_SCHEMA_VALUE"
-        message = f"{_describe(e.instance)} is not a usable name."
-        hint = "names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label"
-    elif e.validator == "propertyNames":
-        found_code = "E_SCHEMA_VALUE"
-        message = f"{_describe(e.instance)} is not a usable name."
-        hint = "names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label"
-    elif e.validator in ("minItems", "maxItems", "minProperties", "maxProperties"):
-        found_code = "E_SCHEMA_VALUE"
+        return said(code or "E_SCHEMA_VALUE", "schema.enum", path=path, hint=f'did you mean "{close[0]}"?' if close else None,
+                    where=where, found=found, options=", ".join(map(str, options)))
+    if (e.validator == "pattern" and e.validator_value == NAME_PATTERN) or e.validator == "propertyNames":
+        return said(code or "E_SCHEMA_VALUE", "schema.name", path=path, hint=NAME_HINT, found=found)
+    if e.validator in ("minItems", "maxItems", "minProperties", "maxProperties"):
         least = e.validator.startswith("min")
         n = len(e.instance)
-        things = ("item" if n == 1 else "items") if e.validator.endswith("Items") else ("entry" if n == 1 else "entries")
-        message = f"{where} has {n} {things}; it needs {'at least' if least else 'at most'} {e.validator_value}."
-        hint = e.schema.get("description")
-        if not least and isinstance(e.instance, dict):
-            hint = "choose one of: " + ", ".join(e.instance)
-    elif e.validator == "oneOf":
-        found_code = "E_SCHEMA_TYPE"
-        message = f"{where} is {_describe(e.instance)}, which is none of the forms it may take."
-        hint = e.schema.get("description")
-    else:
-        found_code = "E_SCHEMA_VALUE"
-        message = f"{where}: {e.message}."
-    return Diagnostic(code or found_code, message, path=path, hint=hint)
+        things = (Both("item" if n == 1 else "items", "项") if e.validator.endswith("Items")
+                  else Both("entry" if n == 1 else "entries", "项"))
+        hint = "choose one of: " + ", ".join(e.instance) if not least and isinstance(e.instance, dict) else e.schema.get("description")
+        return said(code or "E_SCHEMA_VALUE", "schema.count", path=path, hint=hint, where=where, n=n, things=things,
+                    bound=Both("at least", "至少需要") if least else Both("at most", "至多允许"), limit=e.validator_value)
+    if e.validator == "oneOf":
+        return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=e.schema.get("description"),
+                    where=where, found=found)
+    return Diagnostic(code or "E_SCHEMA_VALUE", f"{where}: {e.message}.", path=path)
 
 
-def _article(kind: str) -> str:
-    names = {"object": "an object {...}", "array": "an array [...]", "string": 'text in "quotes"',
-             "number": "a number", "integer": "a whole number", "boolean": "true or false"}
-    return names.get(kind, kind)
+def _article(kind: str) -> Both:
+    names = {"object": Both("an object {...}", "对象 {...}"), "array": Both("an array [...]", "数组 [...]"),
+             "string": Both('text in "quotes"', "带引号的文字"), "number": Both("a number", "数字"),
+             "integer": Both("a whole number", "整数"), "boolean": Both("true or false", "true 或 false")}
+    return names.get(kind, Both(kind, kind))
 
 
-def _describe(value) -> str:
+def _describe(value) -> str | Both:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -404,4 +403,4 @@ def _describe(value) -> str:
         return f'"{value}"' if len(value) < 60 else f'"{value[:57]}..."'
     if isinstance(value, (int, float)):
         return repr(value)
-    return "an object" if isinstance(value, dict) else "an array"
+    return Both("an object", "一个对象") if isinstance(value, dict) else Both("an array", "一个数组")

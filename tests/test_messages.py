@@ -79,8 +79,10 @@ def test_report_headings_follow_the_chosen_language(tmp_path):
 
 def test_every_message_in_both_languages_with_the_same_fields():
     from engine.messages import MESSAGES
+    import string
     for key, (en, zh) in MESSAGES.items():
-        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (en, zh)]  # also checks the braces
+        assert fields[0] == fields[1], key
         assert CHINESE.search(zh) and not CHINESE.search(en), key
 
 
@@ -97,3 +99,25 @@ def test_data_problems_are_told_in_chinese(small, tmp_path):
     path = small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,1,5\nu2,二,甲,,2,4\n")
     assert "指标“a”（甲）有 1 个单位缺少数值。" in engine("run", path, env=C_LOCALE).stderr
     assert 'The indicator "a" (甲) has no value for 1 unit(s).' in engine("run", path, "--lang", "en").stderr
+
+
+def test_ruleset_mistakes_are_told_in_chinese(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"a": 1,\n "b": [1, 2],\n}', encoding="utf-8")
+    out = engine("validate", broken, "--lang", "zh-CN")
+    assert "错误 E_JSON_SYNTAX" in out.stderr and "此处应为带双引号的键。" in out.stderr
+    assert "提示：JSON 的键须用双引号，最后一项之后不能有逗号" in out.stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({
+        "format": "govscore/1", "id": "x", "title": "t", "units": {"id": "id"},
+        "sources": {"d": {"format": "csv", "path": "d.csv", "paramz": {}}},
+        "indicators": {"a": {"column": "a", "direction": "hihger"}, "b c": {"column": "b"}},
+        "normalise": {"method": "minmax", "params": {"scale": [0]}},
+        "nodes": {"H": {"method": "weighted_mean", "children": ["a"]}}, "score": "H"}), encoding="utf-8")
+    out = engine("validate", wrong, "--lang", "zh-CN").stderr
+    assert "“paramz”不是“d”的属性。" in out and "提示：是否想写“params”？" in out
+    assert "“direction”为 \"hihger\"，应为以下之一" in out and "提示：是否想写“higher”？" in out
+    assert "\"b c\" 不能用作名称。" in out and "中文请写在 label 中" in out
+    assert "normaliser minmax 的参数有 1 项，至少需要 2 个。" in out
+    english = engine("validate", wrong, "--lang", "en").stderr
+    assert '"paramz" is not a property of "d".' in english and "the parameters of normaliser minmax: 1 item given, at least 2 needed." in english

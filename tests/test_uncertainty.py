@@ -176,7 +176,7 @@ def test_the_ruleset_checks(tmp_path, plugins):
                                                                                           "params": {"denominator": ["zz"]}}]}}))
     assert {d.path for d in found} == {"/uncertainty/aggregation/H/0", "/uncertainty/aggregation/H/1/params"}
     [short] = problems(tmp_path, plugins, document({"aggregation": {"H": ["weighted_mean"]}}))
-    assert short.path == "/uncertainty/aggregation/H" and short.message == '"H" has 1 item; it needs at least 2.'
+    assert short.path == "/uncertainty/aggregation/H" and short.message == '"H": 1 item given, at least 2 needed.'
     [both] = problems(tmp_path, plugins, document({"weights": {"H": {"noise": 0.2, "dirichlet": 3}}}))
     assert "at most 1" in both.message and both.hint == "choose one of: noise, dirichlet"
 
