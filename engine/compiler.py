@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 
-from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer
+from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer, said
 from .formula import compile_formula
 from .jsonload import load_file
 from .messages import Both
@@ -20,6 +20,10 @@ from .schema import DIRECTIONS, check_structure, params_problems
 from .weights import node_weights
 
 DEFAULT_NORMALISER = "minmax"
+KINDS = {"source": Both("source format", "数据源格式"), "treatment": Both("treatment", "异常值处理方法"),
+         "normaliser": Both("normaliser", "标准化方法"), "weighting": Both("weighting", "赋权方法"),
+         "aggregator": Both("aggregator", "合成方法"), "output": Both("output format", "输出格式"),
+         "function": Both("function", "函数")}
 
 
 def load_ruleset(path: str, plugins: Plugins) -> tuple[Ruleset | None, list[Diagnostic]]:
@@ -72,6 +76,10 @@ class _Compiler:
     def err(self, code, message, path, hint=None, **more):
         self.diagnostics.append(Diagnostic(code, message, path=path, hint=hint, **more))
 
+    def tell(self, code, key, path, hint=None, severity="error", **fields):
+        """A diagnostic from the message catalogue, in either language."""
+        self.diagnostics.append(said(code, key, severity=severity, path=path, hint=hint, **fields))
+
     def warn(self, code, message, path, hint=None):
         self.diagnostics.append(Diagnostic(code, message, severity="warning", path=path, hint=hint))
 
@@ -95,8 +103,8 @@ class _Compiler:
         if reg is None or reg.impl is None:
             available = sorted(n for n, r in self.plugins.of(kind).items() if r.impl is not None)
             hint = did_you_mean(name, available)
-            self.err("E_UNKNOWN_METHOD", f'There is no {kind} called "{name}".', path,
-                     (hint + " " if hint else "") + "available: " + ", ".join(available))
+            self.tell("E_UNKNOWN_METHOD", "compile.no_method", path,
+                      (hint + " " if hint else "") + "available: " + ", ".join(available), kind=KINDS.get(kind, kind), name=name)
             return None
         return reg
 
@@ -116,8 +124,8 @@ class _Compiler:
         names_i = set(self.section("indicators"))
         names_n = set(self.section("nodes"))
         for name in sorted(names_i & names_n):
-            self.err("E_DUPLICATE_NAME", f'"{name}" is declared both as an indicator and as a node.',
-                     pointer("nodes", name), "give one of them another name")
+            self.tell("E_DUPLICATE_NAME", "compile.indicator_and_node", pointer("nodes", name),
+                      Both("give one of them another name", "请给其中一个改名"), name=name)
         sources = self.compile_sources()
         units = self.compile_units(sources)
         weight_sets = self.compile_weight_sets()
@@ -130,7 +138,7 @@ class _Compiler:
         indicators = self.compile_indicators(sources, used_by_nodes & names_i)
         if isinstance(score, str) and score not in names_i | names_n:
             hint = did_you_mean(score, names_i | names_n)
-            self.err("E_NO_SCORE", f'The score "{score}" is not a node or indicator of this ruleset.', "/score", hint)
+            self.tell("E_NO_SCORE", "compile.no_score", "/score", hint, name=score)
         rounding = self.compile_rounding(names_i | names_n)
         bands, grade_node, grade_rounded = self.compile_grades(names_i | names_n)
         self.compile_outputs(base_dir)
@@ -174,8 +182,8 @@ class _Compiler:
         declared = list(self.section("sources"))
         if "source" in units:
             if isinstance(units["source"], str) and units["source"] not in declared:
-                self.err("E_UNKNOWN_NAME", f'The units come from source "{units["source"]}", which is not declared.',
-                         "/units/source", did_you_mean(units["source"], declared))
+                self.tell("E_UNKNOWN_NAME", "compile.units_source", "/units/source", did_you_mean(units["source"], declared),
+                          name=units["source"])
         elif declared:
             units["source"] = declared[0]
         return units
@@ -204,8 +212,8 @@ class _Compiler:
                     self.err("E_SOURCE", f'The indicator "{name}" does not say which source its column is in.', path,
                              "add \"source\": one of " + ", ".join(declared_sources))
                 elif ind.source not in declared_sources:
-                    self.err("E_UNKNOWN_NAME", f'The indicator "{name}" reads from source "{ind.source}", which is not declared.',
-                             path + "/source", did_you_mean(ind.source, declared_sources))
+                    self.tell("E_UNKNOWN_NAME", "compile.indicator_source", path + "/source",
+                              did_you_mean(ind.source, declared_sources), name=name, source=ind.source)
             elif has_formula and isinstance(spec["formula"], str):
                 if "source" in spec:
                     self.warn("W_UNUSED", f'The indicator "{name}" has a formula, so its "source" is not used.', path + "/source")
@@ -225,8 +233,9 @@ class _Compiler:
                 self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is filled in over periods, but the units have no '
                          "period column.", path + "/missing", 'name it in "units": {"period": "..."}')
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
-                self.err("E_DIRECTION", f'The indicator "{name}" is best within a range, but has no "optimum".', path,
-                         'add "optimum": {"lower": ..., "upper": ...} in the raw unit')
+                self.tell("E_DIRECTION", "compile.range_without_optimum", path,
+                          Both('add "optimum": {"lower": ..., "upper": ...} in the raw unit',
+                               '请加上 "optimum": {"lower": ..., "upper": ...}，用原始单位'), name=name)
             # an explicit normaliser is checked even on an indicator no node uses, so typos show
             if "normalise" in spec or name in used_by_nodes:
                 own = "normalise" in spec
@@ -282,13 +291,14 @@ class _Compiler:
         if ind.direction not in directions:
             able = sorted(n for n, r in self.plugins.of("normaliser").items()
                           if ind.direction in r.options.get("directions", ("higher", "lower")))
-            self.err("E_DIRECTION", f'The normaliser "{reg.name}" cannot score the indicator "{ind.name}", whose direction '
-                     f'is "{ind.direction}".', path if path != ind.pointer else ind.pointer + "/direction",
-                     "normalisers that can: " + ", ".join(able))
+            self.tell("E_DIRECTION", "compile.normaliser_direction", path if path != ind.pointer else ind.pointer + "/direction",
+                      Both("normalisers that can: " + ", ".join(able), "可用的标准化方法：" + ", ".join(able)),
+                      normaliser=reg.name, name=ind.name, direction=ind.direction)
         for need in reg.options.get("requires", ()):
             if getattr(ind, need) is None:
-                self.err("E_DIRECTION", f'The normaliser "{reg.name}" needs the indicator "{ind.name}" to have a "{need}".',
-                         path, f'add "{need}" to the indicator, in its raw unit')
+                self.tell("E_DIRECTION", "compile.normaliser_needs", path,
+                          Both(f'add "{need}" to the indicator, in its raw unit', f'请在指标中加上 "{need}"，用原始单位'),
+                          normaliser=reg.name, name=ind.name, need=need)
 
     # -- weights and nodes
     def compile_weight_sets(self) -> dict[str, WeightSet]:
@@ -309,8 +319,7 @@ class _Compiler:
             for i, part in enumerate(ws.params.get("of", [])):
                 where = f"{ws.pointer}/params/of/{i}"
                 if part not in out:
-                    self.err("E_UNKNOWN_NAME", f'The weight set "{name}" combines "{part}", which is not a weight set.',
-                             where, did_you_mean(part, out))
+                    self.tell("E_UNKNOWN_NAME", "compile.combines_unknown", where, did_you_mean(part, out), name=name, part=part)
                 elif part in combining:
                     self.err("E_PARAMS", f'The weight set "{name}" combines "{part}", which is itself a combination.',
                              where, "combine the underlying weight sets directly")
@@ -355,10 +364,10 @@ class _Compiler:
             return
         for i, child in enumerate(children):
             if child == node.name:
-                self.err("E_CYCLE", f'The node "{node.name}" lists itself as a child.', f"{path}/children/{i}")
+                self.tell("E_CYCLE", "compile.own_child", f"{path}/children/{i}", name=node.name)
             elif child not in known:
-                self.err("E_UNKNOWN_NAME", f'The child "{child}" of node "{node.name}" is not an indicator or node.',
-                         f"{path}/children/{i}", did_you_mean(child, known))
+                self.tell("E_UNKNOWN_NAME", "compile.unknown_child", f"{path}/children/{i}", did_you_mean(child, known),
+                          child=child, name=node.name)
         node.children = tuple(children)
         params = spec.get("params", {})
         self.check_params(reg, params, path + "/params")
@@ -386,8 +395,8 @@ class _Compiler:
         elif isinstance(weights, str):
             if weights not in weight_sets:
                 if weights not in self.section("weights"):
-                    self.err("E_UNKNOWN_NAME", f'The node "{node.name}" uses the weight set "{weights}", which is not declared.',
-                             path, did_you_mean(weights, self.section("weights")))
+                    self.tell("E_UNKNOWN_NAME", "compile.unknown_weight_set", path, did_you_mean(weights, self.section("weights")),
+                              name=node.name, weights=weights)
                 return
             node.weight_set = weight_sets[weights]
         elif isinstance(weights, dict):
@@ -423,8 +432,9 @@ class _Compiler:
                     order.append(name)
                 elif state.get(nxt) == 1:
                     cycle = [n for n, _ in stack][[n for n, _ in stack].index(nxt):] + [nxt]
-                    self.err("E_CYCLE", f"These depend on each other in a circle: {' → '.join(cycle)}.",
-                             pointer(section, nxt), f"{what} cannot use itself, directly or through others")
+                    self.tell("E_CYCLE", "compile.cycle", pointer(section, nxt),
+                              Both(f"{what} cannot use itself, directly or through others", "不能直接或间接地引用自身"),
+                              names=" → ".join(cycle))
                     state[nxt] = 2
                 elif not state.get(nxt):
                     state[nxt] = 1
@@ -438,8 +448,8 @@ class _Compiler:
             if not isinstance(step, dict) or not isinstance(step.get("node"), str):
                 continue
             if step["node"] not in known:
-                self.err("E_UNKNOWN_NAME", f'Rounding names "{step["node"]}", which is not a node or indicator.',
-                         f"/rounding/{i}/node", did_you_mean(step["node"], known))
+                self.tell("E_UNKNOWN_NAME", "compile.rounding_unknown", f"/rounding/{i}/node", did_you_mean(step["node"], known),
+                          name=step["node"])
             elif isinstance(step.get("digits"), int):
                 out[step["node"]] = Rounding(step["digits"], step.get("method", "half_up"))
         return out
@@ -450,8 +460,7 @@ class _Compiler:
             return (), None, True
         node = grades.get("node", self.doc.get("score"))
         if isinstance(node, str) and node not in known and "node" in grades:
-            self.err("E_UNKNOWN_NAME", f'Grades name "{node}", which is not a node or indicator.', "/grades/node",
-                     did_you_mean(node, known))
+            self.tell("E_UNKNOWN_NAME", "compile.grades_unknown", "/grades/node", did_you_mean(node, known), name=node)
         bands, labels, last_min = [], set(), None
         items = [b for b in grades["bands"] if isinstance(b, dict) and isinstance(b.get("label"), str)]
         for i, band in enumerate(items):
@@ -586,8 +595,8 @@ class _Compiler:
         used_sets |= {c.name for ws in weight_sets.values() for c in ws.components}
         for name, ws in weight_sets.items():
             if name not in used_sets:
-                self.warn("W_UNUSED", f'The weight set "{name}" is not used by any node.', ws.pointer)
+                self.tell("W_UNUSED", "compile.unused_weight_set", ws.pointer, severity="warning", name=name)
         used_sources = {i.source for i in indicators.values()} | {_text(units.get("source"))}
         for name, src in sources.items():
             if name not in used_sources:
-                self.warn("W_UNUSED", f'The source "{name}" is not used.', src.pointer)
+                self.tell("W_UNUSED", "compile.unused_source", src.pointer, severity="warning", name=name)
