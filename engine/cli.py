@@ -274,7 +274,7 @@ def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_m
       engine explain rulesets/governance.json --unit C311 --weight beta.I=0.4 --format json
     """
     from .explain import explain, format_explanation
-    from .whatif import what_if
+    from .whatif import format_what_if, what_if
 
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
@@ -286,9 +286,10 @@ def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_m
     if fmt == "json":
         click.echo(json.dumps({"explanation": explanation, "what_if": change}, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_explanation(explanation), nl=False)
+        lang = current_language()
+        click.echo(format_explanation(explanation, lang), nl=False)
         if change:
-            click.echo("\n" + change["summary"])
+            click.echo("\n" + format_what_if(change, lang))
 
 
 def parse_pairs(values, option: str) -> dict[str, float]:
@@ -336,20 +337,20 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
     def number(x):
         return "-" if x is None else f"{x:.3g}"
 
-    header = ["indicator", "n", "missing", "min", "max", "mean", "median", "sd", "skew", "kurtosis", "flag"]
+    lang = current_language()
+    header = say("stats_headers", lang).split("|")
     rows = [[compiled.label(d["indicator"]), str(d["count"]), f"{d['missing_share']:.0%}"]
             + [number(d[k]) for k in ("min", "max", "mean", "median", "sd", "skew", "kurtosis")]
-            + [", ".join(f for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_)]
+            + [", ".join(say(f, lang) for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_)]
             for d in found["indicators"]]
     for line in table(header, rows, [False] + [True] * (len(header) - 2) + [False]):
         click.echo(line)
     for node in found["nodes"]:
-        click.echo(f"\n{compiled.label(node['node'])}: Cronbach's alpha {number(node['cronbach_alpha'])}, first principal "
-                   f"component {number(node['first_component_share'])} of the variance")
-        for a, b in node["collinear"]:
-            click.echo(f"  collinear (|r| > 0.9): {compiled.label(a)} and {compiled.label(b)}")
-        for a, b in node["negative"]:
-            click.echo(f"  negatively correlated: {compiled.label(a)} and {compiled.label(b)}")
+        click.echo("\n" + say("stats_node", lang, node=compiled.label(node["node"]), alpha=number(node["cronbach_alpha"]),
+                              share=number(node["first_component_share"])))
+        for key in ("collinear", "negative"):
+            for a, b in node[key]:
+                click.echo(say(f"{key}_pair", lang, a=compiled.label(a), b=compiled.label(b)))
 
 
 @main.command(name="compare")
@@ -379,16 +380,17 @@ def compare_command(first, second, fmt, limit, plugin_modules):
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{found['units_compared']} units in both; scores correlate {found['pearson']:.3f} (Pearson), "
-               f"{found['spearman']:.3f} (Spearman); ranks move {found['mean_absolute_rank_change']:.2f} places on "
-               f"average, at most {found['largest_rank_change']:g}.")
+    lang = current_language()
+    click.echo(say("compare_summary", lang, n=found["units_compared"], pearson=f"{found['pearson']:.3f}",
+                   spearman=f"{found['spearman']:.3f}", mean=f"{found['mean_absolute_rank_change']:.2f}",
+                   largest=f"{found['largest_rank_change']:g}"))
     for side, units in (("first", found["only_in_a"]), ("second", found["only_in_b"])):
         if units:
-            click.echo(f"only in the {side}: " + ", ".join(units[:20]) + (" ..." if len(units) > 20 else ""))
+            click.echo(say(f"only_in_{side}", lang, units=", ".join(units[:20]) + (" ..." if len(units) > 20 else "")))
     moved = sorted((u for u in found["units"] if u["rank_change"]), key=lambda u: -abs(u["rank_change"]))[:limit]
     for u in moved:
-        click.echo(f"  {u['unit']}: rank {u['rank_a']:g} → {u['rank_b']:g} ({u['rank_change']:+g})")
-    click.echo(f"{len(found['differences'])} difference(s) between the rulesets:")
+        click.echo(say("rank_moved", lang, unit=u["unit"], a=f"{u['rank_a']:g}", b=f"{u['rank_b']:g}", change=f"{u['rank_change']:+g}"))
+    click.echo(say("differences", lang, n=len(found["differences"])))
     for d in found["differences"][:50]:
         click.echo(f"  {d['path']}: {json.dumps(d['a'], ensure_ascii=False)} → {json.dumps(d['b'], ensure_ascii=False)}")
 
@@ -440,9 +442,10 @@ def _leave_one_out_report(compiled, plugins, loaded) -> tuple[dict, list[str]]:
 
     found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))
     body = as_json(found)
-    lines = ["Rank shifts when each indicator is left out (largest effect first):"]
-    lines += [f"  {row['label']}: {row['mean_absolute_rank_shift']:.2f} places on average, at most "
-              f"{row['largest_rank_shift']:g}" for row in found["indicators"]]
+    lang = current_language()
+    lines = [say("loo_title", lang)]
+    lines += [say("loo_line", lang, label=row["label"], mean=f"{row['mean_absolute_rank_shift']:.2f}",
+                  largest=f"{row['largest_rank_shift']:g}") for row in found["indicators"]]
     return body, lines
 
 
@@ -455,16 +458,15 @@ def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict,
     found = analyse(compiled, plugins, loaded, samples, seed)
     columns = ("nominal_rank", "median_rank", "rank_5", "rank_95")
     body = as_json(found)
-    lines = [f"{found['samples']} configurations scored (seed {found['seed']}); sensitivity of the mean absolute "
-             "rank shift to each choice (Sobol' indices, ± 95% confidence):"]
+    lang = current_language()
+    lines = [say("mc_title", lang, n=found["samples"], seed=found["seed"])]
     rows = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}", f"{f['total']:.3f} ± {f['total_conf']:.3f}",
              ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
-    lines += [line.rstrip() for line in table(["choice", "first order", "total", "alternatives"], rows,
-                                              [False, True, True, False])]
-    lines += ["", "Ranks over the configurations (by nominal rank):"]
+    lines += [line.rstrip() for line in table(say("mc_headers", lang).split("|"), rows, [False, True, True, False])]
+    lines += ["", say("mc_units", lang)]
     order = np.argsort(found["nominal_rank"], kind="stable")
     unit_rows = [[found["units"][i]] + ["-" if np.isnan(found[k][i]) else f"{found[k][i]:g}" for k in columns] for i in order]
-    lines += table(["unit", "nominal", "median", "5%", "95%"], unit_rows, [False, True, True, True, True])
+    lines += table(say("mc_unit_headers", lang).split("|"), unit_rows, [False, True, True, True, True])
     return body, lines
 
 
@@ -487,7 +489,8 @@ def plugins_command(fmt, plugin_modules):
     else:
         from .textwidth import table
         keys = ("kind", "name", "plugin", "origin", "description")
-        for line in table(list(keys), [[str(r[k]) for k in keys] for r in rows], [False] * len(keys)):
+        for line in table(say("plugins_headers", current_language()).split("|"), [[str(r[k]) for k in keys] for r in rows],
+                          [False] * len(keys)):
             click.echo(line.rstrip())
         report(plugins.problems)
     sys.exit(EXIT_FAILURE if plugins.problems else 0)

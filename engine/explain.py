@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from .diagnostics import Diagnostic, EngineError, did_you_mean
 from .data import number_or_none
+from .messages import say
 from .result import Result
 from .textwidth import table
 
@@ -112,33 +113,34 @@ def _number(x, digits=3) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def format_explanation(e: dict) -> str:
-    """The explanation as text for a person."""
+def format_explanation(e: dict, lang: str = "en") -> str:
+    """The explanation as text for a person, in ``lang``."""
     s = e["score"]
     who = " ".join(part for part in (e["unit"], e["label"], f"({e['group']})" if e["group"] else None) if part)
-    lines = [who, f"{s['label']} = {_number(s['value'])}" + (f" (rounded {s['rounded']:g})" if s["rounded"] is not None else "")
-             + (f", rank {s['rank']:g} of {s['ranked']}" if s["rank"] is not None else ", no rank")
-             + (f", {s['group_rank']:g} of {s['group_size']} in {e['group']}" if s["group_rank"] is not None else "")
-             + (f", grade {s['grade']}" if s["grade"] else ""), ""]
-    lines.append("nodes: " + "; ".join(f"{n['label']} = {_number(n['value'])}" for n in e["nodes"]))
+    lines = [who, f"{s['label']} = {_number(s['value'])}"
+             + (say("rounded", lang, value=f"{s['rounded']:g}") if s["rounded"] is not None else "")
+             + (say("rank_of", lang, rank=f"{s['rank']:g}", n=s["ranked"]) if s["rank"] is not None else say("no_rank", lang))
+             + (say("group_rank_of", lang, rank=f"{s['group_rank']:g}", n=s["group_size"], group=e["group"])
+                if s["group_rank"] is not None else "")
+             + (say("grade_is", lang, grade=s["grade"]) if s["grade"] else ""), ""]
+    lines.append(say("nodes_are", lang, nodes="; ".join(f"{n['label']} = {_number(n['value'])}" for n in e["nodes"])))
     lines.append("")
-    header = ["indicator", "raw", "treated", "normalised", "weight", "in score", "contribution", "group mean", "best"]
+    header = say("explain_headers", lang).split("|")
     rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["treated"]), _number(d["normalised"]),
              _number(d["weight"]), _number(d["effective_weight"]), _number(d["contribution"]),
              _number(d["group_mean"]), _number(d["best"])] for d in e["indicators"]]
     lines += table(header, rows, [False] + [True] * (len(header) - 1))
     if any(d["imputed"] for d in e["indicators"]):
-        lines.append("* filled in: the unit had no value")
+        lines.append(say("imputed_note", lang))
     if e["additive"]:
-        lines.append("The contributions add up to the score.")
+        lines.append(say("additive", lang))
     else:
-        lines.append(f"Contributions are not additive: node {e['not_additive_at']} does not combine its children linearly.")
+        lines.append(say("not_additive", lang, node=e["not_additive_at"]))
         logs = [(d["label"], d["log_contribution"]) for d in e["nodes"] + e["indicators"] if d["log_contribution"] is not None]
         if logs:
-            lines.append("Terms of the logarithm of geometric nodes, (w/Σw)·ln(value): "
-                         + ", ".join(f"{label} {value:.4f}" for label, value in logs))
+            lines.append(say("log_terms", lang, terms=", ".join(f"{label} {value:.4f}" for label, value in logs)))
     label = {d["name"]: d["label"] for d in e["indicators"]}
-    where = f"the {e['group']} average" if e["group"] else "the average"
-    lines.append(f"Strongest, above {where}: " + (", ".join(label[n] for n in e["strongest"]) or "none"))
-    lines.append(f"Weakest (短板), below {where}: " + (", ".join(label[n] for n in e["weakest"]) or "none"))
+    where = say("group_average_of", lang, group=e["group"]) if e["group"] else say("the_average", lang)
+    lines.append(say("strongest", lang, where=where, names=", ".join(label[n] for n in e["strongest"]) or say("none", lang)))
+    lines.append(say("weakest", lang, where=where, names=", ".join(label[n] for n in e["weakest"]) or say("none", lang)))
     return "\n".join(lines) + "\n"

@@ -1,9 +1,11 @@
-"""The interface's words in English and Chinese (zh-CN): every diagnostic code's meaning and the
-words around diagnostics and command output, one entry per key so that neither language lacks one;
-and which language to speak (--lang, else the ruleset's "language", else the locale).
+"""The interface's words in English and Chinese (zh-CN), one entry per key so that neither language
+lacks one: every diagnostic code's meaning, the messages and hints staff meet most, the words of
+command output and the headings of reports; and which language to speak (--lang, else the
+ruleset's "language", else the locale).
 
-A diagnostic's detailed message is still written in English where it is raised; in Chinese the
-code's meaning comes first, in Chinese, and the details follow.
+A diagnostic made with engine.diagnostics.said() carries its message key and details, and is shown
+in either language; one raised with a plain English message shows, in Chinese, its code's meaning
+first and then the English details.
 """
 
 from __future__ import annotations
@@ -86,6 +88,144 @@ WORDS: dict[str, tuple[str, str]] = {
     "wrote": ("wrote {path}", "已写入 {path}"),
     "ruleset_ok": ("{file}: ok", "{file}：通过检查"),
     "problems_found": ("{file}: {errors} error(s), {warnings} warning(s)", "{file}：{errors} 个错误，{warnings} 个警告"),
+    # engine explain
+    "rounded": (" (rounded {value})", "（取整后 {value}）"),
+    "rank_of": (", rank {rank} of {n}", "，第 {rank} 名（共 {n} 个）"),
+    "no_rank": (", no rank", "，无名次"),
+    "group_rank_of": (", {rank} of {n} in {group}", "，在{group}内第 {rank} 名（共 {n} 个）"),
+    "grade_is": (", grade {grade}", "，等级 {grade}"),
+    "nodes_are": ("nodes: {nodes}", "各节点：{nodes}"),
+    "explain_headers": ("indicator|raw|treated|normalised|weight|in score|contribution|group mean|best",
+                        "指标|原始值|处理后|标准化值|权重|总分中权重|贡献|组平均|最佳"),
+    "imputed_note": ("* filled in: the unit had no value", "* 已填补：该单位原本没有数值"),
+    "additive": ("The contributions add up to the score.", "各项贡献之和等于总分。"),
+    "not_additive": ("Contributions are not additive: node {node} does not combine its children linearly.",
+                     "贡献不能相加：节点 {node} 不是线性合成。"),
+    "log_terms": ("Terms of the logarithm of geometric nodes, (w/Σw)·ln(value): {terms}",
+                  "几何平均节点的对数项 (w/Σw)·ln(值)：{terms}"),
+    "group_average_of": ("the {group} average", "{group}平均"),
+    "the_average": ("the average", "平均"),
+    "strongest": ("Strongest, above {where}: {names}", "优势项（高于{where}）：{names}"),
+    "weakest": ("Weakest (短板), below {where}: {names}", "短板（低于{where}）：{names}"),
+    "none": ("none", "无"),
+    "what_if": ("What if {what}: {label} {before} → {after} ({change}), rank {rank_before} → {rank_after}",
+                "假如 {what}：{label} {before} → {after}（{change}），名次 {rank_before} → {rank_after}"),
+    "weight_is": ("weight {name} = {value}", "权重 {name} = {value}"),
+    # engine stats
+    "stats_headers": ("indicator|n|missing|min|max|mean|median|sd|skew|kurtosis|flag",
+                      "指标|个数|缺失|最小|最大|平均|中位数|标准差|偏度|峰度|标记"),
+    "skewed": ("skewed", "偏态"),
+    "sparse": ("sparse", "数据不足"),
+    "stats_node": ("{node}: Cronbach's alpha {alpha}, first principal component {share} of the variance",
+                   "{node}：克朗巴赫 α {alpha}，第一主成分解释方差 {share}"),
+    "collinear_pair": ("  collinear (|r| > 0.9): {a} and {b}", "  共线（|r| > 0.9）：{a} 与 {b}"),
+    "negative_pair": ("  negatively correlated: {a} and {b}", "  负相关：{a} 与 {b}"),
+    # engine compare
+    "compare_summary": ("{n} units in both; scores correlate {pearson} (Pearson), {spearman} (Spearman); ranks move {mean} "
+                        "places on average, at most {largest}.",
+                        "两者共有 {n} 个单位；得分相关系数 {pearson}（Pearson）、{spearman}（Spearman）；名次平均变化 {mean} 位，"
+                        "最多 {largest} 位。"),
+    "only_in_first": ("only in the first: {units}", "仅在第一个中：{units}"),
+    "only_in_second": ("only in the second: {units}", "仅在第二个中：{units}"),
+    "rank_moved": ("  {unit}: rank {a} → {b} ({change})", "  {unit}：名次 {a} → {b}（{change}）"),
+    "differences": ("{n} difference(s) between the rulesets:", "两个规则集之间有 {n} 处不同："),
+    # engine sensitivity
+    "loo_title": ("Rank shifts when each indicator is left out (largest effect first):",
+                  "逐一剔除各指标后的名次变化（影响最大的在前）："),
+    "loo_line": ("  {label}: {mean} places on average, at most {largest}", "  {label}：平均变化 {mean} 位，最多 {largest} 位"),
+    "mc_title": ("{n} configurations scored (seed {seed}); sensitivity of the mean absolute rank shift to each choice "
+                 "(Sobol' indices, ± 95% confidence):",
+                 "共评分 {n} 个方案（随机种子 {seed}）；平均绝对名次变化对各项选择的敏感性（Sobol' 指数，± 为 95% 置信区间）："),
+    "mc_headers": ("choice|first order|total|alternatives", "选择|一阶指数|总效应指数|备选方案"),
+    "mc_units": ("Ranks over the configurations (by nominal rank):", "各方案下的名次（按原方案名次排列）："),
+    "mc_unit_headers": ("unit|nominal|median|5%|95%", "单位|原方案|中位数|5%|95%"),
+    # engine plugins
+    "plugins_headers": ("kind|name|plugin|origin|description", "类别|名称|插件|来源|说明"),
+}
+
+
+# key -> (English, Chinese): the headings of reports, workbooks and their tables.
+REPORT_HEADINGS: dict[str, tuple[str, str]] = {
+    "summary": ("Summary", "概况"),
+    "ranking": ("Ranking", "排名"),
+    "dimensions": ("Dimensions by group", "各组维度得分"),
+    "profiles": ("Unit profiles", "单位画像"),
+    "weights": ("Weights", "权重"),
+    "methods": ("Method notes", "方法说明"),
+    "diagnostics": ("Warnings", "提示与警告"),
+    "rank": ("Rank", "名次"),
+    "unit": ("Unit", "编号"),
+    "name": ("Name", "名称"),
+    "group": ("Group", "分组"),
+    "period": ("Period", "期别"),
+    "grade": ("Grade", "等级"),
+    "units": ("Units", "单位数"),
+    "scored": ("Scored", "有得分"),
+    "mean": ("Mean", "平均"),
+    "lowest": ("Lowest", "最低"),
+    "highest": ("Highest", "最高"),
+    "ruleset": ("Ruleset", "规则集"),
+    "engine": ("Engine", "引擎"),
+    "grades": ("Grades", "等级分布"),
+    "dropped": ("Dropped for missing values", "因缺失值剔除"),
+    "child": ("Part", "组成部分"),
+    "weight": ("Weight", "权重"),
+    "in_score": ("Weight in the score", "在总分中的权重"),
+    "node": ("Node", "节点"),
+    "method": ("Method", "方法"),
+    "all_units": ("All units", "全部单位"),
+    "group_average": ("Group average", "组平均"),
+    "more": ("{n} more units are in the CSV, JSON or workbook output.", "另有 {n} 个单位，见 CSV、JSON 或工作簿输出。"),
+    "none": ("None.", "无。"),
+    "code": ("Code", "代码"),
+    "message": ("Message", "说明"),
+    "indicator": ("Indicator", "指标"),
+    "value": ("Value", "数值"),
+    "ranking_chart": ("Score by unit", "各单位得分"),
+    "sheet_scores": ("Scores", "得分排名"),
+    "sheet_nodes": ("Nodes", "各节点"),
+    "sheet_normalised": ("Normalised", "标准化值"),
+    "sheet_contributions": ("Contributions", "贡献"),
+    "sheet_weights": ("Weights", "权重"),
+    "sheet_diagnostics": ("Warnings", "提示"),
+    "sheet_ruleset": ("Ruleset", "规则集"),
+    "sheet_run": ("Run", "运行信息"),
+    "key": ("Item", "项目"),
+    "colon": (": ", "："),
+    "raw": ("raw", "原始值"),
+    "normalised": ("normalised", "标准化值"),
+    "severity": ("Severity", "级别"),
+    "weighting": ("Weighting", "赋权方法"),
+    "affected": ("Units concerned", "涉及单位"),
+    "statistics": ("Indicator statistics", "指标统计"),
+    "reliability": ("Dimensions: consistency and structure", "维度的一致性与结构"),
+    "sensitivity": ("Sensitivity of the ranks (Monte Carlo)", "排名敏感性（蒙特卡洛）"),
+    "sensitivity_units": ("Ranks over the sampled configurations", "各抽样方案下的名次"),
+    "leave_one_out": ("Ranks without each indicator", "逐一剔除指标后的名次变化"),
+    "count": ("n", "个数"),
+    "missing": ("Missing", "缺失"),
+    "sd": ("SD", "标准差"),
+    "skew": ("Skewness", "偏度"),
+    "kurtosis": ("Kurtosis", "峰度"),
+    "flag": ("Flag", "标记"),
+    "skewed": ("skewed", "偏态"),
+    "sparse": ("sparse", "数据不足"),
+    "alpha": ("Cronbach's alpha", "克朗巴赫 α"),
+    "pc1": ("First component's share", "第一主成分占比"),
+    "collinear": ("Collinear pairs", "共线指标对"),
+    "negative": ("Negatively correlated pairs", "负相关指标对"),
+    "choice": ("Choice", "选择"),
+    "first_order": ("First order", "一阶指数"),
+    "total": ("Total", "总效应指数"),
+    "alternatives": ("Alternatives", "备选方案"),
+    "nominal": ("Nominal", "原方案"),
+    "median": ("Median", "中位数"),
+    "p5": ("5%", "5%"),
+    "p95": ("95%", "95%"),
+    "mean_shift": ("Mean rank shift", "平均名次变化"),
+    "largest_shift": ("Largest rank shift", "最大名次变化"),
+    "samples": ("{n} configurations scored, seed {seed}; Sobol' indices of the mean absolute rank shift, ± 95% confidence.",
+                "共评分 {n} 个方案，随机种子 {seed}；平均绝对名次变化的 Sobol' 指数，± 为 95% 置信区间。"),
 }
 
 

@@ -10,6 +10,7 @@ from .compiler import compile_document
 from .diagnostics import Diagnostic, EngineError, did_you_mean
 from .execute import Data, score
 from .explain import unit_index
+from .messages import say
 from .model import Ruleset
 from .plugins import Plugins
 from .result import Result
@@ -25,11 +26,17 @@ def what_if(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result, unit: 
     i, j = unit_index(base, unit), unit_index(after, unit)
     before_score, after_score = float(base.score[i]), float(after.score[j])
     before_rank, after_rank = float(base.rank[i]), float(after.rank[j])
-    what = ", ".join([f"{k} = {v:g}" for k, v in values.items()] + [f"weight {k} = {v:g}" for k, v in weights.items()])
-    summary = (f"What if {what}: {ruleset.label(ruleset.score)} {before_score:.3f} → {after_score:.3f} "
-               f"({after_score - before_score:+.3f}), rank {before_rank:g} → {after_rank:g}")
     return {"changes": {"values": values, "weights": weights}, "score_before": before_score, "score_after": after_score,
-            "rank_before": before_rank, "rank_after": after_rank, "summary": summary}
+            "rank_before": before_rank, "rank_after": after_rank, "label": ruleset.label(ruleset.score)}
+
+
+def format_what_if(change: dict, lang: str = "en") -> str:
+    """One line for a person: what changed, and the score and rank before and after."""
+    what = ", ".join([f"{k} = {v:g}" for k, v in change["changes"]["values"].items()]
+                     + [say("weight_is", lang, name=k, value=f"{v:g}") for k, v in change["changes"]["weights"].items()])
+    before, after = change["score_before"], change["score_after"]
+    return say("what_if", lang, what=what, label=change["label"], before=f"{before:.3f}", after=f"{after:.3f}",
+               change=f"{after - before:+.3f}", rank_before=f"{change['rank_before']:g}", rank_after=f"{change['rank_after']:g}")
 
 
 def _with_values(ruleset: Ruleset, data: Data, base: Result, unit: str, values: dict[str, float]) -> Data:

@@ -43,4 +43,6 @@ def test_compare_command():
     found = json.loads(proc.stdout)
     assert found["units_compared"] == 72 and 0 < found["spearman"] < 1
     assert any(d["path"].startswith("/weights/") for d in found["differences"])
-    assert "places on average" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json").stdout
+    assert "places on average" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json",
+                                         "--lang", "en").stdout
+    assert "名次平均变化" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json").stdout

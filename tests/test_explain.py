@@ -104,9 +104,11 @@ def test_what_if_a_weight_changes(governance):
 
 
 def test_explain_command():
-    proc = engine("explain", RULESETS / "governance.json", "--unit", "C104")
+    proc = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     assert "contributions add up" in proc.stdout and "短板" in proc.stdout
+    chinese = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate=99").stdout
+    assert "各项贡献之和等于总分。" in chinese and "短板（低于城关街道平均）" in chinese and "假如 online_rate = 99" in chinese
     proc = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate=99", "--format", "json")
     body = json.loads(proc.stdout)
     assert body["explanation"]["unit"] == "C104" and body["what_if"]["score_after"] >= body["what_if"]["score_before"]

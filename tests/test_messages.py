@@ -122,3 +122,10 @@ def test_ruleset_mistakes_are_told_in_chinese(tmp_path):
     assert "normaliser minmax 的参数有 1 项，至少需要 2 个。" in out
     english = engine("validate", wrong, "--lang", "en").stderr
     assert '"paramz" is not a property of "d".' in english and "the parameters of normaliser minmax: 1 item given, at least 2 needed." in english
+
+
+def test_every_report_heading_in_both_languages():
+    from engine.messages import REPORT_HEADINGS
+    for key, (en, zh) in REPORT_HEADINGS.items():
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+        assert en and zh, key

@@ -74,5 +74,6 @@ def test_stats_command_on_a_shipped_ruleset():
     assert proc.returncode == 0, proc.stderr
     body = json.loads(proc.stdout)
     assert len(body["indicators"]) == 13 and {d["node"] for d in body["nodes"]} == {"S", "L", "I", "P", "H"}
-    proc = engine("stats", RULESETS / "governance.json")
-    assert proc.returncode == 0 and "Cronbach" in proc.stdout
+    proc = engine("stats", RULESETS / "governance.json", "--lang", "en")
+    assert proc.returncode == 0 and "Cronbach" in proc.stdout and "kurtosis" in proc.stdout
+    assert "克朗巴赫 α" in engine("stats", RULESETS / "governance.json").stdout

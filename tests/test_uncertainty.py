@@ -202,9 +202,11 @@ def test_a_ruleset_without_alternatives(tmp_path, plugins):
 
 
 def test_sensitivity_command_on_the_shipped_ruleset(tmp_path):
-    proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5")
+    proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     assert "configurations scored (seed 5)" in proc.stdout and "aggregation.H" in proc.stdout
+    assert "共评分 60 个方案（随机种子 5）" in engine("sensitivity", RULESETS / "governance.json", "--samples", "60",
+                                                   "--seed", "5").stdout
     out = tmp_path / "mc.json"
     proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5", "--format", "json", "-o", out)
     assert proc.returncode == 0 and proc.stdout == ""
