@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from . import __version__
 from .data import Table, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError, said
+from .messages import Both
 from .formula import evaluate
 from .model import Node, Ruleset
 from .plugins import Plugins
@@ -453,10 +454,11 @@ def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
         if on_invalid == "missing":
             values = np.where(p.mask, np.nan, values)
         else:
-            problems.append(Diagnostic(
-                "E_DOMAIN", f"The formula gives no valid number for {int(p.mask.sum())} unit(s): {p.message}.",
-                file=file, path=path, span=p.span, source_text=text, units=_units_text(ids, p.mask),
-                hint='guard it with where(...), or set "on_invalid": "missing" to leave those values missing'))
+            problems.append(replace(said(
+                "E_DOMAIN", "domain.formula", file=file, path=path, units=_units_text(ids, p.mask), count=int(p.mask.sum()),
+                problem=p.message, hint=Both('guard it with where(...), or set "on_invalid": "missing" to leave those values missing',
+                                             '用 where(...) 避开，或设 "on_invalid": "missing" 让这些值缺失')),
+                span=p.span, source_text=text))
     return values
 
 
@@ -528,9 +530,8 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
         else:
             bad = ~np.isfinite(y) & np.isfinite(x)
             if bad.any():
-                problems.append(Diagnostic("E_DOMAIN", f'Normalising "{name}" with {reg.name} gives no valid number for '
-                                           f"{int(bad.sum())} unit(s).", file=ruleset.file, path=ind.pointer,
-                                           units=_units_text(ids, bad)))
+                problems.append(said("E_DOMAIN", "domain.normaliser", file=ruleset.file, path=ind.pointer,
+                                     units=_units_text(ids, bad), name=name, normaliser=reg.name, count=int(bad.sum())))
         out[name] = y
     if problems:
         raise EngineError(problems)
@@ -633,17 +634,16 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             details = {k: np.where(lost, np.nan, v) if isinstance(v, np.ndarray) and v.shape == (len(y),) else v
                        for k, v in details.items()}
     if outside.any():
-        need = "greater than 0" if domain == "positive" else "0 or more"
-        problems.append(Diagnostic(
-            "E_DOMAIN", f'The method "{reg.name}" of node "{node.name}" needs every child to be {need}; '
-            f"{int(outside.sum())} unit(s) have a child that is not.", file=ruleset.file, path=node.pointer,
-            units=_units_text(ids, outside),
-            hint="normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)"))
+        need = Both("greater than 0", "大于 0") if domain == "positive" else Both("0 or more", "不小于 0")
+        problems.append(said(
+            "E_DOMAIN", "domain.children", file=ruleset.file, path=node.pointer, units=_units_text(ids, outside),
+            method=reg.name, name=node.name, need=need, count=int(outside.sum()),
+            hint=Both("normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)",
+                      "把各组成部分标准化到正的区间（例如 minmax 并设 params.scale 为 [1, 100]）")))
     bad = np.isinf(out)
     if bad.any():
-        problems.append(Diagnostic("E_DOMAIN", f'The node "{node.name}" has no finite value for {int(bad.sum())} unit(s) '
-                                   f"(a division by zero in {reg.name}?).", file=ruleset.file, path=node.pointer,
-                                   units=_units_text(ids, bad)))
+        problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=_units_text(ids, bad),
+                             name=node.name, method=reg.name, count=int(bad.sum())))
     return out, details
 
 

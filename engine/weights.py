@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .diagnostics import Diagnostic, EngineError
+from .diagnostics import Diagnostic, EngineError, said
+from .messages import Both
 from .model import Node
 
 WEIGHT_TOLERANCE = 1e-6
@@ -46,27 +47,27 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     details = dict(details)
     if parts:
         details["components"] = parts
-    said = heard + [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
+    reported = heard + [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
                                path=params_path) for message in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
         return None, details, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no '
                                           f'usable weights for node "{node.name}".', path=path)]
     negative = [c for c, x in zip(node.children, w) if x < 0]
     if negative:
-        return None, details, [Diagnostic("E_WEIGHTS_NEGATIVE", f'Node "{node.name}": negative weight for '
-                                          f'{", ".join(negative)}.', path=path)]
-    problems = said
+        return None, details, [said("E_WEIGHTS_NEGATIVE", "weights.negative", path=path, name=node.name,
+                                    children=", ".join(negative))]
+    problems = reported
     for group in node.weight_groups:
         idx = list(group)
         total = float(w[idx].sum())
         if ws.renormalise:
             if total <= 0:
-                return None, details, [Diagnostic("E_WEIGHTS_SUM", f'Node "{node.name}": the weights sum to 0 and '
-                                                  "cannot be renormalised.", path=path)]
+                return None, details, [said("E_WEIGHTS_SUM", "weights.zero", path=path, name=node.name)]
             w[idx] = w[idx] / total
         elif ws.sum_to_one and abs(total - 1.0) > WEIGHT_TOLERANCE:
             names = ", ".join(f"{node.children[i]}={w[i]:g}" for i in idx)
-            problems.append(Diagnostic(
-                "E_WEIGHTS_SUM", f'The weights of node "{node.name}" sum to {total:.6g}, not 1 ({names}).', path=path,
-                hint='correct them, or set "renormalise": true on the weight set to divide them by their sum'))
+            problems.append(said(
+                "E_WEIGHTS_SUM", "weights.sum", path=path, name=node.name, total=f"{total:.6g}", weights=names,
+                hint=Both('correct them, or set "renormalise": true on the weight set to divide them by their sum',
+                          '请改正，或在权重集上设 "renormalise": true 让权重除以其和')))
     return (None if any(d.is_error for d in problems) else w), details, problems

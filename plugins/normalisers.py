@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import EngineError, Diagnostic, UnitsError
+from engine.diagnostics import EngineError, Diagnostic, UnitsError, said
+from engine.messages import Both
 from engine.hookspecs import hookimpl
 from engine.ranking import rank
 
@@ -24,9 +25,9 @@ def _scale(y, params, default=(0.0, 1.0)):
 
 
 def _zero_range(indicator, what):
-    return EngineError([Diagnostic(
-        "E_ZERO_RANGE", f'The indicator "{indicator.name}" has the same value for every unit ({what}), '
-        "so it cannot be rescaled.", hint="drop it from the nodes, or use goalposts fixed in the ruleset")])
+    return EngineError([said("E_ZERO_RANGE", "normalise.zero_range", name=indicator.name, value=what,
+                             hint=Both("drop it from the nodes, or use goalposts fixed in the ruleset",
+                                       "把它从节点中去掉，或在规则集中给出固定的目标值（goalposts）"))])
 
 
 def _extremes(x):
