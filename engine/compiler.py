@@ -202,21 +202,21 @@ class _Compiler:
                             on_invalid=spec.get("on_invalid", "error"))
             has_column, has_formula = "column" in spec, "formula" in spec
             if has_column == has_formula:
-                self.err("E_SCHEMA_REQUIRED",
-                         f'The indicator "{name}" needs exactly one of "column" (read from data) or "formula" '
-                         f'(computed from other indicators); it has {"both" if has_column else "neither"}.', path)
+                self.tell("E_SCHEMA_REQUIRED", "compile.column_or_formula", path, name=name,
+                          has=Both("both", "两者都有") if has_column else Both("neither", "两者都没有"))
             if has_column and isinstance(spec["column"], str):
                 ind.column = spec["column"]
                 ind.source = _text(spec.get("source")) or (declared_sources[0] if len(declared_sources) == 1 else None)
                 if ind.source is None:
-                    self.err("E_SOURCE", f'The indicator "{name}" does not say which source its column is in.', path,
-                             "add \"source\": one of " + ", ".join(declared_sources))
+                    self.tell("E_SOURCE", "compile.which_source", path,
+                              Both('add "source": one of ' + ", ".join(declared_sources),
+                                   '请加上 "source"，可选：' + ", ".join(declared_sources)), name=name)
                 elif ind.source not in declared_sources:
                     self.tell("E_UNKNOWN_NAME", "compile.indicator_source", path + "/source",
                               did_you_mean(ind.source, declared_sources), name=name, source=ind.source)
             elif has_formula and isinstance(spec["formula"], str):
                 if "source" in spec:
-                    self.warn("W_UNUSED", f'The indicator "{name}" has a formula, so its "source" is not used.', path + "/source")
+                    self.tell("W_UNUSED", "compile.formula_source_unused", path + "/source", severity="warning", name=name)
                 formula, problems = compile_formula(spec["formula"], names - {name}, self.functions,
                                                     path=path + "/formula")
                 self.diagnostics += problems
@@ -227,11 +227,11 @@ class _Compiler:
             ind.optimum = self.bounds(spec, "optimum", path, strict=False)
             ind.clamp = self.bounds(spec, "clamp", path, strict=False)
             if str(ind.missing).startswith("impute_group") and not isinstance(self.section("units").get("group"), str):
-                self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is imputed within groups, but the units have no '
-                         "group column.", path + "/missing", 'name it in "units": {"group": "..."}')
+                self.tell("E_SCHEMA_REQUIRED", "compile.no_group_column", path + "/missing",
+                          Both('name it in "units": {"group": "..."}', '请在 "units" 中写明 {"group": "..."}'), name=name)
             if ind.missing in ("carry_forward", "interpolate") and not isinstance(self.section("units").get("period"), str):
-                self.err("E_SCHEMA_REQUIRED", f'The indicator "{name}" is filled in over periods, but the units have no '
-                         "period column.", path + "/missing", 'name it in "units": {"period": "..."}')
+                self.tell("E_SCHEMA_REQUIRED", "compile.no_period_column", path + "/missing",
+                          Both('name it in "units": {"period": "..."}', '请在 "units" 中写明 {"period": "..."}'), name=name)
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
                 self.tell("E_DIRECTION", "compile.range_without_optimum", path,
                           Both('add "optimum": {"lower": ..., "upper": ...} in the raw unit',
@@ -261,9 +261,10 @@ class _Compiler:
         if not numbers:
             return None
         if lower is not None and upper is not None and (lower >= upper if strict else lower > upper):
-            self.err("E_GOALPOSTS", f'The {key} of "{spec.get("label", path)}" have lower {lower} '
-                     f'{">=" if strict else ">"} upper {upper}.', f"{path}/{key}",
-                     "lower is the smaller raw value, whatever the direction; the engine applies the direction")
+            self.tell("E_GOALPOSTS", "compile.bounds", f"{path}/{key}",
+                      Both("lower is the smaller raw value, whatever the direction; the engine applies the direction",
+                           "无论指标方向如何，lower 都是较小的原始值；方向由引擎处理"),
+                      bounds=key, name=spec.get("label", path), lower=lower, relation=">=" if strict else ">", upper=upper)
         return Bounds(lower, upper)
 
     def resolve_method(self, kind: str, spec, path: str) -> tuple[Registration | None, dict]:
@@ -337,12 +338,13 @@ class _Compiler:
                         min_share=spec.get("min_share", 0.0), on_invalid=spec.get("on_invalid", "error"))
             has_method, has_formula = "method" in spec, "formula" in spec
             if has_method == has_formula:
-                self.err("E_SCHEMA_REQUIRED", f'The node "{name}" needs exactly one of "method" (with "children") or '
-                         f'"formula"; it has {"both" if has_method else "neither"}.', path)
+                self.tell("E_SCHEMA_REQUIRED", "compile.method_or_formula", path, name=name,
+                          has=Both("both", "两者都有") if has_method else Both("neither", "两者都没有"))
             elif has_formula and isinstance(spec["formula"], str):
                 for key in ("children", "weights", "params", "missing", "min_share"):
                     if key in spec:
-                        self.warn("W_UNUSED", f'The node "{name}" is a formula, so its "{key}" is not used.', f"{path}/{key}")
+                        self.tell("W_UNUSED", "compile.formula_part_unused", f"{path}/{key}", severity="warning",
+                                  name=name, part=key)
                 formula, problems = compile_formula(spec["formula"], known - {name}, self.functions, path=path + "/formula")
                 self.diagnostics += problems
                 if formula is not None:
@@ -360,7 +362,7 @@ class _Compiler:
         children = spec.get("children")
         if not isinstance(children, list) or not all(isinstance(c, str) for c in children):
             if "children" not in spec:
-                self.err("E_SCHEMA_REQUIRED", f'The node "{node.name}" has a method but no "children".', path)
+                self.tell("E_SCHEMA_REQUIRED", "compile.no_children", path, name=node.name)
             return
         for i, child in enumerate(children):
             if child == node.name:
@@ -383,8 +385,8 @@ class _Compiler:
             return
         node.weight_groups = tuple(tuple(children.index(c) for c in g) for g in named_groups)
         if "weights" in spec and not reg.options.get("weighted", True):
-            self.warn("W_UNUSED", f'The method "{reg.name}" chooses its own weights, so the weights of node '
-                      f'"{node.name}" are not used.', path + "/weights")
+            self.tell("W_UNUSED", "compile.weights_unused", path + "/weights", severity="warning", method=reg.name,
+                      name=node.name)
         self.compile_node_weights(node, spec.get("weights"), path + "/weights", weight_sets)
 
     def compile_node_weights(self, node: Node, weights, path: str, weight_sets):
@@ -469,13 +471,12 @@ class _Compiler:
                 continue  # the schema check reports it
             path = f"/grades/bands/{i}"
             if band["label"] in labels:
-                self.err("E_GRADES", f'The grade "{band["label"]}" appears twice.', path)
+                self.tell("E_GRADES", "compile.grade_twice", path, label=band["label"])
             labels.add(band["label"])
             if low is None and i != len(items) - 1:
-                self.err("E_GRADES", f'Only the last band may leave out "min"; "{band["label"]}" is not last.', path)
+                self.tell("E_GRADES", "compile.grade_without_min", path, label=band["label"])
             if low is not None and last_min is not None and low >= last_min:
-                self.err("E_GRADES", f'The bands must go from the best down: "{band["label"]}" starts at {low}, '
-                         f"which is not below the band before it ({last_min}).", path + "/min")
+                self.tell("E_GRADES", "compile.grade_order", path + "/min", label=band["label"], low=low, before=last_min)
             last_min = low if low is not None else last_min
             bands.append(Band(band["label"], low))
         return tuple(bands), node, grades.get("use_rounded", True)
@@ -494,9 +495,9 @@ class _Compiler:
                 inside = base_dir.resolve()
                 target = (inside / path).resolve()
                 if Path(path).is_absolute() or (target != inside and inside not in target.parents):
-                    self.err("E_OUTPUT", f'The output "{path}" is outside the ruleset\'s folder; a ruleset writes only '
-                             "inside its own folder.", f"/outputs/{i}/path",
-                             "write a relative path such as results/scores.csv, or give another place with engine run -o")
+                    self.tell("E_OUTPUT", "compile.output_outside", f"/outputs/{i}/path",
+                              Both("write a relative path such as results/scores.csv, or give another place with engine run -o",
+                                   "请写相对路径，如 results/scores.csv，或用 engine run -o 指定其他位置"), location=path)
 
     def compile_uncertainty(self, indicators: dict[str, Indicator], nodes: dict[str, Node]) -> Uncertainty | None:
         """The alternatives of a sensitivity analysis, each checked as the ruleset's own methods are."""

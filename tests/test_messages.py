@@ -84,6 +84,7 @@ def test_every_message_in_both_languages_with_the_same_fields():
     for key, (en, zh) in MESSAGES.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (en, zh)]  # also checks the braces
         assert fields[0] == fields[1], key
+        assert not fields[0] & {"code", "key", "severity", "path", "hint", "units"}, key  # said()'s own arguments
         assert CHINESE.search(zh) and not CHINESE.search(en), key
 
 
