@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import ast
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 import numpy as np
 from simpleeval import SimpleEval
 
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean, said
+from .messages import MESSAGES, Both
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -71,7 +72,7 @@ class Formula:
 class _Walk:
     text: str
     line_starts: list[int]
-    problems: list[tuple[str, str, tuple[int, int], str | None]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # placed at the formula's path by compile_formula
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         # the text was wrapped in "(...)" before parsing: shift back by one
@@ -79,11 +80,17 @@ class _Walk:
         end = self.line_starts[node.end_lineno - 1] + node.end_col_offset - 1
         return max(0, start), max(0, min(end, len(self.text)))
 
-    def add(self, code: str, message: str, node: ast.AST | None, hint: str | None = None,
-            span: tuple[int, int] | None = None):
+    def add(self, code: str, message: str, node: ast.AST | None, hint: str | Both | None = None,
+            span: tuple[int, int] | None = None, **fields):
+        """A problem at ``node`` (or ``span``): ``message`` is a key of the message catalogue (filled in
+        with ``fields``), or English text."""
         if span is None:
             span = self.span(node) if node is not None else (0, len(self.text))
-        self.problems.append((code, message, span, hint))
+        if message in MESSAGES:
+            problem = said(code, message, hint=hint, **fields)
+        else:
+            problem = Diagnostic(code, message, hint=None if hint is None else str(hint))
+        self.problems.append(replace(problem, span=span, source_text=self.text))
 
 
 _BINOPS = {ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow}
@@ -142,7 +149,7 @@ def compile_formula(text: str, names: Mapping[str, object], functions: Mapping[s
     functions = {**functions, "where": WHERE}
     walk = _Walk(text, [0])
     if not isinstance(text, str) or not text.strip():
-        walk.add("E_FORMULA_SYNTAX", "The formula is empty.", None, span=(0, 0))
+        walk.add("E_FORMULA_SYNTAX", "formula.empty", None, span=(0, 0))
     elif len(text) > MAX_LENGTH:
         walk.add("E_FORMULA_TOO_COMPLEX", f"The formula is {len(text):,} characters long; the limit is {MAX_LENGTH:,}.",
                  None, "split it into several nodes", span=(0, 0))
@@ -152,9 +159,7 @@ def compile_formula(text: str, names: Mapping[str, object], functions: Mapping[s
             used_names = _check_tree(tree, walk, names, functions)
             if not walk.problems:
                 return Formula(text, tree.body, frozenset(used_names)), []
-    diagnostics = [Diagnostic(code, message, path=path, span=span, source_text=text, hint=hint)
-                   for code, message, span, hint in walk.problems]
-    return None, diagnostics
+    return None, [replace(d, path=path) for d in walk.problems]
 
 
 def _parse(text: str, walk: _Walk) -> ast.Expression | None:
@@ -165,9 +170,10 @@ def _parse(text: str, walk: _Walk) -> ast.Expression | None:
     except SyntaxError as exc:
         offset = (walk.line_starts[(exc.lineno or 1) - 1] + (exc.offset or 1) - 2) if exc.lineno else 0
         offset = max(0, min(offset, len(text)))
-        hint = "a formula is one expression: compare with ==, and leave out = and ;"
-        walk.add("E_FORMULA_SYNTAX", f"The formula is not a valid expression ({exc.msg}).", None, hint,
-                 span=(offset, min(offset + 1, len(text))))
+        hint = Both("a formula is one expression: compare with ==, and leave out = and ;",
+                    "公式是一个表达式：比较请用 ==，不要写 = 和 ;")
+        walk.add("E_FORMULA_SYNTAX", "formula.syntax", None, hint, span=(offset, min(offset + 1, len(text))),
+                 detail=exc.msg)
     except (RecursionError, MemoryError):
         walk.add("E_FORMULA_TOO_COMPLEX", "The formula is nested too deeply to read.", None,
                  span=(0, len(text)))
@@ -253,11 +259,12 @@ def _check_name(node: ast.Name, walk: _Walk, names, functions, used: set):
     if node.id in names:
         used.add(node.id)
     elif node.id in functions:
-        walk.add("E_FORMULA_SYNTAX", f'"{node.id}" is a function; call it with arguments, as {node.id}(...).', node)
+        walk.add("E_FORMULA_SYNTAX", "formula.function_as_name", node, name=node.id)
     else:
         hint = did_you_mean(node.id, names)
-        walk.add("E_UNKNOWN_NAME", f'The formula refers to "{node.id}", which is not declared in this ruleset.',
-                 node, hint or "formulas may use the names of indicators and nodes")
+        walk.add("E_UNKNOWN_NAME", "formula.unknown_name", node,
+                 hint or Both("formulas may use the names of indicators and nodes", "公式中可以使用指标和节点的名称"),
+                 name=node.id)
 
 
 def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
@@ -271,19 +278,18 @@ def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
     if spec is None:
         available = ", ".join(sorted(functions))
         hint = did_you_mean(name, functions)
-        walk.add("E_UNKNOWN_FUNCTION", f'There is no formula function "{name}".', node.func,
-                 (hint + " " if hint else "") + f"available: {available}")
+        walk.add("E_UNKNOWN_FUNCTION", "formula.unknown_function", node.func,
+                 (hint + " " if hint else "") + f"available: {available}", name=name)
         return list(node.args)
     count = len(node.args)
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
         if spec.max_args is None:
-            expected = f"at least {spec.min_args}"
+            expected = Both(f"at least {spec.min_args}", f"至少 {spec.min_args} 个")
         elif spec.min_args == spec.max_args:
-            expected = str(spec.min_args)
+            expected = Both(str(spec.min_args), f"{spec.min_args} 个")
         else:
-            expected = f"{spec.min_args} to {spec.max_args}"
-        walk.add("E_FUNCTION_ARGS", f"{name}() takes {expected} argument(s); it was given {count}.", node,
-                 spec.description)
+            expected = Both(f"{spec.min_args} to {spec.max_args}", f"{spec.min_args} 到 {spec.max_args} 个")
+        walk.add("E_FUNCTION_ARGS", "formula.arguments", node, spec.description, name=name, expected=expected, count=count)
     for position in spec.constant_args:
         if position < count and _constant_number(node.args[position]) is None:
             walk.add("E_FUNCTION_ARGS", f"Argument {position + 1} of {name}() must be a plain number.",

@@ -130,3 +130,14 @@ def test_every_report_heading_in_both_languages():
     for key, (en, zh) in REPORT_HEADINGS.items():
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
         assert en and zh, key
+
+
+def test_formula_mistakes_are_told_in_chinese(small):
+    doc = small_ruleset(language="zh-CN")
+    doc["nodes"]["total"] = {"formula": "a + bb * sqr(c)"}
+    out = engine("validate", small(doc)).stderr
+    assert "公式引用了“bb”，但本规则集中没有声明它。" in out and "提示：是否想写“b”？" in out
+    assert "没有名为“sqr”的公式函数。" in out and "是否想写“sqrt”？" in out
+    assert "a + bb * sqr(c)" in out and "^^" in out  # the formula, underlined where the problem is
+    doc["nodes"]["total"] = {"formula": "max(a)"}
+    assert "max() 需要 至少 2 个参数，现在给了 1 个。" in engine("validate", small(doc)).stderr
