@@ -350,6 +350,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "公式引用了“{name}”，但本规则集中没有声明它。"),
     "formula.unknown_function": ('There is no formula function "{name}".', "没有名为“{name}”的公式函数。"),
     "formula.arguments": ("{name}() takes {expected} argument(s); it was given {count}.", "{name}() 需要 {expected}参数，现在给了 {count} 个。"),
+    "weights.in_node": ('Node "{name}": {problem}', "节点“{name}”：{problem}"),
+    "weights.no_weight": ("no weight is given for {children}.", "没有给出 {children} 的权重。"),
+    "weights.entropy_negative": ("entropy on shares needs values of 0 or more; {children} have negative ones.",
+                                 "按比重计算熵权需要不小于 0 的数值；{children} 有负值。"),
+    "ahp.inconsistent": ("the consistency ratio CR = {cr} is not below {threshold}; the judgement furthest from the others is {a} "
+                         "against {b}: written {written}, while the other judgements imply about {implied}",
+                         "一致性比率 CR = {cr}，未低于 {threshold}；与其他判断最不一致的是 {a} 相对于 {b}：写的是 {written}，"
+                         "而其他判断意味着约 {implied}"),
     "schema.required": ('{where} needs the property "{name}".', "{where}缺少属性“{name}”。"),
     "schema.unknown_key": ('"{name}" is not a property of {where}.', "“{name}”不是{where}的属性。"),
     "schema.type": ("{where} must be {expected}, not {found}.", "{where}应为{expected}，而不是{found}。"),

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from .diagnostics import Diagnostic, EngineError, said
-from .messages import Both
+from .messages import Both, hint_in
 from .model import Node
 
 WEIGHT_TOLERANCE = 1e-6
@@ -39,8 +39,9 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
         w, details = answer if isinstance(answer, tuple) else (answer, {})
         w = np.array(w, dtype=float)
     except EngineError as exc:
-        return None, {}, [Diagnostic(d.code, f'Node "{node.name}": {d.message}', path=params_path, hint=d.hint,
-                                     units=d.units, severity=d.severity) for d in exc.diagnostics]
+        return None, {}, [said(d.code, "weights.in_node", path=params_path, units=d.units, severity=d.severity,
+                               hint=None if d.hint is None else Both(d.hint, d.hint_zh or hint_in(d.hint, "zh")),
+                               name=node.name, problem=Both(d.text("en"), d.text("zh"))) for d in exc.diagnostics]
     except Exception as exc:
         return None, {}, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
                                      f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]

@@ -12,8 +12,9 @@ import re
 
 import numpy as np
 
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import Diagnostic, EngineError, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both, message
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 FIXED_PARAMS = {
@@ -31,8 +32,8 @@ def fixed(children, params, data):
     values = params["values"]
     missing = [c for c in children if c not in values]
     if missing:
-        raise EngineError([Diagnostic("E_WEIGHTS_MISSING", "no weight is given for " + ", ".join(missing) + ".",
-                                      hint="add them to the weight set's params.values")])
+        raise EngineError([said("E_WEIGHTS_MISSING", "weights.no_weight", children=", ".join(missing),
+                                hint=Both("add them to the weight set's params.values", "请把它们加到权重集的 params.values 中"))])
     return np.array([values[c] for c in children], dtype=float)
 
 
@@ -78,9 +79,9 @@ def entropy(children, params, data):
     else:
         negative = [c for c, bad in zip(children, (rows < 0).any(axis=0)) if bad]
         if negative:
-            raise EngineError([Diagnostic("E_WEIGHTS_DATA", "entropy on shares needs values of 0 or more; "
-                                          + ", ".join(negative) + " have negative ones.",
-                                          hint='use "variant": "minmax", or normalise those children onto a positive scale')])
+            raise EngineError([said("E_WEIGHTS_DATA", "weights.entropy_negative", children=", ".join(negative),
+                                    hint=Both('use "variant": "minmax", or normalise those children onto a positive scale',
+                                              '请用 "variant": "minmax"，或把这些组成部分标准化到正的区间'))])
         y = rows
     y = y + params.get("shift", 0.0)
     totals = y.sum(axis=0)
@@ -323,13 +324,13 @@ def ahp(children, params, data):
     warnings = []
     if check["CR"] >= threshold:
         i, j, written, implied = check["worst"]
-        said = (f"the consistency ratio CR = {check['CR']:.3f} is not below {threshold:g}; the judgement furthest "
-                f"from the others is {order[i]} against {order[j]}: written {written:.3g}, while the other "
-                f"judgements imply about {implied:.2g}")
+        found = dict(cr=f"{check['CR']:.3f}", threshold=f"{threshold:g}", a=order[i], b=order[j], written=f"{written:.3g}",
+                     implied=f"{implied:.2g}")
         if not params.get("accept_inconsistency", False):
-            raise EngineError([Diagnostic("E_AHP_INCONSISTENT", said + ".",
-                                          hint='revise that judgement with the experts, or set "accept_inconsistency": true')])
-        warnings.append(said + " (accepted by the ruleset).")
+            raise EngineError([said("E_AHP_INCONSISTENT", "ahp.inconsistent", **found,
+                                    hint=Both('revise that judgement with the experts, or set "accept_inconsistency": true',
+                                              '请与专家一起修正该判断，或设 "accept_inconsistency": true'))])
+        warnings.append(message("ahp.inconsistent", **found) + " (accepted by the ruleset).")
     position = {name: k for k, name in enumerate(order)}
     return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
 

@@ -141,3 +141,13 @@ def test_formula_mistakes_are_told_in_chinese(small):
     assert "a + bb * sqr(c)" in out and "^^" in out  # the formula, underlined where the problem is
     doc["nodes"]["total"] = {"formula": "max(a)"}
     assert "max() 需要 至少 2 个参数，现在给了 1 个。" in engine("validate", small(doc)).stderr
+
+
+def test_weighting_problems_are_told_in_chinese(small):
+    doc = small_ruleset(language="zh-CN")
+    doc["weights"] = {"w": {"method": "ahp", "params": {"matrix": [[1, 9, "1/9"], [None, 1, 9], [None, None, 1]]}}}
+    doc["nodes"]["total"]["weights"] = "w"
+    out = engine("run", small(doc)).stderr
+    assert "错误 E_AHP_INCONSISTENT" in out and "节点“total”：一致性比率 CR =" in out and "与其他判断最不一致的是" in out
+    assert "请与专家一起修正该判断" in out
+    assert "the consistency ratio CR =" in engine("run", small(doc), "--lang", "en").stderr
