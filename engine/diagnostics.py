@@ -169,9 +169,11 @@ class SourceMap:
 class UnitsError(Exception):
     """Raised by a plugin about some of the units: the engine names them in the diagnostic.
 
-    ``mask`` is a boolean array over the units the plugin was given.
+    ``mask`` is a boolean array over the units the plugin was given. With ``fields``, ``message`` is a
+    key of the message catalogue (and ``hint`` may be a Both), so the diagnostic comes in either language.
     """
 
-    def __init__(self, code: str, message: str, mask, hint: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.mask, self.hint = code, message, mask, hint
+    def __init__(self, code: str, message: str, mask, hint: str | Both | None = None, **fields):
+        self.diagnostic = said(code, message, hint=hint, **fields) if fields else Diagnostic(code, message, hint=hint)
+        super().__init__(self.diagnostic.message)
+        self.code, self.message, self.mask, self.hint = code, self.diagnostic.message, mask, self.diagnostic.hint

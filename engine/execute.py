@@ -544,8 +544,7 @@ def _at(d: Diagnostic, ruleset: Ruleset, item) -> Diagnostic:
 
 
 def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
-    return Diagnostic(exc.code, exc.message, file=ruleset.file, path=item.pointer, hint=exc.hint,
-                      units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
+    return replace(exc.diagnostic, file=ruleset.file, path=item.pointer, units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
 
 
 # ---------------------------------------------------------------- nodes

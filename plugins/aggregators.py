@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
@@ -41,10 +41,10 @@ def ratio_groups(children, params):
     denominator = params.get("denominator", [])
     unknown = [d for d in denominator if d not in children]
     if unknown:
-        raise EngineError([Diagnostic("E_PARAMS", "the denominator names " + ", ".join(unknown) + ", which are not children of the node.")])
+        raise EngineError([said("E_PARAMS", "ratio.unknown", children=", ".join(unknown))])
     numerator = [c for c in children if c not in denominator]
     if not numerator:
-        raise EngineError([Diagnostic("E_PARAMS", "every child is in the denominator, so the numerator is empty.")])
+        raise EngineError([said("E_PARAMS", "ratio.empty")])
     return [numerator, list(denominator)]
 
 

@@ -27,8 +27,9 @@ import highspy
 import numpy as np
 
 from engine.data import complete_rows, spread
-from engine.diagnostics import Diagnostic, EngineError, UnitsError
+from engine.diagnostics import EngineError, UnitsError, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 
 TOLERANCE = 1e-9
 
@@ -37,10 +38,10 @@ def _split(x, w, params, children):
     inputs = params.get("inputs", [])
     unknown = [c for c in inputs if c not in children]
     if unknown:
-        raise EngineError([Diagnostic("E_PARAMS", "the DEA inputs " + ", ".join(unknown) + " are not children of the node.")])
+        raise EngineError([said("E_PARAMS", "dea.unknown_inputs", children=", ".join(unknown))])
     is_input = np.isin(np.asarray(children), inputs)
     if is_input.all() or (inputs and not is_input.any()):
-        raise EngineError([Diagnostic("E_PARAMS", "DEA needs at least one output (a child that is not an input).")])
+        raise EngineError([said("E_PARAMS", "dea.no_output")])
     present = complete_rows(x, w)  # a unit missing any child is not scored
     return x[:, is_input], x[:, ~is_input], present
 
@@ -66,8 +67,7 @@ def _highs() -> highspy.Highs:
 def _solve(solver: highspy.Highs) -> tuple[float, np.ndarray]:
     solver.run()
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise EngineError([Diagnostic("E_DOMAIN", "a DEA programme could not be solved: "
-                                      f"{solver.modelStatusToString(solver.getModelStatus())}.")])
+        raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(solver.getModelStatus()))])
     return solver.getInfo().objective_function_value, np.asarray(solver.getSolution().col_value)
 
 
@@ -209,11 +209,11 @@ def dea(x, w, params, children, units=None):
     X_all, Y_all, present = _split(x, w, params, children)
     bad = present & ((X_all <= 0).any(axis=1) | (Y_all < 0).any(axis=1) | (Y_all <= 0).all(axis=1))
     if bad.any():
-        raise UnitsError("E_DOMAIN", "DEA needs every input above 0, no negative output and at least one output "
-                         "above 0.", bad, hint="normalise inputs and outputs with ratio (to the mean) or none")
+        raise UnitsError("E_DOMAIN", "dea.domain", bad, hint=Both("normalise inputs and outputs with ratio (to the mean) or none",
+                                                                  "投入和产出请用 ratio（除以均值）或 none 标准化"), model="DEA")
     X, Y = X_all[present], Y_all[present]
     if len(X) < 2:
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "DEA needs at least two units with every input and output.")])
+        raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few")])
     score, _ = _efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
     if model == "BCC":
@@ -241,18 +241,19 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     present = complete_rows(x, w)
     Y = x[present]
     if (Y < 0).any():
-        raise UnitsError("E_DOMAIN", "benefit of the doubt needs children of 0 or more.", present & (x < 0).any(axis=1),
-                         hint="normalise the children onto a non-negative scale (minmax)")
+        raise UnitsError("E_DOMAIN", "bod.negative", present & (x < 0).any(axis=1),
+                         hint=Both("normalise the children onto a non-negative scale (minmax)", "请把各组成部分标准化到非负区间（minmax）"),
+                         method="benefit of the doubt")
     zero = present & (x <= 0).all(axis=1)
     if zero.any():
-        raise UnitsError("E_DOMAIN", "a unit with every child at 0 has no favourable weights.", zero)
+        raise UnitsError("E_DOMAIN", "bod.zero", zero, method="benefit of the doubt")
     shares = params.get("shares", {})
     unknown = [c for c in shares if c not in children]
     if unknown:
-        raise EngineError([Diagnostic("E_PARAMS", "shares are bounded for " + ", ".join(unknown) + ", which are not children.")])
+        raise EngineError([said("E_PARAMS", "bod.unknown_shares", children=", ".join(unknown))])
     bounds = [tuple(shares.get(c, (None, None))) for c in children] if shares else None
     if bounds and sum(low or 0 for low, _ in bounds) > 1:
-        raise EngineError([Diagnostic("E_PARAMS", "the lowest shares add up to more than 1.")])
+        raise EngineError([said("E_PARAMS", "bod.shares_over_one")])
     score, u = _efficiency(np.ones((len(Y), 1)), Y, "CCR", "input", bounds)
     details = {f"weight_{c}": spread(u[:, j], present) for j, c in enumerate(children)}
     return spread(score, present), details

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data import complete_rows, spread
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import Diagnostic, EngineError, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 
 
 def _present(x, w):
@@ -87,9 +88,8 @@ def grey_relational(x, w, params, children, units=None):
     else:
         low, high = np.nanmin(delta, axis=0), np.nanmax(delta, axis=0)
     if np.any(np.asarray(high) == 0):
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "every unit equals the reference series"
-                                      + ("" if np.ndim(high) == 0 else " on some child") + ", so grey relational "
-                                      "coefficients are undefined.", hint="drop the constant children")])
+        raise EngineError([said("E_WEIGHTS_DATA", "grey.constant", hint=Both("drop the constant children", "去掉取值不变的组成部分"),
+                                where=Both("", "") if np.ndim(high) == 0 else Both(" on some child", "（在某个组成部分上）"))])
     xi = (low + rho * high) / (delta + rho * high)
     grade = np.where(w > 0, w * np.nan_to_num(xi), 0.0).sum(axis=1) / w.sum(axis=1)
     return grade, {"reference": reference, "rho": rho}
@@ -125,8 +125,8 @@ def copeland(x, w, params, children, units=None):
     rows = x[present]
     n = len(rows)
     if n > COPELAND_LIMIT:
-        raise EngineError([Diagnostic("E_PARAMS", f"Copeland compares every pair of units; {n:,} units are more than "
-                                      f"the {COPELAND_LIMIT:,} it takes.", hint="score groups of units separately")])
+        raise EngineError([said("E_PARAMS", "copeland.too_many", n=f"{n:,}", limit=f"{COPELAND_LIMIT:,}",
+                                hint=Both("score groups of units separately", "请分组评分"))])
     wins, losses = np.zeros(n), np.zeros(n)
     for start in range(0, n, _COPELAND_BLOCK):
         block = rows[start:start + _COPELAND_BLOCK, None, :]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import EngineError, Diagnostic, UnitsError, said
+from engine.diagnostics import EngineError, UnitsError, said
 from engine.messages import Both
 from engine.hookspecs import hookimpl
 from engine.ranking import rank
@@ -75,15 +75,13 @@ def distance_to_target(x, direction, params, indicator):
     """Completion against target: A/T for higher-is-better, T/A for lower-is-better, optionally capped."""
     target = indicator.target
     if target <= 0:
-        raise EngineError([Diagnostic("E_PARAMS", f'The target of "{indicator.name}" is {target:g}; '
-                                      "distance to target needs a target above 0.")])
+        raise EngineError([said("E_PARAMS", "normalise.target", name=indicator.name, target=f"{target:g}")])
     if direction == "higher":
         y = x / target
     else:
         zero = x <= 0
         if zero.any():
-            raise UnitsError("E_DOMAIN", f'"{indicator.name}" is lower-is-better and scored as target / value, '
-                             "which needs a value above 0.", zero)
+            raise UnitsError("E_DOMAIN", "normalise.inverse", zero, name=indicator.name, what=Both("target", "目标值"))
         y = target / x
     cap = params.get("cap")
     return np.minimum(y, cap) if cap is not None else y
@@ -93,11 +91,10 @@ def goalposts(x, direction, params, indicator):
     lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     if params.get("log"):
         if lo <= 0:
-            raise EngineError([Diagnostic("E_GOALPOSTS", f'The goalposts of "{indicator.name}" start at {lo:g}; '
-                                          "with log they must be above 0.")])
+            raise EngineError([said("E_GOALPOSTS", "normalise.log_goalposts", name=indicator.name, lower=f"{lo:g}")])
         bad = x <= 0
         if bad.any():
-            raise UnitsError("E_DOMAIN", f'"{indicator.name}" is normalised on a log scale, which needs values above 0.', bad)
+            raise UnitsError("E_DOMAIN", "normalise.log_values", bad, name=indicator.name)
         x, lo, hi = np.log(x), np.log(lo), np.log(hi)
     y = (x - lo) / (hi - lo) if direction == "higher" else (hi - x) / (hi - lo)
     if params.get("clip", True):
@@ -130,14 +127,12 @@ def ratio(x, direction, params, indicator):
     if reference is None:
         reference = np.nanmean(x)
     if not reference > 0:
-        raise EngineError([Diagnostic("E_ZERO_RANGE", f'The reference of "{indicator.name}" is {reference:g}; '
-                                      "ratio normalisation needs a reference above 0.")])
+        raise EngineError([said("E_ZERO_RANGE", "normalise.reference", name=indicator.name, reference=f"{reference:g}")])
     if direction == "higher":
         return x / reference
     zero = x <= 0
     if zero.any():
-        raise UnitsError("E_DOMAIN", f'"{indicator.name}" is lower-is-better and scored as reference / value, '
-                         "which needs a value above 0.", zero)
+        raise UnitsError("E_DOMAIN", "normalise.inverse", zero, name=indicator.name, what=Both("reference", "参照值"))
     return reference / x
 
 

@@ -151,3 +151,12 @@ def test_weighting_problems_are_told_in_chinese(small):
     assert "错误 E_AHP_INCONSISTENT" in out and "节点“total”：一致性比率 CR =" in out and "与其他判断最不一致的是" in out
     assert "请与专家一起修正该判断" in out
     assert "the consistency ratio CR =" in engine("run", small(doc), "--lang", "en").stderr
+
+
+def test_method_problems_about_units_are_told_in_chinese(small):
+    doc = small_ruleset(language="zh-CN")
+    doc["indicators"]["c"].update({"target": 2, "normalise": "distance_to_target"})
+    path = small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,10,0\nu2,二,甲,2,20,4\n")
+    out = engine("run", path).stderr
+    assert "“c”为逆向指标，按 目标值/数值 计分，需要数值大于 0。" in out and "涉及单位：u1" in out
+    assert '"c" is lower-is-better and scored as target / value' in engine("run", path, "--lang", "en").stderr
