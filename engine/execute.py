@@ -63,8 +63,9 @@ def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | N
     data_paths = data_paths or {}
     unknown = sorted(set(data_paths) - set(ruleset.sources))
     if unknown:
-        raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--data names the source "{name}", which the ruleset does not declare.',
-                                      hint="sources: " + ", ".join(ruleset.sources)) for name in unknown])
+        raise EngineError([said("E_UNKNOWN_NAME", "data.option_unknown_source", name=name,
+                                hint=Both("sources: " + ", ".join(ruleset.sources), "数据源有：" + ", ".join(ruleset.sources)))
+                           for name in unknown])
     warnings: list[Diagnostic] = []
     units, columns, inputs = _load(ruleset, plugins, data_paths, warnings)
     pa.default_memory_pool().release_unused()  # parsing buffers go back to the system before scoring
@@ -104,11 +105,10 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
             break
         active[np.flatnonzero(active)[drop]] = False
     if not active.any():
-        raise EngineError([Diagnostic("E_DATA_NO_UNITS", "Every unit was dropped for missing values; nothing is left to score.")])
+        raise EngineError([said("E_DATA_NO_UNITS", "units.all_dropped")])
     dropped = _units_text(units["id"], ~active)
     if dropped:
-        warnings.append(Diagnostic("W_DROPPED_UNITS", f"{len(dropped)} unit(s) dropped for missing values.",
-                                   severity="warning", units=dropped))
+        warnings.append(said("W_DROPPED_UNITS", "units.dropped", severity="warning", units=dropped, count=len(dropped)))
     ids = _subset(units["id"], active)
     warnings += _coverage_warnings(ruleset, shares, ids, unit_limit, coverage.get("indicator", MIN_AVAILABILITY))
     for name, mask in imputed.items():
@@ -261,7 +261,7 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     spec = ruleset.units
     units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
     if len(units["id"]) == 0:
-        raise EngineError([Diagnostic("E_DATA_NO_UNITS", f"The unit source {table.file} has no rows.", file=table.file)])
+        raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=table.file)])
     missing_id = np.flatnonzero(pc.is_null(units["id"]).to_numpy(zero_copy_only=False))
     if len(missing_id):
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
@@ -287,8 +287,8 @@ def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
     extra = pc.invert(pc.is_in(key, value_set=unit_key))
     extra_ids = key.filter(extra).to_pylist()
     if extra_ids:
-        warnings.append(Diagnostic("W_EXTRA_UNITS", f'Source "{name}" has rows for units the unit source does not list; they are ignored.',
-                                   severity="warning", file=table.file, units=tuple(map(str, extra_ids))))
+        warnings.append(said("W_EXTRA_UNITS", "units.extra", severity="warning", file=table.file,
+                             units=tuple(map(str, extra_ids)), source=name))
     return rows
 
 
@@ -438,12 +438,12 @@ def _coverage_warnings(ruleset: Ruleset, shares, ids, unit_limit: float, indicat
     out = []
     sparse_units = by_unit < unit_limit
     if sparse_units.any():
-        out.append(Diagnostic("W_COVERAGE", f"{int(sparse_units.sum())} unit(s) have data for less than {unit_limit:.0%} "
-                              "of the indicators.", severity="warning", units=_units_text(ids, sparse_units)))
+        out.append(said("W_COVERAGE", "coverage.units", severity="warning", units=_units_text(ids, sparse_units),
+                        count=int(sparse_units.sum()), limit=f"{unit_limit:.0%}"))
     for name, share in zip(names, by_indicator):
         if share < indicator_limit:
-            out.append(Diagnostic("W_COVERAGE", f'The indicator "{name}" has data for {share:.0%} of the units, less than '
-                                  f"{indicator_limit:.0%}.", severity="warning", path=ruleset.indicators[name].pointer))
+            out.append(said("W_COVERAGE", "coverage.indicator", severity="warning", path=ruleset.indicators[name].pointer,
+                            name=name, share=f"{share:.0%}", limit=f"{indicator_limit:.0%}"))
     return out
 
 
