@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .diagnostics import Diagnostic, EngineError, did_you_mean, said
+from .messages import Both
 
 DEFAULT_NA = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "/", "缺失", "无数据")
 
@@ -55,8 +56,8 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
     try:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
-        raise EngineError([Diagnostic("E_DATA_ENCODING", f'"{encoding}" is not an encoding this engine knows.', file=path,
-                                      hint='use "auto", "utf-8" or "gb18030"')]) from None
+        raise EngineError([said("E_DATA_ENCODING", "data.unknown_encoding", file=path, encoding=encoding,
+                                hint=Both('use "auto", "utf-8" or "gb18030"', '请用 "auto"、"utf-8" 或 "gb18030"'))]) from None
     try:
         with open(path, "rb") as fh:
             for piece in iter(lambda: fh.read(1 << 24), b""):
@@ -64,9 +65,11 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
         decoder.decode(b"", final=True)
         return encoding
     except UnicodeDecodeError as exc:
-        what = "neither UTF-8 nor GB18030/GBK text" if auto else f"not {encoding} text, as the ruleset declares"
-        raise EngineError([Diagnostic("E_DATA_ENCODING", f"The file {path} is {what} (a byte that does not fit: {exc.reason}).",
-                                      file=path, hint="save it again as CSV UTF-8 from the spreadsheet program")]) from None
+        what = (Both("neither UTF-8 nor GB18030/GBK text", "既不是 UTF-8 也不是 GB18030/GBK 文本") if auto else
+                Both(f"not {encoding} text, as the ruleset declares", f"不是规则集所声明的 {encoding} 文本"))
+        raise EngineError([said("E_DATA_ENCODING", "data.bad_encoding", file=path, what=what, reason=exc.reason,
+                                hint=Both("save it again as CSV UTF-8 from the spreadsheet program",
+                                          "请在表格软件中另存为“CSV UTF-8”"))]) from None
 
 
 def missing_columns(file: str, wanted, present, key: str = "data.no_column", **fields) -> list[Diagnostic]:

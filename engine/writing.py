@@ -9,7 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .diagnostics import Diagnostic, EngineError
+from .diagnostics import Diagnostic, EngineError, said
+from .messages import Both
 from .plugins import Registration
 
 
@@ -50,15 +51,15 @@ def write_output(result, output: Registration, path: str, params: dict, inputs: 
     if path != "-":
         resolved = Path(path).resolve()
         if any(resolved == Path(i).resolve() for i in inputs):
-            raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} is one of the input files; inputs are never overwritten.",
-                                          hint="write the results to another file")])
+            raise EngineError([said("E_OUTPUT", "output.is_input", location=path,
+                                    hint=Both("write the results to another file", "请把结果写到另一个文件"))])
     try:
         with atomic_open(path) as stream:
             output.impl(result, stream, params)
     except EngineError:
         raise
     except OSError as exc:
-        raise EngineError([Diagnostic("E_OUTPUT", f"The output {path} cannot be written: {exc.strerror or exc}.")]) from None
+        raise EngineError([said("E_OUTPUT", "output.unwritable", location=path, reason=exc.strerror or str(exc))]) from None
     except Exception as exc:
         raise EngineError([Diagnostic("E_PLUGIN_FAILED", f'The output format "{output.name}" ({output.plugin}) failed: '
                                       f"{type(exc).__name__}: {exc}")]) from None

@@ -15,8 +15,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from engine.data import DEFAULT_NA, Table, missing_columns, to_numbers, to_text
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 
 PARAMS = {
     "type": "object",
@@ -35,12 +36,12 @@ PARAMS = {
 
 
 def _refused(path: str, query_error) -> EngineError:
-    said = str(query_error).split("\n\n")[0].strip().rstrip(".")  # the database's own words, without its excerpt
-    if said == "not authorized":
-        said = "it does more than read, which a source's query may not"
-    return EngineError([Diagnostic("E_DATA_QUERY", f"The query on {path} failed: {said}.", file=path,
-                                   hint="a source's query is one SELECT that only reads; check the table and column "
-                                        "names in the database")])
+    detail = str(query_error).split("\n\n")[0].strip().rstrip(".")  # the database's own words, without its excerpt
+    if detail == "not authorized":
+        detail = "it does more than read, which a source's query may not"
+    return EngineError([said("E_DATA_QUERY", "data.query_failed", file=path, detail=detail,
+                                hint=Both("a source's query is one SELECT that only reads; check the table and column names "
+                                          "in the database", "数据源的查询只能是一条只读的 SELECT；请检查数据库中的表名和列名"))])
 
 
 def _table(path: str, names: list[str], columns_of, columns: dict[str, str], na) -> Table:

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
 from engine.diagnostics import Diagnostic, EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 
 COMMON_PARAMS = {
     "encoding": {"type": "string", "default": "auto",
@@ -106,8 +107,9 @@ def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as CSV: {exc}.", file=path,
-                                      hint="check the delimiter and that every row has as many cells as the header")]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="CSV", detail=str(exc),
+                                hint=Both("check the delimiter and that every row has as many cells as the header",
+                                          "请检查分隔符，以及每行的单元格数是否与表头相同"))]) from None
     rows, first_row = table.num_rows, skip + 2
     return Table(_columns(table, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
 
@@ -137,7 +139,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         document = json.loads(raw.decode(encoding).lstrip("\ufeff"), parse_constant=refuse)
     except ValueError as exc:
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} is not valid JSON: {exc}.", file=path)]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="JSON", detail=str(exc))]) from None
     key = params.get("records")
     records = document.get(key) if key and isinstance(document, dict) else document
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -174,8 +176,7 @@ def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         present = pq.read_schema(path).names
     except (pa.ArrowInvalid, OSError) as exc:
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as Parquet: {exc}.",
-                                      file=path)]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Parquet", detail=str(exc))]) from None
     problems = missing_columns(path, columns, present)
     if problems:
         raise EngineError(problems)
@@ -214,16 +215,17 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"The file {path} cannot be read as an Excel workbook (xlsx): {exc}.",
-                                      file=path, hint="save it from the spreadsheet program as .xlsx (Excel Workbook)")]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Excel (xlsx)", detail=str(exc),
+                                hint=Both("save it from the spreadsheet program as .xlsx (Excel Workbook)",
+                                          "请在表格软件中另存为 .xlsx（Excel 工作簿）"))]) from None
     sheet = _worksheet(book, params.get("sheet", 1), path)
     where = f"{path}, sheet {sheet.title}"
     top, depth = params.get("header_row", 1), params.get("header_rows", 1)
     names = _header_names(sheet, top, depth)
     problems = missing_columns(path, columns, [n for n in names if n], key="data.no_column_sheet", sheet=sheet.title)
     twice = sorted({n for n in columns if names.count(n) > 1})
-    problems += [Diagnostic("E_DATA_COLUMN", f'{where} has two columns named "{n}"; the source cannot tell which to read.',
-                            file=path, hint="rename one of them in the workbook") for n in twice]
+    problems += [said("E_DATA_COLUMN", "data.column_twice", file=path, sheet=sheet.title, column=n,
+                      hint=Both("rename one of them in the workbook", "请在工作簿中给其中一列改名")) for n in twice]
     if problems:
         raise EngineError(problems)
     first = top + depth + params.get("skip_rows", 0)
