@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from engine.diagnostics import Diagnostic, EngineError, said
+from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both, message
 
@@ -47,8 +47,7 @@ def _usable(data: np.ndarray, children, method: str) -> np.ndarray:
     """The complete rows of the data; at least two units are needed."""
     rows = data[~np.isnan(data).any(axis=1)]
     if len(rows) < 2:
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"{method} weights need at least two units with every child "
-                                      f"present; there are {len(rows)}.")])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.too_few_units", method=method, count=len(rows))])
     return rows
 
 
@@ -58,8 +57,7 @@ def _constant(rows: np.ndarray) -> np.ndarray:
 
 def _refuse_all_constant(constant, method):
     if constant.all():
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"every child has the same value for every unit, so {method} "
-                                      "weights cannot tell them apart.")])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.all_constant", method=method)])
 
 
 def entropy(children, params, data):
@@ -119,9 +117,9 @@ def coefficient_of_variation(children, params, data):
     mean = rows.mean(axis=0)
     bad = [c for c, m in zip(children, mean) if not m > 0]
     if bad:
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the coefficient of variation needs a mean above 0; "
-                                      + ", ".join(bad) + " do not have one.",
-                                      hint="normalise the children onto a positive scale, e.g. minmax with scale [1, 100]")])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.cv_mean", children=", ".join(bad),
+                                hint=Both("normalise the children onto a positive scale, e.g. minmax with scale [1, 100]",
+                                          "请把各组成部分标准化到正的区间，例如 minmax 并设 scale 为 [1, 100]"))])
     cv = rows.std(axis=0, ddof=1) / mean
     _refuse_all_constant(cv == 0, "coefficient-of-variation")
     return cv / cv.sum(), {"cv": cv}
@@ -144,8 +142,8 @@ def pca(children, params, data):
     rows = _usable(data, children, "PCA")
     constant = _constant(rows)
     if constant.any():
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "PCA needs every child to vary; "
-                                      + ", ".join(c for c, k in zip(children, constant) if k) + " do not.")])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.pca_constant",
+                                children=", ".join(c for c, k in zip(children, constant) if k))])
     corr = np.atleast_2d(np.corrcoef(rows, rowvar=False))
     values, vectors = np.linalg.eigh(corr)
     first = vectors[:, -1] * (1 if vectors[:, -1].sum() >= 0 else -1)
@@ -154,12 +152,12 @@ def pca(children, params, data):
     negative = [c for c, x in zip(children, loadings) if x < 0]
     policy = params.get("negative", "error")
     if negative and policy == "error":
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the first principal component loads negatively on "
-                                      + ", ".join(negative) + ", which pull against the other children.",
-                                      hint='check their direction, or set "negative": "zero" or "absolute"')])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.pca_negative", children=", ".join(negative),
+                                hint=Both('check their direction, or set "negative": "zero" or "absolute"',
+                                          '请检查它们的方向，或设 "negative": "zero" 或 "absolute"'))])
     w = np.abs(loadings) if policy == "absolute" else np.maximum(loadings, 0.0)
     if not w.sum() > 0:
-        raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the first principal component gives no positive loading.")])
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.pca_no_positive")])
     return w / w.sum(), {"loadings": loadings, "eigenvalues": values[::-1], "explained": explained}
 
 
@@ -170,10 +168,10 @@ def budget_allocation(children, params, data):
     for k, points in enumerate(params["experts"]):
         missing = [c for c in children if c not in points]
         if missing:
-            raise EngineError([Diagnostic("E_WEIGHTS_MISSING", f"expert {k + 1} gives no points to " + ", ".join(missing) + ".")])
+            raise EngineError([said("E_WEIGHTS_MISSING", "weights.expert_missing", expert=k + 1, children=", ".join(missing))])
         p = np.array([points[c] for c in children], dtype=float)
         if not p.sum() > 0:
-            raise EngineError([Diagnostic("E_WEIGHTS_DATA", f"expert {k + 1} gives no points at all.")])
+            raise EngineError([said("E_WEIGHTS_DATA", "weights.expert_none", expert=k + 1)])
         shares.append(p / p.sum())
     shares = np.array(shares)
     return shares.mean(axis=0), {"experts": shares, "spread": shares.std(axis=0)}
@@ -185,11 +183,11 @@ def combined(children, params, data):
     if params.get("mode", "linear") == "multiplicative":
         w = np.prod(data, axis=0)
         if not w.sum() > 0:
-            raise EngineError([Diagnostic("E_WEIGHTS_DATA", "the product of the combined weights is 0 for every child.")])
+            raise EngineError([said("E_WEIGHTS_DATA", "weights.product_zero")])
         return w / w.sum(), {"mode": "multiplicative"}
     alpha = params.get("alpha", 0.5)
     if len(data) != 2:
-        raise EngineError([Diagnostic("E_PARAMS", "a linear combination takes exactly two weight sets in \"of\".")])
+        raise EngineError([said("E_PARAMS", "weights.linear_two")])
     return alpha * data[0] + (1 - alpha) * data[1], {"mode": "linear", "alpha": alpha}
 
 
@@ -241,8 +239,7 @@ def ahp_matrix(rows, names: list[str], which: str = "the matrix") -> np.ndarray:
     """A complete reciprocal matrix from the ruleset's rows (nulls below the diagonal filled in)."""
     n = len(names)
     if len(rows) != n or any(len(r) != n for r in rows):
-        raise EngineError([Diagnostic("E_AHP_MATRIX", f"{which} must have {n} rows of {n} judgements, one for each of "
-                                      + ", ".join(names) + ".")])
+        raise EngineError([said("E_AHP_MATRIX", "ahp.size", which=which, n=n, names=", ".join(names))])
     a = np.array([[_judgement(v) if v is not None else np.nan for v in row] for row in rows], dtype=float)
     problems = []
     for i in range(n):
@@ -263,8 +260,9 @@ def ahp_matrix(rows, names: list[str], which: str = "the matrix") -> np.ndarray:
                     problems.append(f"{names[i]} against {names[j]} is {a[i, j]:g} but {names[j]} against "
                                     f"{names[i]} is {a[j, i]:g}, not 1/{a[i, j]:g}")
     if problems:
-        raise EngineError([Diagnostic("E_AHP_MATRIX", f"{which} is not a reciprocal judgement matrix: " + "; ".join(problems) + ".",
-                                      hint="write the upper triangle and leave the lower one null: the engine fills in 1/a")])
+        raise EngineError([said("E_AHP_MATRIX", "ahp.not_reciprocal", which=which, problems="; ".join(problems),
+                                hint=Both("write the upper triangle and leave the lower one null: the engine fills in 1/a",
+                                          "只写上三角，下三角留 null：引擎会填入 1/a"))])
     return a
 
 
@@ -289,8 +287,8 @@ def ahp_consistency(a: np.ndarray, w: np.ndarray, lambda_max: float, table: str)
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
     ri_table = RANDOM_INDEX[table]
     if n >= len(ri_table):
-        raise EngineError([Diagnostic("E_AHP_MATRIX", f"the {table} random-index table stops at {len(ri_table) - 1} "
-                                      f"elements; this matrix has {n}.", hint="split the node into smaller groups")])
+        raise EngineError([said("E_AHP_MATRIX", "ahp.random_index", table=table, limit=len(ri_table) - 1, n=n,
+                                hint=Both("split the node into smaller groups", "请把该节点拆分为更小的组"))])
     ri = ri_table[n]
     cr = ci / ri if ri > 0 else 0.0
     # the judgement furthest from what the weights imply
@@ -304,8 +302,7 @@ def ahp(children, params, data):
     """层次分析法: weights from a pairwise judgement matrix, with its consistency ratio."""
     order = list(params.get("order", children))
     if sorted(order) != sorted(children):
-        raise EngineError([Diagnostic("E_PARAMS", "the AHP order must list exactly the node's children ("
-                                      + ", ".join(children) + "); it lists " + ", ".join(order) + ".")])
+        raise EngineError([said("E_PARAMS", "ahp.order", children=", ".join(children), order=", ".join(order))])
     if "experts" in params:
         matrices = [ahp_matrix(m, order, f"the matrix of expert {k + 1}") for k, m in enumerate(params["experts"])]
         a = np.exp(np.mean([np.log(m) for m in matrices], axis=0))
