@@ -96,25 +96,29 @@ class _Walk:
 _BINOPS = {ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow}
 _UNARY = {ast.USub, ast.UAdd, ast.Not}
 _COMPARE = {ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq}
+SPLIT = Both("split it into several nodes", "请拆成几个节点")
 _FORBIDDEN = {
-    ast.Attribute: ("attributes (a.b)", "refer to indicators and nodes by their plain names"),
-    ast.Subscript: ("indexing (a[...])", None),
-    ast.Lambda: ("lambda functions", None),
-    ast.IfExp: ("'a if c else b'", "use where(c, a, b), which works unit by unit"),
-    ast.ListComp: ("comprehensions", None),
-    ast.SetComp: ("comprehensions", None),
-    ast.DictComp: ("comprehensions", None),
-    ast.GeneratorExp: ("comprehensions", None),
-    ast.JoinedStr: ("f-strings", None),
-    ast.NamedExpr: ("assignment (:=)", "a formula computes one value; it cannot assign"),
-    ast.List: ("lists", None),
-    ast.Tuple: ("tuples", "a comma separates function arguments only"),
-    ast.Dict: ("dictionaries", None),
-    ast.Set: ("sets", None),
-    ast.Starred: ("* unpacking", None),
-    ast.Await: ("await", None),
-    ast.Yield: ("yield", None),
-    ast.YieldFrom: ("yield", None),
+    ast.Attribute: (Both("attributes (a.b)", "属性（a.b）"),
+                    Both("refer to indicators and nodes by their plain names", "请直接用指标和节点的名称")),
+    ast.Subscript: (Both("indexing (a[...])", "下标（a[...]）"), None),
+    ast.Lambda: (Both("lambda functions", "lambda 函数"), None),
+    ast.IfExp: (Both("'a if c else b'", "'a if c else b'"),
+                Both("use where(c, a, b), which works unit by unit", "请用 where(c, a, b)，它逐个单位计算")),
+    ast.ListComp: (Both("comprehensions", "推导式"), None),
+    ast.SetComp: (Both("comprehensions", "推导式"), None),
+    ast.DictComp: (Both("comprehensions", "推导式"), None),
+    ast.GeneratorExp: (Both("comprehensions", "推导式"), None),
+    ast.JoinedStr: (Both("f-strings", "f 字符串"), None),
+    ast.NamedExpr: (Both("assignment (:=)", "赋值（:=）"),
+                    Both("a formula computes one value; it cannot assign", "公式只计算一个值，不能赋值")),
+    ast.List: (Both("lists", "列表"), None),
+    ast.Tuple: (Both("tuples", "元组"), Both("a comma separates function arguments only", "逗号只用于分隔函数参数")),
+    ast.Dict: (Both("dictionaries", "字典"), None),
+    ast.Set: (Both("sets", "集合"), None),
+    ast.Starred: (Both("* unpacking", "* 解包"), None),
+    ast.Await: (Both("await", "await"), None),
+    ast.Yield: (Both("yield", "yield"), None),
+    ast.YieldFrom: (Both("yield", "yield"), None),
 }
 
 
@@ -123,15 +127,14 @@ def _check_characters(text: str, walk: _Walk) -> bool:
         if ch in "\t\n\r" or " " <= ch <= "~":
             continue
         if ch.isascii():
-            walk.add("E_FORMULA_CHARACTER", f"The formula contains the control character U+{ord(ch):04X}.",
-                     None, span=(i, i + 1))
+            walk.add("E_FORMULA_CHARACTER", "formula.control_character", None, span=(i, i + 1), code_point=f"U+{ord(ch):04X}")
         else:
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
             ascii_twin = _FULLWIDTH_HINTS.get(ch) or unicodedata.normalize("NFKC", ch)
-            hint = (f'type "{ascii_twin}" instead' if ascii_twin.isascii() and ascii_twin != ch
-                    else "names in formulas use ASCII letters, digits and _ only; put Chinese text in labels")
-            walk.add("E_FORMULA_CHARACTER", f'The formula contains "{ch}" ({name}), which formulas may not contain.',
-                     None, hint=hint, span=(i, i + 1))
+            hint = (Both(f'type "{ascii_twin}" instead', f"请改为输入“{ascii_twin}”") if ascii_twin.isascii() and ascii_twin != ch
+                    else Both("names in formulas use ASCII letters, digits and _ only; put Chinese text in labels",
+                              "公式中的名称只能用 ASCII 字母、数字和 _；中文请写在 label 中"))
+            walk.add("E_FORMULA_CHARACTER", "formula.character", None, hint=hint, span=(i, i + 1), character=ch, name=name)
         return False
     return True
 
@@ -151,8 +154,8 @@ def compile_formula(text: str, names: Mapping[str, object], functions: Mapping[s
     if not isinstance(text, str) or not text.strip():
         walk.add("E_FORMULA_SYNTAX", "formula.empty", None, span=(0, 0))
     elif len(text) > MAX_LENGTH:
-        walk.add("E_FORMULA_TOO_COMPLEX", f"The formula is {len(text):,} characters long; the limit is {MAX_LENGTH:,}.",
-                 None, "split it into several nodes", span=(0, 0))
+        walk.add("E_FORMULA_TOO_COMPLEX", "formula.too_long", None, SPLIT, span=(0, 0), length=f"{len(text):,}",
+                 limit=f"{MAX_LENGTH:,}")
     elif _check_characters(text, walk):
         tree = _parse(text, walk)
         if tree is not None:
@@ -175,8 +178,7 @@ def _parse(text: str, walk: _Walk) -> ast.Expression | None:
         walk.add("E_FORMULA_SYNTAX", "formula.syntax", None, hint, span=(offset, min(offset + 1, len(text))),
                  detail=exc.msg)
     except (RecursionError, MemoryError):
-        walk.add("E_FORMULA_TOO_COMPLEX", "The formula is nested too deeply to read.", None,
-                 span=(0, len(text)))
+        walk.add("E_FORMULA_TOO_COMPLEX", "formula.too_deep_to_read", None, span=(0, len(text)))
     return None
 
 
@@ -189,33 +191,32 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> set[str]
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            walk.add("E_FORMULA_TOO_COMPLEX", f"The formula has more than {MAX_NODES} parts.", None,
-                     "split it into several nodes", span=(0, len(walk.text)))
+            walk.add("E_FORMULA_TOO_COMPLEX", "formula.too_many_parts", None, SPLIT, span=(0, len(walk.text)), limit=MAX_NODES)
             break
         if depth > MAX_DEPTH:
-            walk.add("E_FORMULA_TOO_COMPLEX", f"The formula is nested more than {MAX_DEPTH} levels deep.", node,
-                     "split it into several nodes")
+            walk.add("E_FORMULA_TOO_COMPLEX", "formula.too_deep", node, SPLIT, limit=MAX_DEPTH)
             break
         children: list[ast.AST] = []
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINOPS:
                 symbol = {ast.Mod: "%", ast.FloorDiv: "//", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
                           ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@"}.get(type(node.op), "?")
-                hint = "use and / or to combine conditions" if symbol in "&|" else "use + - * / ** only"
-                walk.add("E_FORMULA_FORBIDDEN", f'The operator "{symbol}" is not allowed in formulas.', node, hint)
+                hint = (Both("use and / or to combine conditions", "组合条件请用 and / or") if symbol in "&|"
+                        else Both("use + - * / ** only", "只能用 + - * / **"))
+                walk.add("E_FORMULA_FORBIDDEN", "formula.operator", node, hint, symbol=symbol)
             elif isinstance(node.op, ast.Pow):
                 _check_exponent(node.right, walk)
             children = [node.left, node.right]
         elif isinstance(node, ast.UnaryOp):
             if type(node.op) not in _UNARY:
-                walk.add("E_FORMULA_FORBIDDEN", "The operator ~ is not allowed in formulas.", node)
+                walk.add("E_FORMULA_FORBIDDEN", "formula.operator", node, symbol="~")
             children = [node.operand]
         elif isinstance(node, ast.BoolOp):
             children = list(node.values)
         elif isinstance(node, ast.Compare):
             for op in node.ops:
                 if type(op) not in _COMPARE:
-                    walk.add("E_FORMULA_FORBIDDEN", "Only < <= > >= == != compare in formulas ('in' and 'is' do not).", node)
+                    walk.add("E_FORMULA_FORBIDDEN", "formula.compare", node)
             children = [node.left, *node.comparators]
         elif isinstance(node, ast.Call):
             children = _check_call(node, walk, names, functions)
@@ -223,15 +224,16 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> set[str]
             _check_name(node, walk, names, functions, used_names)
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                what = "text" if isinstance(node.value, (str, bytes)) else repr(node.value)
+                what = Both("text", "文字") if isinstance(node.value, (str, bytes)) else repr(node.value)
                 if not isinstance(node.value, bool):
-                    walk.add("E_FORMULA_FORBIDDEN", f"Formulas work with numbers; {what} is not allowed.", node,
-                             "quote nothing in a formula; names of indicators are written bare")
+                    walk.add("E_FORMULA_FORBIDDEN", "formula.not_a_number", node,
+                             Both("quote nothing in a formula; names of indicators are written bare",
+                                  "公式中不要加引号；指标名称直接书写"), what=what)
             elif isinstance(node.value, int) and abs(node.value) > 10**15:
-                walk.add("E_FORMULA_TOO_COMPLEX", "A number in the formula has more than 15 digits.", node)
+                walk.add("E_FORMULA_TOO_COMPLEX", "formula.long_number", node)
         else:
             what, hint = _FORBIDDEN.get(type(node), (type(node).__name__, None))
-            walk.add("E_FORMULA_FORBIDDEN", f"Formulas may not use {what}.", node, hint)
+            walk.add("E_FORMULA_FORBIDDEN", "formula.forbidden", node, hint, what=what)
         stack.extend((child, depth + 1) for child in reversed(children))
     return used_names
 
@@ -249,10 +251,10 @@ def _constant_number(node: ast.AST) -> float | None:
 def _check_exponent(node: ast.AST, walk: _Walk):
     exponent = _constant_number(node)
     if exponent is not None and abs(exponent) > MAX_EXPONENT:
-        walk.add("E_FORMULA_POWER", f"The exponent {exponent:g} is larger than the limit of {MAX_EXPONENT}.", node)
+        walk.add("E_FORMULA_POWER", "formula.exponent", node, exponent=f"{exponent:g}", limit=MAX_EXPONENT)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        walk.add("E_FORMULA_POWER", "Powers of powers (a ** b ** c) are not allowed.", node,
-                 "compute the exponent in a node of its own")
+        walk.add("E_FORMULA_POWER", "formula.power_of_power", node,
+                 Both("compute the exponent in a node of its own", "请在单独的节点中计算指数"))
 
 
 def _check_name(node: ast.Name, walk: _Walk, names, functions, used: set):
@@ -269,7 +271,7 @@ def _check_name(node: ast.Name, walk: _Walk, names, functions, used: set):
 
 def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
     if not isinstance(node.func, ast.Name):
-        walk.add("E_FORMULA_FORBIDDEN", "Only registered functions can be called, by their plain name.", node)
+        walk.add("E_FORMULA_FORBIDDEN", "formula.call_by_name", node)
         return []
     name = node.func.id
     if node.keywords:

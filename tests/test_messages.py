@@ -141,6 +141,9 @@ def test_formula_mistakes_are_told_in_chinese(small):
     assert "a + bb * sqr(c)" in out and "^^" in out  # the formula, underlined where the problem is
     doc["nodes"]["total"] = {"formula": "max(a)"}
     assert "max() 需要 至少 2 个参数，现在给了 1 个。" in engine("validate", small(doc)).stderr
+    doc["nodes"]["total"] = {"formula": "a % b + c.d + 'x'"}
+    out = engine("validate", small(doc)).stderr
+    assert "公式中不允许使用运算符“%”。" in out and "公式中不能使用属性（a.b）。" in out and "公式只处理数字；不允许文字。" in out
 
 
 def test_weighting_problems_are_told_in_chinese(small):
