@@ -13,17 +13,13 @@ from pathlib import Path
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer, said
 from .formula import compile_formula
 from .jsonload import load_file
-from .messages import Both
+from .messages import KINDS, Both
 from .model import Alternative, Band, Bounds, Indicator, Node, Rounding, Ruleset, Source, Uncertainty, WeightSet
 from .plugins import Plugins, Registration
 from .schema import DIRECTIONS, check_structure, params_problems
 from .weights import node_weights
 
 DEFAULT_NORMALISER = "minmax"
-KINDS = {"source": Both("source format", "数据源格式"), "treatment": Both("treatment", "异常值处理方法"),
-         "normaliser": Both("normaliser", "标准化方法"), "weighting": Both("weighting", "赋权方法"),
-         "aggregator": Both("aggregator", "合成方法"), "output": Both("output format", "输出格式"),
-         "function": Both("function", "函数")}
 
 
 def load_ruleset(path: str, plugins: Plugins) -> tuple[Ruleset | None, list[Diagnostic]]:

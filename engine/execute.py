@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from . import __version__
 from .data import Table, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError, said
-from .messages import Both
+from .messages import KINDS, Both
 from .formula import evaluate
 from .model import Node, Ruleset
 from .plugins import Plugins
@@ -212,8 +212,8 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             problems += exc.diagnostics
             continue
         except Exception as exc:
-            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The source format "{source.format.name}" ({source.format.plugin}) '
-                                       f"failed on {path}: {type(exc).__name__}: {exc}"))
+            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", kind=KINDS["source"], name=source.format.name,
+                                 plugin=source.format.plugin, on=path, error=f"{type(exc).__name__}: {exc}"))
             continue
         tables[name] = table
         inputs.append({"source": name, "path": path, "format": source.format.name,
@@ -478,8 +478,8 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue
         except Exception as exc:
-            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The treatment "{reg.name}" ({reg.plugin}) failed on "{name}": '
-                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=ind.pointer))
+            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=ind.pointer, kind=KINDS["treatment"],
+                                 name=reg.name, plugin=reg.plugin, on=name, error=f"{type(exc).__name__}: {exc}"))
             continue
         treated[name], done[name] = np.asarray(y, dtype=float), {"method": reg.name, **details}
     if problems:
@@ -518,8 +518,8 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
             problems.append(_units_problem(exc, ruleset, ind, ids))
             continue
         except Exception as exc:
-            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" ({reg.plugin}) failed on "{name}": '
-                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=ind.pointer))
+            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
+                                 name=reg.name, plugin=reg.plugin, on=name, error=f"{type(exc).__name__}: {exc}"))
             continue
         if y.shape != x.shape:
             problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" returned {y.shape[0] if y.ndim else 1} '
@@ -625,8 +625,8 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             problems.append(_units_problem(exc, ruleset, node, ids.slice(block.start, block.stop - block.start)))
             return out, {}
         except Exception as exc:
-            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The aggregator "{reg.name}" ({reg.plugin}) failed on node "{node.name}": '
-                                       f"{type(exc).__name__}: {exc}", file=ruleset.file, path=node.pointer))
+            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=node.pointer, kind=KINDS["aggregator"],
+                                 name=reg.name, plugin=reg.plugin, on=node.name, error=f"{type(exc).__name__}: {exc}"))
             return out, {}
         out[block] = y if lost is None else np.where(lost, np.nan, y)
         if lost is not None:  # per-unit details are missing where the value is

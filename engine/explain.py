@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow.compute as pc
 
-from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .diagnostics import EngineError, did_you_mean, said
 from .data import number_or_none
-from .messages import say
+from .messages import Both, say
 from .result import Result
 from .textwidth import table
 
@@ -24,9 +24,9 @@ def unit_index(result: Result, unit: str) -> int:
     ids = result.unit_ids.to_pylist()
     if unit not in ids:
         if unit in result.dropped:
-            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'The unit "{unit}" was dropped for missing values, so it has no score.')])
-        hint = did_you_mean(unit, ids) or f"units are identified by their id, e.g. {ids[0]}"
-        raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'There is no unit "{unit}".', hint=hint)])
+            raise EngineError([said("E_UNKNOWN_NAME", "units.was_dropped", unit=unit)])
+        hint = did_you_mean(unit, ids) or Both(f"units are identified by their id, e.g. {ids[0]}", f"单位以编号标识，例如 {ids[0]}")
+        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown", hint=hint, unit=unit)])
     return ids.index(unit)
 
 

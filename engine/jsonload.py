@@ -151,9 +151,9 @@ def load_file(path: str) -> tuple[object, SourceMap]:
     except FileNotFoundError:
         raise EngineError([said("E_FILE_NOT_FOUND", "file.missing", file=path)]) from None
     except OSError as exc:
-        raise EngineError([Diagnostic("E_FILE_UNREADABLE", f"The file {path} cannot be read: {exc.strerror}.", file=path)]) from None
+        raise EngineError([said("E_FILE_UNREADABLE", "file.unreadable", file=path, reason=exc.strerror)]) from None
     if len(raw) > MAX_BYTES:
-        raise EngineError([Diagnostic("E_JSON_TOO_LARGE", f"The ruleset is larger than {MAX_BYTES:,} bytes.", file=path)])
+        raise EngineError([said("E_JSON_TOO_LARGE", "json.too_large", file=path, limit=f"{MAX_BYTES:,}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -161,5 +161,5 @@ def load_file(path: str) -> tuple[object, SourceMap]:
             "E_JSON_SYNTAX", f"The ruleset is not UTF-8 text (bad byte at offset {exc.start}).", file=path,
             hint="save the ruleset as UTF-8; most editors offer this under 'Save with encoding'")]) from None
     if "\x00" in text:
-        raise EngineError([Diagnostic("E_JSON_SYNTAX", "The ruleset contains a NUL character.", file=path)])
+        raise EngineError([said("E_JSON_SYNTAX", "json.nul", file=path)])
     return loads(text, file=path)

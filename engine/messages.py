@@ -439,6 +439,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "formula.exponent": ("The exponent {exponent} is larger than the limit of {limit}.", "指数 {exponent} 超过上限 {limit}。"),
     "formula.power_of_power": ("Powers of powers (a ** b ** c) are not allowed.", "不允许幂的幂（a ** b ** c）。"),
     "formula.call_by_name": ("Only registered functions can be called, by their plain name.", "只能按名称调用已注册的函数。"),
+    "plugin.failed": ('The {kind} "{name}" ({plugin}) failed on {on}: {error}.', "{kind}“{name}”（{plugin}）处理 {on} 时出错：{error}。"),
+    "file.unreadable": ("The file {file} cannot be read: {reason}.", "文件 {file} 无法读取：{reason}。"),
+    "json.too_large": ("The ruleset is larger than {limit} bytes.", "规则集超过 {limit} 字节。"),
+    "json.nul": ("The ruleset contains a NUL character.", "规则集中含有 NUL 字符。"),
+    "units.unknown": ('There is no unit "{unit}".', "没有单位“{unit}”。"),
+    "units.was_dropped": ('The unit "{unit}" was dropped for missing values, so it has no score.', "单位“{unit}”因缺失值被剔除，没有得分。"),
+    "output.analysis_not_run": ('The output asks for the "{analysis}" analysis, which was not run.',
+                                "输出要求包含“{analysis}”分析，但该分析没有运行。"),
+    "output.too_many_rows": ("{count} units do not fit in an Excel sheet ({limit} rows at most).",
+                             "{count} 个单位放不进一个 Excel 工作表（最多 {limit} 行）。"),
     "schema.required": ('{where} needs the property "{name}".', "{where}缺少属性“{name}”。"),
     "schema.unknown_key": ('"{name}" is not a property of {where}.', "“{name}”不是{where}的属性。"),
     "schema.type": ("{where} must be {expected}, not {found}.", "{where}应为{expected}，而不是{found}。"),
@@ -458,6 +468,14 @@ class Both:
 
     def __str__(self) -> str:
         return self.en
+
+
+# The kinds of plugin method, as messages name them.
+KINDS = {"source": Both("source format", "数据源格式"), "treatment": Both("treatment", "异常值处理方法"),
+         "normaliser": Both("normaliser", "标准化方法"), "weighting": Both("weighting", "赋权方法"),
+         "aggregator": Both("aggregator", "合成方法"), "output": Both("output format", "输出格式"),
+         "function": Both("function", "函数")}
+NOT_RUN_HINT = Both("engine run runs it when an output of the ruleset asks for it", "当规则集的某个输出要求它时，engine run 会运行它")
 
 
 def pick(value, lang: str):

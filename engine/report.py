@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from .messages import LANGUAGES, REPORT_HEADINGS, language
+from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, language
 from .result import Result
 
 HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
@@ -180,7 +180,7 @@ def _methods(result: Result, lang: str) -> list[str]:
 
 
 def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
-    from .diagnostics import Diagnostic, EngineError
+    from .diagnostics import EngineError, said
     from .statistics import statistics
 
     rs = result.ruleset
@@ -189,8 +189,7 @@ def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
         if not params.get(key):
             continue
         if key != "statistics" and key not in result.sections:
-            raise EngineError([Diagnostic("E_OUTPUT", f'The report asks for the "{key}" analysis, which was not run.',
-                                          hint="engine run runs it when an output of the ruleset asks for it")])
+            raise EngineError([said("E_OUTPUT", "output.analysis_not_run", analysis=key, hint=NOT_RUN_HINT)])
         if key == "statistics":
             found = statistics(result)
             rows = [[rs.label(d["indicator"]), d["count"], d["missing_share"], d["min"], d["max"], d["mean"], d["median"],

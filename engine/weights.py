@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from .diagnostics import Diagnostic, EngineError, said
-from .messages import Both, hint_in
+from .messages import KINDS, Both, hint_in
 from .model import Node
 
 WEIGHT_TOLERANCE = 1e-6
@@ -43,8 +43,8 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
                                hint=None if d.hint is None else Both(d.hint, d.hint_zh or hint_in(d.hint, "zh")),
                                name=node.name, problem=Both(d.text("en"), d.text("zh"))) for d in exc.diagnostics]
     except Exception as exc:
-        return None, {}, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) failed for node '
-                                     f'"{node.name}": {type(exc).__name__}: {exc}', path=path)]
+        return None, {}, [said("E_PLUGIN_FAILED", "plugin.failed", path=path, kind=KINDS["weighting"], name=reg.name,
+                               plugin=reg.plugin, on=node.name, error=f"{type(exc).__name__}: {exc}")]
     details = dict(details)
     if parts:
         details["components"] = parts

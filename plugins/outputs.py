@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
+from engine.messages import NOT_RUN_HINT
 from engine.panel import panel_changes
 from engine.report import HEADINGS, language_of
 from engine.statistics import statistics
@@ -113,8 +114,7 @@ def write_json(result, stream, params):
     for section in ANALYSES:
         if params.get(section):
             if section not in result.sections:
-                raise EngineError([Diagnostic("E_OUTPUT", f'The JSON output asks for the "{section}" analysis, which was not run.',
-                                              hint="engine run runs it when an output of the ruleset asks for it")])
+                raise EngineError([said("E_OUTPUT", "output.analysis_not_run", analysis=section, hint=NOT_RUN_HINT)])
             document[section] = result.sections[section]
     text = json.dumps(document, ensure_ascii=False, indent=params.get("indent", 2), allow_nan=False)
     stream.write(text.encode("utf-8") + b"\n")

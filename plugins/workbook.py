@@ -13,9 +13,10 @@ import json
 import numpy as np
 import pyarrow as pa
 
-from engine.diagnostics import Diagnostic, EngineError
+from engine.diagnostics import EngineError, said
 from engine.explain import linear_names
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 from engine.report import ANALYSIS_PARAMS, HEADINGS, build, language_of
 from engine.textwidth import width
 
@@ -77,8 +78,8 @@ def write_xlsx(result, stream, params):
     import openpyxl
 
     if result.size > MAX_ROWS:
-        raise EngineError([Diagnostic("E_OUTPUT", f"{result.size:,} units do not fit in an Excel sheet "
-                                      f"({MAX_ROWS:,} rows at most).", hint="write CSV or Parquet instead")])
+        raise EngineError([said("E_OUTPUT", "output.too_many_rows", count=f"{result.size:,}", limit=f"{MAX_ROWS:,}",
+                                hint=Both("write CSV or Parquet instead", "请改为输出 CSV 或 Parquet"))])
     rs = result.ruleset
     t = HEADINGS[language_of(result)]
     digits = params.get("digits", 2)
