@@ -141,8 +141,9 @@ class _Compiler:
         uncertainty = self.compile_uncertainty(indicators, nodes)
         per_period = self.section("panel").get("normalise") == "per_period"
         if per_period and not isinstance(units.get("period"), str):
-            self.err("E_SCHEMA_REQUIRED", "Normalising per period needs a period column, but the units have none.",
-                     "/panel/normalise", 'name it in "units": {"period": "..."}, or remove "panel"')
+            self.tell("E_SCHEMA_REQUIRED", "compile.per_period_without_period", "/panel/normalise",
+                      Both('name it in "units": {"period": "..."}, or remove "panel"',
+                           '请在 "units" 中写明 {"period": "..."}，或去掉 "panel"'))
         self.report_unused(weight_sets, nodes, sources, indicators, units)
         if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
@@ -318,8 +319,8 @@ class _Compiler:
                 if part not in out:
                     self.tell("E_UNKNOWN_NAME", "compile.combines_unknown", where, did_you_mean(part, out), name=name, part=part)
                 elif part in combining:
-                    self.err("E_PARAMS", f'The weight set "{name}" combines "{part}", which is itself a combination.',
-                             where, "combine the underlying weight sets directly")
+                    self.tell("E_PARAMS", "compile.combines_combination", where,
+                              Both("combine the underlying weight sets directly", "请直接组合底层的权重集"), name=name, part=part)
                 else:
                     parts.append(out[part])
             ws.components = tuple(parts)
@@ -400,7 +401,7 @@ class _Compiler:
         elif isinstance(weights, dict):
             fixed = self.plugins.get("weighting", "fixed")
             if fixed is None or fixed.impl is None:
-                self.err("E_UNKNOWN_METHOD", "Weights written inside a node need the weighting \"fixed\".", path)
+                self.tell("E_UNKNOWN_METHOD", "compile.needs_fixed", path)
                 return
             node.weight_set = WeightSet(f"{node.name}.weights", fixed, {"values": weights}, True, False, path)
         else:
@@ -505,7 +506,7 @@ class _Compiler:
         if isinstance(spec.get("normalise"), dict):
             part, path = spec["normalise"], "/uncertainty/normalise"
             own = self.section("indicators")
-            out.normalised = self.uncertain_indicators(part, path, indicators, scored, "is not used by any node",
+            out.normalised = self.uncertain_indicators(part, path, indicators, scored,
                                                        [n for n in scored if "normalise" not in own[n]])
             out.normalisers = self.alternatives("normaliser", part.get("alternatives", []), path + "/alternatives")
             for k, alt in enumerate(out.normalisers):
@@ -514,22 +515,22 @@ class _Compiler:
         if isinstance(spec.get("missing"), dict):
             part, path = spec["missing"], "/uncertainty/missing"
             filling = [n for n in indicators if indicators[n].missing not in ("error", "drop_unit", "leave")]
-            out.imputed = self.uncertain_indicators(part, path, indicators, list(indicators), "", filling or list(indicators))
+            out.imputed = self.uncertain_indicators(part, path, indicators, list(indicators), filling or list(indicators))
             out.imputations = tuple(part.get("alternatives", []))
             needs = {"impute_group_mean": "group", "impute_group_median": "group", "carry_forward": "period",
                      "interpolate": "period"}
             for k, policy in enumerate(out.imputations):
                 role = needs.get(policy)
                 if role and not isinstance(self.section("units").get(role), str):
-                    self.err("E_SCHEMA_REQUIRED", f'The imputation "{policy}" needs a {role} column, but the units have none.',
-                             f"{path}/alternatives/{k}", f'name it in "units": {{"{role}": "..."}}')
+                    self.tell("E_SCHEMA_REQUIRED", "compile.imputation_needs", f"{path}/alternatives/{k}",
+                              Both(f'name it in "units": {{"{role}": "..."}}', f'请在 "units" 中写明 {{"{role}": "..."}}'),
+                              policy=policy, role=role)
         for name, noise, path in self.items("uncertainty", "weights"):
             node = self.uncertain_node(name, nodes, path)
             if node is None:
                 continue
             if not node.aggregator.options.get("weighted", True):
-                self.err("E_PARAMS", f'The method "{node.aggregator.name}" of node "{name}" chooses its own weights, so they '
-                         "cannot be varied.", path)
+                self.tell("E_PARAMS", "compile.weights_not_varied", path, method=node.aggregator.name, name=name)
             kind = next(iter(noise), None)
             if kind is not None:
                 out.weight_noise[name] = (kind, float(noise[kind]))
@@ -549,8 +550,8 @@ class _Compiler:
                             self.err(d.code, d.message, f"{path}/{k}/params", d.hint)
             out.aggregators[name] = alternatives
         if not (out.normalisers or out.imputations or out.weight_noise or out.aggregators) and not self.broken("/uncertainty"):
-            self.err("E_SCHEMA_REQUIRED", "The uncertainty section declares no alternative to sample from.", "/uncertainty",
-                     'add "normalise", "missing", "weights" or "aggregation"')
+            self.tell("E_SCHEMA_REQUIRED", "compile.no_alternatives", "/uncertainty",
+                      Both('add "normalise", "missing", "weights" or "aggregation"', '请加上 "normalise"、"missing"、"weights" 或 "aggregation"'))
         return out
 
     def alternatives(self, kind: str, specs, path: str) -> tuple[Alternative, ...]:
@@ -562,7 +563,7 @@ class _Compiler:
                 out.append(Alternative(reg, params, label))
         return tuple(out)
 
-    def uncertain_indicators(self, part: dict, path: str, indicators, usable: list[str], unusable: str,
+    def uncertain_indicators(self, part: dict, path: str, indicators, usable: list[str],
                              default: list[str]) -> tuple[str, ...]:
         """The indicators an alternative applies to: those named (each must be usable), else the default."""
         named = part.get("indicators")
@@ -570,19 +571,18 @@ class _Compiler:
             return tuple(default)
         for k, name in enumerate(named):
             if name not in indicators:
-                self.err("E_UNKNOWN_NAME", f'"{name}" is not an indicator.', f"{path}/indicators/{k}",
-                         did_you_mean(name, indicators))
+                self.tell("E_UNKNOWN_NAME", "compile.not_an_indicator", f"{path}/indicators/{k}", did_you_mean(name, indicators),
+                          name=name)
             elif name not in usable:
-                self.err("E_PARAMS", f'The indicator "{name}" {unusable}, so varying it changes nothing.',
-                         f"{path}/indicators/{k}")
+                self.tell("E_PARAMS", "compile.varying_changes_nothing", f"{path}/indicators/{k}", name=name)
         return tuple(n for n in named if n in indicators)
 
     def uncertain_node(self, name: str, nodes: dict[str, Node], path: str) -> Node | None:
         node = nodes.get(name)
         if node is None:
-            self.err("E_UNKNOWN_NAME", f'"{name}" is not a node.', path, did_you_mean(name, nodes))
+            self.tell("E_UNKNOWN_NAME", "compile.not_a_node", path, did_you_mean(name, nodes), name=name)
         elif node.aggregator is None:
-            self.err("E_PARAMS", f'The node "{name}" is a formula; only nodes with a method can vary.', path)
+            self.tell("E_PARAMS", "compile.formula_cannot_vary", path, name=name)
         else:
             return node
         return None

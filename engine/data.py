@@ -95,8 +95,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
-        raise EngineError([Diagnostic("E_DATA_NOT_NUMBER", f'The column "{column}" of {file} holds true/false, not numbers.',
-                                      file=file)])
+        raise EngineError([said("E_DATA_NOT_NUMBER", "data.booleans", file=file, column=column)])
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
     text = pc.if_else(pc.is_in(text, value_set=pa.array(list(na), pa.string())), pa.scalar(None, pa.string()), text)
     if thousands:
@@ -143,12 +142,12 @@ def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: 
     counts = pc.value_counts(pair)
     twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values").to_pylist()
     if twice:
-        raise EngineError([Diagnostic("E_DATA_DUPLICATE_UNIT", f"{table.file} has more than one row for the same unit and "
-                                      "indicator.", file=table.file, hint="one row per unit, indicator (and period)",
+        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "data.long_twice", file=table.file,
+                                hint=Both("one row per unit, indicator (and period)", "每个单位、指标（及期别）只能有一行"),
                                       units=tuple(str(t).replace("\x1f", " / ").replace("\x1e", ": ") for t in twice[:50]))])
     present = pc.unique(codes).to_pylist()
-    problems = [Diagnostic("E_DATA_COLUMN", f'{table.file} has no row for the indicator "{name}" in its column "{indicator}".',
-                           file=table.file, hint=did_you_mean(name, present) or "it has: " + ", ".join(present[:30]))
+    problems = [said("E_DATA_COLUMN", "data.long_no_indicator", file=table.file, name=name, column=indicator,
+                     hint=did_you_mean(name, present) or Both("it has: " + ", ".join(present[:30]), "现有：" + ", ".join(present[:30])))
                 for name in wanted if name not in present]
     if problems:
         raise EngineError(problems)

@@ -522,8 +522,8 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
                                  name=reg.name, plugin=reg.plugin, on=name, error=f"{type(exc).__name__}: {exc}"))
             continue
         if y.shape != x.shape:
-            problems.append(Diagnostic("E_PLUGIN_FAILED", f'The normaliser "{reg.name}" returned {y.shape[0] if y.ndim else 1} '
-                                       f"values for {len(x)} units.", file=ruleset.file, path=ind.pointer))
+            problems.append(said("E_PLUGIN_FAILED", "plugin.wrong_length", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
+                                 name=reg.name, got=y.shape[0] if y.ndim else 1, units_count=len(x)))
             continue
         if np.isfinite(np.add.reduce(y)):  # one pass: the sum is finite only if every value is
             complete.add(name)

@@ -322,9 +322,8 @@ def check_structure(document) -> list[Diagnostic]:
     out = []
     for e in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         if list(e.absolute_path) == ["format"] and e.validator == "const":
-            out.append(Diagnostic("E_FORMAT_VERSION",
-                                  f"The ruleset says format {_describe(e.instance)}; this engine reads \"{FORMAT_VERSION}\".",
-                                  path="/format", hint=f'write "format": "{FORMAT_VERSION}"'))
+            out.append(said("E_FORMAT_VERSION", "schema.format", path="/format", found=_describe(e.instance),
+                            version=FORMAT_VERSION, hint=Both(f'write "format": "{FORMAT_VERSION}"', f'请写 "format": "{FORMAT_VERSION}"')))
         else:
             out.append(_diagnostic(e))
     return out

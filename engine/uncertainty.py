@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .data import number_or_none
-from .diagnostics import Diagnostic, EngineError
+from .diagnostics import EngineError, said
+from .messages import Both
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
@@ -40,9 +41,10 @@ def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None 
     its Sobol' indices, and every configuration with its mean absolute rank shift."""
     u = ruleset.uncertainty
     if u is None:
-        raise EngineError([Diagnostic("E_SCHEMA_REQUIRED", "The ruleset declares no alternatives to sample from.",
-                                      file=ruleset.file, hint='add an "uncertainty" section (see docs/rulesets.md), '
-                                      "or use engine sensitivity --leave-one-out")])
+        raise EngineError([said("E_SCHEMA_REQUIRED", "uncertainty.none", file=ruleset.file,
+                                hint=Both('add an "uncertainty" section (see docs/rulesets.md), or use engine sensitivity '
+                                          "--leave-one-out", '请加上 "uncertainty" 部分（见 docs/rulesets.md），或用 engine '
+                                          "sensitivity --leave-one-out"))])
     samples = u.samples if samples is None else samples
     seed = u.seed if seed is None else seed
     nominal_prepared = prepare(ruleset, plugins, data)
@@ -185,9 +187,9 @@ def _prepared(variant: Ruleset, plugins: Plugins, data: Data, nominal: Prepared,
     except EngineError as exc:
         raise _in_configuration(exc, _describe(variant, factors, chosen, variant.nodes)) from None
     if not np.array_equal(inputs.active, nominal.active):
-        raise EngineError([Diagnostic("E_PARAMS", "An imputation alternative keeps other units than the ruleset does, "
-                                      "so ranks cannot be compared.", file=variant.file, path="/uncertainty/missing",
-                                      hint="vary only imputations, on indicators no unit is dropped for")])
+        raise EngineError([said("E_PARAMS", "uncertainty.other_units", file=variant.file, path="/uncertainty/missing",
+                                hint=Both("vary only imputations, on indicators no unit is dropped for",
+                                          "只改变不会导致单位被剔除的指标的填补方法"))])
     return inputs
 
 

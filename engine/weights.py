@@ -51,8 +51,8 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     reported = heard + [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
                                path=params_path) for message in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
-        return None, details, [Diagnostic("E_PLUGIN_FAILED", f'The weighting "{reg.name}" ({reg.plugin}) returned no '
-                                          f'usable weights for node "{node.name}".', path=path)]
+        return None, details, [said("E_PLUGIN_FAILED", "plugin.no_weights", path=path, name=reg.name, plugin=reg.plugin,
+                                    node=node.name)]
     negative = [c for c, x in zip(node.children, w) if x < 0]
     if negative:
         return None, details, [said("E_WEIGHTS_NEGATIVE", "weights.negative", path=path, name=node.name,

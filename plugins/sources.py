@@ -12,7 +12,7 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
-from engine.diagnostics import Diagnostic, EngineError, did_you_mean, said
+from engine.diagnostics import EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both
 
@@ -143,9 +143,10 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
     key = params.get("records")
     records = document.get(key) if key and isinstance(document, dict) else document
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        where = f'the key "{key}"' if key else "the top level"
-        raise EngineError([Diagnostic("E_DATA_FORMAT", f"{path} should hold an array of records (objects) at {where}.",
-                                      file=path, hint='name the key of the array in params.records, e.g. "data"')])
+        where = Both(f'the key "{key}"', f"键“{key}”处") if key else Both("the top level", "最外层")
+        raise EngineError([said("E_DATA_FORMAT", "data.json_records", file=path, where=where,
+                                hint=Both('name the key of the array in params.records, e.g. "data"',
+                                          '请在 params.records 中写明数组所在的键，例如 "data"'))])
     present = set().union(*(r.keys() for r in records)) if records else set()
     problems = missing_columns(path, columns, sorted(present))
     if problems:
