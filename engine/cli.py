@@ -123,8 +123,8 @@ def format_for(output: str | None, plugins: Plugins) -> str:
     suffix = Path(output).suffix.lower().lstrip(".")
     by_extension = {r.options.get("extension"): name for name, r in plugins.of("output").items()}
     if suffix not in by_extension:
-        raise click.BadParameter(f'cannot tell the format from "{output}"; add --format, one of: '
-                                 + ", ".join(sorted(plugins.of("output"))), param_hint="-o")
+        raise click.BadParameter(say("cli.which_format", current_language(), path=output,
+                                     formats=", ".join(sorted(plugins.of("output")))), param_hint="-o")
     return by_extension[suffix]
 
 
@@ -133,7 +133,8 @@ def parse_data(values) -> dict[str, str]:
     for value in values:
         name, sep, path = value.partition("=")
         if not sep or not name or not path:
-            raise click.BadParameter(f"{value!r} is not SOURCE=PATH", param_hint="--data")
+            raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="SOURCE=PATH"),
+                                     param_hint="--data")
         out[name] = path
     return out
 
@@ -190,8 +191,8 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
                    for o in compiled.outputs]
     writers = [plugins.get("output", name) for name, _, _ in targets]
     if None in writers:  # checked before scoring, so a typo costs no time
-        raise click.BadParameter(f'there is no output format "{fmt}"; available: '
-                                 + ", ".join(sorted(plugins.of("output"))), param_hint="--format")
+        raise click.BadParameter(say("cli.no_format", current_language(), name=fmt,
+                                     formats=", ".join(sorted(plugins.of("output")))), param_hint="--format")
     loaded = load_data(compiled, plugins, data_paths)
     result = score(compiled, plugins, loaded)
     result.meta["language"] = current_language()  # of the reports' headings
@@ -299,9 +300,11 @@ def parse_pairs(values, option: str) -> dict[str, float]:
         try:
             out[name] = float(number)
         except ValueError:
-            raise click.BadParameter(f"{value!r} is not NAME=NUMBER", param_hint=option) from None
+            raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="NAME=NUMBER"),
+                                     param_hint=option) from None
         if not sep or not name:
-            raise click.BadParameter(f"{value!r} is not NAME=NUMBER", param_hint=option)
+            raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="NAME=NUMBER"),
+                                     param_hint=option)
     return out
 
 
@@ -428,7 +431,7 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, fmt, outpu
     loaded = load_data(compiled, plugins, parse_data(data))
     if leave_one_out_:
         if samples is not None or seed is not None:
-            raise click.UsageError("--samples and --seed belong to the Monte Carlo analysis, not to --leave-one-out")
+            raise click.UsageError(say("cli.samples_with_loo", current_language()))
         body, lines = _leave_one_out_report(compiled, plugins, loaded)
     else:
         body, lines = _monte_carlo_report(compiled, plugins, loaded, samples, seed)

@@ -139,6 +139,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "mc_headers": ("choice|first order|total|alternatives", "选择|一阶指数|总效应指数|备选方案"),
     "mc_units": ("Ranks over the configurations (by nominal rank):", "各方案下的名次（按原方案名次排列）："),
     "mc_unit_headers": ("unit|nominal|median|5%|95%", "单位|原方案|中位数|5%|95%"),
+    # command-line mistakes
+    "cli.which_format": ('cannot tell the format from "{path}"; add --format, one of: {formats}',
+                         "无法从“{path}”判断输出格式；请加 --format，可选：{formats}"),
+    "cli.no_format": ('there is no output format "{name}"; available: {formats}', "没有输出格式“{name}”；可用：{formats}"),
+    "cli.not_pair": ("{value} is not {form}", "{value} 不是 {form} 的形式"),
+    "cli.samples_with_loo": ("--samples and --seed belong to the Monte Carlo analysis, not to --leave-one-out",
+                             "--samples 和 --seed 用于蒙特卡洛分析，不能与 --leave-one-out 一起用"),
     # engine plugins
     "plugins_headers": ("kind|name|plugin|origin|description", "类别|名称|插件|来源|说明"),
 }
