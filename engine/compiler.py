@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -377,8 +378,7 @@ class _Compiler:
         try:
             named_groups = groups(list(children), params) if groups else [list(children)]
         except EngineError as exc:
-            for d in exc.diagnostics:
-                self.err(d.code, d.message, path + "/params", d.hint)
+            self.diagnostics += [replace(d, path=path + "/params") for d in exc.diagnostics]
             return
         node.weight_groups = tuple(tuple(children.index(c) for c in g) for g in named_groups)
         if "weights" in spec and not reg.options.get("weighted", True):
@@ -546,8 +546,7 @@ class _Compiler:
                     try:
                         groups(list(node.children), params)
                     except EngineError as exc:
-                        for d in exc.diagnostics:
-                            self.err(d.code, d.message, f"{path}/{k}/params", d.hint)
+                        self.diagnostics += [replace(d, path=f"{path}/{k}/params") for d in exc.diagnostics]
             out.aggregators[name] = alternatives
         if not (out.normalisers or out.imputations or out.weight_noise or out.aggregators) and not self.broken("/uncertainty"):
             self.tell("E_SCHEMA_REQUIRED", "compile.no_alternatives", "/uncertainty",
