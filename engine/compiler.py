@@ -70,15 +70,9 @@ class _Compiler:
         self.methods: dict[str, tuple[Registration | None, dict]] = {}  # method specs by path, checked once
 
     # -- helpers
-    def err(self, code, message, path, hint=None, **more):
-        self.diagnostics.append(Diagnostic(code, message, path=path, hint=hint, **more))
-
     def tell(self, code, key, path, hint=None, severity="error", **fields):
         """A diagnostic from the message catalogue, in either language."""
         self.diagnostics.append(said(code, key, severity=severity, path=path, hint=hint, **fields))
-
-    def warn(self, code, message, path, hint=None):
-        self.diagnostics.append(Diagnostic(code, message, severity="warning", path=path, hint=hint))
 
     def section(self, key) -> dict:
         value = self.doc.get(key)

@@ -175,5 +175,5 @@ class UnitsError(Exception):
 
     def __init__(self, code: str, message: str, mask, hint: str | Both | None = None, **fields):
         self.diagnostic = said(code, message, hint=hint, **fields) if fields else Diagnostic(code, message, hint=hint)
+        self.mask = mask
         super().__init__(self.diagnostic.message)
-        self.code, self.message, self.mask, self.hint = code, self.diagnostic.message, mask, self.diagnostic.hint
