@@ -147,10 +147,13 @@ def period_codes(data: Data, active: np.ndarray) -> np.ndarray | None:
     return group_codes(_subset(data.units.get("period"), active))
 
 
-def ranking_values(ruleset: Ruleset, score: np.ndarray) -> np.ndarray:
-    """The values ranks are taken on: the score, rounded first when the ruleset says so."""
+def ranking_values(ruleset: Ruleset, score: np.ndarray, rounded: np.ndarray | None = None) -> np.ndarray:
+    """The values ranks are taken on: the score, rounded first when the ruleset says so (``rounded``:
+    the score already rounded, when it is at hand)."""
     step = ruleset.rounding.get(ruleset.score)
-    return round_values(score, step.digits, step.method) if ruleset.rank_use_rounded and step is not None else score
+    if not ruleset.rank_use_rounded or step is None:
+        return score
+    return rounded if rounded is not None else round_values(score, step.digits, step.method)
 
 
 def has_missing(x: np.ndarray) -> bool:
@@ -688,7 +691,7 @@ def _round_rank_grade(result: Result):
     def choose(name, use_rounded):
         return result.rounded[name] if use_rounded and name in result.rounded else result.value(name)
 
-    score = ranking_values(rs, result.value(rs.score))
+    score = ranking_values(rs, result.value(rs.score), result.rounded.get(rs.score))
     periods = result.unit_periods  # with panel data, units are ranked within each period
     result.rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods))
     if result.unit_groups is not None:

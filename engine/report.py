@@ -46,11 +46,14 @@ class Report:
 
 
 ANALYSES = ("statistics", "sensitivity", "leave_one_out")  # what a report may add, each asked for by its own parameter
+REPORT_LIMIT = {"type": "integer", "minimum": 0, "default": 200,
+                "description": "Units listed in the ranking (and the HTML report's chart and profiles); 0 for all."}
 ANALYSIS_PARAMS = {
     "statistics": {"type": "boolean", "default": False,
                    "description": "Add the indicator statistics of engine stats (distributions, consistency of dimensions)."},
     "sensitivity": {"type": "boolean", "default": False,
-                    "description": "Add the Monte Carlo sensitivity analysis over the ruleset's uncertainty section."},
+                    "description": "Add the Monte Carlo sensitivity analysis of engine sensitivity over the ruleset's "
+                                   "uncertainty section (rank intervals, Sobol' indices; in JSON every configuration)."},
     "leave_one_out": {"type": "boolean", "default": False,
                       "description": "Add the rank shifts without each indicator (engine sensitivity --leave-one-out)."},
 }
@@ -64,7 +67,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
     t = HEADINGS[lang]
     dims = [(c, rs.label(c)) for c in (rs.nodes[rs.score].children if rs.score in rs.nodes else ())]
     score = result.rounded.get(rs.score, result.score)
-    order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
+    order = result.best_first()
     shown = order[:limit] if limit else order
     headers, columns = [t["rank"], t["unit"]], [result.rank, result.unit_ids]
     for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
@@ -90,7 +93,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         group_means=_group_means(result, dims, t), weights=_weights(result), methods=_methods(result, lang),
         diagnostics=[{"severity": d.severity, "code": d.code, "message": d.text(lang), "units": list(d.units[:20])}
                      for d in result.diagnostics],
-        analyses=_analyses(result, params or {}, t, shown, limit))
+        analyses=analyses(result, params or {}, shown))
 
 
 def _plain_list(values, rows) -> list:
@@ -179,17 +182,28 @@ def _methods(result: Result, lang: str) -> list[str]:
     return out
 
 
-def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
+def computed(result: Result, key: str) -> dict:
+    """An analysis engine run computed beside the scoring (result.sections), for an output that asks for it."""
     from .diagnostics import EngineError, said
+
+    if key not in result.sections:
+        raise EngineError([said("E_OUTPUT", "output.analysis_not_run", analysis=key, hint=NOT_RUN_HINT)])
+    return result.sections[key]
+
+
+def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> list[dict]:
+    """The analyses ``params`` ask for, as titled tables; ``shown`` are the units listed (default all,
+    in rank order)."""
     from .statistics import statistics
 
     rs = result.ruleset
+    t = HEADINGS[language_of(result)]
+    if shown is None:
+        shown = result.best_first()
     out = []
     for key in ANALYSES:
         if not params.get(key):
             continue
-        if key != "statistics" and key not in result.sections:
-            raise EngineError([said("E_OUTPUT", "output.analysis_not_run", analysis=key, hint=NOT_RUN_HINT)])
         if key == "statistics":
             found = statistics(result)
             rows = [[rs.label(d["indicator"]), d["count"], d["missing_share"], d["min"], d["max"], d["mean"], d["median"],
@@ -206,7 +220,7 @@ def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
                        "rows": nodes, "digits": [None, 3, 3, None, None]}]
             out.append({"key": key, "title": t["statistics"], "note": "", "tables": tables})
         elif key == "sensitivity":
-            found = result.sections[key]
+            found = computed(result, key)
             factors = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
                         f"{f['total']:.3f} ± {f['total_conf']:.3f}",
                         ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
@@ -222,7 +236,7 @@ def _analyses(result: Result, params: dict, t, shown, limit) -> list[dict]:
             out.append({"key": key, "title": t["sensitivity"], "tables": tables,
                         "note": t["samples"].format(n=found["samples"], seed=found["seed"])})
         else:
-            found = result.sections[key]
+            found = computed(result, key)
             rows = [[r["label"], r["mean_absolute_rank_shift"], r["largest_rank_shift"]] for r in found["indicators"]]
             out.append({"key": key, "title": t["leave_one_out"], "note": "", "tables": [
                 {"title": "", "headers": [t["indicator"], t["mean_shift"], t["largest_shift"]], "rows": rows,

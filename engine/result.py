@@ -92,6 +92,10 @@ class Result:
         ri = sum(share[n] * w["RI"] for n, w in judged.items())
         return {"CR": ci / ri if ri > 0 else 0.0, "nodes": sorted(judged)}
 
+    def best_first(self) -> np.ndarray:
+        """The units' positions in rank order, unranked units last, ties in data order."""
+        return np.lexsort((np.arange(self.size), np.where(np.isnan(self.rank), np.inf, self.rank)))
+
     def ids_where(self, mask: np.ndarray) -> list[str]:
         """The ids of the units where ``mask`` holds."""
         return self.unit_ids.filter(pa.array(mask)).to_pylist()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, Report, build
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2rem auto;max-width:70rem;
@@ -166,8 +166,6 @@ def write_html(result, stream, params):
 def register_outputs(register):
     register("html", write_html, extension="html", params={
         "type": "object", "additionalProperties": False, "properties": {
-            "limit": {"type": "integer", "minimum": 0, "default": 200,
-                      "description": "Units listed in the ranking, its chart and the profiles; 0 for all."},
-            **ANALYSIS_PARAMS}},
+            "limit": REPORT_LIMIT, **ANALYSIS_PARAMS}},
         description="A self-contained HTML report (works offline, prints well): summary, ranking and chart, dimension "
                     "heatmap, unit profiles, weights, method notes, warnings.")

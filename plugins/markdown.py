@@ -4,7 +4,7 @@ notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion 
 from __future__ import annotations
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, build
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
 
 
 def cell(value, digits: int = 2) -> str:
@@ -68,6 +68,5 @@ def write_markdown(result, stream, params):
 def register_outputs(register):
     register("markdown", write_markdown, extension="md", params={
         "type": "object", "additionalProperties": False, "properties": {
-            "limit": {"type": "integer", "minimum": 0, "default": 200, "description": "Units listed in the ranking; 0 for all."},
-            **ANALYSIS_PARAMS}},
+            "limit": REPORT_LIMIT, **ANALYSIS_PARAMS}},
         description="A report in Markdown: summary, ranking, dimensions by group, weights, method notes and warnings.")

@@ -10,11 +10,9 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
-from engine.messages import NOT_RUN_HINT
 from engine.panel import panel_changes
-from engine.report import HEADINGS, language_of
+from engine.report import ANALYSIS_PARAMS, HEADINGS, computed, language_of
 from engine.statistics import statistics
 from engine.textwidth import table
 
@@ -87,9 +85,6 @@ def _json_number(x):
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
-ANALYSES = ("sensitivity", "leave_one_out")  # sections engine run computes when a JSON output asks for them
-
-
 def write_json(result, stream, params):
     rs = result.ruleset
     table = arrow_table(result, params.get("include", "scores"))
@@ -111,11 +106,9 @@ def write_json(result, stream, params):
     }
     if params.get("statistics"):
         document["statistics"] = statistics(result)
-    for section in ANALYSES:
+    for section in ("sensitivity", "leave_one_out"):  # computed by engine run beside the scoring
         if params.get(section):
-            if section not in result.sections:
-                raise EngineError([said("E_OUTPUT", "output.analysis_not_run", analysis=section, hint=NOT_RUN_HINT)])
-            document[section] = result.sections[section]
+            document[section] = computed(result, section)
     text = json.dumps(document, ensure_ascii=False, indent=params.get("indent", 2), allow_nan=False)
     stream.write(text.encode("utf-8") + b"\n")
 
@@ -147,7 +140,7 @@ def write_table(result, stream, params):
     columns.append((rs.label(rs.score), score, score_digits))
     if result.grade is not None:
         columns.append((t["grade"], result.grade, 0))
-    order = np.lexsort((np.arange(result.size), np.where(np.isnan(result.rank), np.inf, result.rank)))
+    order = result.best_first()
     rows = order[:limit] if limit else order
     shown = [values.take(pa.array(rows)).to_pylist() if isinstance(values, pa.Array) else values[rows]
              for _, values, _ in columns]
@@ -182,11 +175,5 @@ def register_outputs(register):
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
             "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."},
-            "statistics": {"type": "boolean", "default": False,
-                           "description": "Add the indicator statistics of engine stats (distributions, correlations, Cronbach's alpha)."},
-            "sensitivity": {"type": "boolean", "default": False,
-                            "description": "Add the Monte Carlo sensitivity analysis of engine sensitivity over the ruleset's "
-                                           "uncertainty section (rank intervals, Sobol' indices, every configuration)."},
-            "leave_one_out": {"type": "boolean", "default": False,
-                              "description": "Add the rank shifts of engine sensitivity --leave-one-out."}}},
+            **ANALYSIS_PARAMS}},
         description="JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.")

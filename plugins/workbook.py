@@ -17,7 +17,7 @@ from engine.diagnostics import EngineError, said
 from engine.explain import linear_names
 from engine.hookspecs import hookimpl
 from engine.messages import Both
-from engine.report import ANALYSIS_PARAMS, HEADINGS, build, language_of
+from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of
 from engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -119,7 +119,7 @@ def write_xlsx(result, stream, params):
                 weight_rows, [None, None, "0.0000", "0.0000", None, None, None])
     _rows_sheet(book, t["sheet_diagnostics"], [t["severity"], t["code"], t["message"], t["affected"]],
                 [[d.severity, d.code, d.message, ", ".join(d.units[:200])] for d in result.diagnostics], [None] * 4)
-    for analysis in build(result, None, params).analyses:
+    for analysis in analyses(result, params):
         for k, part in enumerate(analysis["tables"]):
             formats = [None if d is None else ("0" if d == 0 else "0." + "0" * d) for d in part["digits"]]
             _rows_sheet(book, (analysis["title"] if k == 0 else part["title"])[:31], part["headers"], part["rows"], formats)
