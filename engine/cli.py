@@ -53,8 +53,15 @@ def current_language() -> str:
     return language(meta.get("govscore.lang"), meta.get("govscore.ruleset_lang"))
 
 
-def _ruleset_language(path: str) -> str | None:
-    """The language a ruleset file declares, read even when the ruleset does not compile."""
+def _speak_as(path: str, compiled) -> None:
+    """Speak the language of the ruleset in hand: the compiled one's, or for one that does not compile,
+    what its file declares (read again only then)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta["govscore.ruleset_lang"] = compiled.language if compiled is not None else _declared_language(path)
+
+
+def _declared_language(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8-sig") as fh:
             document = json.load(fh)
@@ -106,10 +113,8 @@ def plugins_for_run(modules) -> Plugins:
 
 def compile_or_exit(path: str, plugins: Plugins):
     """The compiled ruleset and its diagnostics; with errors, they go to stderr and the command exits."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.meta["govscore.ruleset_lang"] = _ruleset_language(path)
     compiled, diagnostics = load_ruleset(path, plugins)
+    _speak_as(path, compiled)
     if compiled is None:
         report(diagnostics)
         sys.exit(exit_code_for(diagnostics))
@@ -233,16 +238,16 @@ def validate(rulesets, fmt, plugin_modules):
     plugins = plugins_for_run(plugin_modules)
     results = []
     for path in rulesets:
-        _, diagnostics = load_ruleset(path, plugins)
-        results.append((path, diagnostics))
-    everything = [d for _, ds in results for d in ds]
+        compiled, diagnostics = load_ruleset(path, plugins)
+        results.append((path, compiled, diagnostics))
+    everything = [d for _, _, ds in results for d in ds]
     if fmt == "json":
         click.echo(json.dumps({"files": [{"file": p, "ok": not any(d.is_error for d in ds),
-                                          "diagnostics": [d.to_dict() for d in ds]} for p, ds in results]},
+                                          "diagnostics": [d.to_dict() for d in ds]} for p, _, ds in results]},
                               ensure_ascii=False, indent=2))
     else:
-        for path, diagnostics in results:
-            click.get_current_context().meta["govscore.ruleset_lang"] = _ruleset_language(path)
+        for path, compiled, diagnostics in results:
+            _speak_as(path, compiled)
             report(diagnostics)
             errors = sum(d.is_error for d in diagnostics)
             warnings = len(diagnostics) - errors
