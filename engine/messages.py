@@ -484,6 +484,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "赋权方法“{name}”（{plugin}）没有为节点“{node}”给出可用的权重。"),
     "schema.format": ('The ruleset says format {found}; this engine reads "{version}".', "规则集声明的格式为 {found}；本引擎读取“{version}”。"),
     "sensitivity.without": ('Without "{name}": {problem}', "去掉“{name}”后：{problem}"),
+    "uncertainty.in_configuration": ("In the sampled configuration ({chosen}): {problem}", "在抽样方案（{chosen}）中：{problem}"),
     "schema.required": ('{where} needs the property "{name}".', "{where}缺少属性“{name}”。"),
     "schema.unknown_key": ('"{name}" is not a property of {where}.', "“{name}”不是{where}的属性。"),
     "schema.type": ("{where} must be {expected}, not {found}.", "{where}应为{expected}，而不是{found}。"),

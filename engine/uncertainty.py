@@ -19,7 +19,7 @@ import numpy as np
 
 from .data import number_or_none
 from .diagnostics import EngineError, said
-from .messages import Both
+from .messages import Both, hint_in
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
@@ -33,7 +33,7 @@ class Factor:
     name: str  # "missing", "normalise", "weights.H" or "aggregation.H"
     kind: str
     node: str | None
-    levels: int
+    labels: tuple[str, ...] = ()  # the alternatives, as the ruleset writes them (none for weights: a draw each run)
 
 
 def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None = None, seed: int | None = None) -> dict:
@@ -75,12 +75,12 @@ def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None 
         try:
             values = node_values(replace(variant, nodes=nodes), plugins, inputs)[0]
         except EngineError as exc:
-            raise _in_configuration(exc, _describe(ruleset, factors, chosen, nodes)) from None
+            raise _in_configuration(exc, _describe(factors, chosen, nodes)) from None
         ranks[i] = _rank(ruleset, values, inputs, codes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # no unit ranked at all: NaN, as it should be
             mean_shift[i] = np.nanmean(np.abs(ranks[i] - nominal_rank))
-        configurations.append(_describe(ruleset, factors, chosen, nodes))
+        configurations.append(_describe(factors, chosen, nodes))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # units with no rank anywhere give NaN, as they should
         low, median, high = _percentiles(ranks)
@@ -117,11 +117,11 @@ def _factors(ruleset: Ruleset) -> list[Factor]:
     u = ruleset.uncertainty
     out = []
     if u.imputations:
-        out.append(Factor("missing", "missing", None, len(u.imputations)))
+        out.append(Factor("missing", "missing", None, u.imputations))
     if u.normalisers:
-        out.append(Factor("normalise", "normalise", None, len(u.normalisers)))
-    out += [Factor(f"weights.{n}", "weights", n, 0) for n in u.weight_noise]
-    out += [Factor(f"aggregation.{n}", "aggregation", n, len(a)) for n, a in u.aggregators.items()]
+        out.append(Factor("normalise", "normalise", None, tuple(a.label for a in u.normalisers)))
+    out += [Factor(f"weights.{n}", "weights", n) for n in u.weight_noise]
+    out += [Factor(f"aggregation.{n}", "aggregation", n, tuple(a.label for a in alts)) for n, alts in u.aggregators.items()]
     return out
 
 
@@ -136,7 +136,7 @@ def _design(factors: list[Factor], samples: int, seed: int) -> np.ndarray:
         warnings.simplefilter("ignore")  # SALib asks for N a power of 2; the estimates hold without it
         x = sobol.sample(_problem(factors), base, calc_second_order=False, scramble=True, seed=seed)
     runs = len(x)
-    levels = np.array([f.levels or runs for f in factors])
+    levels = np.array([len(f.labels) or runs for f in factors])
     return np.minimum((x * levels).astype(int), levels - 1)
 
 
@@ -185,7 +185,7 @@ def _prepared(variant: Ruleset, plugins: Plugins, data: Data, nominal: Prepared,
     try:
         inputs = prepare(variant, plugins, data)
     except EngineError as exc:
-        raise _in_configuration(exc, _describe(variant, factors, chosen, variant.nodes)) from None
+        raise _in_configuration(exc, _describe(factors, chosen, variant.nodes)) from None
     if not np.array_equal(inputs.active, nominal.active):
         raise EngineError([said("E_PARAMS", "uncertainty.other_units", file=variant.file, path="/uncertainty/missing",
                                 hint=Both("vary only imputations, on indicators no unit is dropped for",
@@ -200,29 +200,27 @@ def _with_aggregator(node: Node, alt: Alternative) -> Node:
                    weight_groups=tuple(tuple(node.children.index(c) for c in g) for g in named))
 
 
-def _describe(ruleset: Ruleset, factors: list[Factor], chosen: dict, nodes: dict[str, Node]) -> dict:
+def _describe(factors: list[Factor], chosen: dict, nodes: dict[str, Node]) -> dict:
     """One configuration as a record: what each factor chose."""
-    u = ruleset.uncertainty
     out: dict = {}
     for f in factors:
-        level = int(chosen[f.name])
-        if f.kind == "missing":
-            out["missing"] = u.imputations[level]
-        elif f.kind == "normalise":
-            out["normalise"] = u.normalisers[level].label
-        elif f.kind == "aggregation":
-            out.setdefault("aggregation", {})[f.node] = u.aggregators[f.node][level].label
-        else:
+        if f.kind == "weights":
             node = nodes[f.node]
             out.setdefault("weights", {})[f.node] = {c: float(x) for c, x in zip(node.children, node.weights)}
+        elif f.node is None:
+            out[f.kind] = f.labels[int(chosen[f.name])]
+        else:
+            out.setdefault(f.kind, {})[f.node] = f.labels[int(chosen[f.name])]
     return out
 
 
 def _in_configuration(exc: EngineError, configuration: dict) -> EngineError:
-    chosen = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights")
-    return EngineError([replace(d, message=f"In the sampled configuration ({chosen or 'varied weights'}): {d.message}",
-                                key=None, hint=d.hint or "drop or change that alternative in the uncertainty section")
-                        for d in exc.diagnostics])
+    chosen = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights") or "varied weights"
+    hint = Both("drop or change that alternative in the uncertainty section", "请在 uncertainty 部分去掉或修改该备选方案")
+    return EngineError([replace(said(d.code, "uncertainty.in_configuration", file=d.file, path=d.path, units=d.units,
+                                     hint=Both(d.hint, d.hint_zh or hint_in(d.hint, "zh")) if d.hint else hint,
+                                     chosen=chosen, problem=Both(d.text("en"), d.text("zh"))),
+                                line=d.line, column=d.column) for d in exc.diagnostics])
 
 
 def _percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -240,8 +238,7 @@ def _indices(factors: list[Factor], design: np.ndarray, y: np.ndarray, seed: int
     """First-order and total Sobol' indices of the mean absolute rank shift, with 95% confidence."""
     from SALib.analyze import sobol
 
-    levels = _level_names(ruleset, factors)
-    rows = [{"factor": f.name, "levels": levels[f.name]} for f in factors]
+    rows = [{"factor": f.name, "levels": _levels(ruleset, f)} for f in factors]
     if not np.all(np.isfinite(y)) or np.ptp(y) == 0:  # no factor moves any rank: nothing to apportion
         for row in rows:
             row.update(first_order=0.0, first_order_conf=0.0, total=0.0, total_conf=0.0)
@@ -255,17 +252,9 @@ def _indices(factors: list[Factor], design: np.ndarray, y: np.ndarray, seed: int
     return rows
 
 
-def _level_names(ruleset: Ruleset, factors: list[Factor]) -> dict[str, list[str] | str]:
-    u = ruleset.uncertainty
-    out: dict[str, list[str] | str] = {}
-    for f in factors:
-        if f.kind == "missing":
-            out[f.name] = list(u.imputations)
-        elif f.kind == "normalise":
-            out[f.name] = [a.label for a in u.normalisers]
-        elif f.kind == "aggregation":
-            out[f.name] = [a.label for a in u.aggregators[f.node]]
-        else:
-            kind, size = u.weight_noise[f.node]
-            out[f.name] = f"±{size:.0%} uniform noise" if kind == "noise" else f"Dirichlet, concentration {size:g}"
-    return out
+def _levels(ruleset: Ruleset, f: Factor) -> list[str] | str:
+    """A factor's alternatives, or for weights how they are drawn."""
+    if f.kind != "weights":
+        return list(f.labels)
+    kind, size = ruleset.uncertainty.weight_noise[f.node]
+    return f"±{size:.0%} uniform noise" if kind == "noise" else f"Dirichlet, concentration {size:g}"

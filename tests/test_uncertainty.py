@@ -188,6 +188,7 @@ def test_a_failing_configuration_is_named(tmp_path, plugins):
                  csv=CSV.replace("C,0.1,0.1", "C,0.1,0"))
     [d] = exc.value.diagnostics
     assert d.code == "E_DOMAIN" and d.message.startswith("In the sampled configuration (aggregation: {'H': 'geometric_mean'})")
+    assert d.text("zh").startswith("在抽样方案（aggregation: {'H': 'geometric_mean'}）中：节点“H”的方法“geometric_mean”")
     assert d.units == ("C",)
 
 
