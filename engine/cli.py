@@ -11,16 +11,17 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .compiler import load_ruleset
-from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for
+from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
 from .execute import run as run_ruleset
-from .messages import language, say
+from .messages import Both, language, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output
@@ -87,8 +88,9 @@ def guarded(f):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
         except Exception as exc:
-            report([Diagnostic("E_INTERNAL", f"The engine failed: {type(exc).__name__}: {exc}",
-                               hint="please report this, with the ruleset and the traceback below")])
+            report([said("E_INTERNAL", "engine.failed", error=f"{type(exc).__name__}: {exc}",
+                         hint=Both("please report this, with the ruleset and the traceback below",
+                                   "请报告此问题，并附上规则集和下面的回溯信息"))])
             click.echo(traceback.format_exc(), err=True)
             sys.exit(EXIT_FAILURE)
     return wrapper
@@ -107,7 +109,7 @@ def plugins_for_run(modules) -> Plugins:
     if duplicates:
         raise EngineError(duplicates)
     for d in plugins.problems:
-        click.echo(Diagnostic(d.code, d.message, severity="warning", hint=d.hint).format_text(current_language()), err=True)
+        click.echo(replace(d, severity="warning").format_text(current_language()), err=True)
     return plugins
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from typing import Iterable
-from .messages import TITLES, Both, hint_in, message, say, title
+from .messages import MESSAGES, TITLES, Both, hint_in, message, say, title
 
 # Exit codes of the command line, documented in the README.
 EXIT_OK = 0
@@ -169,11 +169,13 @@ class SourceMap:
 class UnitsError(Exception):
     """Raised by a plugin about some of the units: the engine names them in the diagnostic.
 
-    ``mask`` is a boolean array over the units the plugin was given. With ``fields``, ``message`` is a
-    key of the message catalogue (and ``hint`` may be a Both), so the diagnostic comes in either language.
+    ``mask`` is a boolean array over the units the plugin was given. ``message`` is a key of the message
+    catalogue (filled in with ``fields``; ``hint`` may be a Both), so the diagnostic comes in either
+    language, or a plugin's own words.
     """
 
     def __init__(self, code: str, message: str, mask, hint: str | Both | None = None, **fields):
-        self.diagnostic = said(code, message, hint=hint, **fields) if fields else Diagnostic(code, message, hint=hint)
+        self.diagnostic = (said(code, message, hint=hint, **fields) if message in MESSAGES
+                           else Diagnostic(code, message, hint=None if hint is None else str(hint)))
         self.mask = mask
         super().__init__(self.diagnostic.message)

@@ -345,10 +345,9 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
                 fill = _imputation(ind.missing, x, groups, ids, _subset(units.get("period"), active))
                 empty = missing & np.isnan(fill)
                 if empty.any():
-                    problems.append(Diagnostic(
-                        "E_MISSING_VALUE", f'The indicator "{name}" ({ind.missing}) has nothing to fill in from for '
-                        f"{int(empty.sum())} unit(s): no value in the whole column, group or earlier periods.",
-                        file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty)))
+                    problems.append(said(
+                        "E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
+                        count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty)))
                 x = np.where(missing, fill, x)
                 imputed[name] = missing
         raw[name] = x

@@ -22,7 +22,7 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, did_you_mean, said
-from .messages import MESSAGES, Both
+from .messages import Both
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -80,17 +80,12 @@ class _Walk:
         end = self.line_starts[node.end_lineno - 1] + node.end_col_offset - 1
         return max(0, start), max(0, min(end, len(self.text)))
 
-    def add(self, code: str, message: str, node: ast.AST | None, hint: str | Both | None = None,
+    def add(self, code: str, key: str, node: ast.AST | None, hint: str | Both | None = None,
             span: tuple[int, int] | None = None, **fields):
-        """A problem at ``node`` (or ``span``): ``message`` is a key of the message catalogue (filled in
-        with ``fields``), or English text."""
+        """A problem at ``node`` (or ``span``): ``key`` is its message in the catalogue, filled in with ``fields``."""
         if span is None:
             span = self.span(node) if node is not None else (0, len(self.text))
-        if message in MESSAGES:
-            problem = said(code, message, hint=hint, **fields)
-        else:
-            problem = Diagnostic(code, message, hint=None if hint is None else str(hint))
-        self.problems.append(replace(problem, span=span, source_text=self.text))
+        self.problems.append(replace(said(code, key, hint=hint, **fields), span=span, source_text=self.text))
 
 
 _BINOPS = {ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow}
@@ -275,7 +270,7 @@ def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
         return []
     name = node.func.id
     if node.keywords:
-        walk.add("E_FORMULA_FORBIDDEN", f"{name}() takes its arguments by position, without name=.", node)
+        walk.add("E_FORMULA_FORBIDDEN", "formula.keywords", node, name=name)
     spec = functions.get(name)
     if spec is None:
         available = ", ".join(sorted(functions))
@@ -294,8 +289,8 @@ def _check_call(node: ast.Call, walk: _Walk, names, functions) -> list[ast.AST]:
         walk.add("E_FUNCTION_ARGS", "formula.arguments", node, spec.description, name=name, expected=expected, count=count)
     for position in spec.constant_args:
         if position < count and _constant_number(node.args[position]) is None:
-            walk.add("E_FUNCTION_ARGS", f"Argument {position + 1} of {name}() must be a plain number.",
-                     node.args[position], spec.description)
+            walk.add("E_FUNCTION_ARGS", "formula.constant_argument", node.args[position], spec.description,
+                     name=name, position=position + 1)
     return list(node.args)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from json.decoder import scanstring
 
-from .diagnostics import Diagnostic, EngineError, SourceMap, pointer, said
+from .diagnostics import EngineError, SourceMap, pointer, said
 from .messages import Both
 
 MAX_DEPTH = 64
@@ -157,9 +157,10 @@ def load_file(path: str) -> tuple[object, SourceMap]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise EngineError([Diagnostic(
-            "E_JSON_SYNTAX", f"The ruleset is not UTF-8 text (bad byte at offset {exc.start}).", file=path,
-            hint="save the ruleset as UTF-8; most editors offer this under 'Save with encoding'")]) from None
+        raise EngineError([said(
+            "E_JSON_SYNTAX", "json.not_utf8", offset=exc.start, file=path,
+            hint=Both("save the ruleset as UTF-8; most editors offer this under 'Save with encoding'",
+                      "请把规则集另存为 UTF-8 编码；多数编辑器在“另存为”的编码选项中提供"))]) from None
     if "\x00" in text:
         raise EngineError([said("E_JSON_SYNTAX", "json.nul", file=path)])
     return loads(text, file=path)

@@ -386,7 +386,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dea.domain": ("{model} needs every input above 0, no negative output and at least one output above 0.",
                    "{model} 要求每个投入大于 0、产出不为负且至少有一个产出大于 0。"),
     "dea.too_few": ("DEA needs at least two units with every input and output.", "DEA 至少需要两个投入和产出都齐全的单位。"),
-    "bod.negative": ("{method} needs children of 0 or more.", "{method}（有利权重法）要求各组成部分不小于 0。"),
+    "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),
     "bod.unknown_shares": ("shares are bounded for {children}, which are not children.", "为 {children} 设定了占比界限，但它们不是组成部分。"),
     "bod.shares_over_one": ("the lowest shares add up to more than 1.", "各占比下限之和超过 1。"),
@@ -492,6 +492,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schema.name": ("{found} is not a usable name.", "{found} 不能用作名称。"),
     "schema.count": ("{where}: {n} {things} given, {bound} {limit} needed.", "{where}有 {n} {things}，{bound} {limit} 个。"),
     "schema.one_of": ("{where} is {found}, which is none of the forms it may take.", "{where}为 {found}，不符合它可取的任何形式。"),
+    "schema.bound": ("{where} is {found}; it must be {relation} {limit}.", "{where}为 {found}，应{relation} {limit}。"),
+    "schema.length": ("{where} has {n} characters; {bound} {limit} are allowed.", "{where}有 {n} 个字符，{bound} {limit} 个。"),
+    "schema.unique": ("{where} lists the same value more than once.", "{where}中有重复的值。"),
+    "schema.pattern": ("{where} is {found}, which does not have the form {pattern}.", "{where}为 {found}，不符合格式 {pattern}。"),
+    "schema.other": ("{where}: {detail}.", "{where}不符合要求：{detail}。"),
+    "json.not_utf8": ("The ruleset is not UTF-8 text (bad byte at offset {offset}).", "规则集不是 UTF-8 文本（第 {offset} 字节处的字节无效）。"),
+    "engine.failed": ("The engine failed: {error}.", "引擎出错：{error}。"),
+    "plugin.load_failed": ('The plugin "{name}" ({origin}) failed to load: {error}.', "插件“{name}”（{origin}）加载失败：{error}。"),
+    "plugin.duplicate": ('The {kind} "{name}" is registered twice: by "{first}" ({first_origin}) and by "{second}" ({second_origin}).',
+                         "{kind}“{name}”被注册了两次：由“{first}”（{first_origin}）和“{second}”（{second_origin}）。"),
+    "plugin.register_failed": ('The plugin "{name}" failed while registering its {kind} methods: {error}',
+                               "插件“{name}”在注册{kind}时出错：{error}"),
+    "indicator.nothing_to_fill": ('The indicator "{name}" ({policy}) has nothing to fill in from for {count} unit(s): '
+                                  "no value in the whole column, group or earlier periods.",
+                                  "指标“{name}”（{policy}）有 {count} 个单位无从填补：整列、组内或此前各期都没有数值。"),
+    "whatif.set_unknown": ('--set names "{name}", which is not an indicator read from a column (formula indicators follow from their inputs).',
+                           "--set 中的“{name}”不是从数据列读取的指标（公式指标由其输入决定）。"),
+    "whatif.weight_unknown": ('--weight names "{name}", which is not a child of a fixed weight set.',
+                              "--weight 中的“{name}”不是某个固定权重集中的组成部分。"),
+    "weights.method_warning": ('Node "{name}", weighting "{method}": {problem}', "节点“{name}”，赋权方法“{method}”：{problem}"),
+    "weights.constant_zero": ('"{child}" has the same value for every unit, so its {method} weight is 0.',
+                              "“{child}”在所有单位上取值相同，因此其{method}权重为 0。"),
+    "ahp.accepted": ("{problem} (accepted by the ruleset).", "{problem}（规则集已声明接受）。"),
+    "formula.keywords": ("{name}() takes its arguments by position, without name=.", "{name}() 按位置接收参数，不能写 name=。"),
+    "formula.constant_argument": ("Argument {position} of {name}() must be a plain number.", "{name}() 的第 {position} 个参数必须是一个普通数字。"),
+    "gra.reference": ("the reference series must give one value for each child of the node{missing}{unknown}.",
+                      "参考序列必须为节点的每个组成部分给出一个值{missing}{unknown}。"),
+    "gra.reference_missing": ("; it has none for {children}", "；缺少 {children} 的值"),
+    "gra.reference_unknown": ("; not children of the node: {children}", "；以下不是该节点的组成部分：{children}"),
 }
 
 
@@ -521,6 +550,11 @@ def pick(value, lang: str):
 def message(key: str, lang: str = "en", **fields) -> str:
     """A diagnostic's message in ``lang``, with its details filled in."""
     return MESSAGES[key][LANGUAGES.index(lang)].format(**{k: pick(v, lang) for k, v in fields.items()})
+
+
+def both(key: str, **fields) -> Both:
+    """A message in both languages, to pass on as a detail of another message."""
+    return Both(message(key, "en", **fields), message(key, "zh", **fields))
 
 
 # The hints most diagnostics end with, as patterns over the English hint and their Chinese.

@@ -19,8 +19,10 @@ from typing import Any, Callable
 import pluggy
 
 from . import hookspecs
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, said
 from .formula import WHERE, FunctionSpec
+from .messages import KINDS as MESSAGE_KINDS
+from .messages import Both
 
 ENTRY_POINT_GROUP = "govscore"
 BUILTIN_DISTRIBUTION = "govscore"
@@ -116,11 +118,11 @@ def _register(manager, plugin_name, origin, load, problems, origins):
         manager.register(module, name=plugin_name)
         origins[plugin_name] = origin
     except Exception as exc:  # a broken plugin must not stop the others
-        problems.append(Diagnostic(
-            "E_PLUGIN_LOAD", f'The plugin "{plugin_name}" ({origin}) failed to load: {type(exc).__name__}: {exc}',
-            hint="engine plugins lists what loaded; reinstall or remove the plugin, or set "
-                 f"{DISABLE_AUTOLOAD_ENV}=1 to run with the built-ins only",
-        ))
+        problems.append(said(
+            "E_PLUGIN_LOAD", "plugin.load_failed", name=plugin_name, origin=origin, error=f"{type(exc).__name__}: {exc}",
+            hint=Both("engine plugins lists what loaded; reinstall or remove the plugin, or set "
+                      f"{DISABLE_AUTOLOAD_ENV}=1 to run with the built-ins only",
+                      f"engine plugins 列出已加载的插件；请重新安装或移除该插件，或设 {DISABLE_AUTOLOAD_ENV}=1 只用内置方法运行")))
 
 
 def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list[Diagnostic]]:
@@ -140,11 +142,11 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
                          _kind=kind, _plugin=plugin_name, _origin=origin, **options: Any):
                 existing = registrations[_kind].get(name)
                 if existing is not None:
-                    problems.append(Diagnostic(
-                        "E_PLUGIN_DUPLICATE",
-                        f'The {_kind} "{name}" is registered twice: by "{existing.plugin}" ({existing.origin}) '
-                        f'and by "{_plugin}" ({_origin}).',
-                        hint="uninstall one of the two plugins, or ask its author to rename the method"))
+                    problems.append(said(
+                        "E_PLUGIN_DUPLICATE", "plugin.duplicate", kind=MESSAGE_KINDS[_kind], name=name,
+                        first=existing.plugin, first_origin=existing.origin, second=_plugin, second_origin=_origin,
+                        hint=Both("uninstall one of the two plugins, or ask its author to rename the method",
+                                  "请卸载两个插件之一，或请插件作者为该方法改名")))
                     return
                 registrations[_kind][name] = Registration(_kind, name, impl_fn, description, params, _plugin,
                                                           _origin, options)
@@ -153,6 +155,6 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
                 impl.function(register=register)
             except Exception as exc:
                 last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-                problems.append(Diagnostic(
-                    "E_PLUGIN_FAILED", f'The plugin "{plugin_name}" failed while registering {kind}s: {last}'))
+                problems.append(said("E_PLUGIN_FAILED", "plugin.register_failed", name=plugin_name,
+                                     kind=MESSAGE_KINDS[kind], error=last))
     return registrations, problems

@@ -383,7 +383,24 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
     if e.validator == "oneOf":
         return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=e.schema.get("description"),
                     where=where, found=found)
-    return Diagnostic(code or "E_SCHEMA_VALUE", f"{where}: {e.message}.", path=path)
+    if e.validator in LIMITS:
+        return said(code or "E_SCHEMA_VALUE", "schema.bound", path=path, hint=e.schema.get("description"), where=where,
+                    found=found, relation=LIMITS[e.validator], limit=e.validator_value)
+    if e.validator in ("minLength", "maxLength"):
+        least = e.validator == "minLength"
+        return said(code or "E_SCHEMA_VALUE", "schema.length", path=path, where=where, n=len(e.instance),
+                    bound=Both("at least", "至少需要") if least else Both("at most", "至多允许"), limit=e.validator_value)
+    if e.validator == "uniqueItems":
+        return said(code or "E_SCHEMA_VALUE", "schema.unique", path=path, where=where)
+    if e.validator == "pattern":
+        return said(code or "E_SCHEMA_VALUE", "schema.pattern", path=path, hint=e.schema.get("description"), where=where,
+                    found=found, pattern=e.validator_value)
+    # a rule no ruleset of ours uses (a plugin's own parameter schema may): jsonschema's words, in English
+    return said(code or "E_SCHEMA_VALUE", "schema.other", path=path, where=where, detail=e.message)
+
+
+LIMITS = {"minimum": Both("at least", "不小于"), "maximum": Both("at most", "不大于"),
+          "exclusiveMinimum": Both("more than", "大于"), "exclusiveMaximum": Both("less than", "小于")}
 
 
 def _article(kind: str) -> Both:

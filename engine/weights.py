@@ -48,8 +48,8 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     details = dict(details)
     if parts:
         details["components"] = parts
-    reported = heard + [Diagnostic("W_METHOD", f'Node "{node.name}", weighting "{reg.name}": {message}', severity="warning",
-                               path=params_path) for message in details.pop("warnings", [])]
+    reported = heard + [said("W_METHOD", "weights.method_warning", severity="warning", path=params_path, name=node.name,
+                             method=reg.name, problem=problem) for problem in details.pop("warnings", [])]
     if w.shape != (len(node.children),) or not np.all(np.isfinite(w)):
         return None, details, [said("E_PLUGIN_FAILED", "plugin.no_weights", path=path, name=reg.name, plugin=reg.plugin,
                                     node=node.name)]

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 
 from .compiler import compile_document
-from .diagnostics import Diagnostic, EngineError, did_you_mean
+from .diagnostics import EngineError, did_you_mean, said
 from .execute import Data, score
 from .explain import unit_index
-from .messages import say
+from .messages import Both, say
 from .model import Ruleset
 from .plugins import Plugins
 from .result import Result
@@ -46,8 +46,7 @@ def _with_values(ruleset: Ruleset, data: Data, base: Result, unit: str, values: 
         indicator = ruleset.indicators.get(name)
         if indicator is None or indicator.column is None:
             hint = did_you_mean(name, [n for n, ind in ruleset.indicators.items() if ind.column is not None])
-            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--set names "{name}", which is not an indicator read '
-                                          "from a column (formula indicators follow from their inputs).", hint=hint)])
+            raise EngineError([said("E_UNKNOWN_NAME", "whatif.set_unknown", name=name, hint=hint)])
         key = (indicator.source, indicator.column)
         columns[key] = columns[key].copy()
         columns[key][row] = value
@@ -61,8 +60,8 @@ def _with_weights(ruleset: Ruleset, plugins: Plugins, weights: dict[str, float])
         set_name, _, child = key.partition(".")
         spec = sets.get(set_name)
         if spec is None or spec.get("method") != "fixed" or child not in spec.get("params", {}).get("values", {}):
-            raise EngineError([Diagnostic("E_UNKNOWN_NAME", f'--weight names "{key}", which is not a child of a fixed '
-                                          "weight set.", hint="write SET.CHILD=VALUE, e.g. beta.S=0.4")])
+            raise EngineError([said("E_UNKNOWN_NAME", "whatif.weight_unknown", name=key,
+                                    hint=Both("write SET.CHILD=VALUE, e.g. beta.S=0.4", "请写成 权重集.组成部分=数值，例如 beta.S=0.4"))])
         values = spec["params"]["values"]
         siblings = {c for node in ruleset.nodes.values() if node.weight_set is not None
                     and node.weight_set.name == set_name and child in node.children for c in node.children} - {child}

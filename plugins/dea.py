@@ -32,6 +32,7 @@ from engine.hookspecs import hookimpl
 from engine.messages import Both
 
 TOLERANCE = 1e-9
+BOD = Both("benefit of the doubt", "有利权重法（BoD）")
 
 
 def _split(x, w, params, children):
@@ -243,10 +244,10 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     if (Y < 0).any():
         raise UnitsError("E_DOMAIN", "bod.negative", present & (x < 0).any(axis=1),
                          hint=Both("normalise the children onto a non-negative scale (minmax)", "请把各组成部分标准化到非负区间（minmax）"),
-                         method="benefit of the doubt")
+                         method=BOD)
     zero = present & (x <= 0).all(axis=1)
     if zero.any():
-        raise UnitsError("E_DOMAIN", "bod.zero", zero, method="benefit of the doubt")
+        raise UnitsError("E_DOMAIN", "bod.zero", zero, method=BOD)
     shares = params.get("shares", {})
     unknown = [c for c in shares if c not in children]
     if unknown:

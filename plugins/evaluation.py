@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data import complete_rows, spread
-from engine.diagnostics import Diagnostic, EngineError, said
+from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
-from engine.messages import Both
+from engine.messages import Both, both
 
 
 def _present(x, w):
@@ -101,11 +101,11 @@ def _reference_series(declared, counted, children):
     missing = [c for c in children if c not in declared]
     unknown = [c for c in declared if c not in children]
     if missing or unknown:
-        raise EngineError([Diagnostic(
-            "E_PARAMS", "the reference series must give one value for each child of the node"
-            + (f"; it has none for {', '.join(missing)}" if missing else "")
-            + (f"; {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a child" if unknown else "") + ".",
-            hint="children: " + ", ".join(children))])
+        raise EngineError([said(
+            "E_PARAMS", "gra.reference",
+            missing=both("gra.reference_missing", children=", ".join(missing)) if missing else "",
+            unknown=both("gra.reference_unknown", children=", ".join(unknown)) if unknown else "",
+            hint=Both("children: " + ", ".join(children), "组成部分：" + ", ".join(children)))])
     return np.array([float(declared[c]) for c in children])
 
 

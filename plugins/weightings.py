@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
-from engine.messages import Both, message
+from engine.messages import Both, both
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 FIXED_PARAMS = {
@@ -89,7 +89,7 @@ def entropy(children, params, data):
     e = -plogp.sum(axis=0) / np.log(len(rows))
     e = np.where(constant | (totals <= 0), 1.0, e)
     d = 1.0 - e
-    warnings = [f'"{c}" has the same value for every unit, so its entropy weight is 0.' for c, k in zip(children, constant) if k]
+    warnings = [both("weights.constant_zero", child=c, method=Both("entropy", "熵权")) for c, k in zip(children, constant) if k]
     return d / d.sum(), {"variant": variant, "entropy": e, "divergence": d, "warnings": warnings}
 
 
@@ -107,7 +107,7 @@ def critic(children, params, data):
     conflict = (1.0 - np.atleast_2d(r)).sum(axis=0)
     c = sd * conflict
     return c / c.sum(), {"sd": sd, "conflict": conflict, "information": c,
-                         "warnings": [f'"{n}" has the same value for every unit, so its CRITIC weight is 0.'
+                         "warnings": [both("weights.constant_zero", child=n, method="CRITIC")
                                       for n, k in zip(children, constant) if k]}
 
 
@@ -327,7 +327,7 @@ def ahp(children, params, data):
             raise EngineError([said("E_AHP_INCONSISTENT", "ahp.inconsistent", **found,
                                     hint=Both('revise that judgement with the experts, or set "accept_inconsistency": true',
                                               '请与专家一起修正该判断，或设 "accept_inconsistency": true'))])
-        warnings.append(message("ahp.inconsistent", **found) + " (accepted by the ruleset).")
+        warnings.append(both("ahp.accepted", problem=both("ahp.inconsistent", **found)))
     position = {name: k for k, name in enumerate(order)}
     return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
 

@@ -1,14 +1,16 @@
 """The interface in Chinese and English: every diagnostic code and every word in both, and the
 choice of language (--lang, else the ruleset's language, else the locale)."""
 
+import ast
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import RULESETS, engine, small_ruleset
 from engine.diagnostics import CODES, Diagnostic
-from engine.messages import LANGUAGES, TITLES, WORDS, language, say, title
+from engine.messages import LANGUAGES, MESSAGES, TITLES, WORDS, language, say, title
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "GOVSCORE_LANG": ""}
@@ -163,3 +165,62 @@ def test_method_problems_about_units_are_told_in_chinese(small):
     out = engine("run", path).stderr
     assert "“c”为逆向指标，按 目标值/数值 计分，需要数值大于 0。" in out and "涉及单位：u1" in out
     assert '"c" is lower-is-better and scored as target / value' in engine("run", path, "--lang", "en").stderr
+
+
+def _calls(tree, name):
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and (getattr(n.func, "id", None) == name or getattr(n.func, "attr", None) == name)]
+
+
+def test_every_built_in_diagnostic_comes_from_the_catalogue():
+    # A diagnostic built from plain text would print English whatever the language; built-ins go through
+    # said() (or a helper that calls it) with a key the catalogue has. Plain Diagnostic(...) is left to
+    # engine.diagnostics itself, and UnitsError keeps taking a third-party plugin's own words.
+    root = Path(__file__).parent.parent
+    for file in sorted((root / "engine").glob("*.py")) + sorted((root / "plugins").glob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        if file.name != "diagnostics.py":
+            assert not _calls(tree, "Diagnostic"), f"{file.name} builds a Diagnostic from plain text"
+        for helper in ("said", "tell", "add", "UnitsError", "both"):
+            for call in _calls(tree, helper):
+                literal = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                key = literal[1] if helper in ("said", "tell", "add", "UnitsError") and len(literal) > 1 else (
+                    literal[0] if helper == "both" and literal else None)
+                if key is not None and "." in key:
+                    assert key in MESSAGES, f"{file.name}:{call.lineno}: {key} is not in the catalogue"
+
+
+def test_the_last_messages_are_told_in_chinese(small, tmp_path):
+    # a weighting's own warning (a constant column), an accepted inconsistency, a ruleset that is not UTF-8
+    doc = small_ruleset(language="zh-CN")
+    doc["weights"] = {"w": {"method": "entropy"}}
+    doc["nodes"]["total"]["weights"] = "w"
+    doc["indicators"]["b"].update(goalposts={"lower": 0, "upper": 10}, normalise="goalposts")  # a constant column scaled
+    out = engine("run", small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,3,5\nu2,二,甲,2,3,4\nu3,三,乙,4,3,1\n"))
+    assert out.returncode == 0
+    assert "警告 W_METHOD" in out.stderr and "节点“total”，赋权方法“entropy”：“b”在所有单位上取值相同，因此其熵权权重为 0。" in out.stderr
+    english = engine("run", small(doc), "--lang", "en").stderr
+    assert 'Node "total", weighting "entropy": "b" has the same value for every unit, so its entropy weight is 0.' in english
+    doc["weights"] = {"w": {"method": "ahp", "params": {"matrix": [[1, 9, "1/9"], [None, 1, 9], [None, None, 1]],
+                                                        "accept_inconsistency": True}}}
+    out = engine("run", small(doc)).stderr
+    assert "警告 W_METHOD" in out and "一致性比率 CR =" in out and "（规则集已声明接受）。" in out
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"title": "社区"}'.encode("gb18030"))
+    out = engine("validate", latin, "--lang", "zh-CN").stderr
+    assert "规则集不是 UTF-8 文本" in out and "请把规则集另存为 UTF-8 编码" in out and "is not UTF-8" not in out
+
+
+def test_command_line_names_and_bounds_are_told_in_chinese(small, tmp_path):
+    path = small(small_ruleset(language="zh-CN"))
+    out = engine("explain", path, "--unit", "u1", "--set", "total=3").stderr
+    assert "--set 中的“total”不是从数据列读取的指标" in out
+    out = engine("explain", path, "--unit", "u1", "--weight", "w.a=0.3").stderr
+    assert "--weight 中的“w.a”不是某个固定权重集中的组成部分。" in out and "请写成 权重集.组成部分=数值" in out
+    doc = small_ruleset(language="zh-CN", rounding=[{"node": "total", "digits": -1}])
+    out = engine("validate", small(doc)).stderr
+    assert "“digits”为 -1，应不小于 0。" in out
+    broken = tmp_path / "broken_plugin.py"
+    broken.write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    out = engine("plugins", "--plugin", broken, "--lang", "zh-CN").stderr
+    assert "加载失败：RuntimeError: boom。" in out and "engine plugins 列出已加载的插件" in out

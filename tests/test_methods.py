@@ -279,7 +279,8 @@ def test_grey_relational_declared_reference_series(tmp_path, plugins):
     with pytest.raises(EngineError) as exc:
         score(tmp_path, plugins, data, directions=directions, method="grey_relational", params={"reference": {"c0": 1, "cc": 1}})
     [d] = exc.value.diagnostics
-    assert d.code == "E_PARAMS" and "none for c1" in d.message and "cc is not a child" in d.message
+    assert d.code == "E_PARAMS" and "none for c1" in d.message and "not children of the node: cc" in d.message
+    assert "缺少 c1 的值" in d.text("zh") and "以下不是该节点的组成部分：cc" in d.text("zh")
 
 
 # ---------------------------------------------------------------- aggregators of a unit's own children
