@@ -46,8 +46,10 @@ def minmax(x, direction, params, indicator):
 
 
 def zscore(x, direction, params, indicator):
+    """deviation "sample" divides by n − 1 (as the OECD handbook and COINr); "population" by n, as the
+    Mazziotta–Pareto papers standardise."""
     present = x[~np.isnan(x)]
-    sd = present.std(ddof=1) if len(present) > 1 else 0.0
+    sd = present.std(ddof=0 if params.get("deviation") == "population" else 1) if len(present) > 1 else 0.0
     if not sd > 0:
         raise _zero_range(indicator, "standard deviation 0")
     z = (x - present.mean()) / sd
@@ -156,8 +158,11 @@ def register_normalisers(register):
              description="Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.")
     register("zscore", zscore, params=_params({
         "mean": {"type": "number", "default": 0, "description": "The mean of the result."},
-        "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."}}),
-        description="Z-score: (value − mean) / sample standard deviation, negated for lower-is-better.")
+        "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."},
+        "deviation": {"enum": ["sample", "population"], "default": "sample",
+                      "description": "sample: the standard deviation divides by n − 1 (OECD handbook, COINr); population: "
+                                     "by n (as the Mazziotta–Pareto index standardises)."}}),
+        description="Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.")
     register("rank", rank_normaliser, params=_params({
         "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
         description="Rank: the worst unit gets 1, the best gets n.")

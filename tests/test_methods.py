@@ -314,6 +314,26 @@ def test_mazziotta_pareto_by_hand(tmp_path, plugins):
     np.testing.assert_allclose(result.score, [99, 100])
 
 
+def test_mazziotta_pareto_overtaking_rule(tmp_path, plugins):
+    # Mazziotta & Pareto, "Il metodo per la sintesi degli indicatori" (Istat, 2010), §2: the index ranks the unit
+    # with the higher mean first only if the difference of the means exceeds the difference of the penalties
+    # S·cv. From raw data standardised as the papers do (z = 100 ± 10, population SD over the units).
+    rng = np.random.default_rng(7)
+    raw = rng.normal(50, 12, size=(40, 4))
+    result = score(tmp_path, plugins, raw, method="mazziotta_pareto",
+                   normalise={"method": "zscore", "params": {"mean": 100, "sd": 10, "deviation": "population"}})
+    z = 100 + 10 * (raw - raw.mean(axis=0)) / raw.std(axis=0)
+    m, s = z.mean(axis=1), z.std(axis=1)
+    penalty = s * s / m
+    np.testing.assert_allclose(result.score, m - penalty)
+    i, j = np.triu_indices(len(raw), 1)
+    higher_mean = np.where(m[i] > m[j], i, j)
+    lower_mean = np.where(m[i] > m[j], j, i)
+    first = np.where(m[higher_mean] - m[lower_mean] > penalty[higher_mean] - penalty[lower_mean], higher_mean, lower_mean)
+    assert np.all(result.score[first] >= np.maximum(result.score[i], result.score[j]))
+    assert np.any(first == lower_mean)  # the case the rule exists for: a more even unit overtakes a higher mean
+
+
 # ---------------------------------------------------------------- DEA
 
 # One input, one output; worked by hand. Units (input, output): A (1, 1), D (3, 2), B (2, 3), C (4, 4).

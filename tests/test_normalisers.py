@@ -42,6 +42,8 @@ def test_zscore_mean_sd_and_direction(x, direction):
     y = n.zscore(x, direction, {"mean": 10, "sd": 2}, ind())
     assert y.mean() == pytest.approx(10, abs=1e-6) and y.std(ddof=1) == pytest.approx(2, rel=1e-6)
     assert_monotonic(x, y, direction)
+    p = n.zscore(x, direction, {"mean": 10, "sd": 2, "deviation": "population"}, ind())
+    assert p.mean() == pytest.approx(10, abs=1e-6) and p.std(ddof=0) == pytest.approx(2, rel=1e-6)
 
 
 @settings(max_examples=200, deadline=None)
