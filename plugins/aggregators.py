@@ -90,7 +90,9 @@ def mazziotta_pareto(x, w, params, children):
     """Mazziotta–Pareto index: the mean of the children penalised by their spread, M − S·cv (cv = S/M).
 
     The children should be standardised as z = 100 ± 10 (zscore with mean 100, sd 10). The penalty is
-    subtracted when higher is better ("negative", the default) and added for "positive"."""
+    subtracted when higher is better ("negative", the default) and added for "positive". With weights, M
+    and S are the weighted mean and weighted (population) standard deviation, as in Mazziotta & Pareto
+    (2022), "Weighting in composite indices construction: the case of the Mazziotta-Pareto Index", RIEDS."""
     w = np.broadcast_to(w, x.shape)
     total = w.sum(axis=1)
     m = (w * x).sum(axis=1) / total
