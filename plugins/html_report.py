@@ -13,7 +13,7 @@ from engine.hookspecs import hookimpl
 from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
 
 STYLE = """
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2rem auto;max-width:70rem;
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",sans-serif;margin:2rem auto;max-width:70rem;
  color:#1d2733;line-height:1.45;padding:0 1rem}
 h1{margin-bottom:.2rem}.sub{color:#5b6775;margin-top:0}h2{border-bottom:2px solid #d6dde5;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}th,td{border:1px solid #d6dde5;padding:.25rem .55rem}

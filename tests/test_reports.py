@@ -84,6 +84,13 @@ def test_html_report_in_headless_chromium(tmp_path):
         assert page.locator("table.heatmap tbody tr").count() == 7  # all units and six townships
         shaded = page.locator("table.heatmap td[style]").count()
         assert shaded == 7 * 4
+        # Chinese is drawn with a real font: two different characters in the page's own font give different
+        # pixels (without a CJK font both come out as the same empty box)
+        drawn = page.evaluate("""() => ['社', '区'].map(ch => {
+            const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+            const g = c.getContext('2d'); g.font = '32px ' + getComputedStyle(document.body).fontFamily;
+            g.fillText(ch, 2, 34); return Array.from(g.getImageData(0, 0, 40, 40).data).join(','); })""")
+        assert drawn[0] != drawn[1], "no font draws Chinese: install one (CI installs fonts-wqy-zenhei)"
         ARTEFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
         page.emulate_media(media="print")
