@@ -224,15 +224,17 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
             factors = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
                         f"{f['total']:.3f} ± {f['total_conf']:.3f}",
                         ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
-            by_unit = {u["unit"]: u for u in found["units"]}
-            listed = result.unit_ids.take(pa.array(shown)).to_pylist() if result.unit_periods is None else []
-            units = [[u, by_unit[u]["nominal_rank"], by_unit[u]["median_rank"], by_unit[u]["rank_5"], by_unit[u]["rank_95"]]
-                     for u in listed if u in by_unit]
+            by_unit = {(u["unit"], u.get("period")): u for u in found["units"]}  # with panel data, once per period
+            ids = result.unit_ids.take(pa.array(shown)).to_pylist()
+            periods = [None] * len(ids) if result.unit_periods is None else result.unit_periods.take(pa.array(shown)).to_pylist()
+            panel = [] if result.unit_periods is None else [t["period"]]
+            units = [[u, *([p] if panel else []), *(by_unit[u, p][k] for k in ("nominal_rank", "median_rank", "rank_5", "rank_95"))]
+                     for u, p in zip(ids, periods) if (u, p) in by_unit]
             tables = [{"title": "", "headers": [t["choice"], t["first_order"], t["total"], t["alternatives"]],
                        "rows": factors, "digits": [None] * 4}]
             if units:
-                tables.append({"title": t["sensitivity_units"], "headers": [t["unit"], t["nominal"], t["median"], t["p5"], t["p95"]],
-                               "rows": units, "digits": [None, 0, 1, 1, 1]})
+                tables.append({"title": t["sensitivity_units"], "headers": [t["unit"], *panel, t["nominal"], t["median"], t["p5"], t["p95"]],
+                               "rows": units, "digits": [None, *([None] if panel else []), 0, 1, 1, 1]})
             out.append({"key": key, "title": t["sensitivity"], "tables": tables,
                         "note": t["samples"].format(n=found["samples"], seed=found["seed"])})
         else:

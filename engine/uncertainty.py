@@ -89,7 +89,8 @@ def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None 
     return {
         "samples": runs, "base_samples": runs // (len(factors) + 2), "seed": seed,
         "factors": _indices(factors, design, mean_shift, seed, ruleset),
-        "units": nominal_prepared.ids.to_pylist(), "nominal_rank": nominal_rank,
+        "units": nominal_prepared.ids.to_pylist(), "periods": _periods(data, nominal_prepared.active),
+        "nominal_rank": nominal_rank,
         "median_rank": median, "rank_5": low, "rank_95": high,
         "configurations": configurations,
     }
@@ -102,9 +103,16 @@ def as_json(found: dict) -> dict:
     return {
         "samples": found["samples"], "base_samples": found["base_samples"], "seed": found["seed"],
         "factors": found["factors"],
-        "units": [{"unit": u, **{k: number_or_none(found[k][i]) for k in columns}} for i, u in enumerate(found["units"])],
+        "units": [{"unit": u, **({} if found["periods"] is None else {"period": found["periods"][i]}),
+                   **{k: number_or_none(found[k][i]) for k in columns}} for i, u in enumerate(found["units"])],
         "configurations": found["configurations"],
     }
+
+
+def _periods(data: Data, active: np.ndarray) -> list | None:
+    """The period of each kept unit, with panel data (a unit then appears once per period)."""
+    periods = data.units.get("period")
+    return None if periods is None else [p for p, kept in zip(periods.to_pylist(), active) if kept]
 
 
 def _rank(ruleset: Ruleset, values: dict, inputs: Prepared, codes) -> np.ndarray:

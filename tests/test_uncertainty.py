@@ -237,3 +237,26 @@ def test_the_json_output_carries_the_analyses(tmp_path):
     assert written["sensitivity"] == alone
     assert written["leave_one_out"] == json.loads(engine("sensitivity", path, "--leave-one-out", "--format", "json").stdout)
     assert len(written["units"]) == 72
+
+
+def test_panel_units_are_told_apart_by_period(tmp_path):
+    # The same three units in two years; in 2025 A and B swap places. Each (unit, year) gets its own ranks,
+    # in the JSON and in the report.
+    (tmp_path / "data.csv").write_text(
+        "id,year,c0,c1\nA,2024,0.9,0.2\nB,2024,0.5,0.5\nC,2024,0.1,0.1\nA,2025,0.2,0.2\nB,2025,0.9,0.6\nC,2025,0.1,0.1\n",
+        encoding="utf-8")
+    doc = document({"aggregation": {"H": ["weighted_mean", "minimum"]}, "samples": 40, "seed": 3})
+    doc["units"]["period"] = "year"
+    doc["outputs"] = [{"format": "json", "path": "r.json", "params": {"sensitivity": True}},
+                      {"format": "markdown", "path": "r.md", "params": {"sensitivity": True}}]
+    proc = engine("run", write_ruleset(tmp_path, doc), "-q", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    units = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["sensitivity"]["units"]
+    by = {(u["unit"], u["period"]): u for u in units}
+    assert len(by) == 6
+    assert by["A", "2024"]["rank_5"] == 1 and by["A", "2024"]["rank_95"] == 2  # mean puts A first, minimum B
+    assert by["A", "2025"]["rank_5"] == by["A", "2025"]["rank_95"] == 2  # B leads 2025 either way
+    assert by["B", "2025"]["nominal_rank"] == 1 and by["C", "2024"]["median_rank"] == 3
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| Unit | Period | Nominal | Median | 5% | 95% |" in text
+    assert "| A | 2024 | 1 | 2.0 | 1.0 | 2.0 |" in text and "| A | 2025 | 2 | 2.0 | 2.0 | 2.0 |" in text
