@@ -474,9 +474,14 @@ def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict,
              ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
     lines += [line.rstrip() for line in table(say("mc_headers", lang).split("|"), rows, [False, True, True, False])]
     lines += ["", say("mc_units", lang)]
-    order = np.argsort(found["nominal_rank"], kind="stable")
-    unit_rows = [[found["units"][i]] + ["-" if np.isnan(found[k][i]) else f"{found[k][i]:g}" for k in columns] for i in order]
-    lines += table(say("mc_unit_headers", lang).split("|"), unit_rows, [False, True, True, True, True])
+    periods = found["periods"]  # with panel data, a unit once per period, ranked within it
+    order = np.lexsort((found["nominal_rank"], *([np.array(periods)] if periods else [])))
+    unit_rows = [[found["units"][i], *([periods[i]] if periods else [])]
+                 + ["-" if np.isnan(found[k][i]) else f"{found[k][i]:g}" for k in columns] for i in order]
+    headers = say("mc_unit_headers", lang).split("|")
+    if periods:
+        headers.insert(1, say("mc_period", lang))
+    lines += table(headers, unit_rows, [False] * (len(headers) - 4) + [True] * 4)
     return body, lines
 
 

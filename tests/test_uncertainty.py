@@ -249,8 +249,13 @@ def test_panel_units_are_told_apart_by_period(tmp_path):
     doc["units"]["period"] = "year"
     doc["outputs"] = [{"format": "json", "path": "r.json", "params": {"sensitivity": True}},
                       {"format": "markdown", "path": "r.md", "params": {"sensitivity": True}}]
-    proc = engine("run", write_ruleset(tmp_path, doc), "-q", "--lang", "en")
+    path = write_ruleset(tmp_path, doc)
+    proc = engine("run", path, "-q", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
+    listed = [line.split() for line in engine("sensitivity", path, "--lang", "en").stdout.splitlines()[-7:]]
+    assert listed[0] == ["unit", "period", "nominal", "median", "5%", "95%"]
+    assert [row[:3] for row in listed[1:]] == [["A", "2024", "1"], ["B", "2024", "2"], ["C", "2024", "3"],
+                                               ["B", "2025", "1"], ["A", "2025", "2"], ["C", "2025", "3"]]
     units = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["sensitivity"]["units"]
     by = {(u["unit"], u["period"]): u for u in units}
     assert len(by) == 6
