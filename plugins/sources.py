@@ -49,9 +49,11 @@ JSON_PARAMS = {
 }
 
 
-def _columns(table: pa.Table, columns: dict[str, str], file: str, first_row: int, params) -> dict:
+def _columns(tables: list[pa.Table], columns: dict[str, str], file: str, first_row: int, params) -> dict:
     """numpy columns from an Arrow table, converting one column at a time and letting Arrow's copy
-    of it go, so that a large file is never held twice in memory."""
+    of it go, so that a large file is never held twice in memory. The table comes in a list that is
+    emptied here, so that no caller's reference keeps the whole of it alive."""
+    table = tables.pop()
     out = {}
     for name, kind in columns.items():
         values = table.column(name)
@@ -110,8 +112,9 @@ def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -
         raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="CSV", detail=str(exc),
                                 hint=Both("check the delimiter and that every row has as many cells as the header",
                                           "请检查分隔符，以及每行的单元格数是否与表头相同"))]) from None
-    rows, first_row = table.num_rows, skip + 2
-    return Table(_columns(table, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
+    rows, first_row, tables = table.num_rows, skip + 2, [table]
+    del table
+    return Table(_columns(tables, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
 
 
 def _header(path: str, encoding: str, skip: int, delimiter: str) -> list[str]:
@@ -158,7 +161,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
             arrays[name] = pa.array(values, pa.float64())
         else:
             arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
-    return Table(_columns(pa.table(arrays), columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
+    return Table(_columns([pa.table(arrays)], columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
 
 
 PARQUET_PARAMS = {
@@ -181,8 +184,9 @@ def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
     problems = missing_columns(path, columns, present)
     if problems:
         raise EngineError(problems)
-    table = pq.read_table(path, columns=list(columns))
-    return Table(_columns(table, columns, path, 1, params), table.num_rows, file=path, row_numbers_offset=1)
+    tables = [pq.read_table(path, columns=list(columns))]
+    rows = tables[0].num_rows
+    return Table(_columns(tables, columns, path, 1, params), rows, file=path, row_numbers_offset=1)
 
 
 XLSX_PARAMS = {
