@@ -34,16 +34,17 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
     n = len(values)
     out = np.full(n, np.nan)
     valid = ~np.isnan(values)
-    idx = np.flatnonzero(valid)
-    if len(idx) == 0:
+    idx = None if valid.all() else np.flatnonzero(valid)  # None: every unit (the usual case, and no copies)
+    if not valid.any():
         return out
-    key = -values[idx] if order == "descending" else values[idx]
-    m = len(idx)
+    key = values if idx is None else values[idx]
+    key = -key if order == "descending" else key
+    m = len(key)
     if groups is None:
         order_idx = np.argsort(key, kind="stable")  # stable: ties keep the data order
         new_group = None
     else:
-        group = groups[idx]
+        group = groups if idx is None else groups[idx]
         order_idx = np.lexsort((key, group))
         g = group[order_idx]
         new_group = np.empty(m, dtype=bool)
@@ -69,7 +70,7 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
         if ties == "average":
             ends = np.r_[np.flatnonzero(new_value)[1:], m] - 1  # the last position of each run of equal values
             r += (np.repeat(ends, np.diff(np.r_[np.flatnonzero(new_value), m])) - (r + group_start - 1.0)) / 2.0
-    out[idx[order_idx]] = r
+    out[order_idx if idx is None else idx[order_idx]] = r
     return out
 
 
