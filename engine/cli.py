@@ -26,7 +26,7 @@ from .compiler import load_ruleset
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
 from .execute import run as run_ruleset
-from .messages import Both, language, say
+from .messages import KINDS, LANGUAGES, Both, language, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output
@@ -501,16 +501,20 @@ def plugins_command(fmt, plugin_modules):
     Set GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 to load only the built-ins.
     """
     plugins = load_plugins(list(plugin_modules))
-    rows = [{"kind": r.kind, "name": r.name, "plugin": r.plugin, "origin": r.origin, "description": r.description}
+    rows = [{"kind": r.kind, "name": r.name, "title": {lang: r.title(lang) for lang in LANGUAGES}, "plugin": r.plugin,
+             "origin": r.origin, "description": r.description}
             for kind in plugins.registrations.values() for r in kind.values()]
     if fmt == "json":
         click.echo(json.dumps({"methods": rows, "problems": [d.to_dict() for d in plugins.problems]},
                               ensure_ascii=False, indent=2))
     else:
         from .textwidth import table
-        keys = ("kind", "name", "plugin", "origin", "description")
-        for line in table(say("plugins_headers", current_language()).split("|"), [[str(r[k]) for k in keys] for r in rows],
-                          [False] * len(keys)):
+        lang = current_language()
+        keys = ("kind", "name", "title", "plugin", "origin", "description")
+        shown = {"title": lambda r: r["title"][lang],  # the kind as a ruleset names it, in English; in Chinese, its meaning
+                 "kind": lambda r: r["kind"] if lang == "en" else pick(KINDS[r["kind"]], lang)}
+        cells = [[shown[k](r) if k in shown else str(r[k]) for k in keys] for r in rows]
+        for line in table(say("plugins_headers", lang).split("|"), cells, [False] * len(keys)):
             click.echo(line.rstrip())
         report(plugins.problems)
     sys.exit(EXIT_FAILURE if plugins.problems else 0)

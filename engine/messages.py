@@ -148,7 +148,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.samples_with_loo": ("--samples and --seed belong to the Monte Carlo analysis, not to --leave-one-out",
                              "--samples 和 --seed 用于蒙特卡洛分析，不能与 --leave-one-out 一起用"),
     # engine plugins
-    "plugins_headers": ("kind|name|plugin|origin|description", "类别|名称|插件|来源|说明"),
+    "plugins_headers": ("kind|name|title|plugin|origin|description", "类别|名称|方法|插件|来源|说明"),
 }
 
 
@@ -200,6 +200,7 @@ REPORT_HEADINGS: dict[str, tuple[str, str]] = {
     "sheet_run": ("Run", "运行信息"),
     "key": ("Item", "项目"),
     "colon": (": ", "："),
+    "comma": (", ", "，"),
     "raw": ("raw", "原始值"),
     "normalised": ("normalised", "标准化值"),
     "severity": ("Severity", "级别"),

@@ -51,6 +51,12 @@ class Registration:
     origin: str  # the distribution (with version) or module file it came from
     options: dict = field(default_factory=dict)  # the kind's own keyword arguments
 
+    def title(self, lang: str = "en") -> str:
+        """The method's name for people (register(..., title={"en": ..., "zh": ...})), else its name."""
+        titles = self.options.get("title")
+        found = titles.get(lang) or titles.get("en") if isinstance(titles, dict) else None
+        return found if isinstance(found, str) and found else self.name
+
 
 @dataclass
 class Plugins:
@@ -66,7 +72,8 @@ class Plugins:
         return self.registrations[kind].get(name)
 
     def functions(self) -> dict[str, FunctionSpec]:
-        return {name: FunctionSpec(name=name, func=r.impl, description=r.description, plugin=r.plugin, **r.options)
+        return {name: FunctionSpec(name=name, func=r.impl, description=r.description, plugin=r.plugin,
+                                   **{k: v for k, v in r.options.items() if k != "title"})
                 for name, r in self.registrations["function"].items()}
 
 

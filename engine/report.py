@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, language
+from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, language, say
 from .result import Result
 
 HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
@@ -90,8 +90,9 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         subtitle=" · ".join(x for x in (rs.id, rs.version, rs.document.get("date")) if x),
         summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
         rows=rows, score_column=score_column, dimension_columns=dimension_columns, hidden=result.size - len(shown),
-        group_means=_group_means(result, dims, t), weights=_weights(result), methods=_methods(result, lang),
-        diagnostics=[{"severity": d.severity, "code": d.code, "message": d.text(lang), "units": list(d.units[:20])}
+        group_means=_group_means(result, dims, t), weights=_weights(result, lang), methods=_methods(result, lang),
+        diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
+                      "units": list(d.units[:20])}
                      for d in result.diagnostics],
         analyses=analyses(result, params or {}, shown))
 
@@ -136,7 +137,17 @@ def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]
     return out
 
 
-def _weights(result: Result) -> list[dict]:
+def named(method, lang: str, params: dict | None = None) -> str:
+    """A method for people: its title in ``lang`` with the name (and parameters) the ruleset uses,
+    极差标准化（minmax {"scale": [0, 100]}）."""
+    title = method.title(lang)
+    written = method.name + (f" {json.dumps(params, ensure_ascii=False)}" if params else "")
+    if title == method.name:
+        return written
+    return f"{title}（{written}）" if lang == "zh" else f"{title} ({written})"
+
+
+def _weights(result: Result, lang: str) -> list[dict]:
     rs = result.ruleset
     share = result.effective_weights()
     out = []
@@ -144,8 +155,9 @@ def _weights(result: Result) -> list[dict]:
         details = result.details.get(node, {})
         notes = {k: v for k, v in details.get("weights", {}).items()
                  if k in ("CR", "CI", "RI", "lambda_max", "explained", "alpha", "variant") and np.isscalar(v)}
-        out.append({"node": node, "label": rs.label(node), "method": details.get("weighting", ""),
-                    "aggregation": details.get("method", ""), "notes": notes,
+        spec = rs.nodes[node]
+        out.append({"node": node, "label": rs.label(node), "aggregation": named(spec.aggregator, lang),
+                    "method": named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "", "notes": notes,
                     "parts": [(child, rs.label(child), w, share.get(child)) for child, w in weights.items()]})
     return out
 
@@ -158,21 +170,23 @@ def _methods(result: Result, lang: str) -> list[str]:
     for ind in rs.indicators.values():
         if ind.normaliser is None:
             continue
-        params = f" {json.dumps(ind.normaliser_params, ensure_ascii=False)}" if ind.normaliser_params else ""
         direction = {"higher": ("正向", "higher is better"), "lower": ("逆向", "lower is better"),
                      "range": ("适度", "best within a range")}[ind.direction][0 if zh else 1]
         unit = f"（{ind.unit}）" if zh and ind.unit else (f" ({ind.unit})" if ind.unit else "")
-        treat = "" if ind.treatment is None else (f"，先经 {ind.treatment.name} 处理" if zh else f", treated with {ind.treatment.name}")
-        out.append(f"{ind.label}{unit}：{direction}，{ind.normaliser.name}{params} 标准化{treat}。" if zh else
-                   f"{ind.label}{unit}: {direction}, normalised with {ind.normaliser.name}{params}{treat}.")
+        treat = "" if ind.treatment is None else (f"，先经{named(ind.treatment, lang)}处理" if zh
+                                                  else f", treated with {named(ind.treatment, lang)}")
+        how = named(ind.normaliser, lang, ind.normaliser_params)
+        out.append(f"{ind.label}{unit}：{direction}，{how}{treat}。" if zh else
+                   f"{ind.label}{unit}: {direction}, normalised with {how}{treat}.")
     for node in rs.nodes.values():
         if node.formula is not None:
             out.append(f"{node.label} = {node.formula.text}" + ("。" if zh else "."))
             continue
-        parts = ", ".join(rs.label(c) for c in node.children)
-        weighting = node.weight_set.weighting.name if node.weight_set is not None else ""
-        out.append(f"{node.label}：以 {node.aggregator.name} 合成 {parts}" + (f"，权重方法 {weighting}" if weighting else "") + "。"
-                   if zh else f"{node.label}: {node.aggregator.name} of {parts}" + (f", weights by {weighting}" if weighting else "") + ".")
+        parts = ("、" if zh else ", ").join(rs.label(c) for c in node.children)
+        weighting = named(node.weight_set.weighting, lang) if node.weight_set is not None else ""
+        how = named(node.aggregator, lang)
+        out.append(f"{node.label}：以{how}合成 {parts}" + (f"，权重方法：{weighting}" if weighting else "") + "。"
+                   if zh else f"{node.label}: {how} of {parts}" + (f", weights by {weighting}" if weighting else "") + ".")
     if rs.score in rs.rounding:
         digits = rs.rounding[rs.score].digits
         out.append(f"总分保留 {digits} 位小数后排名。" if zh else f"The score is rounded to {digits} decimals before ranking.")

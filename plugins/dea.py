@@ -262,7 +262,8 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
 
 @hookimpl
 def register_aggregators(register):
-    register("dea", dea, weighted=False, whole_columns=True, domain="nonnegative", params={
+    register("dea", dea, title={"en": "Data envelopment analysis", "zh": "数据包络分析"},
+             weighted=False, whole_columns=True, domain="nonnegative", params={
         "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
             "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
                        "description": "The children that are inputs; the others are outputs."},
@@ -273,7 +274,8 @@ def register_aggregators(register):
             "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."}}},
         description="Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
                     "weights; peers, slacks and scale efficiency reported.")
-    register("benefit_of_the_doubt", benefit_of_the_doubt, weighted=False, whole_columns=True, domain="nonnegative", params={
+    register("benefit_of_the_doubt", benefit_of_the_doubt, title={"en": "Benefit of the doubt", "zh": "有利权重法"},
+             weighted=False, whole_columns=True, domain="nonnegative", params={
         "type": "object", "additionalProperties": False, "properties": {
             "shares": {"type": "object", "additionalProperties": {
                 "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": ["number", "null"], "minimum": 0, "maximum": 1}},

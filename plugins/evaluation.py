@@ -139,14 +139,16 @@ def copeland(x, w, params, children, units=None):
 
 @hookimpl
 def register_aggregators(register):
-    register("topsis", topsis, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
+    register("topsis", topsis, title={"en": "TOPSIS", "zh": "逼近理想解法（TOPSIS）"},
+             whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
              description="TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.")
-    register("vikor", vikor, whole_columns=True, params={
+    register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "v": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                   "description": "The weight of group utility S against individual regret R."}}},
         description="VIKOR compromise ranking: Q, lower is better (rank ascending); S, R and the compromise conditions reported.")
-    register("grey_relational", grey_relational, whole_columns=True, params={
+    register("grey_relational", grey_relational, title={"en": "Grey relational analysis", "zh": "灰色关联分析"},
+             whole_columns=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "rho": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5,
                     "description": "The distinguishing coefficient ρ."},
@@ -158,5 +160,6 @@ def register_aggregators(register):
                           "oneOf": [{"const": "best"},
                                     {"type": "object", "minProperties": 1, "additionalProperties": {"type": "number"}}]}}},
         description="Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.")
-    register("copeland", copeland, whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
+    register("copeland", copeland, title={"en": "Copeland outranking", "zh": "Copeland 排序法"},
+             whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
              description="Copeland outranking: weighted pairwise wins minus losses (non-compensatory); at most 20,000 units.")

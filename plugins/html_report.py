@@ -141,7 +141,7 @@ def write_html(result, stream, params):
     for w in report.weights:
         notes = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in w["notes"].items())
         html.append(f"<h3>{escape(w['label'])}</h3><p>{t['method']}{t['colon']}{escape(w['aggregation'])}"
-                    + (f", {escape(w['method'])}" if w["method"] else "") + (f" ({escape(notes)})" if notes else "") + "</p>"
+                    + (f"{t['comma']}{escape(w['method'])}" if w["method"] else "") + (f" ({escape(notes)})" if notes else "") + "</p>"
                     + _table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                              {1, 2}, {1: 4, 2: 4}))
     html.append("</section>")

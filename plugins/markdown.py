@@ -45,7 +45,7 @@ def write_markdown(result, stream, params):
     out += ["", f"## {t['weights']}", ""]
     for w in report.weights:
         notes = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in w["notes"].items())
-        out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f", {w['method']}" if w["method"] else "")
+        out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f"{t['comma']}{w['method']}" if w["method"] else "")
                 + (f" ({notes})" if notes else ""), ""]
         out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                      [None, 4, 4])
@@ -60,7 +60,7 @@ def write_markdown(result, stream, params):
         out.append(t["none"])
     for d in report.diagnostics:
         units = f" ({', '.join(d['units'])})" if d["units"] else ""
-        out.append(f"- **{d['severity']}** `{d['code']}`{t['colon']}{cell(d['message'])}{units}")
+        out.append(f"- **{d['level']}** `{d['code']}`{t['colon']}{cell(d['message'])}{units}")
     stream.write(("\n".join(out) + "\n").encode("utf-8"))
 
 

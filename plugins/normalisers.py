@@ -154,34 +154,36 @@ def identity(x, direction, params, indicator):
 
 @hookimpl
 def register_normalisers(register):
-    register("minmax", minmax, params=_params({"scale": SCALE}),
+    register("minmax", minmax, title={"en": "Min-max", "zh": "极差标准化"}, params=_params({"scale": SCALE}),
              description="Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.")
-    register("zscore", zscore, params=_params({
+    register("zscore", zscore, title={"en": "Z-score", "zh": "Z 分数标准化"}, params=_params({
         "mean": {"type": "number", "default": 0, "description": "The mean of the result."},
         "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."},
         "deviation": {"enum": ["sample", "population"], "default": "sample",
                       "description": "sample: the standard deviation divides by n − 1 (OECD handbook, COINr); population: "
                                      "by n (as the Mazziotta–Pareto index standardises)."}}),
         description="Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.")
-    register("rank", rank_normaliser, params=_params({
+    register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({
         "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
         description="Rank: the worst unit gets 1, the best gets n.")
-    register("percentile", percentile, params=_params({"scale": SCALE}),
+    register("percentile", percentile, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
              description="Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.")
-    register("distance_to_target", distance_to_target, requires=("target",), params=_params({
+    register("distance_to_target", distance_to_target, title={"en": "Completion against target", "zh": "目标完成度"},
+             requires=("target",), params=_params({
         "cap": {"type": ["number", "null"], "description": "The highest score, e.g. 1 so over-achievement earns nothing extra."}}),
         description="Completion against target: value / target (higher is better) or target / value (lower is better).")
-    register("goalposts", goalposts, requires=("goalposts",), params=_params({
+    register("goalposts", goalposts, title={"en": "Fixed goalposts", "zh": "固定阈值标准化"}, requires=("goalposts",), params=_params({
         "log": {"type": "boolean", "default": False, "description": "Take natural logs of value and goalposts first (as for income in the HDI)."},
         "clip": {"type": "boolean", "default": True, "description": "Keep the result within the goalposts."},
         "scale": SCALE}),
         description="Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.")
-    register("interval", interval, requires=("optimum",), directions=("range",), params=_params({"scale": SCALE}),
+    register("interval", interval, title={"en": "Interval scoring", "zh": "适度区间标准化"},
+             requires=("optimum",), directions=("range",), params=_params({"scale": SCALE}),
              description="Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.")
-    register("ratio", ratio, params=_params({
+    register("ratio", ratio, title={"en": "Ratio to a reference", "zh": "比值标准化"}, params=_params({
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
         description="Ratio to a reference: value / reference (higher is better) or reference / value.")
-    register("vector", vector, params=_params({}),
+    register("vector", vector, title={"en": "Vector normalisation", "zh": "向量标准化"}, params=_params({}),
              description="Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.")
-    register("none", identity, directions=("higher",), params=_params({}),
+    register("none", identity, title={"en": "No normalisation", "zh": "不标准化"}, directions=("higher",), params=_params({}),
              description="No normalisation: the raw value is used as it is.")

@@ -54,7 +54,7 @@ def winsorise_log(x, params, indicator):
 
 @hookimpl
 def register_treatments(register):
-    register("winsorise_log", winsorise_log, params={
+    register("winsorise_log", winsorise_log, title={"en": "Winsorising, then log", "zh": "缩尾与对数变换"}, params={
         "type": "object", "additionalProperties": False, "properties": {
             "winmax": {"type": "integer", "minimum": 0, "default": 5,
                        "description": "The most winsorisation steps before falling back to the log transform."},

@@ -334,10 +334,12 @@ def ahp(children, params, data):
 
 @hookimpl
 def register_weightings(register):
-    register("fixed", fixed, params=FIXED_PARAMS,
+    register("fixed", fixed, title={"en": "Fixed weights", "zh": "固定权重"}, params=FIXED_PARAMS,
              description="Weights written in the ruleset (by experts, or by a policy document).")
-    register("equal", equal, params=NO_PARAMS, renormalise_default=True, description="Every child weighs the same.")
-    register("entropy", entropy, uses_data=True, renormalise_default=True, params={
+    register("equal", equal, title={"en": "Equal weights", "zh": "等权"},
+             params=NO_PARAMS, renormalise_default=True, description="Every child weighs the same.")
+    register("entropy", entropy, title={"en": "Entropy weights", "zh": "熵权法"},
+             uses_data=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "variant": {"enum": ["minmax", "shares"], "default": "minmax",
                         "description": "minmax: shares after min-max rescaling each column (the usual recipe); "
@@ -345,23 +347,28 @@ def register_weightings(register):
             "shift": {"type": "number", "minimum": 0, "default": 0,
                       "description": "Added to every value before the shares, to keep ln away from 0."}}},
         description="Entropy weights (熵权法): children whose values differ more between units weigh more.")
-    register("critic", critic, uses_data=True, renormalise_default=True, params=NO_PARAMS,
+    register("critic", critic, title={"en": "CRITIC", "zh": "CRITIC 法"},
+             uses_data=True, renormalise_default=True, params=NO_PARAMS,
              description="CRITIC: contrast (standard deviation) times conflict (1 − correlation) with the other children.")
-    register("coefficient_of_variation", coefficient_of_variation, uses_data=True, renormalise_default=True,
+    register("coefficient_of_variation", coefficient_of_variation, title={"en": "Coefficient of variation", "zh": "变异系数法"},
+             uses_data=True, renormalise_default=True,
              params=NO_PARAMS, description="Coefficient of variation (变异系数法): standard deviation over mean.")
-    register("standard_deviation", standard_deviation, uses_data=True, renormalise_default=True, params=NO_PARAMS,
+    register("standard_deviation", standard_deviation, title={"en": "Standard deviation", "zh": "标准差法"},
+             uses_data=True, renormalise_default=True, params=NO_PARAMS,
              description="Standard deviation of each child.")
-    register("pca", pca, uses_data=True, renormalise_default=True, params={
+    register("pca", pca, title={"en": "Principal component", "zh": "主成分分析法"}, uses_data=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "negative": {"enum": ["error", "zero", "absolute"], "default": "error",
                          "description": "What a negative loading becomes: an error (default), 0, or its absolute value."}}},
         description="Weights from the loadings of the first principal component; the variance it explains is reported.")
-    register("budget_allocation", budget_allocation, renormalise_default=True, params={
+    register("budget_allocation", budget_allocation, title={"en": "Budget allocation", "zh": "预算分配法"},
+             renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "required": ["experts"], "properties": {
             "experts": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
                         "description": "Each expert's points for each child (any budget, e.g. 100)."}}},
         description="Budget allocation (预算分配法): the mean of the experts' shares of their points.")
-    register("combined", combined, combines=True, renormalise_default=True, params={
+    register("combined", combined, title={"en": "Combined weights", "zh": "组合赋权"},
+             combines=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "required": ["of"], "properties": {
             "of": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": True,
                    "description": "The weight sets combined: subjective first, then objective (e.g. an AHP set and an entropy set)."},
@@ -370,5 +377,5 @@ def register_weightings(register):
             "mode": {"enum": ["linear", "multiplicative"], "default": "linear",
                      "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised."}}},
         description="Combined weights (组合赋权): subjective and objective weight sets, linearly or multiplicatively.")
-    register("ahp", ahp, params=AHP_PARAMS, renormalise_default=True,
+    register("ahp", ahp, title={"en": "AHP", "zh": "层次分析法"}, params=AHP_PARAMS, renormalise_default=True,
              description="AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.")

@@ -16,8 +16,8 @@ import pyarrow as pa
 from engine.diagnostics import EngineError, said
 from engine.explain import linear_names
 from engine.hookspecs import hookimpl
-from engine.messages import Both
-from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of
+from engine.messages import Both, say
+from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, named
 from engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -81,7 +81,8 @@ def write_xlsx(result, stream, params):
         raise EngineError([said("E_OUTPUT", "output.too_many_rows", count=f"{result.size:,}", limit=f"{MAX_ROWS:,}",
                                 hint=Both("write CSV or Parquet instead", "请改为输出 CSV 或 Parquet"))])
     rs = result.ruleset
-    t = HEADINGS[language_of(result)]
+    lang = language_of(result)
+    t = HEADINGS[lang]
     digits = params.get("digits", 2)
     number = "0" if digits == 0 else "0." + "0" * digits
     book = openpyxl.Workbook(write_only=True)
@@ -110,15 +111,18 @@ def write_xlsx(result, stream, params):
         details = result.details.get(node, {})
         notes = {k: v for k, v in details.get("weights", {}).items() if np.isscalar(v) and not isinstance(v, str)}
         for child, w in weights.items():
-            weight_rows.append([rs.label(node), rs.label(child), w, shares.get(child), details.get("method", ""),
-                                details.get("weighting", ""), ", ".join(f"{k}={v:.4g}" for k, v in notes.items())])
+            spec = rs.nodes[node]
+            weight_rows.append([rs.label(node), rs.label(child), w, shares.get(child), named(spec.aggregator, lang),
+                                named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "",
+                                ", ".join(f"{k}={v:.4g}" for k, v in notes.items())])
     consistency = result.hierarchy_consistency()
     if consistency is not None:
         weight_rows.append([t["weights"], "CR", consistency["CR"], None, "", "ahp", ", ".join(consistency["nodes"])])
     _rows_sheet(book, t["sheet_weights"], [t["node"], t["child"], t["weight"], t["in_score"], t["method"], t["weighting"], "CR, CI…"],
                 weight_rows, [None, None, "0.0000", "0.0000", None, None, None])
     _rows_sheet(book, t["sheet_diagnostics"], [t["severity"], t["code"], t["message"], t["affected"]],
-                [[d.severity, d.code, d.message, ", ".join(d.units[:200])] for d in result.diagnostics], [None] * 4)
+                [[say(d.severity, lang), d.code, d.text(lang), ", ".join(d.units[:200])] for d in result.diagnostics],
+                [None] * 4)
     for analysis in analyses(result, params):
         for k, part in enumerate(analysis["tables"]):
             formats = [None if d is None else ("0" if d == 0 else "0." + "0" * d) for d in part["digits"]]

@@ -224,3 +224,30 @@ def test_command_line_names_and_bounds_are_told_in_chinese(small, tmp_path):
     broken.write_text("raise RuntimeError('boom')\n", encoding="utf-8")
     out = engine("plugins", "--plugin", broken, "--lang", "zh-CN").stderr
     assert "加载失败：RuntimeError: boom。" in out and "engine plugins 列出已加载的插件" in out
+
+
+def test_every_built_in_method_has_a_title_in_both_languages(plugins):
+    for kind in ("treatment", "normaliser", "weighting", "aggregator"):
+        for name, reg in plugins.registrations[kind].items():
+            if reg.origin.startswith("govscore"):
+                en, zh = reg.title("en"), reg.title("zh")
+                assert en != name or en.isupper(), (kind, name)  # TOPSIS, VIKOR, AHP may keep their own
+                assert not CHINESE.search(en) and CHINESE.search(zh), (kind, name)
+    listed = engine("plugins", "--lang", "zh-CN", env={**C_LOCALE, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"}).stdout.splitlines()
+    assert listed[0].split()[:3] == ["类别", "名称", "方法"]
+    assert any(line.split()[:3] == ["标准化方法", "minmax", "极差标准化"] for line in listed)
+    methods = json.loads(engine("plugins", "--format", "json", env={"GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"}).stdout)["methods"]
+    assert {"kind": "weighting", "name": "ahp", "title": {"en": "AHP", "zh": "层次分析法"}}.items() <= next(
+        m for m in methods if m["name"] == "ahp").items()
+
+
+def test_reports_name_methods_in_the_readers_language(tmp_path):
+    for lang, expected in (("zh-CN", ["方法：加权平均（weighted_mean），固定权重（fixed）", "极差标准化（minmax {\"scale\": [0, 100]}）",
+                                      "以加权求和（weighted_sum）合成 社会化 S、法治化 L", "- **警告** `W_IMPUTED`"]),
+                           ("en", ["Method: Weighted mean (weighted_mean), Fixed weights (fixed)",
+                                   "normalised with Min-max (minmax {\"scale\": [0, 100]})", "- **warning** `W_IMPUTED`"])):
+        out = tmp_path / f"{lang}.md"
+        assert engine("run", RULESETS / "governance.json", "-o", out, "-q", "--lang", lang).returncode == 0
+        text = out.read_text(encoding="utf-8")
+        for line in expected:
+            assert line in text, (lang, line)

@@ -25,12 +25,13 @@ def register_normalisers(register):
     def share(x, direction, params, indicator):
         y = x / np.nansum(x)
         return y if direction == "higher" else 1 - y
-    register("share", share, description="Share of the total.", params={
+    register("share", share, title={"en": "Share of the total", "zh": "占总量比重"}, description="Share of the total.", params={
         "type": "object", "additionalProperties": False, "properties": {}})
 
 @hookimpl
 def register_functions(register):
-    register("square", lambda x: np.asarray(x) ** 2, description="square(x)", min_args=1, max_args=1)
+    register("square", lambda x: np.asarray(x) ** 2, title={"en": "Square", "zh": "平方"}, description="square(x)",
+             min_args=1, max_args=1)
 
 @hookimpl
 def register_outputs(register):
@@ -150,6 +151,9 @@ def test_plugin_option_loads_a_local_file(small, tmp_path):
     assert proc.returncode == 0, proc.stderr
     proc = engine("run", small(doc), "-q")
     assert proc.returncode == 1 and 'no formula function "square"' in proc.stderr
+    shared = small(small_ruleset(normalise="share"))  # the plugin's own title, in the reader's language
+    assert engine("run", shared, "--plugin", module, "-o", tmp_path / "r.md", "-q", "--lang", "zh-CN").returncode == 0
+    assert "正向，占总量比重（share）。" in (tmp_path / "r.md").read_text(encoding="utf-8")
     proc = engine("plugins", "--plugin", tmp_path / "missing.py")
     assert proc.returncode == 3 and "E_PLUGIN_LOAD" in proc.stderr
 
