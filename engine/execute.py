@@ -113,7 +113,8 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     warnings += _coverage_warnings(ruleset, shares, ids, unit_limit, coverage.get("indicator", MIN_AVAILABILITY))
     for name, mask in imputed.items():
         if mask.any():
-            warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, policy=ruleset.indicators[name].missing,
+            warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, label=ruleset.indicators[name].label,
+                                 policy=ruleset.indicators[name].missing,
                                  severity="warning", path=ruleset.indicators[name].pointer, units=_units_text(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None

@@ -278,7 +278,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "units.without_id": ("Rows without a unit id in {file}: {rows}.", "{file} 中以下行没有单位编号：{rows}。"),
     "indicator.missing": ('The indicator "{name}" ({label}) has no value for {count} unit(s).',
                           "指标“{name}”（{label}）有 {count} 个单位缺少数值。"),
-    "indicator.imputed": ('Missing values of "{name}" were filled in ({policy}).', "指标“{name}”的缺失值已填补（{policy}）。"),
+    "indicator.imputed": ('Missing values of "{name}" ({label}) were filled in ({policy}).', "指标“{name}”（{label}）的缺失值已填补（{policy}）。"),
     "json.ends_early": ("The file ends where a value was expected.", "文件在应有值的地方结束了。"),
     "json.too_deep": ("Objects and arrays are nested more than {limit} levels deep.", "对象和数组嵌套超过 {limit} 层。"),
     "json.not_finite": ("{word} is not a JSON number.", "{word} 不是 JSON 数字。"),
