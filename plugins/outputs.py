@@ -11,6 +11,7 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from engine.hookspecs import hookimpl
+from engine.messages import say
 from engine.panel import panel_changes
 from engine.report import ANALYSIS_PARAMS, HEADINGS, computed, language_of
 from engine.statistics import statistics
@@ -129,7 +130,8 @@ def write_table(result, stream, params):
     limit = params.get("limit", 50)
     digits = params.get("digits", 3)
     score = result.rounded.get(rs.score, result.score)
-    t = HEADINGS[language_of(result)]
+    lang = language_of(result)
+    t = HEADINGS[lang]
     columns = [(t["rank"], result.rank, 0), (t["unit"], result.unit_ids, 0)]
     for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
         if values is not None:
@@ -149,9 +151,9 @@ def write_table(result, stream, params):
     numeric = [isinstance(values, np.ndarray) and values.dtype != object for _, values, _ in columns]
     lines = [f"{rs.title}" + (f" ({rs.version})" if rs.version else "")] + table(headers, cells, numeric, rule=True)
     if limit and result.size > limit:
-        lines.append(f"... {result.size - limit} more units (write to a file with -o, or set --format csv)")
+        lines.append(say("table_more", lang, n=result.size - limit))
     if result.dropped:
-        lines.append(f"{len(result.dropped)} unit(s) dropped for missing values: {', '.join(result.dropped[:10])}")
+        lines.append(say("table_dropped", lang, n=len(result.dropped), units=", ".join(result.dropped[:10])))
     stream.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 

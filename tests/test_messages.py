@@ -251,3 +251,16 @@ def test_reports_name_methods_in_the_readers_language(tmp_path):
         text = out.read_text(encoding="utf-8")
         for line in expected:
             assert line in text, (lang, line)
+
+
+def test_the_terminal_table_speaks_the_chosen_language(small):
+    doc = small_ruleset(language="zh-CN")
+    doc["indicators"]["a"]["missing"] = "drop_unit"
+    path = small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,,20,4\nu3,三,乙,3,30,3\nu4,四,乙,4,40,2\n")
+    out = engine("run", path, "--format", "table", "-o", "-", "-q").stdout
+    assert "1 个单位因缺失值被剔除：u2" in out
+    table = json.loads(json.dumps(doc))
+    table["outputs"] = [{"format": "table", "path": "-", "params": {"limit": 2}}]
+    out = engine("run", small(table), "-q").stdout
+    assert "……另有 1 个单位（用 -o 写入文件" in out
+    assert "... 1 more units" in engine("run", small(table), "-q", "--lang", "en").stdout
