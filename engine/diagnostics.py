@@ -48,11 +48,17 @@ class Diagnostic:
         return self.severity == "error"
 
     def to_dict(self) -> dict:
+        """For tools: the same whatever the language of the command line, with the Chinese beside the English
+        where the catalogue has it."""
         out = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.key is not None:
+            out["message_zh"] = self.text("zh")
         for key in ("file", "line", "column", "hint"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.hint is not None and (self.hint_zh or hint_in(self.hint, "zh")) != self.hint:
+            out["hint_zh"] = self.hint_zh or hint_in(self.hint, "zh")
         out["path"] = self.path
         if self.span is not None:
             out["span"] = list(self.span)

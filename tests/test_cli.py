@@ -116,6 +116,11 @@ def test_validate_json_format(small):
     [entry] = json.loads(proc.stdout)["files"]
     [d] = entry["diagnostics"]
     assert entry["ok"] is False and d["code"] == "E_NO_SCORE" and d["path"] == "/score" and d["line"] > 1
+    # the same for every language of the command line, the Chinese beside the English
+    assert json.loads(engine("validate", small(doc), "--format", "json", "--lang", "zh-CN").stdout) == json.loads(proc.stdout)
+    assert d["message"] == 'The score "totl" is not a node or indicator of this ruleset.'
+    assert d["message_zh"] == "总分“totl”不是本规则集的节点或指标。"
+    assert d["hint"] == 'did you mean "total"?' and d["hint_zh"] == "是否想写“total”？"
 
 
 def test_an_output_may_not_overwrite_an_input(small, tmp_path):
