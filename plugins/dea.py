@@ -51,7 +51,9 @@ INF = highspy.kHighsInf
 
 
 def _highs() -> highspy.Highs:
-    """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results)."""
+    """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results),
+    on the calling thread only: these small LPs gain nothing from HiGHS's worker threads, and a worker still
+    alive when the process exits can abort it ("terminate called without an active exception")."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -62,6 +64,7 @@ def _highs() -> highspy.Highs:
         os.dup2(saved, 1)
         os.close(saved)
     solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", 1)
     return solver
 
 
