@@ -181,13 +181,11 @@ def test_every_built_in_diagnostic_comes_from_the_catalogue():
         tree = ast.parse(file.read_text(encoding="utf-8"))
         if file.name != "diagnostics.py":
             assert not _calls(tree, "Diagnostic"), f"{file.name} builds a Diagnostic from plain text"
-        for helper in ("said", "tell", "add", "UnitsError", "both"):
+        for helper, position in (("said", 1), ("tell", 1), ("add", 1), ("UnitsError", 1), ("both", 0), ("message", 0)):
             for call in _calls(tree, helper):
-                literal = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                key = literal[1] if helper in ("said", "tell", "add", "UnitsError") and len(literal) > 1 else (
-                    literal[0] if helper == "both" and literal else None)
-                if key is not None and "." in key:
-                    assert key in MESSAGES, f"{file.name}:{call.lineno}: {key} is not in the catalogue"
+                key = call.args[position] if len(call.args) > position else None
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and "." in key.value:
+                    assert key.value in MESSAGES, f"{file.name}:{call.lineno}: {key.value} is not in the catalogue"
 
 
 def test_the_last_messages_are_told_in_chinese(small, tmp_path):
