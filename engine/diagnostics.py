@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from typing import Iterable
-from .messages import MESSAGES, TITLES, Both, hint_in, message, say, title
+from .messages import KINDS, MESSAGES, TITLES, Both, hint_in, message, say, title
 
 # Exit codes of the command line, documented in the README.
 EXIT_OK = 0
@@ -107,6 +107,19 @@ def said(code: str, key: str, *, severity: str = "error", file: str | None = Non
     return Diagnostic(code, message(key, "en", **fields), severity=severity, file=file, path=path,
                       hint=None if hint is None else str(hint), units=units, key=key, fields=tuple(fields.items()),
                       hint_zh=hint.zh if isinstance(hint, Both) else None)
+
+
+def plugin_failed(method, on: str, exc: Exception, **where) -> Diagnostic:
+    """A plugin's method (a Registration) raised something other than a diagnostic while working on ``on``."""
+    return said("E_PLUGIN_FAILED", "plugin.failed", kind=KINDS[method.kind], name=method.name, plugin=method.plugin,
+                on=on, error=f"{type(exc).__name__}: {exc}", **where)
+
+
+def within(d: Diagnostic, key: str, **fields) -> Diagnostic:
+    """``d`` told inside another message (``key``, whose ``{problem}`` is d's own message, in either
+    language), keeping its code, place, units and hint."""
+    fields = {"file": d.file, **fields, "problem": Both(d.text("en"), d.text("zh"))}
+    return replace(d, message=message(key, "en", **fields), key=key, fields=tuple(fields.items()))
 
 
 class EngineError(Exception):

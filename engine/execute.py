@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from . import __version__
 from .data import Table, pivot_long, positions
-from .diagnostics import Diagnostic, EngineError, UnitsError, said
+from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .messages import KINDS, Both
 from .formula import evaluate
 from .model import Node, Ruleset
@@ -216,8 +216,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             problems += exc.diagnostics
             continue
         except Exception as exc:
-            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", kind=KINDS["source"], name=source.format.name,
-                                 plugin=source.format.plugin, on=path, error=f"{type(exc).__name__}: {exc}"))
+            problems.append(plugin_failed(source.format, path, exc))
             continue
         tables[name] = table
         inputs.append({"source": name, "path": path, "format": source.format.name,
@@ -481,8 +480,7 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue
         except Exception as exc:
-            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=ind.pointer, kind=KINDS["treatment"],
-                                 name=reg.name, plugin=reg.plugin, on=name, error=f"{type(exc).__name__}: {exc}"))
+            problems.append(plugin_failed(reg, name, exc, file=ruleset.file, path=ind.pointer))
             continue
         treated[name], done[name] = np.asarray(y, dtype=float), {"method": reg.name, **details}
     if problems:
@@ -521,8 +519,7 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
             problems.append(_units_problem(exc, ruleset, ind, ids))
             continue
         except Exception as exc:
-            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
-                                 name=reg.name, plugin=reg.plugin, on=name, error=f"{type(exc).__name__}: {exc}"))
+            problems.append(plugin_failed(reg, name, exc, file=ruleset.file, path=ind.pointer))
             continue
         if y.shape != x.shape:
             problems.append(said("E_PLUGIN_FAILED", "plugin.wrong_length", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
@@ -628,8 +625,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             problems.append(_units_problem(exc, ruleset, node, ids.slice(block.start, block.stop - block.start)))
             return out, {}
         except Exception as exc:
-            problems.append(said("E_PLUGIN_FAILED", "plugin.failed", file=ruleset.file, path=node.pointer, kind=KINDS["aggregator"],
-                                 name=reg.name, plugin=reg.plugin, on=node.name, error=f"{type(exc).__name__}: {exc}"))
+            problems.append(plugin_failed(reg, node.name, exc, file=ruleset.file, path=node.pointer))
             return out, {}
         out[block] = y if lost is None else np.where(lost, np.nan, y)
         if lost is not None:  # per-unit details are missing where the value is

@@ -7,15 +7,13 @@ without it (the node's other weights keep their proportions) and scored on the s
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 
 import numpy as np
 
 from .compiler import compile_document
 from .data import number_or_none, positions
-from .diagnostics import EngineError, said
+from .diagnostics import EngineError, within
 from .execute import Data, score
-from .messages import Both
 from .model import Ruleset
 from .plugins import Plugins
 from .result import Result
@@ -70,9 +68,7 @@ def leave_one_out(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result) 
         compiled, diagnostics = compile_document(_without(ruleset, name), ruleset.source_map, plugins, ruleset.base_dir)
         if compiled is None:
             errors = [d for d in diagnostics if d.is_error]
-            raise EngineError([replace(said(d.code, "sensitivity.without", path=d.path, file=d.file, hint=d.hint, name=name,
-                                            problem=Both(d.text("en"), d.text("zh"))), line=d.line, column=d.column)
-                               for d in errors])
+            raise EngineError([within(d, "sensitivity.without", name=name) for d in errors])
         other = score(compiled, plugins, data)
         where = positions(base.unit_ids, other.unit_ids)
         ranks = np.where(where >= 0, other.rank[np.maximum(where, 0)], np.nan)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .data import number_or_none
-from .diagnostics import EngineError, said
-from .messages import Both, hint_in
+from .diagnostics import EngineError, said, within
+from .messages import Both
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
@@ -225,10 +225,8 @@ def _describe(factors: list[Factor], chosen: dict, nodes: dict[str, Node]) -> di
 def _in_configuration(exc: EngineError, configuration: dict) -> EngineError:
     chosen = "; ".join(f"{k}: {v}" for k, v in configuration.items() if k != "weights") or "varied weights"
     hint = Both("drop or change that alternative in the uncertainty section", "请在 uncertainty 部分去掉或修改该备选方案")
-    return EngineError([replace(said(d.code, "uncertainty.in_configuration", file=d.file, path=d.path, units=d.units,
-                                     hint=Both(d.hint, d.hint_zh or hint_in(d.hint, "zh")) if d.hint else hint,
-                                     chosen=chosen, problem=Both(d.text("en"), d.text("zh"))),
-                                line=d.line, column=d.column) for d in exc.diagnostics])
+    told = [within(d, "uncertainty.in_configuration", chosen=chosen) for d in exc.diagnostics]
+    return EngineError([d if d.hint else replace(d, hint=hint.en, hint_zh=hint.zh) for d in told])
 
 
 def _percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .diagnostics import Diagnostic, EngineError, said
-from .messages import KINDS, Both, hint_in
+from .diagnostics import Diagnostic, EngineError, plugin_failed, said, within
+from .messages import Both
 from .model import Node
 
 WEIGHT_TOLERANCE = 1e-6
@@ -39,12 +39,9 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
         w, details = answer if isinstance(answer, tuple) else (answer, {})
         w = np.array(w, dtype=float)
     except EngineError as exc:
-        return None, {}, [said(d.code, "weights.in_node", path=params_path, units=d.units, severity=d.severity,
-                               hint=None if d.hint is None else Both(d.hint, d.hint_zh or hint_in(d.hint, "zh")),
-                               name=node.name, problem=Both(d.text("en"), d.text("zh"))) for d in exc.diagnostics]
+        return None, {}, [replace(within(d, "weights.in_node", name=node.name), path=params_path) for d in exc.diagnostics]
     except Exception as exc:
-        return None, {}, [said("E_PLUGIN_FAILED", "plugin.failed", path=path, kind=KINDS["weighting"], name=reg.name,
-                               plugin=reg.plugin, on=node.name, error=f"{type(exc).__name__}: {exc}")]
+        return None, {}, [plugin_failed(reg, node.name, exc, path=path)]
     details = dict(details)
     if parts:
         details["components"] = parts

@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .diagnostics import EngineError, said
-from .messages import KINDS, Both
+from .diagnostics import EngineError, plugin_failed, said
+from .messages import Both
 from .plugins import Registration
 
 
@@ -61,5 +61,4 @@ def write_output(result, output: Registration, path: str, params: dict, inputs: 
     except OSError as exc:
         raise EngineError([said("E_OUTPUT", "output.unwritable", location=path, reason=exc.strerror or str(exc))]) from None
     except Exception as exc:
-        raise EngineError([said("E_PLUGIN_FAILED", "plugin.failed", kind=KINDS["output"], name=output.name, plugin=output.plugin,
-                                on=path, error=f"{type(exc).__name__}: {exc}")]) from None
+        raise EngineError([plugin_failed(output, path, exc)]) from None
