@@ -368,13 +368,11 @@ class _Compiler:
         if reg is None:
             return
         node.aggregator, node.params = reg, params
-        groups = reg.options.get("weight_groups")
         try:
-            named_groups = groups(list(children), params) if groups else [list(children)]
+            node.weight_groups = reg.weight_groups_of(children, params)
         except EngineError as exc:
             self.diagnostics += [replace(d, path=path + "/params") for d in exc.diagnostics]
             return
-        node.weight_groups = tuple(tuple(children.index(c) for c in g) for g in named_groups)
         if "weights" in spec and not reg.options.get("weighted", True):
             self.tell("W_UNUSED", "compile.weights_unused", path + "/weights", severity="warning", method=reg.name,
                       name=node.name)
@@ -535,12 +533,11 @@ class _Compiler:
                 continue
             for k, choice in enumerate(choices):
                 reg, params = self.resolve_method("aggregator", choice, f"{path}/{k}")  # checked above, once
-                groups = reg.options.get("weight_groups") if reg is not None else None
-                if groups is not None:
-                    try:
-                        groups(list(node.children), params)
-                    except EngineError as exc:
-                        self.diagnostics += [replace(d, path=f"{path}/{k}/params") for d in exc.diagnostics]
+                try:
+                    if reg is not None:
+                        reg.weight_groups_of(node.children, params)
+                except EngineError as exc:
+                    self.diagnostics += [replace(d, path=f"{path}/{k}/params") for d in exc.diagnostics]
             out.aggregators[name] = alternatives
         if not (out.normalisers or out.imputations or out.weight_noise or out.aggregators) and not self.broken("/uncertainty"):
             self.tell("E_SCHEMA_REQUIRED", "compile.no_alternatives", "/uncertainty",
@@ -552,8 +549,7 @@ class _Compiler:
         for k, spec in enumerate(specs if isinstance(specs, list) else []):
             reg, params = self.resolve_method(kind, spec, f"{path}/{k}")
             if reg is not None:
-                label = spec if isinstance(spec, str) else reg.name + (" " + json.dumps(params, ensure_ascii=False) if params else "")
-                out.append(Alternative(reg, params, label))
+                out.append(Alternative(reg, params))
         return tuple(out)
 
     def uncertain_indicators(self, part: dict, path: str, indicators, usable: list[str],

@@ -104,7 +104,11 @@ class Alternative:
     """One method a sensitivity analysis may use in place of the ruleset's own."""
     method: Registration
     params: dict
-    label: str  # as the ruleset writes it, for reports
+
+    @property
+    def label(self) -> str:
+        """As the ruleset writes it, for reports."""
+        return self.method.written(self.params)
 
 
 @dataclass

@@ -7,6 +7,7 @@ command line makes one per invocation, so tests cannot leak plugins into each ot
 from __future__ import annotations
 
 import importlib
+import json
 import importlib.util
 import os
 import sys
@@ -50,6 +51,17 @@ class Registration:
     plugin: str  # the plugin that registered it
     origin: str  # the distribution (with version) or module file it came from
     options: dict = field(default_factory=dict)  # the kind's own keyword arguments
+
+    def written(self, params: dict | None = None) -> str:
+        """The method as a ruleset writes it: its name, with its parameters when it has any."""
+        return self.name + (f" {json.dumps(params, ensure_ascii=False)}" if params else "")
+
+    def weight_groups_of(self, children, params: dict) -> tuple[tuple[int, ...], ...]:
+        """An aggregator's weight groups (a ratio's numerator and denominator) as positions among
+        ``children``; one group of them all when the method has none. Bad parameters raise EngineError."""
+        groups = self.options.get("weight_groups")
+        named = groups(list(children), params) if groups else [list(children)]
+        return tuple(tuple(list(children).index(c) for c in g) for g in named)
 
     def title(self, lang: str = "en") -> str:
         """The method's name for people (register(..., title={"en": ..., "zh": ...})), else its name."""

@@ -7,7 +7,6 @@ ruleset's language (Chinese for zh, else English).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,7 +140,7 @@ def named(method, lang: str, params: dict | None = None) -> str:
     """A method for people: its title in ``lang`` with the name (and parameters) the ruleset uses,
     极差标准化（minmax {"scale": [0, 100]}）."""
     title = method.title(lang)
-    written = method.name + (f" {json.dumps(params, ensure_ascii=False)}" if params else "")
+    written = method.written(params)
     if title == method.name:
         return written
     return f"{title}（{written}）" if lang == "zh" else f"{title} ({written})"

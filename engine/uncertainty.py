@@ -202,10 +202,8 @@ def _prepared(variant: Ruleset, plugins: Plugins, data: Data, nominal: Prepared,
 
 
 def _with_aggregator(node: Node, alt: Alternative) -> Node:
-    groups = alt.method.options.get("weight_groups")
-    named = groups(list(node.children), alt.params) if groups else [list(node.children)]
     return replace(node, aggregator=alt.method, params=alt.params,
-                   weight_groups=tuple(tuple(node.children.index(c) for c in g) for g in named))
+                   weight_groups=alt.method.weight_groups_of(node.children, alt.params))
 
 
 def _describe(factors: list[Factor], chosen: dict, nodes: dict[str, Node]) -> dict:
