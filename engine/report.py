@@ -35,6 +35,7 @@ class Report:
     headers: list[str]
     rows: list[list]  # the ranking, best first: cells as plain Python values
     score_column: int  # where the score is in each row
+    score_digits: int  # decimals of the score: its rounding in the ruleset, else 3
     dimension_columns: list[int]
     hidden: int  # units left out of the rows by the limit
     group_means: list[tuple[str, list[float | None]]]  # per group (or all units), the mean of each dimension
@@ -69,10 +70,9 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
     order = result.best_first()
     shown = order[:limit] if limit else order
     headers, columns = [t["rank"], t["unit"]], [result.rank, result.unit_ids]
-    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
-        if values is not None:
-            headers.append(t[key])
-            columns.append(values)
+    for key, values in result.descriptors():
+        headers.append(t[key])
+        columns.append(values)
     dimension_columns = list(range(len(headers), len(headers) + len(dims)))
     headers += [label for _, label in dims]
     columns += [result.value(name) for name, _ in dims]
@@ -88,7 +88,8 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         lang=lang, text=t, title=rs.title,
         subtitle=" · ".join(x for x in (rs.id, rs.version, rs.document.get("date")) if x),
         summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
-        rows=rows, score_column=score_column, dimension_columns=dimension_columns, hidden=result.size - len(shown),
+        rows=rows, score_column=score_column, score_digits=rs.rounding[rs.score].digits if rs.score in rs.rounding else 3,
+        dimension_columns=dimension_columns, hidden=result.size - len(shown),
         group_means=_group_means(result, dims, t), weights=_weights(result, lang), methods=_methods(result, lang),
         diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
                       "units": list(d.units[:20])}
@@ -130,9 +131,9 @@ def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]
         return [None if not np.any(mask & ~np.isnan(v)) else float(np.nanmean(v[mask])) for v in values]
 
     out = [(t["all_units"], means(np.ones(result.size, dtype=bool)))]
+    groups = result.unit_groups.to_numpy(zero_copy_only=False) if result.unit_groups is not None else None
     for group in result.group_summary():
-        mask = np.asarray(result.unit_groups.to_numpy(zero_copy_only=False) == group["group"])
-        out.append((str(group["group"]), means(mask)))
+        out.append((str(group["group"]), means(groups == group["group"])))
     return out
 
 

@@ -92,6 +92,11 @@ class Result:
         ri = sum(share[n] * w["RI"] for n, w in judged.items())
         return {"CR": ci / ri if ri > 0 else 0.0, "nodes": sorted(judged)}
 
+    def descriptors(self) -> list[tuple[str, pa.StringArray]]:
+        """The units' text columns besides the id, those the ruleset declares: name, group, period."""
+        return [(key, values) for key, values in (("name", self.unit_labels), ("group", self.unit_groups),
+                                                  ("period", self.unit_periods)) if values is not None]
+
     def best_first(self) -> np.ndarray:
         """The units' positions in rank order, unranked units last, ties in data order."""
         return np.lexsort((np.arange(self.size), np.where(np.isnan(self.rank), np.inf, self.rank)))

@@ -109,8 +109,7 @@ def _profiles(report: Report, label_column: int, group_column: int | None) -> st
 def write_html(result, stream, params):
     report = build(result, params.get("limit", 200), params)
     t = report.text
-    rs = result.ruleset
-    score_digits = rs.rounding[rs.score].digits if rs.score in rs.rounding else 3
+    score_digits = report.score_digits
     names = report.headers
     label_column = names.index(t["name"]) if t["name"] in names else 1
     group_column = names.index(t["group"]) if t["group"] in names else None

@@ -27,14 +27,13 @@ def table(headers: list[str], rows: list[list], digits: list[int] | None = None)
 def write_markdown(result, stream, params):
     report = build(result, params.get("limit", 200), params)
     t = report.text
-    score_digits = result.ruleset.rounding[result.ruleset.score].digits if result.ruleset.score in result.ruleset.rounding else 3
     out = [f"# {report.title}", "", report.subtitle, "", f"## {t['summary']}", ""]
     out += table([t["key"], t["value"]], [list(p) for p in report.summary], [None, None])
     out += ["", f"## {t['ranking']}", ""]
     digits = [None] * len(report.headers)
     for k in report.dimension_columns:
         digits[k] = 2
-    digits[report.score_column] = score_digits
+    digits[report.score_column] = report.score_digits
     out += table(report.headers, report.rows, digits)
     if report.hidden:
         out += ["", t["more"].format(n=f"{report.hidden:,}")]

@@ -133,9 +133,7 @@ def write_table(result, stream, params):
     lang = language_of(result)
     t = HEADINGS[lang]
     columns = [(t["rank"], result.rank, 0), (t["unit"], result.unit_ids, 0)]
-    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
-        if values is not None:
-            columns.append((t[key], values, 0))
+    columns += [(t[key], values, 0) for key, values in result.descriptors()]
     shown_nodes = [n for n in rs.nodes if n != rs.score][-8:]
     columns += [(rs.label(n), result.nodes[n], digits) for n in shown_nodes]
     score_digits = rs.rounding[rs.score].digits if rs.score in rs.rounding else digits

@@ -24,11 +24,7 @@ MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 
 
 def _unit_columns(result, t) -> list[tuple[str, object, str | None]]:
-    cols = [(t["unit"], result.unit_ids, None)]
-    for key, values in (("name", result.unit_labels), ("group", result.unit_groups), ("period", result.unit_periods)):
-        if values is not None:
-            cols.append((t[key], values, None))
-    return cols
+    return [(t["unit"], result.unit_ids, None)] + [(t[key], values, None) for key, values in result.descriptors()]
 
 
 def _sheet(book, title: str, columns: list[tuple[str, object, str | None]], size: int):
