@@ -133,18 +133,33 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     return values.cast(pa.string())
 
 
+def duplicates(key: pa.Array) -> list[str]:
+    """The keys that occur more than once, for people (a unit and its period joined with " / ")."""
+    counts = pc.value_counts(key)
+    twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    return [str(v).replace("\x1f", " / ") for v in twice.to_pylist()]
+
+
+def array_of(values: list) -> pa.Array:
+    """A column of Python values (a workbook's cells, a query's rows) as Arrow: float64 when every value
+    is a number or missing, else text."""
+    if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+        return pa.array(values, pa.float64())
+    return pa.array([None if v is None else v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+                     for v in values], pa.string())
+
+
 def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: list[str]) -> Table:
     """A table in long format (a row per unit, indicator and period; ``key`` identifies the unit and
     period of each row) as a row per unit and period with a column per wanted indicator. Text
     columns (id, period, label, group) are taken from each unit's first row."""
     codes = pc.fill_null(table.columns[indicator], "")
     pair = pc.binary_join_element_wise(key, codes, "\x1e")
-    counts = pc.value_counts(pair)
-    twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values").to_pylist()
+    twice = duplicates(pair)
     if twice:
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "data.long_twice", file=table.file,
                                 hint=Both("one row per unit, indicator (and period)", "每个单位、指标（及期别）只能有一行"),
-                                      units=tuple(str(t).replace("\x1f", " / ").replace("\x1e", ": ") for t in twice[:50]))])
+                                units=tuple(t.replace("\x1e", ": ") for t in twice[:50]))])
     present = pc.unique(codes).to_pylist()
     problems = [said("E_DATA_COLUMN", "data.long_no_indicator", file=table.file, name=name, column=indicator,
                      hint=did_you_mean(name, present) or Both("it has: " + ", ".join(present[:30]), "现有：" + ", ".join(present[:30])))

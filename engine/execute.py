@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
-from .data import Table, pivot_long, positions
+from .data import Table, duplicates, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .messages import KINDS, Both
 from .formula import evaluate
@@ -254,12 +254,6 @@ def _key(ids: pa.StringArray, periods: pa.StringArray | None = None) -> pa.Array
     return pc.binary_join_element_wise(ids, periods, "\x1f")
 
 
-def _duplicates(key: pa.Array) -> list[str]:
-    counts = pc.value_counts(key)
-    dup = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-    return [str(v).replace("\x1f", " / ") for v in dup.to_pylist()]
-
-
 def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     spec = ruleset.units
     units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
@@ -270,7 +264,7 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.without_id", file=table.file, rows=rows,
                                 hint="every row needs an id in the column " + spec["id"])])
-    dups = _duplicates(_key(units["id"], units.get("period")))
+    dups = duplicates(_key(units["id"], units.get("period")))
     if dups:
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate", file=table.file, units=tuple(dups),
                                 hint="each unit (and period) must have exactly one row")])
@@ -281,7 +275,7 @@ def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
     """For each unit, its row in another source (-1 where that source has no row for it)."""
     spec = ruleset.units
     key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
-    dups = _duplicates(key)
+    dups = duplicates(key)
     if dups:
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate_source", source=name, file=table.file,
                                 units=tuple(dups))])

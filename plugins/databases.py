@@ -12,9 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-import pyarrow as pa
 
-from engine.data import DEFAULT_NA, Table, missing_columns, to_numbers, to_text
+from engine.data import DEFAULT_NA, Table, array_of, missing_columns, to_numbers, to_text
 from engine.diagnostics import EngineError, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both
@@ -81,18 +80,13 @@ def load_sqlite(path: str, params: dict, columns: dict[str, str]) -> Table:
             names = [d[0] for d in cursor.description or ()]
             rows = cursor.fetchall()
         except sqlite3.DatabaseError as exc:
-            said = "it took longer than its timeout" if time.monotonic() > deadline else exc
-            raise _refused(path, said) from None
+            raise _refused(path, "it took longer than its timeout" if time.monotonic() > deadline else exc) from None
     finally:
         con.close()
 
     def column(name):
         k = names.index(name)
-        values = [row[k] for row in rows]
-        if all(v is None or isinstance(v, (int, float)) for v in values):
-            return pa.array(values, pa.float64())
-        return pa.array([None if v is None else v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                         for v in values], pa.string())
+        return array_of([row[k] for row in rows])
 
     return _table(path, names, column, columns, params.get("na", DEFAULT_NA))
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.data import DEFAULT_NA, Table, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
+from engine.data import DEFAULT_NA, Table, array_of, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
 from engine.diagnostics import EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both
@@ -154,13 +154,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
     problems = missing_columns(path, columns, sorted(present))
     if problems:
         raise EngineError(problems)
-    arrays = {}
-    for name in columns:
-        values = [r.get(name) for r in records]
-        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
-            arrays[name] = pa.array(values, pa.float64())
-        else:
-            arrays[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+    arrays = {name: array_of([r.get(name) for r in records]) for name in columns}
     return Table(_columns([pa.table(arrays)], columns, path, 1, params), len(records), file=path, row_numbers_offset=1)
 
 
@@ -240,11 +234,7 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
     out = {}
     for name, kind in columns.items():
         k = names.index(name)
-        values = [row[k] if k < len(row) else None for row in rows]
-        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
-            array = pa.array(values, pa.float64())
-        else:
-            array = pa.array([None if v is None else str(v) for v in values], pa.string())
+        array = array_of([row[k] if k < len(row) else None for row in rows])
         if kind == "number":
             out[name] = to_numbers(array, name, f"{where}, column {get_column_letter(k + 1)}", first,
                                    params.get("na", DEFAULT_NA), params.get("thousands", ","), params.get("decimal", "."))
