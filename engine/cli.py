@@ -310,13 +310,12 @@ def parse_pairs(values, option: str) -> dict[str, float]:
     for value in values:
         name, sep, number = value.partition("=")
         try:
+            if not sep or not name:
+                raise ValueError
             out[name] = float(number)
         except ValueError:
             raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="NAME=NUMBER"),
                                      param_hint=option) from None
-        if not sep or not name:
-            raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="NAME=NUMBER"),
-                                     param_hint=option)
     return out
 
 
@@ -510,11 +509,10 @@ def plugins_command(fmt, plugin_modules):
     else:
         from .textwidth import table
         lang = current_language()
-        keys = ("kind", "name", "title", "plugin", "origin", "description")
-        shown = {"title": lambda r: r["title"][lang],  # the kind as a ruleset names it, in English; in Chinese, its meaning
-                 "kind": lambda r: r["kind"] if lang == "en" else pick(KINDS[r["kind"]], lang)}
-        cells = [[shown[k](r) if k in shown else str(r[k]) for k in keys] for r in rows]
-        for line in table(say("plugins_headers", lang).split("|"), cells, [False] * len(keys)):
+        # the kind as a ruleset names it, in English; in Chinese, what it means
+        cells = [[r["kind"] if lang == "en" else pick(KINDS[r["kind"]], lang), r["name"], r["title"][lang], r["plugin"],
+                  r["origin"], r["description"]] for r in rows]
+        for line in table(say("plugins_headers", lang).split("|"), cells, [False] * 6):
             click.echo(line.rstrip())
         report(plugins.problems)
     sys.exit(EXIT_FAILURE if plugins.problems else 0)

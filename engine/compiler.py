@@ -220,10 +220,10 @@ class _Compiler:
             ind.clamp = self.bounds(spec, "clamp", path, strict=False)
             if str(ind.missing).startswith("impute_group") and not isinstance(self.section("units").get("group"), str):
                 self.tell("E_SCHEMA_REQUIRED", "compile.no_group_column", path + "/missing",
-                          Both('name it in "units": {"group": "..."}', '请在 "units" 中写明 {"group": "..."}'), name=name)
+                          _in_units("group"), name=name)
             if ind.missing in ("carry_forward", "interpolate") and not isinstance(self.section("units").get("period"), str):
                 self.tell("E_SCHEMA_REQUIRED", "compile.no_period_column", path + "/missing",
-                          Both('name it in "units": {"period": "..."}', '请在 "units" 中写明 {"period": "..."}'), name=name)
+                          _in_units("period"), name=name)
             if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
                 self.tell("E_DIRECTION", "compile.range_without_optimum", path,
                           Both('add "optimum": {"lower": ..., "upper": ...} in the raw unit',
@@ -515,7 +515,7 @@ class _Compiler:
                 role = needs.get(policy)
                 if role and not isinstance(self.section("units").get(role), str):
                     self.tell("E_SCHEMA_REQUIRED", "compile.imputation_needs", f"{path}/alternatives/{k}",
-                              Both(f'name it in "units": {{"{role}": "..."}}', f'请在 "units" 中写明 {{"{role}": "..."}}'),
+                              _in_units(role),
                               policy=policy, role=role)
         for name, noise, path in self.items("uncertainty", "weights"):
             node = self.uncertain_node(name, nodes, path)
@@ -586,3 +586,8 @@ class _Compiler:
         for name, src in sources.items():
             if name not in used_sources:
                 self.tell("W_UNUSED", "compile.unused_source", src.pointer, severity="warning", name=name)
+
+
+def _in_units(role: str) -> Both:
+    """The hint for a column of the units that a choice needs and the ruleset does not name."""
+    return Both(f'name it in "units": {{"{role}": "..."}}', f'请在 "units" 中写明 {{"{role}": "..."}}')

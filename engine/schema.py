@@ -379,7 +379,7 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
                   else Both("entry" if n == 1 else "entries", "项"))
         hint = "choose one of: " + ", ".join(e.instance) if not least and isinstance(e.instance, dict) else e.schema.get("description")
         return said(code or "E_SCHEMA_VALUE", "schema.count", path=path, hint=hint, where=where, n=n, things=things,
-                    bound=Both("at least", "至少需要") if least else Both("at most", "至多允许"), limit=e.validator_value)
+                    bound=_bound(least), limit=e.validator_value)
     if e.validator == "oneOf":
         return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=e.schema.get("description"),
                     where=where, found=found)
@@ -387,9 +387,8 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
         return said(code or "E_SCHEMA_VALUE", "schema.bound", path=path, hint=e.schema.get("description"), where=where,
                     found=found, relation=LIMITS[e.validator], limit=e.validator_value)
     if e.validator in ("minLength", "maxLength"):
-        least = e.validator == "minLength"
         return said(code or "E_SCHEMA_VALUE", "schema.length", path=path, where=where, n=len(e.instance),
-                    bound=Both("at least", "至少需要") if least else Both("at most", "至多允许"), limit=e.validator_value)
+                    bound=_bound(e.validator == "minLength"), limit=e.validator_value)
     if e.validator == "uniqueItems":
         return said(code or "E_SCHEMA_VALUE", "schema.unique", path=path, where=where)
     if e.validator == "pattern":
@@ -397,6 +396,10 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
                     found=found, pattern=e.validator_value)
     # a rule no ruleset of ours uses (a plugin's own parameter schema may): jsonschema's words, in English
     return said(code or "E_SCHEMA_VALUE", "schema.other", path=path, where=where, detail=e.message)
+
+
+def _bound(least: bool) -> Both:
+    return Both("at least", "至少需要") if least else Both("at most", "至多允许")
 
 
 LIMITS = {"minimum": Both("at least", "不小于"), "maximum": Both("at most", "不大于"),
