@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pyarrow as pa
 
 from .data import number_or_none
 from .diagnostics import EngineError, said, within
@@ -112,7 +113,7 @@ def as_json(found: dict) -> dict:
 def _periods(data: Data, active: np.ndarray) -> list | None:
     """The period of each kept unit, with panel data (a unit then appears once per period)."""
     periods = data.units.get("period")
-    return None if periods is None else [p for p, kept in zip(periods.to_pylist(), active) if kept]
+    return None if periods is None else periods.filter(pa.array(active)).to_pylist()
 
 
 def _rank(ruleset: Ruleset, values: dict, inputs: Prepared, codes) -> np.ndarray:
