@@ -1,5 +1,8 @@
 """Normalisers: worked examples and properties (range, monotonic in the right direction, raw-unit targets)."""
 
+import csv
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
@@ -122,3 +125,28 @@ def test_constant_indicators_cannot_be_rescaled():
         with pytest.raises(EngineError) as exc:
             f(np.array([2.0, 2.0]), "higher", {}, ind())
         assert exc.value.diagnostics[0].code == "E_ZERO_RANGE"
+
+
+COINR_CHECKS = Path(__file__).parent / "reference" / "coinr_asem" / "formula_checks_normalise_treat.csv"
+
+
+@pytest.mark.parametrize("method,params,bounds,column", [
+    (n.minmax, {"scale": [0, 100]}, None, "n_minmax_0_100"),
+    (n.minmax, {"scale": [1, 10]}, None, "n_minmax_1_10"),
+    (n.zscore, {}, None, "n_zscore_0_1"),
+    (n.zscore, {"mean": 10, "sd": 2}, None, "n_zscore_10_2"),
+    (n.rank_normaliser, {"ties": "min"}, None, "n_rank_min"),
+    (n.rank_normaliser, {"ties": "average"}, None, "n_rank_average"),
+    (n.percentile, {}, None, "n_prank"),
+    (n.goalposts, {"scale": [0, 100]}, (0, 20), "n_goalposts_0_20_100"),
+    (n.goalposts, {"clip": False}, (0, 20), "n_goalposts_0_20_1_notrunc"),
+])
+def test_normalisers_as_coinr(method, params, bounds, column):
+    """COINr 1.1.14's normalisers on x = (3, 1, 4, 1, 5, 9, 2, 6, NA, 35), with a tie, a missing value
+    and an outlier (formula_checks_normalise_treat.csv; tests/reference/README.md)."""
+    with open(COINR_CHECKS, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    x = np.array([float(r["x"]) if r["x"] != "NA" else np.nan for r in rows])
+    expected = np.array([float(r[column]) if r[column] != "NA" else np.nan for r in rows])
+    indicator = ind(goalposts=Bounds(*bounds)) if bounds else ind()
+    np.testing.assert_allclose(method(x, "higher", params, indicator), expected, rtol=1e-12, equal_nan=True)

@@ -4,8 +4,10 @@
   a log scale for income, a geometric mean, rounding to 3 dp before ranking and classifying.
 - COINr's ASEM example index (COINr 1.1.14, `build_example_coin()`; the index scores and ranks
   published in the package's vignettes): min-max to [0, 100] with indicator directions, then
-  arithmetic means over three levels; plus a geometric-mean variant and a pipeline whose missing
-  values are skipped by renormalising weights.
+  arithmetic means over three levels, effective weights and ranks within a group; variants with
+  geometric means, z-scores, and rank normalisation with Copeland at every level; a pipeline whose
+  missing values are skipped by renormalising weights; the harmonic-mean example of COINr's
+  aggregation vignette.
 See tests/reference/README.md for where each file comes from.
 """
 
@@ -107,12 +109,46 @@ def test_coinr_asem_index_matches_published_nominal_scores_and_ranks(plugins):
         i = index[row["uCode"]]
         for node in ("Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social", "SusEcFin", "Conn", "Sust"):
             assert result.nodes[node][i] == pytest.approx(float(row[node]), rel=1e-9), (row["uCode"], node)
+    # each indicator's and aggregate's effective weight in the index, as COINr's get_eff_weights()
+    shares = result.effective_weights()
+    rows = read_csv(REF / "coinr_asem" / "example_coin_effective_weights.csv")
+    assert len(rows) == 60 and set(shares) == {r["iCode"] for r in rows}
+    for row in rows:
+        assert shares[row["iCode"]] == pytest.approx(float(row["EffWeight"]), rel=1e-12), row["iCode"]
 
 
-def test_coinr_asem_geometric_mean_variant(plugins):
-    result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [1, 100]}},
-                                         "geometric_mean"))
-    assert_scores_and_ranks(result, read_csv(REF / "coinr_asem" / "variant_minmax1-100_gmean_results_full.csv"), "Index")
+def test_coinr_asem_ranks_within_a_group(plugins, tmp_path):
+    """Ranks within GDP-per-capita groups, as printed in COINr's results vignette for the XL group
+    (docs/articles/results.html, results_vignette_groupranks_XL_head.csv: the index column)."""
+    groups = {r["uCode"]: r["GDPpc_group"] for r in read_csv(REF / "coinr_asem" / "ASEM_iData.csv")}
+    rows = read_csv(REF / "coinr_asem" / "example_coin_dset_Treated.csv")
+    data = tmp_path / "treated_with_groups.csv"
+    with open(data, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [*rows[0], "GDPpc_group"])
+        writer.writeheader()
+        writer.writerows({**r, "GDPpc_group": groups[r["uCode"]]} for r in rows)
+    document = asem_ruleset("example_coin_dset_Treated.csv", {"method": "minmax", "params": {"scale": [0, 100]}},
+                            "weighted_mean")
+    document["sources"]["data"]["path"] = str(data)
+    document["units"]["group"] = "GDPpc_group"
+    result = score(plugins, document)
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
+    published = read_csv(REF / "coinr_asem" / "results_vignette_groupranks_XL_head.csv")
+    assert len(published) == 6
+    for row in published:
+        assert result.unit_groups[index[row["uCode"]]].as_py() == "XL"
+        assert result.group_rank[index[row["uCode"]]] == int(row["Index"]), row["uCode"]
+
+
+@pytest.mark.parametrize("normaliser,aggregator,results", [
+    ({"method": "minmax", "params": {"scale": [1, 100]}}, "geometric_mean", "variant_minmax1-100_gmean_results_full.csv"),
+    ({"method": "zscore", "params": {"mean": 10, "sd": 2}}, "weighted_mean", "variant_zscore10-2_amean_results_full.csv"),
+])
+def test_coinr_asem_variants(plugins, normaliser, aggregator, results):
+    """The treated ASEM data re-normalised and re-aggregated as COINr does (min-max to [1, 100] with
+    geometric means; z-scores with mean 10 and standard deviation 2 with arithmetic means)."""
+    result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", normaliser, aggregator))
+    assert_scores_and_ranks(result, read_csv(REF / "coinr_asem" / results), "Index")
 
 
 def test_coinr_overview_pipeline_renormalises_weights_over_present_indicators(plugins):
@@ -211,3 +247,52 @@ def test_coinr_denominate_and_group_mean_imputation(plugins):
             assert result.raw[code][index[row["uCode"]]] == pytest.approx(float(row[code]), rel=1e-9), (code, row["uCode"])
         filled += sum(bool(result.imputed.get(code, np.zeros(51, bool))[index[row["uCode"]]]) for code in codes)
     assert filled > 0  # the raw data has gaps, and they were filled by group
+
+
+def test_coinr_rank_normalisation_and_copeland_at_every_level(plugins):
+    """COINr 1.1.14 on the treated ASEM data: n_rank (ties "min"), then Copeland outranking with weights
+    at every level (variant_rank_copeland_results_full.csv): every pillar, sub-index and the index, and
+    the index ranks. Copeland scores are whole numbers, so they must agree exactly."""
+    result = score(plugins, asem_ruleset("example_coin_dset_Treated.csv", {"method": "rank"}, "copeland"))
+    rows = read_csv(REF / "coinr_asem" / "variant_rank_copeland_results_full.csv")
+    assert len(rows) == 51
+    index = assert_scores_and_ranks(result, rows, "Index")
+    for row in rows:
+        i = index[row["uCode"]]
+        for node in ("Conn", "Sust", "Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social", "SusEcFin"):
+            assert result.nodes[node][i] == float(row[node]), (row["uCode"], node)
+    # the rank normalisation itself; the treated CSV keeps 15 significant digits, so two values R told
+    # apart (3.4 against 3.4 + 1e-15) may be tied here: there COINr's rank must lie within the tie
+    for name in result.raw:
+        values = result.treated.get(name, result.raw[name])
+        for row in rows:
+            i = index[row["uCode"]]
+            ties = int((values == values[i]).sum())
+            ours, theirs = result.normalised[name][i], float(row[name])
+            assert ours == theirs or (ties > 1 and ours <= theirs < ours + ties), (name, row["uCode"])
+
+
+def test_coinr_published_weighted_harmonic_mean_example(plugins):
+    """The worked example of COINr's aggregation vignette (docs/articles/aggregate.html, printed to 3
+    significant figures): the raw LPI, Flights, Ship and Bord of the ASEM data min-max normalised to
+    [1, 100], then a weighted harmonic mean with weights (1, 1, 2, 1); the vignette prints the first
+    five units."""
+    columns = ("LPI", "Flights", "Ship", "Bord")
+    document = {
+        "format": "govscore/1", "id": "asem-hmean", "title": "COINr harmonic mean example",
+        "units": {"id": "uCode"},
+        "sources": {"data": {"format": "csv", "path": str(REF / "coinr_asem" / "ASEM_iData.csv")}},
+        "normalise": {"method": "minmax", "params": {"scale": [1, 100]}},
+        "indicators": {c: {"column": c} for c in columns},
+        "weights": {"w": {"method": "fixed", "renormalise": True,
+                          "params": {"values": {"LPI": 1, "Flights": 1, "Ship": 2, "Bord": 1}}}},
+        "nodes": {"y": {"method": "weighted_harmonic_mean", "children": list(columns), "weights": "w"}},
+        "score": "y",
+    }
+    result = score(plugins, document)
+    published = read_csv(REF / "coinr_asem" / "aggregate_vignette_hmean_example_signif3.csv")
+    assert len(published) == 5
+    for i, row in enumerate(published):  # the vignette's rows are the data's first five units
+        for name in columns:
+            assert float(f"{result.normalised[name][i]:.3g}") == float(row[name]), (i, name)
+        assert float(f"{result.score[i]:.3g}") == float(row["y"]), i
