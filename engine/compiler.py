@@ -184,6 +184,11 @@ class _Compiler:
     def compile_indicators(self, sources, used_by_nodes) -> dict[str, Indicator]:
         names = set(self.section("indicators"))
         declared_sources = list(self.section("sources"))
+        # an indicator's column is in the source the units come from, if the ruleset names one, else
+        # in the only source
+        units = self.doc.get("units")
+        written = units.get("source") if isinstance(units, dict) else None
+        default_source = _text(written) or (declared_sources[0] if len(declared_sources) == 1 else None)
         default_norm = self.doc.get("normalise", DEFAULT_NORMALISER)
         out: dict[str, Indicator] = {}
         deps: dict[str, tuple[str, ...]] = {}
@@ -198,11 +203,12 @@ class _Compiler:
                           has=Both("both", "两者都有") if has_column else Both("neither", "两者都没有"))
             if has_column and isinstance(spec["column"], str):
                 ind.column = spec["column"]
-                ind.source = _text(spec.get("source")) or (declared_sources[0] if len(declared_sources) == 1 else None)
+                ind.source = _text(spec.get("source")) or default_source
                 if ind.source is None:
                     self.tell("E_SOURCE", "compile.which_source", path,
-                              Both('add "source": one of ' + ", ".join(declared_sources),
-                                   '请加上 "source"，可选：' + ", ".join(declared_sources)), name=name)
+                              Both('add "source": one of ' + ", ".join(declared_sources) + ', or name the units\' '
+                                   'source in "units"', '请加上 "source"，可选：' + ", ".join(declared_sources)
+                                   + '；或在 "units" 中写明单位所在的数据源'), name=name)
                 elif ind.source not in declared_sources:
                     self.tell("E_UNKNOWN_NAME", "compile.indicator_source", path + "/source",
                               did_you_mean(ind.source, declared_sources), name=name, source=ind.source)

@@ -70,7 +70,7 @@ def base_schema() -> dict:
         "label": _p(STRING, "What the indicator is called in results and reports; Chinese is fine.", "每万人调解纠纷数"),
         "description": _p(STRING, "What the indicator measures and where the figure comes from.", "年度人民调解案件数，按常住人口折算"),
         "unit": _p(STRING, "The unit the raw value is measured in.", "件/万人"),
-        "source": _p(NAME, "The source the column is read from; may be left out when there is one source.", "communities"),
+        "source": _p(NAME, "The source the column is read from; default: the source named in units, else the only source.", "communities"),
         "column": _p(STRING, "The column of the source that holds the raw value.", "mediation_cases"),
         "formula": _p(STRING, "Computes the raw value from other indicators instead of reading a column.", "cases / population * 10000"),
         "direction": _p({"enum": list(DIRECTIONS)},

@@ -156,11 +156,18 @@ def test_column_or_formula_but_not_both(plugins):
     assert codes(diagnostics).count("E_SCHEMA_REQUIRED") == 2
 
 
-def test_two_sources_need_a_named_source(plugins):
+def test_with_two_sources_an_indicator_column_is_in_the_units_source_unless_it_names_another(plugins):
     doc = small_ruleset()
     doc["sources"]["extra"] = {"format": "csv", "path": "x.csv"}
+    doc["indicators"]["c"]["source"] = "extra"
+    ruleset, diagnostics = check(plugins, doc)
+    assert ruleset is not None, diagnostics
+    assert [ruleset.indicators[n].source for n in "abc"] == ["main", "main", "extra"]
+    # with no units source written, nothing says which of the two sources is meant
+    del doc["units"]["source"]
     _, diagnostics = check(plugins, doc)
-    assert codes(diagnostics).count("E_SOURCE") == 3
+    assert codes(diagnostics).count("E_SOURCE") == 2
+    assert 'name the units\' source in "units"' in diagnostics[0].hint
 
 
 def test_unused_weight_sets_are_warned_about(plugins):
