@@ -91,7 +91,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows.
     """
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
-        return _contiguous(values.cast(pa.float64()))
+        return _finite(_contiguous(values.cast(pa.float64())), values, column, file, first_row)
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
@@ -111,8 +111,22 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
         raise EngineError([said(
             "E_DATA_NOT_NUMBER", "data.not_numbers", file=file, column=column, count=len(bad_rows),
             cells=shown + (", …" if len(bad_rows) > 8 else ""),
-            hint="fix those cells, or list the marker they use for 'no data' in the source's params.na")])
-    return _contiguous(pc.cast(text, pa.float64()))
+            hint=Both("fix those cells, or list the marker they use for 'no data' in the source's params.na",
+                      "请改正这些单元格，或在数据源的 params.na 中列出它们表示“无数据”的标记"))])
+    return _finite(_contiguous(pc.cast(text, pa.float64())), values, column, file, first_row)
+
+
+def _finite(x: np.ndarray, values, column: str, file: str, first_row: int) -> np.ndarray:
+    """``x`` when no value is infinite ("inf" in a file, or 1e400, beyond what a float holds): such a
+    value is a mistake in the data, and would turn every score it reaches into nonsense."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        if np.isfinite(np.add.reduce(x)) or not np.isinf(x).any():
+            return x
+    rows = np.flatnonzero(np.isinf(x))
+    shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in rows[:8])
+    raise EngineError([said("E_DATA_NOT_NUMBER", "data.infinite", file=file, column=column, count=len(rows),
+                            cells=shown + (", …" if len(rows) > 8 else ""),
+                            hint=Both("check those cells", "请核对这些单元格"))])
 
 
 def _contiguous(values) -> np.ndarray:

@@ -159,7 +159,9 @@ def ranking_values(ruleset: Ruleset, score: np.ndarray, rounded: np.ndarray | No
 
 def has_missing(x: np.ndarray) -> bool:
     """Whether any value is NaN, in one pass: a sum is NaN exactly when a term is (or when +inf meets -inf)."""
-    return bool(np.isnan(np.add.reduce(x))) and bool(np.isnan(x).any())
+    with np.errstate(invalid="ignore", over="ignore"):  # +inf meeting -inf only sends us to the full check
+        total = np.add.reduce(x)
+    return bool(np.isnan(total)) and bool(np.isnan(x).any())
 
 
 def _subset(values, active):
@@ -203,8 +205,9 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
         if not os.path.isfile(path):
             problems.append(said("E_FILE_NOT_FOUND", "source.missing", source=name, location=path,
                                  file=ruleset.file, path=source.pointer + "/path",
-                                       hint="paths in a ruleset are relative to the ruleset's folder; "
-                                            "engine run --data NAME=PATH names another file"))
+                                 hint=Both("paths in a ruleset are relative to the ruleset's folder; "
+                                           "engine run --data NAME=PATH names another file",
+                                           "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件")))
             continue
         digest = hashing.submit(file_sha256, path)
         try:
@@ -263,11 +266,12 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     if len(missing_id):
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.without_id", file=table.file, rows=rows,
-                                hint="every row needs an id in the column " + spec["id"])])
+                                hint=Both("every row needs an id in the column " + spec["id"],
+                                          f"每一行都要在“{spec['id']}”列填写编号"))])
     dups = duplicates(_key(units["id"], units.get("period")))
     if dups:
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate", file=table.file, units=tuple(dups),
-                                hint="each unit (and period) must have exactly one row")])
+                                hint=Both("each unit (and period) must have exactly one row", "每个单位（每个时期）只能有一行"))])
     return units
 
 
@@ -326,11 +330,12 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
         if has_missing(x):
             missing = np.isnan(x)
             if ind.missing == "error":
+                policies = ", ".join(p for p in MISSING_POLICIES if p != "error")
                 problems.append(said(
                     "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
-                    hint='fill in the data, or set "missing" on the indicator: ' + ", ".join(
-                        p for p in MISSING_POLICIES if p != "error")))
+                    hint=Both('fill in the data, or set "missing" on the indicator: ' + policies,
+                              '请补全数据，或为该指标设置 "missing"：' + policies)))
             elif ind.missing == "drop_unit":
                 drop |= missing
             elif ind.missing != "leave":  # an imputation

@@ -15,7 +15,9 @@ from engine.messages import Both, both
 
 
 def _present(x, w):
-    """The full weight matrix, and the values with missing children (weight 0) set aside as NaN."""
+    """The full weight matrix, and the values with missing children (weight 0) set aside as NaN.
+    Column extremes below skip NaN with np.fmax / np.fmin, which leave a column no unit counts as NaN
+    without the warning np.nanmax would print."""
     w = np.broadcast_to(w, x.shape)
     return w, np.where(w > 0, x, np.nan)
 
@@ -25,7 +27,7 @@ def topsis(x, w, params, children, units=None):
     Euclidean distances to the column-wise best (ideal) and worst (anti-ideal) values."""
     w, counted = _present(x, w)
     v = w * np.nan_to_num(counted)
-    ideal, anti = np.nanmax(w * counted, axis=0), np.nanmin(w * counted, axis=0)
+    ideal, anti = np.fmax.reduce(w * counted, axis=0), np.fmin.reduce(w * counted, axis=0)
     present = w > 0
     d_plus = np.sqrt((np.where(present, v - ideal, 0.0) ** 2).sum(axis=1))
     d_minus = np.sqrt((np.where(present, v - anti, 0.0) ** 2).sum(axis=1))
@@ -40,7 +42,7 @@ def vikor(x, w, params, children, units=None):
     (acceptable advantage and stability) are reported."""
     v = params.get("v", 0.5)
     w, counted = _present(x, w)
-    best, worst = np.nanmax(counted, axis=0), np.nanmin(counted, axis=0)
+    best, worst = np.fmax.reduce(counted, axis=0), np.fmin.reduce(counted, axis=0)
     span = best - worst
     gap = np.divide(best - counted, span, out=np.zeros_like(counted), where=span > 0)
     terms = np.where(w > 0, w * np.nan_to_num(gap), 0.0)
@@ -84,9 +86,9 @@ def grey_relational(x, w, params, children, units=None):
     reference = _reference_series(params.get("reference", "best"), counted, children)
     delta = np.abs(reference - counted)
     if params.get("extremes", "global") == "global":
-        low, high = np.nanmin(delta), np.nanmax(delta)
+        low, high = np.fmin.reduce(delta, axis=None), np.fmax.reduce(delta, axis=None)
     else:
-        low, high = np.nanmin(delta, axis=0), np.nanmax(delta, axis=0)
+        low, high = np.fmin.reduce(delta, axis=0), np.fmax.reduce(delta, axis=0)
     if np.any(np.asarray(high) == 0):
         raise EngineError([said("E_WEIGHTS_DATA", "grey.constant", hint=Both("drop the constant children", "去掉取值不变的组成部分"),
                                 where=Both("", "") if np.ndim(high) == 0 else Both(" on some child", "（在某个组成部分上）"))])
@@ -97,7 +99,7 @@ def grey_relational(x, w, params, children, units=None):
 
 def _reference_series(declared, counted, children):
     if declared == "best":
-        return np.nanmax(counted, axis=0)
+        return np.fmax.reduce(counted, axis=0)
     missing = [c for c in children if c not in declared]
     unknown = [c for c in declared if c not in children]
     if missing or unknown:

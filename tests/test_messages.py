@@ -10,7 +10,7 @@ import pytest
 
 from conftest import RULESETS, engine, small_ruleset
 from engine.diagnostics import CODES, Diagnostic
-from engine.messages import LANGUAGES, MESSAGES, TITLES, WORDS, language, say, title
+from engine.messages import LANGUAGES, MESSAGES, TITLES, WORDS, hint_in, language, say, title
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "GOVSCORE_LANG": ""}
@@ -172,6 +172,19 @@ def _calls(tree, name):
             and (getattr(n.func, "id", None) == name or getattr(n.func, "attr", None) == name)]
 
 
+def _words(node):
+    """The literal text a hint expression starts with: a string, an f-string or a concatenation's first part."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):  # each {...} stands for a word
+        yield "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+    elif isinstance(node, ast.BinOp):
+        yield from _words(node.left)
+    elif isinstance(node, ast.IfExp):
+        yield from _words(node.body)
+        yield from _words(node.orelse)
+
+
 def test_every_built_in_diagnostic_comes_from_the_catalogue():
     # A diagnostic built from plain text would print English whatever the language; built-ins go through
     # said() (or a helper that calls it) with a key the catalogue has. Plain Diagnostic(...) is left to
@@ -186,6 +199,15 @@ def test_every_built_in_diagnostic_comes_from_the_catalogue():
                 key = call.args[position] if len(call.args) > position else None
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) and "." in key.value:
                     assert key.value in MESSAGES, f"{file.name}:{call.lineno}: {key.value} is not in the catalogue"
+                # a hint written as plain words is told in English only, unless it is one of the common
+                # patterns translated by hint_in()
+                hints = [k.value for k in call.keywords if k.arg == "hint"]
+                if helper in ("tell", "add") and len(call.args) > 3:  # (code, key, path or node, hint)
+                    hints.append(call.args[3])
+                for hint in hints:
+                    for text in filter(None, _words(hint)):
+                        translated = hint_in(text, "zh") != text or hint_in(text + "x", "zh") != text + "x"
+                        assert translated, f"{file.name}:{call.lineno}: hint {text!r} is English only"
 
 
 def test_the_last_messages_are_told_in_chinese(small, tmp_path):

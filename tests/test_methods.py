@@ -2,6 +2,7 @@
 plus the invariants theory gives (weights non-negative and summing to 1, scores in range,
 invariance to a positive rescaling where it should hold)."""
 
+import warnings
 
 import numpy as np
 import pytest
@@ -225,6 +226,19 @@ def test_topsis_vector_normalisation_matches_the_textbook_cost_handling(tmp_path
     again = score(tmp_path, plugins, data, directions=directions, normalise="vector", method="topsis",
                   weighting={"method": "fixed", "params": {"values": {f"c{j}": float(w[j]) for j in range(4)}}})
     np.testing.assert_allclose(again.score, result.score)
+
+
+@pytest.mark.parametrize("method", ["topsis", "vikor", "grey_relational"])
+def test_a_child_weighted_zero_counts_for_nothing_and_prints_no_warning(tmp_path, plugins, method):
+    # entropy gives a constant child weight 0; the ideal of a column no unit counts is left out quietly
+    data = [[1, 3, 2], [2, 1, 2], [3, 2, 2], [4, 4, 2]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        three = score(tmp_path, plugins, data, normalise="none", method=method,
+                      weighting={"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.5, "c2": 0}}})
+    two = score(tmp_path, plugins, [row[:2] for row in data], normalise="none", method=method,
+                weighting={"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.5}}})
+    np.testing.assert_allclose(three.score, two.score)
 
 
 def test_vikor_yang_wu(tmp_path, plugins):
