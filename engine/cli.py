@@ -467,7 +467,7 @@ def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict,
     import numpy as np
 
     from .textwidth import table
-    from .uncertainty import analyse, as_json
+    from .uncertainty import analyse, as_json, levels_text
 
     found = analyse(compiled, plugins, loaded, samples, seed)
     columns = ("nominal_rank", "median_rank", "rank_5", "rank_95")
@@ -475,7 +475,7 @@ def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict,
     lang = current_language()
     lines = [say("mc_title", lang, n=found["samples"], seed=found["seed"])]
     rows = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}", f"{f['total']:.3f} ± {f['total_conf']:.3f}",
-             ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
+             levels_text(f, lang)] for f in found["factors"]]
     lines += [line.rstrip() for line in table(say("mc_headers", lang).split("|"), rows, [False, True, True, False])]
     lines += ["", say("mc_units", lang)]
     periods = found["periods"]  # with panel data, a unit once per period, ranked within it

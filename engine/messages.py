@@ -143,6 +143,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "mc_units": ("Ranks over the configurations (by nominal rank):", "各方案下的名次（按原方案名次排列）："),
     "mc_unit_headers": ("unit|nominal|median|5%|95%", "单位|原方案|中位数|5%|95%"),
     "mc_period": ("period", "期别"),
+    "mc_noise": ("±{size} uniform noise", "±{size} 均匀扰动"),
+    "mc_dirichlet": ("Dirichlet, concentration {size}", "狄利克雷分布，集中度 {size}"),
     # command-line mistakes
     "cli.which_format": ('cannot tell the format from "{path}"; add --format, one of: {formats}',
                          "无法从“{path}”判断输出格式；请加 --format，可选：{formats}"),

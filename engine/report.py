@@ -209,9 +209,11 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
     """The analyses ``params`` ask for, as titled tables; ``shown`` are the units listed (default all,
     in rank order)."""
     from .statistics import statistics
+    from .uncertainty import levels_text
 
     rs = result.ruleset
-    t = HEADINGS[language_of(result)]
+    lang = language_of(result)
+    t = HEADINGS[lang]
     if shown is None:
         shown = result.best_first()
     out = []
@@ -237,7 +239,7 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
             found = computed(result, key)
             factors = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
                         f"{f['total']:.3f} ± {f['total_conf']:.3f}",
-                        ", ".join(f["levels"]) if isinstance(f["levels"], list) else f["levels"]] for f in found["factors"]]
+                        levels_text(f, lang)] for f in found["factors"]]
             by_unit = {(u["unit"], u.get("period")): u for u in found["units"]}  # with panel data, once per period
             ids = result.unit_ids.take(pa.array(shown)).to_pylist()
             periods = [None] * len(ids) if result.unit_periods is None else result.unit_periods.take(pa.array(shown)).to_pylist()

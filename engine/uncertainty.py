@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from .data import number_or_none
 from .diagnostics import EngineError, said, within
-from .messages import Both
+from .messages import Both, say
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
@@ -243,7 +243,7 @@ def _indices(factors: list[Factor], design: np.ndarray, y: np.ndarray, seed: int
     """First-order and total Sobol' indices of the mean absolute rank shift, with 95% confidence."""
     from SALib.analyze import sobol
 
-    rows = [{"factor": f.name, "levels": _levels(ruleset, f)} for f in factors]
+    rows = [{"factor": f.name, **_levels(ruleset, f)} for f in factors]
     if not np.all(np.isfinite(y)) or np.ptp(y) == 0:  # no factor moves any rank: nothing to apportion
         for row in rows:
             row.update(first_order=0.0, first_order_conf=0.0, total=0.0, total_conf=0.0)
@@ -257,9 +257,20 @@ def _indices(factors: list[Factor], design: np.ndarray, y: np.ndarray, seed: int
     return rows
 
 
-def _levels(ruleset: Ruleset, f: Factor) -> list[str] | str:
-    """A factor's alternatives, or for weights how they are drawn."""
+def _levels(ruleset: Ruleset, f: Factor) -> dict:
+    """A factor's alternatives; for weights, how they are drawn, in words ("levels") and as data ("draw")."""
     if f.kind != "weights":
-        return list(f.labels)
+        return {"levels": list(f.labels)}
     kind, size = ruleset.uncertainty.weight_noise[f.node]
-    return f"±{size:.0%} uniform noise" if kind == "noise" else f"Dirichlet, concentration {size:g}"
+    draw = {"kind": kind, "size": size}
+    return {"levels": levels_text({"draw": draw}, "en"), "draw": draw}
+
+
+def levels_text(factor: dict, lang: str) -> str:
+    """A factor's alternatives, or how its weights are drawn, for people reading ``lang``."""
+    draw = factor.get("draw")
+    if draw is None:
+        return ", ".join(factor["levels"])
+    if draw["kind"] == "noise":
+        return say("mc_noise", lang, size=f"{draw['size']:.0%}")
+    return say("mc_dirichlet", lang, size=f"{draw['size']:g}")

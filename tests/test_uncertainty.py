@@ -9,7 +9,7 @@ from conftest import RULESETS, codes, engine, write_ruleset
 from engine.compiler import compile_document, load_ruleset
 from engine.diagnostics import EngineError
 from engine.execute import load_data
-from engine.uncertainty import analyse
+from engine.uncertainty import analyse, levels_text
 
 # Three units, already on a common scale (normalise "none"). The headline H weighs c0 and c1 equally:
 # A = (0.9, 0.2): mean 0.55, minimum 0.2; B = (0.5, 0.5): 0.5 and 0.5; C = (0.1, 0.1): 0.1 and 0.1.
@@ -67,6 +67,10 @@ def test_every_configuration_is_recorded_and_scored_as_recorded(tmp_path, plugin
     assert found["rank_5"][2] == found["rank_95"][2] == found["median_rank"][2] == 3
     by_name = {f["factor"]: f for f in found["factors"]}
     assert by_name["aggregation.H"]["levels"] == ["weighted_mean", "minimum"]
+    assert by_name["weights.H"]["levels"] == "±20% uniform noise"  # a stable JSON value, in English
+    assert by_name["weights.H"]["draw"] == {"kind": "noise", "size": 0.2}
+    assert levels_text(by_name["weights.H"], "zh") == "±20% 均匀扰动"
+    assert levels_text(by_name["aggregation.H"], "zh") == "weighted_mean, minimum"
     # the aggregator decides most flips (every minimum run flips; the weights only near w = 3/7)
     assert by_name["aggregation.H"]["total"] > by_name["weights.H"]["total"] > 0
 
