@@ -395,9 +395,13 @@ def compare_command(first, second, fmt, limit, plugin_modules):
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     lang = current_language()
-    click.echo(say("compare_summary", lang, n=found["units_compared"], pearson=f"{found['pearson']:.3f}",
-                   spearman=f"{found['spearman']:.3f}", mean=f"{found['mean_absolute_rank_change']:.2f}",
-                   largest=f"{found['largest_rank_change']:g}"))
+
+    def shown(key, spec):  # None where a correlation or a change cannot be computed (constant scores, no ranks)
+        return "-" if found[key] is None else format(found[key], spec)
+
+    click.echo(say("compare_summary", lang, n=found["units_compared"], pearson=shown("pearson", ".3f"),
+                   spearman=shown("spearman", ".3f"), mean=shown("mean_absolute_rank_change", ".2f"),
+                   largest=shown("largest_rank_change", "g")))
     for side, units in (("first", found["only_in_a"]), ("second", found["only_in_b"])):
         if units:
             click.echo(say(f"only_in_{side}", lang, units=", ".join(units[:20]) + (" ..." if len(units) > 20 else "")))

@@ -215,6 +215,7 @@ def positions(keys: pa.Array, among: pa.Array) -> np.ndarray:
 
 
 def number_or_none(x) -> float | None:
-    """A plain float for JSON and reports, None for a missing value (NaN)."""
+    """A plain float for JSON and reports; None for a missing value (NaN), and for an infinite one, which
+    JSON cannot hold (a statistic of values whose squares overflow, say)."""
     x = float(x)
-    return None if np.isnan(x) else x
+    return x if np.isfinite(x) else None

@@ -95,16 +95,25 @@ def cronbach_alpha(matrix: np.ndarray) -> float:
 def first_component_share(matrix: np.ndarray) -> float:
     """The share of variance the first principal component of the correlation matrix explains."""
     rows = matrix[~np.isnan(matrix).any(axis=1)]
-    if rows.shape[1] < 2 or len(rows) < 3 or np.any(rows.std(axis=0) == 0):
+    if rows.shape[1] < 2 or len(rows) < 3:
         return float("nan")
-    eigenvalues = np.linalg.eigvalsh(np.corrcoef(rows, rowvar=False))
+    r = np.corrcoef(rows, rowvar=False) if np.all(rows.std(axis=0) > 0) else None
+    if r is None or not np.isfinite(r).all():  # values so large that their squares overflow
+        return float("nan")
+    eigenvalues = np.linalg.eigvalsh(r)
     return float(eigenvalues[-1] / eigenvalues.sum())
 
 
 def statistics(result: Result, on: str = "normalised", method: str = "pearson") -> dict:
     """Per indicator statistics (of the raw or the normalised values), and per aggregation node the
     correlations of its children, collinear and negatively correlated pairs, Cronbach's alpha and
-    the variance the first principal component explains."""
+    the variance the first principal component explains. Values so large that their squares overflow
+    (beyond 1e154) leave a statistic empty rather than print numpy's warnings."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _statistics(result, on, method)
+
+
+def _statistics(result: Result, on: str, method: str) -> dict:
     values = result.raw if on == "raw" else {**result.normalised, **result.nodes}
     indicators = result.normalised if on != "raw" else {n: result.raw[n] for n in result.normalised}
     described = [describe(name, values[name]) for name in indicators]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import RULESETS, compile_and_run, engine, small_ruleset
+from conftest import RULESETS, compile_and_run, engine, small_ruleset, write_ruleset
 from engine.compare import compare, document_differences
 
 
@@ -46,3 +46,17 @@ def test_compare_command():
     assert "places on average" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json",
                                          "--lang", "en").stdout
     assert "名次平均变化" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json").stdout
+
+
+def test_compare_says_when_scores_do_not_correlate(small, tmp_path):
+    # every unit scores the same under the second ruleset: no correlation, printed as "-", not a crash
+    first = small()
+    flat = small_ruleset(normalise="none")
+    flat["indicators"]["k"] = {"formula": "a * 0 + 1"}
+    flat["nodes"]["total"] = {"method": "weighted_mean", "children": ["k"]}
+    second = write_ruleset(tmp_path, flat, "flat.json")
+    proc = engine("compare", first, second, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "scores correlate - (Pearson), - (Spearman)" in proc.stdout
+    found = json.loads(engine("compare", first, second, "--format", "json").stdout)
+    assert found["pearson"] is None and found["units_compared"] == 4
