@@ -116,15 +116,20 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     return _finite(_contiguous(pc.cast(text, pa.float64())), values, column, file, first_row)
 
 
+LARGEST = 1e150  # beyond this, squares (variances, correlations, distances) overflow a float
+
+
 def _finite(x: np.ndarray, values, column: str, file: str, first_row: int) -> np.ndarray:
-    """``x`` when no value is infinite ("inf" in a file, or 1e400, beyond what a float holds): such a
-    value is a mistake in the data, and would turn every score it reaches into nonsense."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        if np.isfinite(np.add.reduce(x)) or not np.isinf(x).any():
-            return x
-    rows = np.flatnonzero(np.isinf(x))
+    """``x`` when every value is within ±LARGEST: an infinite value ("inf" in a file, or 1e400, beyond
+    what a float holds) or one whose square overflows is a mistake in the data, and would turn every
+    statistic and score it reaches into nonsense."""
+    with np.errstate(invalid="ignore"):
+        too_large = np.abs(x) > LARGEST
+    if not too_large.any():
+        return x
+    rows = np.flatnonzero(too_large)
     shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in rows[:8])
-    raise EngineError([said("E_DATA_NOT_NUMBER", "data.infinite", file=file, column=column, count=len(rows),
+    raise EngineError([said("E_DATA_NOT_NUMBER", "data.infinite", file=file, column=column, count=len(rows), largest=f"{LARGEST:g}",
                             cells=shown + (", …" if len(rows) > 8 else ""),
                             hint=Both("check those cells", "请核对这些单元格"))])
 

@@ -336,6 +336,11 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
                     hint=Both('fill in the data, or set "missing" on the indicator: ' + policies,
                               '请补全数据，或为该指标设置 "missing"：' + policies)))
+            elif ind.missing == "leave" and missing.all() and ind.normaliser is not None:
+                problems.append(said("E_MISSING_VALUE", "indicator.all_missing", name=name, label=ind.label,
+                                     file=ruleset.file, path=ind.pointer,
+                                     hint=Both("check its column, and the markers the source reads as missing (params.na)",
+                                               "请检查它的数据列，以及数据源视为缺失的标记（params.na）")))
             elif ind.missing == "drop_unit":
                 drop |= missing
             elif ind.missing != "leave":  # an imputation
@@ -473,8 +478,7 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
             continue
         reg = ind.treatment
         try:
-            with np.errstate(all="ignore"):
-                y, details = reg.impl(raw[name], ind.treatment_params, ind)
+            y, details = reg.call(raw[name], ind.treatment_params, ind)
         except EngineError as exc:
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue
@@ -504,13 +508,12 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
         reg = ind.normaliser
         x = raw[name]
         try:
-            with np.errstate(all="ignore"):
-                if parts is None:
-                    y = np.asarray(reg.impl(x, ind.direction, ind.normaliser_params, ind), dtype=float)
-                else:
-                    y = np.empty(len(x))
-                    for rows in parts:
-                        y[rows] = reg.impl(x[rows], ind.direction, ind.normaliser_params, ind)
+            if parts is None:
+                y = np.asarray(reg.call(x, ind.direction, ind.normaliser_params, ind), dtype=float)
+            else:
+                y = np.empty(len(x))
+                for rows in parts:
+                    y[rows] = reg.call(x[rows], ind.direction, ind.normaliser_params, ind)
         except EngineError as exc:
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue
@@ -613,10 +616,9 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             bad = (x <= 0) if domain == "positive" else (x < 0)
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
-            with np.errstate(all="ignore"):
-                answer = reg.impl(x, W, node.params, list(node.children), **extra)
-                y, details = answer if isinstance(answer, tuple) else (answer, {})
-                y = np.asarray(y, dtype=float)
+            answer = reg.call(x, W, node.params, list(node.children), **extra)
+            y, details = answer if isinstance(answer, tuple) else (answer, {})
+            y = np.asarray(y, dtype=float)
         except EngineError as exc:
             problems += [_at(d, ruleset, node) for d in exc.diagnostics]
             return out, {}

@@ -22,7 +22,8 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, did_you_mean, said
-from .messages import Both
+from .data import LARGEST
+from .messages import Both, both, message
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -42,7 +43,7 @@ class FunctionSpec:
     min_args: int
     max_args: int | None  # None: any number
     description: str
-    domain: str = ""  # said when the result is not finite for finite arguments
+    domain: str | dict = ""  # said when the result is not finite for finite arguments; {"en": ..., "zh": ...} in both
     constant_args: tuple[int, ...] = ()  # argument positions that must be plain numbers
     plugin: str = ""
 
@@ -50,7 +51,7 @@ class FunctionSpec:
 @dataclass(frozen=True)
 class Problem:
     code: str
-    message: str
+    message: Both  # in either language
     span: tuple[int, int]
     mask: np.ndarray
 
@@ -387,18 +388,16 @@ class ColumnEvaluator(SimpleEval):
         a, b = _values(left), _values(right)
         with np.errstate(all="ignore"):
             if isinstance(node.op, ast.Add):
-                out, message = np.add(a, b), "the sum is too large"
+                out, key = np.add(a, b), "formula.sum_large"
             elif isinstance(node.op, ast.Sub):
-                out, message = np.subtract(a, b), "the difference is too large"
+                out, key = np.subtract(a, b), "formula.difference_large"
             elif isinstance(node.op, ast.Mult):
-                out, message = np.multiply(a, b), "the product is too large"
+                out, key = np.multiply(a, b), "formula.product_large"
             elif isinstance(node.op, ast.Div):
-                out = np.divide(a, b)
-                message = "division by zero"
+                out, key = np.divide(a, b), "formula.division_by_zero"
             else:
-                out = np.power(a, b)
-                message = "the power has no finite value (a negative number to a fractional power, or too large)"
-        return self._checked(node, out, (left, right), message)
+                out, key = np.power(a, b), "formula.power"
+        return self._checked(node, out, (left, right), both(key))
 
     def _compare(self, node):
         left = self._eval(node.left)
@@ -433,8 +432,12 @@ class ColumnEvaluator(SimpleEval):
         with np.errstate(all="ignore"):
             out = spec.func(*[_values(a) for a in args])
         out = np.asarray(out, dtype=float)
-        message = f"{spec.name}(): {spec.domain or 'the result is not a finite number'}"
-        return self._checked(node, out, args, message)
+        domain = spec.domain or {"en": message("formula.not_finite", "en"), "zh": message("formula.not_finite", "zh")}
+        if isinstance(domain, str):  # a plugin's own words, in one language
+            domain = {"en": domain, "zh": domain}
+        told = Both(*(message("formula.function_domain", lang, name=spec.name, domain=domain.get(lang) or domain.get("en", ""))
+                      for lang in ("en", "zh")))
+        return self._checked(node, out, args, told)
 
     def _where(self, node):
         cond, yes, no = (self._eval(a) for a in node.args)
@@ -451,4 +454,10 @@ def evaluate(formula: Formula, names: Mapping[str, np.ndarray], functions: Mappi
     evaluator = ColumnEvaluator(names, functions, size, formula.text)
     result = evaluator._eval(formula.tree)
     values = np.broadcast_to(np.asarray(_values(result), dtype=float), (size,)).copy()
-    return Column(values, _problems(result))
+    problems = _problems(result)
+    with np.errstate(invalid="ignore"):
+        beyond = np.isfinite(values) & (np.abs(values) > LARGEST)  # the same bound as numbers read from data
+    if beyond.any():
+        problems += (Problem("E_DOMAIN", both("formula.beyond", largest=f"{LARGEST:g}"), evaluator._span(formula.tree),
+                             beyond),)
+    return Column(values, problems)

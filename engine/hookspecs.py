@@ -114,7 +114,8 @@ def register_functions(register) -> None:
 
     ``func(*args) -> array``: arguments are arrays (one value per unit) or plain floats. The engine
     calls it once over whole columns. Where the result is not finite for finite arguments, the
-    engine reports the units concerned with the ``domain`` text ("log needs a number above 0").
+    engine reports the units concerned with the ``domain`` text ("log needs a number above 0"), which
+    may be given in both languages as ``{"en": ..., "zh": ...}``.
     ``max_args=None`` takes any number; ``constant_args`` lists argument positions that must be
     written as plain numbers.
     """

@@ -12,11 +12,13 @@ import importlib.util
 import os
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pluggy
 
 from . import hookspecs
@@ -51,6 +53,13 @@ class Registration:
     plugin: str  # the plugin that registered it
     origin: str  # the distribution (with version) or module file it came from
     options: dict = field(default_factory=dict)  # the kind's own keyword arguments
+
+    def call(self, *args, **kwargs):
+        """The method run on its arguments without numpy's floating-point warnings (overflow, 0/0, the
+        mean of nothing) reaching the user's terminal: the engine checks what the method returns instead."""
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return self.impl(*args, **kwargs)
 
     def written(self, params: dict | None = None) -> str:
         """The method as a ruleset writes it: its name, with its parameters when it has any."""

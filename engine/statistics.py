@@ -19,11 +19,16 @@ MIN_AVAILABILITY = 0.65
 
 
 def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
-    """n and the second, third and fourth central moments of the present values."""
+    """n and the second, third and fourth central moments of the present values, measured in units of
+    the largest deviation: skewness and kurtosis are ratios that do not depend on the unit, and the
+    fourth power of a large value (1e100) would overflow."""
     x = x[~np.isnan(x)]
     if len(x) == 0:
         return 0, 0.0, 0.0, 0.0
     d = x - x.mean()
+    largest = np.abs(d).max()
+    if largest > 0:
+        d = d / largest
     return len(x), float(np.mean(d ** 2)), float(np.mean(d ** 3)), float(np.mean(d ** 4))
 
 

@@ -35,7 +35,7 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     if ws.components:
         data = np.vstack([p["weights"] for p in parts.values()])
     try:
-        answer = reg.impl(list(node.children), ws.params, data)
+        answer = reg.call(list(node.children), ws.params, data)
         w, details = answer if isinstance(answer, tuple) else (answer, {})
         w = np.array(w, dtype=float)
     except EngineError as exc:

@@ -31,14 +31,14 @@ def _column(stat):
 
 
 FUNCTIONS = [
-    # name, function, min args, max args, description, domain
+    # name, function, min args, max args, description, domain (what a non-finite result means, in both languages)
     ("min", _elementwise(np.minimum), 2, None, "min(a, b, ...): the smallest, unit by unit", ""),
     ("max", _elementwise(np.maximum), 2, None, "max(a, b, ...): the largest, unit by unit", ""),
     ("abs", np.abs, 1, 1, "abs(x): the absolute value", ""),
-    ("sqrt", np.sqrt, 1, 1, "sqrt(x): the square root", "sqrt needs a number of 0 or more"),
-    ("log", np.log, 1, 1, "log(x): the natural logarithm", "log needs a number above 0"),
-    ("log10", np.log10, 1, 1, "log10(x): the base-10 logarithm", "log10 needs a number above 0"),
-    ("exp", np.exp, 1, 1, "exp(x): e to the power x", "exp overflows: x is too large"),
+    ("sqrt", np.sqrt, 1, 1, "sqrt(x): the square root", {"en": "sqrt needs a number of 0 or more", "zh": "sqrt 需要不小于 0 的数"}),
+    ("log", np.log, 1, 1, "log(x): the natural logarithm", {"en": "log needs a number above 0", "zh": "log 需要大于 0 的数"}),
+    ("log10", np.log10, 1, 1, "log10(x): the base-10 logarithm", {"en": "log10 needs a number above 0", "zh": "log10 需要大于 0 的数"}),
+    ("exp", np.exp, 1, 1, "exp(x): e to the power x", {"en": "exp overflows: x is too large", "zh": "exp 溢出：x 过大"}),
     ("clip", np.clip, 3, 3, "clip(x, lower, upper): x kept within lower and upper", ""),
     ("coalesce", coalesce, 2, None, "coalesce(a, b, ...): the first value that is not missing", ""),
     ("is_missing", lambda x: np.isnan(np.asarray(x, dtype=float)).astype(float), 1, 1,

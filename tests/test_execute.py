@@ -75,6 +75,17 @@ def test_leave_with_propagate_or_renormalise(small, plugins):
     assert np.isnan(result.score[1]) and result.score[2] == pytest.approx(2 / 3)
 
 
+def test_an_indicator_no_unit_has_is_an_error_even_when_left_missing(small, plugins):
+    doc = small_ruleset()
+    doc["indicators"]["b"]["missing"] = "leave"
+    doc["nodes"]["total"]["missing"] = "renormalise"
+    empty_b = "id,name,town,a,b,c\nu1,一,甲,1,,5\nu2,二,甲,2,-,4\nu3,三,乙,3,,3\nu4,四,乙,4,NA,2\n"
+    with pytest.raises(EngineError) as exc:
+        compile_and_run(small(doc, csv=empty_b), plugins)
+    [d] = exc.value.diagnostics
+    assert d.code == "E_MISSING_VALUE" and d.path == "/indicators/b" and "No unit has a value" in d.message
+
+
 def test_division_by_zero_in_a_formula_names_the_units(small, plugins):
     csv = "id,name,town,a,b,c\nu1,一,甲,1,0,5\nu2,二,甲,2,20,4\nu3,三,乙,3,0,3\nu4,四,乙,4,10,2\n"
     doc = small_ruleset()

@@ -41,9 +41,18 @@ def test_division_by_zero_is_a_problem_naming_the_units_not_an_inf():
     out = run("a / b")
     assert len(out.problems) == 1
     problem = out.problems[0]
-    assert problem.code == "E_DOMAIN" and "division by zero" in problem.message
+    assert problem.code == "E_DOMAIN" and "division by zero" in problem.message.en and problem.message.zh == "除以零"
     np.testing.assert_array_equal(problem.mask, [True, False, False, False])
     assert problem.span == (0, 5)
+
+
+def test_a_result_beyond_the_bound_of_data_is_a_problem():
+    # finite, but beyond ±1e150: its square would overflow in any variance or distance later
+    out = run("a * 1e150")
+    [problem] = out.problems
+    assert "beyond ±1e+150" in problem.message.en and "超出 ±1e+150" in problem.message.zh
+    np.testing.assert_array_equal(problem.mask, [False, True, False, True])  # a = 1 gives the bound itself
+    assert run("a * 1e140").problems == ()
 
 
 def test_where_drops_the_problems_of_the_branch_not_taken():
@@ -70,7 +79,7 @@ def test_chained_comparisons_and_boolean_operators_work_element_wise():
 
 def test_functions_guard_their_domain():
     out = run("log(b)")
-    assert "log needs a number above 0" in out.problems[0].message
+    assert "log needs a number above 0" in out.problems[0].message.en and "log 需要大于 0 的数" in out.problems[0].message.zh
     np.testing.assert_array_equal(out.problems[0].mask, [True, False, False, False])
     assert run("sqrt(b - 1)").problems[0].mask.tolist() == [True, False, False, False]
 

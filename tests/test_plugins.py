@@ -158,6 +158,31 @@ def test_plugin_option_loads_a_local_file(small, tmp_path):
     assert proc.returncode == 3 and "E_PLUGIN_LOAD" in proc.stderr
 
 
+NOISY = """
+import numpy as np
+from engine.hookspecs import hookimpl
+
+def noisy(x, w, params, children):
+    np.nanmean(np.full(3, np.nan))  # "Mean of empty slice"
+    np.float64(1e308) * 10  # overflow
+    return (x * w).sum(axis=1) / w.sum(axis=1)
+
+@hookimpl
+def register_aggregators(register):
+    register("noisy_mean", noisy, description="A weighted mean that makes numpy complain.")
+"""
+
+
+def test_numpy_warnings_inside_a_method_do_not_reach_the_terminal(small, tmp_path):
+    # policy staff would see numpy's "RuntimeWarning" lines; the engine checks what methods return instead
+    module = tmp_path / "noisy.py"
+    module.write_text(NOISY)
+    doc = small_ruleset()
+    doc["nodes"]["total"]["method"] = "noisy_mean"
+    proc = engine("run", small(doc), "--plugin", module, "--format", "csv", "-o", "-")
+    assert proc.returncode == 0 and "Warning" not in proc.stderr, proc.stderr
+
+
 def test_plugin_managers_do_not_share_state():
     first = load_plugins(autoload=False)
     second = load_plugins(autoload=False)
