@@ -397,7 +397,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dea.unsolved": ("a DEA programme could not be solved: {status}.", "有一个 DEA 线性规划无法求解：{status}。"),
     "dea.domain": ("{model} needs every input above 0, no negative output and at least one output above 0.",
                    "{model} 要求每个投入大于 0、产出不为负且至少有一个产出大于 0。"),
-    "dea.too_few": ("DEA needs at least two units with every input and output.", "DEA 至少需要两个投入和产出都齐全的单位。"),
+    "dea.too_few": ("{method} needs at least two units with every child present.", "{method}至少需要两个各组成部分都齐全的单位。"),
     "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),
     "bod.unknown_shares": ("shares are bounded for {children}, which are not children.", "为 {children} 设定了占比界限，但它们不是组成部分。"),

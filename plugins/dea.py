@@ -217,7 +217,7 @@ def dea(x, w, params, children, units=None):
                                                                   "投入和产出请用 ratio（除以均值）或 none 标准化"), model="DEA")
     X, Y = X_all[present], Y_all[present]
     if len(X) < 2:
-        raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few")])
+        raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("DEA", "DEA "))])
     score, _ = _efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
     if model == "BCC":
@@ -244,6 +244,8 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     can rest its score on one child alone."""
     present = complete_rows(x, w)
     Y = x[present]
+    if len(Y) < 2:
+        raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=BOD)])
     if (Y < 0).any():
         raise UnitsError("E_DOMAIN", "bod.negative", present & (x < 0).any(axis=1),
                          hint=Both("normalise the children onto a non-negative scale (minmax)", "请把各组成部分标准化到非负区间（minmax）"),

@@ -409,6 +409,14 @@ def test_dea_refuses_non_positive_inputs(tmp_path, plugins):
     assert d.code == "E_DOMAIN" and d.units == ("u0",)
 
 
+@pytest.mark.parametrize("method,params", [("dea", {"inputs": ["c0"]}), ("benefit_of_the_doubt", {})])
+def test_dea_and_benefit_of_the_doubt_need_two_complete_units(tmp_path, plugins, method, params):
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, 2]], normalise="none", method=method, params=params)
+    [d] = exc.value.diagnostics
+    assert d.code == "E_WEIGHTS_DATA" and "at least two units" in d.message
+
+
 # ---------------------------------------------------------------- more weightings
 
 def test_pca_published_example(tmp_path, plugins):
