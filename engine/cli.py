@@ -505,7 +505,7 @@ def plugins_command(fmt, plugin_modules):
     """
     plugins = load_plugins(list(plugin_modules))
     rows = [{"kind": r.kind, "name": r.name, "title": {lang: r.title(lang) for lang in LANGUAGES}, "plugin": r.plugin,
-             "origin": r.origin, "description": r.description}
+             "origin": r.origin, "description": {lang: r.describe(lang) for lang in LANGUAGES}}
             for kind in plugins.registrations.values() for r in kind.values()]
     if fmt == "json":
         click.echo(json.dumps({"methods": rows, "problems": [d.to_dict() for d in plugins.problems]},
@@ -515,7 +515,7 @@ def plugins_command(fmt, plugin_modules):
         lang = current_language()
         # the kind as a ruleset names it, in English; in Chinese, what it means
         cells = [[r["kind"] if lang == "en" else pick(KINDS[r["kind"]], lang), r["name"], r["title"][lang], r["plugin"],
-                  r["origin"], r["description"]] for r in rows]
+                  r["origin"], r["description"][lang]] for r in rows]
         for line in table(say("plugins_headers", lang).split("|"), cells, [False] * 6):
             click.echo(line.rstrip())
         report(plugins.problems)

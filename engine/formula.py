@@ -42,7 +42,7 @@ class FunctionSpec:
     func: Callable
     min_args: int
     max_args: int | None  # None: any number
-    description: str
+    description: str | Both  # shown as the hint of a wrong call
     domain: str | dict = ""  # said when the result is not finite for finite arguments; {"en": ..., "zh": ...} in both
     constant_args: tuple[int, ...] = ()  # argument positions that must be plain numbers
     plugin: str = ""
@@ -138,7 +138,8 @@ def _check_characters(text: str, walk: _Walk) -> bool:
 # where() is part of the formula language, not a plugin: only the evaluator can keep the problems
 # of the branch not taken (division by zero in a unit that takes the other branch) out of the result.
 WHERE = FunctionSpec("where", None, 3, 3,
-                     "where(condition, if_true, if_false): chooses, unit by unit, between two values",
+                     Both("where(condition, if_true, if_false): chooses, unit by unit, between two values",
+                          "where(条件, 为真时的值, 为假时的值)：逐个单位在两个值之间选择"),
                      plugin="engine")
 
 

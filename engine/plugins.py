@@ -48,7 +48,7 @@ class Registration:
     kind: str
     name: str
     impl: Callable
-    description: str
+    description: str | dict  # as registered: one text, or {"en": ..., "zh": ...}
     params: dict | None
     plugin: str  # the plugin that registered it
     origin: str  # the distribution (with version) or module file it came from
@@ -72,11 +72,20 @@ class Registration:
         named = groups(list(children), params) if groups else [list(children)]
         return tuple(tuple(list(children).index(c) for c in g) for g in named)
 
+    def describe(self, lang: str = "en") -> str:
+        """What the method does, in ``lang`` when the plugin gave that language, else in English."""
+        return _in_language(self.description, lang)
+
     def title(self, lang: str = "en") -> str:
         """The method's name for people (register(..., title={"en": ..., "zh": ...})), else its name."""
-        titles = self.options.get("title")
-        found = titles.get(lang) or titles.get("en") if isinstance(titles, dict) else None
-        return found if isinstance(found, str) and found else self.name
+        return _in_language(self.options.get("title"), lang) or self.name
+
+
+def _in_language(text, lang: str) -> str:
+    """A plugin's words in ``lang``: a dict {"en": ..., "zh": ...} gives that language (else English);
+    a plain string is the same in every language."""
+    found = text.get(lang) or text.get("en") if isinstance(text, dict) else text
+    return found if isinstance(found, str) else ""
 
 
 @dataclass
@@ -93,7 +102,7 @@ class Plugins:
         return self.registrations[kind].get(name)
 
     def functions(self) -> dict[str, FunctionSpec]:
-        return {name: FunctionSpec(name=name, func=r.impl, description=r.description, plugin=r.plugin,
+        return {name: FunctionSpec(name=name, func=r.impl, description=Both(r.describe("en"), r.describe("zh")), plugin=r.plugin,
                                    **{k: v for k, v in r.options.items() if k != "title"})
                 for name, r in self.registrations["function"].items()}
 
@@ -158,7 +167,7 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
     # where() belongs to the formula language itself; listing it here makes a plugin that
     # registers "where" a visible duplicate instead of a silently ignored one.
     registrations["function"]["where"] = Registration(
-        "function", "where", None, WHERE.description, None, "engine", "govscore",
+        "function", "where", None, {"en": WHERE.description.en, "zh": WHERE.description.zh}, None, "engine", "govscore",
         {"min_args": 3, "max_args": 3})
     problems: list[Diagnostic] = []
     for hook_name, kind in KINDS.items():
@@ -166,7 +175,7 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
             plugin_name = impl.plugin_name
             origin = origins.get(plugin_name, "local")
 
-            def register(name: str, impl_fn: Callable, *, description: str = "", params: dict | None = None,
+            def register(name: str, impl_fn: Callable, *, description: str | dict = "", params: dict | None = None,
                          _kind=kind, _plugin=plugin_name, _origin=origin, **options: Any):
                 existing = registrations[_kind].get(name)
                 if existing is not None:

@@ -284,7 +284,7 @@ def published_schema(plugins) -> dict:
         spec["properties"][method_key] = {**spec["properties"][method_key], "enum": names}
         spec["allOf"] = [
             {"if": {"properties": {method_key: {"const": n}}, "required": [method_key]},
-             "then": {"properties": {params_key: {**regs[n].params, "description": regs[n].description}}}}
+             "then": {"properties": {params_key: {**regs[n].params, "description": regs[n].describe("en")}}}}
             for n in names if regs[n].params
         ]
 

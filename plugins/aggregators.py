@@ -104,31 +104,38 @@ def mazziotta_pareto(x, w, params, children):
 @hookimpl
 def register_aggregators(register):
     register("weighted_mean", weighted_mean, title={"en": "Weighted mean", "zh": "加权平均"}, params=NO_PARAMS, linear=True,
-             description="Weighted arithmetic mean: Σ w·x / Σ w.")
+             description={"en": "Weighted arithmetic mean: Σ w·x / Σ w.", "zh": "加权算术平均：Σ w·x / Σ w。"})
     register("weighted_sum", weighted_sum, title={"en": "Weighted sum", "zh": "加权求和"}, params=NO_PARAMS, linear=True,
-             description="Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).")
+             description={"en": "Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).",
+                          "zh": "加权求和：Σ w·x（权重之和为 1 时与加权平均相同）。"})
     register("geometric_mean", geometric_mean, title={"en": "Geometric mean", "zh": "加权几何平均"},
              params=NO_PARAMS, domain="positive", log_linear=True,
-             description="Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.")
+             description={"en": "Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.",
+                          "zh": "加权几何平均：Π x^w，再开 Σ w 次方。要求各组成部分大于 0。"})
     register("weighted_harmonic_mean", weighted_harmonic_mean, title={"en": "Harmonic mean", "zh": "加权调和平均"},
              params=NO_PARAMS, domain="positive",
-             description="Weighted harmonic mean: Σ w / Σ (w / x). Needs every child above 0.")
+             description={"en": "Weighted harmonic mean: Σ w / Σ (w / x). Needs every child above 0.",
+                          "zh": "加权调和平均：Σ w / Σ (w / x)。要求各组成部分大于 0。"})
     register("generalised_mean", generalised_mean, title={"en": "Generalised mean", "zh": "广义平均"}, domain="positive", params={
         "type": "object", "additionalProperties": False, "required": ["p"], "properties": {
             "p": {"type": "number", "minimum": -10, "maximum": 10,
                   "description": "The power: 1 arithmetic, 0 geometric, −1 harmonic; higher p compensates less."}}},
-        description="Weighted generalised (power) mean (Σ w·x^p / Σ w)^(1/p). Needs every child above 0.")
+        description={"en": "Weighted generalised (power) mean (Σ w·x^p / Σ w)^(1/p). Needs every child above 0.",
+                     "zh": "加权广义（幂）平均 (Σ w·x^p / Σ w)^(1/p)。要求各组成部分大于 0。"})
     register("minimum", minimum, title={"en": "Minimum", "zh": "最小值（短板）"}, weighted=False, params=NO_PARAMS,
-             description="The lowest child (短板, no compensation); weights only mark which children count.")
+             description={"en": "The lowest child (短板, no compensation); weights only mark which children count.",
+                          "zh": "取最低的组成部分（短板，不可补偿）；权重只标明哪些组成部分参与。"})
     register("weighted_median", weighted_median, title={"en": "Weighted median", "zh": "加权中位数"}, params=NO_PARAMS,
-             description="Weighted median of the children.")
+             description={"en": "Weighted median of the children.", "zh": "各组成部分的加权中位数。"})
     register("mazziotta_pareto", mazziotta_pareto, title={"en": "Mazziotta–Pareto index", "zh": "Mazziotta–Pareto 指数"},
              domain="positive", params={
         "type": "object", "additionalProperties": False, "properties": {
             "penalty": {"enum": ["negative", "positive"], "default": "negative",
                         "description": "negative: penalise unbalanced units when higher is better (the usual case)."}}},
-        description="Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10).")
+        description={"en": "Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10).",
+                     "zh": "Mazziotta–Pareto 指数：均值减去对各组成部分不均衡的惩罚；请配合 zscore（均值 100，标准差 10）使用。"})
     register("ratio", ratio_of_sums, title={"en": "Ratio of weighted sums", "zh": "加权比值（效率）"},
              params=RATIO_PARAMS, domain="nonnegative", weight_groups=ratio_groups,
-             description="Ratio of weighted sums (efficiency η): Σ w·outputs / Σ v·inputs; "
-                         "the weights of outputs and of inputs each sum to 1.")
+             description={"en": "Ratio of weighted sums (efficiency η): Σ w·outputs / Σ v·inputs; "
+                         "the weights of outputs and of inputs each sum to 1.",
+                         "zh": "加权和之比（效率 η）：Σ w·产出 / Σ v·投入；产出权重与投入权重各自之和为 1。"})

@@ -124,6 +124,8 @@ def load_duckdb(path: str, params: dict, columns: dict[str, str]) -> Table:
 @hookimpl
 def register_sources(register):
     register("sqlite", load_sqlite, params=PARAMS,
-             description="A SQLite database file, read through one SELECT in params.query (read-only).")
+             description={"en": "A SQLite database file, read through one SELECT in params.query (read-only).",
+                          "zh": "SQLite 数据库文件，通过 params.query 中的一条 SELECT 语句读取（只读）。"})
     register("duckdb", load_duckdb, params=PARAMS,
-             description="A DuckDB database file, read through one SELECT in params.query (read-only, no outside files).")
+             description={"en": "A DuckDB database file, read through one SELECT in params.query (read-only, no outside files).",
+                          "zh": "DuckDB 数据库文件，通过 params.query 中的一条 SELECT 语句读取（只读，不访问其他文件）。"})

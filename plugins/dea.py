@@ -277,13 +277,15 @@ def register_aggregators(register):
             "orientation": {"enum": ["input", "output"], "default": "input",
                             "description": "input: how far inputs could shrink; output: how far outputs could grow."},
             "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."}}},
-        description="Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
-                    "weights; peers, slacks and scale efficiency reported.")
+        description={"en": "Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
+                    "weights; peers, slacks and scale efficiency reported.",
+                    "zh": "数据包络分析：以每个单位最有利的权重求 0 到 1 的效率；报告参照单位、松弛量和规模效率。"})
     register("benefit_of_the_doubt", benefit_of_the_doubt, title={"en": "Benefit of the doubt", "zh": "有利权重法"},
              weighted=False, whole_columns=True, domain="nonnegative", params={
         "type": "object", "additionalProperties": False, "properties": {
             "shares": {"type": "object", "additionalProperties": {
                 "type": "array", "minItems": 2, "maxItems": 2, "items": {"type": ["number", "null"], "minimum": 0, "maximum": 1}},
                 "description": "For a child: [lowest, highest] share of a unit's score it may carry (null: no bound)."}}},
-        description="Benefit of the doubt: each unit's composite with its most favourable weights (DEA with one unit "
-                    "input), optionally with bounds on each child's share.")
+        description={"en": "Benefit of the doubt: each unit's composite with its most favourable weights (DEA with one unit "
+                    "input), optionally with bounds on each child's share.",
+                    "zh": "有利权重法（BoD）：以每个单位最有利的权重求综合得分（投入为 1 的 DEA），可限定各组成部分所占份额。"})

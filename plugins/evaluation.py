@@ -143,12 +143,14 @@ def copeland(x, w, params, children, units=None):
 def register_aggregators(register):
     register("topsis", topsis, title={"en": "TOPSIS", "zh": "逼近理想解法（TOPSIS）"},
              whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
-             description="TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.")
+             description={"en": "TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.",
+                          "zh": "逼近理想解法（TOPSIS）：与理想单位的贴近度，0 到 1。请配合向量或极差标准化使用。"})
     register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "v": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                   "description": "The weight of group utility S against individual regret R."}}},
-        description="VIKOR compromise ranking: Q, lower is better (rank ascending); S, R and the compromise conditions reported.")
+        description={"en": "VIKOR compromise ranking: Q, lower is better (rank ascending); S, R and the compromise conditions reported.",
+                     "zh": "VIKOR 折衷排序：Q 越低越好（按升序排名）；报告 S、R 和折衷条件。"})
     register("grey_relational", grey_relational, title={"en": "Grey relational analysis", "zh": "灰色关联分析"},
              whole_columns=True, params={
         "type": "object", "additionalProperties": False, "properties": {
@@ -161,7 +163,9 @@ def register_aggregators(register):
                                          "or one value per child on the children's normalised scale.",
                           "oneOf": [{"const": "best"},
                                     {"type": "object", "minProperties": 1, "additionalProperties": {"type": "number"}}]}}},
-        description="Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.")
+        description={"en": "Grey relational analysis (灰色关联): the weighted grey relational grade to the best values.",
+                     "zh": "灰色关联分析：与最优值的加权灰色关联度。"})
     register("copeland", copeland, title={"en": "Copeland outranking", "zh": "Copeland 排序法"},
              whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
-             description="Copeland outranking: weighted pairwise wins minus losses (non-compensatory); at most 20,000 units.")
+             description={"en": "Copeland outranking: weighted pairwise wins minus losses (non-compensatory); at most 20,000 units.",
+                          "zh": "Copeland 级别优序：加权两两比较的胜场减负场（不可补偿）；最多 20,000 个单位。"})

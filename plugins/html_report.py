@@ -166,5 +166,6 @@ def register_outputs(register):
     register("html", write_html, extension="html", params={
         "type": "object", "additionalProperties": False, "properties": {
             "limit": REPORT_LIMIT, **ANALYSIS_PARAMS}},
-        description="A self-contained HTML report (works offline, prints well): summary, ranking and chart, dimension "
-                    "heatmap, unit profiles, weights, method notes, warnings.")
+        description={"en": "A self-contained HTML report (works offline, prints well): summary, ranking and chart, dimension "
+                    "heatmap, unit profiles, weights, method notes, warnings.",
+                    "zh": "独立的 HTML 报告（可离线查看、便于打印）：概要、排名与图表、维度热力图、单位概况、权重、方法说明和警告。"})

@@ -68,4 +68,5 @@ def register_outputs(register):
     register("markdown", write_markdown, extension="md", params={
         "type": "object", "additionalProperties": False, "properties": {
             "limit": REPORT_LIMIT, **ANALYSIS_PARAMS}},
-        description="A report in Markdown: summary, ranking, dimensions by group, weights, method notes and warnings.")
+        description={"en": "A report in Markdown: summary, ranking, dimensions by group, weights, method notes and warnings.",
+                     "zh": "Markdown 报告：概要、排名、分组的维度得分、权重、方法说明和警告。"})

@@ -155,35 +155,45 @@ def identity(x, direction, params, indicator):
 @hookimpl
 def register_normalisers(register):
     register("minmax", minmax, title={"en": "Min-max", "zh": "极差标准化"}, params=_params({"scale": SCALE}),
-             description="Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.")
+             description={"en": "Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.",
+                          "zh": "极差标准化：最差的单位取区间下端，最好的取上端。"})
     register("zscore", zscore, title={"en": "Z-score", "zh": "Z 分数标准化"}, params=_params({
         "mean": {"type": "number", "default": 0, "description": "The mean of the result."},
         "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."},
         "deviation": {"enum": ["sample", "population"], "default": "sample",
                       "description": "sample: the standard deviation divides by n − 1 (OECD handbook, COINr); population: "
                                      "by n (as the Mazziotta–Pareto index standardises)."}}),
-        description="Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.")
+        description={"en": "Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.",
+                     "zh": "Z 分数：(数值 − 均值) / 标准差（默认样本标准差），逆向指标取相反数。"})
     register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({
         "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
-        description="Rank: the worst unit gets 1, the best gets n.")
+        description={"en": "Rank: the worst unit gets 1, the best gets n.", "zh": "排序：最差的单位为 1，最好的为 n。"})
     register("percentile", percentile, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
-             description="Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.")
+             description={"en": "Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.",
+                          "zh": "百分位排序（同 PERCENTRANK.INC）：其他单位中表现更差者所占的比例。"})
     register("distance_to_target", distance_to_target, title={"en": "Completion against target", "zh": "目标完成度"},
              requires=("target",), params=_params({
         "cap": {"type": ["number", "null"], "description": "The highest score, e.g. 1 so over-achievement earns nothing extra."}}),
-        description="Completion against target: value / target (higher is better) or target / value (lower is better).")
-    register("goalposts", goalposts, title={"en": "Fixed goalposts", "zh": "固定阈值标准化"}, requires=("goalposts",), params=_params({
+        description={"en": "Completion against target: value / target (higher is better) or target / value (lower is better).",
+                     "zh": "目标完成度：正向指标为 数值 / 目标值，逆向指标为 目标值 / 数值。"})
+    register("goalposts", goalposts, title={"en": "Fixed goalposts",
+                                            "zh": "固定阈值标准化"}, requires=("goalposts",), params=_params({
         "log": {"type": "boolean", "default": False, "description": "Take natural logs of value and goalposts first (as for income in the HDI)."},
         "clip": {"type": "boolean", "default": True, "description": "Keep the result within the goalposts."},
         "scale": SCALE}),
-        description="Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.")
+        description={"en": "Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.",
+                     "zh": "固定阈值：(数值 − 下限) / (上限 − 下限)，逆向指标反转。"})
     register("interval", interval, title={"en": "Interval scoring", "zh": "适度区间标准化"},
              requires=("optimum",), directions=("range",), params=_params({"scale": SCALE}),
-             description="Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.")
+             description={"en": "Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.",
+                          "zh": "适度指标：在最优区间内为 1，向阈值或数据极值线性降至 0。"})
     register("ratio", ratio, title={"en": "Ratio to a reference", "zh": "比值标准化"}, params=_params({
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
-        description="Ratio to a reference: value / reference (higher is better) or reference / value.")
+        description={"en": "Ratio to a reference: value / reference (higher is better) or reference / value.",
+                     "zh": "与参照值之比：正向指标为 数值 / 参照值，逆向指标为 参照值 / 数值。"})
     register("vector", vector, title={"en": "Vector normalisation", "zh": "向量标准化"}, params=_params({}),
-             description="Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.")
-    register("none", identity, title={"en": "No normalisation", "zh": "不标准化"}, directions=("higher",), params=_params({}),
-             description="No normalisation: the raw value is used as it is.")
+             description={"en": "Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.",
+                          "zh": "向量标准化 x / √Σx²（Hwang 与 Yoon），逆向指标取反射；用于 TOPSIS。"})
+    register("none", identity, title={"en": "No normalisation",
+                                      "zh": "不标准化"}, directions=("higher",), params=_params({}),
+             description={"en": "No normalisation: the raw value is used as it is.", "zh": "不标准化：直接使用原始数值。"})

@@ -161,19 +161,21 @@ def register_outputs(register):
         "type": "object", "additionalProperties": False, "properties": {
             "limit": {"type": "integer", "minimum": 0, "default": 50, "description": "Rows shown; 0 for all."},
             "digits": {"type": "integer", "minimum": 0, "maximum": 12, "default": 3, "description": "Decimal places shown."}}},
-        description="A ranked table for the terminal, best first.")
+        description={"en": "A ranked table for the terminal, best first.", "zh": "在终端显示的排名表，从高到低。"})
     register("csv", write_csv, extension="csv", params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
             "labels": {"type": "boolean", "default": False, "description": "Use labels (Chinese, say) as column headers instead of names."},
             "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read Chinese text correctly."}}},
-        description="CSV, one row per unit.")
+        description={"en": "CSV, one row per unit.", "zh": "CSV，每个单位一行。"})
     register("parquet", write_parquet, extension="parquet", params={
         "type": "object", "additionalProperties": False, "properties": {"include": INCLUDE}},
-        description="Parquet, one row per unit, for analysts' tools (pandas, R arrow, DuckDB).")
+        description={"en": "Parquet, one row per unit, for analysts' tools (pandas, R arrow, DuckDB).",
+                     "zh": "Parquet，每个单位一行，供分析工具使用（pandas、R arrow、DuckDB）。"})
     register("json", write_json, extension="json", params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
             "indent": {"type": ["integer", "null"], "minimum": 0, "default": 2, "description": "Indentation; null for one line."},
             **ANALYSIS_PARAMS}},
-        description="JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.")
+        description={"en": "JSON with the run's metadata (engine version, ruleset and input hashes), weights, warnings and every unit's values.",
+                     "zh": "JSON：运行的元数据（引擎版本、规则集与输入文件的哈希）、权重、警告和每个单位的数值。"})

@@ -279,12 +279,14 @@ def _header_names(sheet, top: int, depth: int) -> list[str]:
 @hookimpl
 def register_sources(register):
     register("csv", load_csv, params=CSV_PARAMS,
-             description="A CSV file: UTF-8 (with or without BOM) or GB18030/GBK, detected; thousands separators and "
-                         "NA markers handled.")
+             description={"en": "A CSV file: UTF-8 (with or without BOM) or GB18030/GBK, detected; thousands separators and "
+                         "NA markers handled.", "zh": "CSV 文件：自动识别 UTF-8（带或不带 BOM）或 GB18030/GBK；处理千位分隔符和缺失值标记。"})
     register("parquet", load_parquet, params=PARQUET_PARAMS,
-             description="A Parquet file (columns read as stored; text cells in number columns are cleaned as in CSV).")
+             description={"en": "A Parquet file (columns read as stored; text cells in number columns are cleaned as in CSV).",
+                          "zh": "Parquet 文件（按存储的类型读取列；数值列中的文本单元格按 CSV 的规则清理）。"})
     register("xlsx", load_xlsx, params=XLSX_PARAMS,
-             description="An Excel workbook (.xlsx): a sheet by name or place, header row(s) with merged cells, numbers "
-                         "stored as text converted.")
+             description={"en": "An Excel workbook (.xlsx): a sheet by name or place, header row(s) with merged cells, numbers "
+                         "stored as text converted.", "zh": "Excel 工作簿（.xlsx）：按名称或序号选工作表，支持含合并单元格的表头行，文本形式的数字会被转换。"})
     register("json", load_json, params=JSON_PARAMS,
-             description="A JSON file holding an array of records (one object per unit).")
+             description={"en": "A JSON file holding an array of records (one object per unit).",
+                          "zh": "JSON 文件，内含记录数组（每个单位一个对象）。"})

@@ -63,5 +63,6 @@ def register_treatments(register):
             "kurtosis": {"type": "number", "default": 3.5, "description": "Passing needs kurtosis below this (or |skewness| below its limit)."},
             "log": {"type": "boolean", "default": True,
                     "description": "Log-transform the original values when winsorising does not make the indicator pass."}}},
-        description="Outlier treatment (JRC rule, as COINr): winsorise up to winmax points while |skew| ≥ 2 and "
-                    "kurtosis ≥ 3.5, else log-transform.")
+        description={"en": "Outlier treatment (JRC rule, as COINr): winsorise up to winmax points while |skew| ≥ 2 and "
+                    "kurtosis ≥ 3.5, else log-transform.",
+                    "zh": "异常值处理（JRC 规则，与 COINr 相同）：当 |偏度| ≥ 2 且峰度 ≥ 3.5 时，最多缩尾 winmax 个点，否则取对数。"})

@@ -335,9 +335,11 @@ def ahp(children, params, data):
 @hookimpl
 def register_weightings(register):
     register("fixed", fixed, title={"en": "Fixed weights", "zh": "固定权重"}, params=FIXED_PARAMS,
-             description="Weights written in the ruleset (by experts, or by a policy document).")
+             description={"en": "Weights written in the ruleset (by experts, or by a policy document).",
+                          "zh": "规则集中写明的权重（由专家或政策文件给出）。"})
     register("equal", equal, title={"en": "Equal weights", "zh": "等权"},
-             params=NO_PARAMS, renormalise_default=True, description="Every child weighs the same.")
+             params=NO_PARAMS, renormalise_default=True, description={"en": "Every child weighs the same.",
+                                                                      "zh": "各组成部分权重相等。"})
     register("entropy", entropy, title={"en": "Entropy weights", "zh": "熵权法"},
              uses_data=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "properties": {
@@ -346,27 +348,34 @@ def register_weightings(register):
                                        "shares: shares of the values as given."},
             "shift": {"type": "number", "minimum": 0, "default": 0,
                       "description": "Added to every value before the shares, to keep ln away from 0."}}},
-        description="Entropy weights (熵权法): children whose values differ more between units weigh more.")
+        description={"en": "Entropy weights (熵权法): children whose values differ more between units weigh more.",
+                     "zh": "熵权法：在各单位之间差异越大的组成部分权重越高。"})
     register("critic", critic, title={"en": "CRITIC", "zh": "CRITIC 法"},
              uses_data=True, renormalise_default=True, params=NO_PARAMS,
-             description="CRITIC: contrast (standard deviation) times conflict (1 − correlation) with the other children.")
-    register("coefficient_of_variation", coefficient_of_variation, title={"en": "Coefficient of variation", "zh": "变异系数法"},
+             description={"en": "CRITIC: contrast (standard deviation) times conflict (1 − correlation) with the other children.",
+                          "zh": "CRITIC 法：对比强度（标准差）乘以与其他组成部分的冲突性（1 − 相关系数）。"})
+    register("coefficient_of_variation", coefficient_of_variation, title={"en": "Coefficient of variation",
+                                                                          "zh": "变异系数法"},
              uses_data=True, renormalise_default=True,
-             params=NO_PARAMS, description="Coefficient of variation (变异系数法): standard deviation over mean.")
+             params=NO_PARAMS, description={"en": "Coefficient of variation (变异系数法): standard deviation over mean.",
+                                            "zh": "变异系数法：标准差除以均值。"})
     register("standard_deviation", standard_deviation, title={"en": "Standard deviation", "zh": "标准差法"},
              uses_data=True, renormalise_default=True, params=NO_PARAMS,
-             description="Standard deviation of each child.")
-    register("pca", pca, title={"en": "Principal component", "zh": "主成分分析法"}, uses_data=True, renormalise_default=True, params={
+             description={"en": "Standard deviation of each child.", "zh": "标准差法：按各组成部分的标准差。"})
+    register("pca", pca, title={"en": "Principal component",
+                                "zh": "主成分分析法"}, uses_data=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "negative": {"enum": ["error", "zero", "absolute"], "default": "error",
                          "description": "What a negative loading becomes: an error (default), 0, or its absolute value."}}},
-        description="Weights from the loadings of the first principal component; the variance it explains is reported.")
+        description={"en": "Weights from the loadings of the first principal component; the variance it explains is reported.",
+                     "zh": "主成分法：按第一主成分的载荷确定权重，并报告其解释的方差。"})
     register("budget_allocation", budget_allocation, title={"en": "Budget allocation", "zh": "预算分配法"},
              renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "required": ["experts"], "properties": {
             "experts": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
                         "description": "Each expert's points for each child (any budget, e.g. 100)."}}},
-        description="Budget allocation (预算分配法): the mean of the experts' shares of their points.")
+        description={"en": "Budget allocation (预算分配法): the mean of the experts' shares of their points.",
+                     "zh": "预算分配法：各专家分配点数所占比例的平均值。"})
     register("combined", combined, title={"en": "Combined weights", "zh": "组合赋权"},
              combines=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "required": ["of"], "properties": {
@@ -376,6 +385,8 @@ def register_weightings(register):
                       "description": "Linear mode: the share of the first weight set."},
             "mode": {"enum": ["linear", "multiplicative"], "default": "linear",
                      "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised."}}},
-        description="Combined weights (组合赋权): subjective and objective weight sets, linearly or multiplicatively.")
+        description={"en": "Combined weights (组合赋权): subjective and objective weight sets, linearly or multiplicatively.",
+                     "zh": "组合赋权：主观与客观权重集按线性或乘法方式组合。"})
     register("ahp", ahp, title={"en": "AHP", "zh": "层次分析法"}, params=AHP_PARAMS, renormalise_default=True,
-             description="AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.")
+             description={"en": "AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.",
+                          "zh": "层次分析法：由两两比较判断矩阵求权重，并检验一致性比率。"})

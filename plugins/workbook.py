@@ -140,5 +140,6 @@ def register_outputs(register):
             "digits": {"type": "integer", "minimum": 0, "maximum": 10, "default": 2,
                        "description": "Decimal places shown for scores and values (the cells keep full precision)."},
             **ANALYSIS_PARAMS}},
-        description="An Excel workbook: scores and ranks, every node, raw and normalised indicators, contributions, "
-                    "weights (with AHP consistency), warnings, the ruleset and the run's metadata.")
+        description={"en": "An Excel workbook: scores and ranks, every node, raw and normalised indicators, contributions, "
+                    "weights (with AHP consistency), warnings, the ruleset and the run's metadata.",
+                    "zh": "Excel 工作簿：得分与名次、每个节点、原始与标准化指标、贡献、权重（含 AHP 一致性）、警告、规则集和运行的元数据。"})

@@ -112,6 +112,8 @@ def test_unknown_function_lists_the_available_ones():
 def test_wrong_number_of_arguments():
     assert [d.code for d in problems("clip(a, 0)")] == ["E_FUNCTION_ARGS"]
     assert [d.code for d in problems("round(a, b)")] == ["E_FUNCTION_ARGS"]
+    [d] = problems("where(a > 1, a)")  # the function's description is the hint, in either language
+    assert d.hint.startswith("where(condition, if_true, if_false)") and d.hint_zh.startswith("where(条件")
 
 
 def test_multi_line_formula_spans_point_into_the_text():

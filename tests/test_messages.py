@@ -246,16 +246,22 @@ def test_command_line_names_and_bounds_are_told_in_chinese(small, tmp_path):
     assert "加载失败：RuntimeError: boom。" in out and "engine plugins 列出已加载的插件" in out
 
 
-def test_every_built_in_method_has_a_title_in_both_languages(plugins):
+def test_every_built_in_method_has_a_title_and_a_description_in_both_languages(plugins):
     for kind in ("treatment", "normaliser", "weighting", "aggregator"):
         for name, reg in plugins.registrations[kind].items():
             if reg.origin.startswith("govscore"):
                 en, zh = reg.title("en"), reg.title("zh")
                 assert en != name or en.isupper(), (kind, name)  # TOPSIS, VIKOR, AHP may keep their own
                 assert not CHINESE.search(en) and CHINESE.search(zh), (kind, name)
+    for kind, methods in plugins.registrations.items():
+        for name, reg in methods.items():
+            if reg.origin.startswith("govscore"):
+                assert reg.describe("en") and CHINESE.search(reg.describe("zh")), (kind, name)
+                assert reg.describe("zh") != reg.describe("en"), (kind, name)
     listed = engine("plugins", "--lang", "zh-CN", env={**C_LOCALE, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"}).stdout.splitlines()
     assert listed[0].split()[:3] == ["类别", "名称", "方法"]
-    assert any(line.split()[:3] == ["标准化方法", "minmax", "极差标准化"] for line in listed)
+    assert any(line.split()[:3] == ["标准化方法", "minmax", "极差标准化"] and line.endswith("最好的取上端。")
+               for line in listed)
     methods = json.loads(engine("plugins", "--format", "json", env={"GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"}).stdout)["methods"]
     assert {"kind": "weighting", "name": "ahp", "title": {"en": "AHP", "zh": "层次分析法"}}.items() <= next(
         m for m in methods if m["name"] == "ahp").items()
