@@ -415,6 +415,10 @@ def test_dea_and_benefit_of_the_doubt_need_two_complete_units(tmp_path, plugins,
         score(tmp_path, plugins, [[1, 2]], normalise="none", method=method, params=params)
     [d] = exc.value.diagnostics
     assert d.code == "E_WEIGHTS_DATA" and "at least two units" in d.message
+    from plugins.dea import benefit_of_the_doubt, dea
+    aggregate = dea if method == "dea" else benefit_of_the_doubt
+    with pytest.raises(EngineError):  # no unit has every child
+        aggregate(np.array([[np.nan, 1.0], [1.0, np.nan]]), np.ones((2, 2)), params, ["c0", "c1"])
 
 
 # ---------------------------------------------------------------- more weightings
