@@ -184,11 +184,12 @@ class _Compiler:
     def compile_indicators(self, sources, used_by_nodes) -> dict[str, Indicator]:
         names = set(self.section("indicators"))
         declared_sources = list(self.section("sources"))
-        # an indicator's column is in the source the units come from, if the ruleset names one, else
-        # in the only source
+        # an indicator's column is in the source the units come from, if the ruleset names one, else in
+        # the only source (a units source that does not exist is told once, at /units/source)
         units = self.doc.get("units")
-        written = units.get("source") if isinstance(units, dict) else None
-        default_source = _text(written) or (declared_sources[0] if len(declared_sources) == 1 else None)
+        written = _text(units.get("source")) if isinstance(units, dict) else None
+        default_source = (written if written in declared_sources else
+                          declared_sources[0] if declared_sources and (written or len(declared_sources) == 1) else None)
         default_norm = self.doc.get("normalise", DEFAULT_NORMALISER)
         out: dict[str, Indicator] = {}
         deps: dict[str, tuple[str, ...]] = {}

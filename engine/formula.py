@@ -23,7 +23,7 @@ from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, did_you_mean, said
 from .data import LARGEST
-from .messages import Both, both, message
+from .messages import Both, both, in_words
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -433,12 +433,8 @@ class ColumnEvaluator(SimpleEval):
         with np.errstate(all="ignore"):
             out = spec.func(*[_values(a) for a in args])
         out = np.asarray(out, dtype=float)
-        domain = spec.domain or {"en": message("formula.not_finite", "en"), "zh": message("formula.not_finite", "zh")}
-        if isinstance(domain, str):  # a plugin's own words, in one language
-            domain = {"en": domain, "zh": domain}
-        told = Both(*(message("formula.function_domain", lang, name=spec.name, domain=domain.get(lang) or domain.get("en", ""))
-                      for lang in ("en", "zh")))
-        return self._checked(node, out, args, told)
+        domain = in_words(spec.domain) or both("formula.not_finite")
+        return self._checked(node, out, args, both("formula.function_domain", name=spec.name, domain=domain))
 
     def _where(self, node):
         cond, yes, no = (self._eval(a) for a in node.args)

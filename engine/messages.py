@@ -564,6 +564,15 @@ KINDS = {"source": Both("source format", "数据源格式"), "treatment": Both("
 NOT_RUN_HINT = Both("engine run runs it when an output of the ruleset asks for it", "当规则集的某个输出要求它时，engine run 会运行它")
 
 
+def in_words(text) -> Both | str:
+    """A plugin's words as it registered them: {"en": ..., "zh": ...} as Both (English where the other
+    language is missing), a string or Both as it is."""
+    if isinstance(text, dict):
+        en = text.get("en") or ""
+        return Both(en, text.get("zh") or en)
+    return text if isinstance(text, (str, Both)) else ""
+
+
 def pick(value, lang: str):
     return (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
 

@@ -25,7 +25,7 @@ from . import hookspecs
 from .diagnostics import Diagnostic, said
 from .formula import WHERE, FunctionSpec
 from .messages import KINDS as MESSAGE_KINDS
-from .messages import Both
+from .messages import Both, in_words, pick
 
 ENTRY_POINT_GROUP = "govscore"
 BUILTIN_DISTRIBUTION = "govscore"
@@ -48,7 +48,7 @@ class Registration:
     kind: str
     name: str
     impl: Callable
-    description: str | dict  # as registered: one text, or {"en": ..., "zh": ...}
+    description: str | dict | Both  # as registered: one text, or {"en": ..., "zh": ...}
     params: dict | None
     plugin: str  # the plugin that registered it
     origin: str  # the distribution (with version) or module file it came from
@@ -74,18 +74,11 @@ class Registration:
 
     def describe(self, lang: str = "en") -> str:
         """What the method does, in ``lang`` when the plugin gave that language, else in English."""
-        return _in_language(self.description, lang)
+        return pick(in_words(self.description), lang)
 
     def title(self, lang: str = "en") -> str:
         """The method's name for people (register(..., title={"en": ..., "zh": ...})), else its name."""
-        return _in_language(self.options.get("title"), lang) or self.name
-
-
-def _in_language(text, lang: str) -> str:
-    """A plugin's words in ``lang``: a dict {"en": ..., "zh": ...} gives that language (else English);
-    a plain string is the same in every language."""
-    found = text.get(lang) or text.get("en") if isinstance(text, dict) else text
-    return found if isinstance(found, str) else ""
+        return pick(in_words(self.options.get("title")), lang) or self.name
 
 
 @dataclass
@@ -102,7 +95,7 @@ class Plugins:
         return self.registrations[kind].get(name)
 
     def functions(self) -> dict[str, FunctionSpec]:
-        return {name: FunctionSpec(name=name, func=r.impl, description=Both(r.describe("en"), r.describe("zh")), plugin=r.plugin,
+        return {name: FunctionSpec(name=name, func=r.impl, description=in_words(r.description), plugin=r.plugin,
                                    **{k: v for k, v in r.options.items() if k != "title"})
                 for name, r in self.registrations["function"].items()}
 
@@ -167,7 +160,7 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
     # where() belongs to the formula language itself; listing it here makes a plugin that
     # registers "where" a visible duplicate instead of a silently ignored one.
     registrations["function"]["where"] = Registration(
-        "function", "where", None, {"en": WHERE.description.en, "zh": WHERE.description.zh}, None, "engine", "govscore",
+        "function", "where", None, WHERE.description, None, "engine", "govscore",
         {"min_args": 3, "max_args": 3})
     problems: list[Diagnostic] = []
     for hook_name, kind in KINDS.items():

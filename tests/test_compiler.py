@@ -168,6 +168,10 @@ def test_with_two_sources_an_indicator_column_is_in_the_units_source_unless_it_n
     _, diagnostics = check(plugins, doc)
     assert codes(diagnostics).count("E_SOURCE") == 2
     assert 'name the units\' source in "units"' in diagnostics[0].hint
+    # a units source that does not exist is one mistake, told once
+    doc["units"]["source"] = "mian"
+    _, diagnostics = check(plugins, doc)
+    assert codes(diagnostics) == ["E_UNKNOWN_NAME"] and diagnostics[0].path == "/units/source"
 
 
 def test_unused_weight_sets_are_warned_about(plugins):
