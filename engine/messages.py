@@ -143,6 +143,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "mc_units": ("Ranks over the configurations (by nominal rank):", "各方案下的名次（按原方案名次排列）："),
     "mc_unit_headers": ("unit|nominal|median|5%|95%", "单位|原方案|中位数|5%|95%"),
     "mc_period": ("period", "期别"),
+    # what a weighting reports beside its weights, by the key it reports it under
+    "note_CR": ("CR", "一致性比率 CR"),
+    "note_CI": ("CI", "一致性指标 CI"),
+    "note_RI": ("RI", "随机一致性指标 RI"),
+    "note_lambda_max": ("λmax", "最大特征值 λmax"),
+    "note_explained": ("variance explained", "解释方差比例"),
+    "note_alpha": ("α", "α"),
+    "note_variant": ("variant", "计算方式"),
     "mc_noise": ("±{size} uniform noise", "±{size} 均匀扰动"),
     "mc_dirichlet": ("Dirichlet, concentration {size}", "狄利克雷分布，集中度 {size}"),
     # command-line mistakes

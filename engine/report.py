@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, language, say
+from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, WORDS, language, say
 from .result import Result
 
 HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
@@ -153,8 +153,10 @@ def _weights(result: Result, lang: str) -> list[dict]:
     out = []
     for node, weights in result.weights.items():
         details = result.details.get(node, {})
-        notes = {k: v for k, v in details.get("weights", {}).items()
-                 if k in ("CR", "CI", "RI", "lambda_max", "explained", "alpha", "variant") and np.isscalar(v)}
+        notes = HEADINGS[lang]["comma"].join(say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
+                                             for k, v in details.get("weights", {}).items()
+                                             if "note_" + k in WORDS and np.isscalar(v))
+        notes = ("（" + notes + "）" if lang == "zh" else " (" + notes + ")") if notes else ""  # what the weighting reported
         spec = rs.nodes[node]
         out.append({"node": node, "label": rs.label(node), "aggregation": named(spec.aggregator, lang),
                     "method": named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "", "notes": notes,

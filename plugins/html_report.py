@@ -138,9 +138,8 @@ def write_html(result, stream, params):
                     f'<div class="profiles">{_profiles(report, label_column, group_column)}</div></section>')
     html.append(f'<section id="weights"><h2>{t["weights"]}</h2>')
     for w in report.weights:
-        notes = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in w["notes"].items())
         html.append(f"<h3>{escape(w['label'])}</h3><p>{t['method']}{t['colon']}{escape(w['aggregation'])}"
-                    + (f"{t['comma']}{escape(w['method'])}" if w["method"] else "") + (f" ({escape(notes)})" if notes else "") + "</p>"
+                    + (f"{t['comma']}{escape(w['method'])}" if w["method"] else "") + escape(w["notes"]) + "</p>"
                     + _table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                              {1, 2}, {1: 4, 2: 4}))
     html.append("</section>")

@@ -43,9 +43,8 @@ def write_markdown(result, stream, params):
                      [[name] + means for name, means in report.group_means], [None] + [2] * len(report.dimensions))
     out += ["", f"## {t['weights']}", ""]
     for w in report.weights:
-        notes = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in w["notes"].items())
         out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f"{t['comma']}{w['method']}" if w["method"] else "")
-                + (f" ({notes})" if notes else ""), ""]
+                + w["notes"], ""]
         out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                      [None, 4, 4])
         out.append("")

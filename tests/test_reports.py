@@ -38,6 +38,10 @@ def test_markdown_report(tmp_path):
     assert "| 全部单位 |" in text and "优秀 ≥ 60" in text
     english = report(tmp_path, "md", english_governance(tmp_path))
     assert "## Ranking" in english and "## Method notes" in english and "higher is better" in english
+    # what a weighting reports beside its weights, named in the reader's language
+    ahp = report(tmp_path, "md", RULESETS / "governance_ahp.json")
+    assert re.search(r"层次分析法（ahp）（最大特征值 λmax [\d.]+，一致性指标 CI [\d.e-]+，随机一致性指标 RI 0.58，一致性比率 CR", ahp)
+    assert re.search(r"AHP \(ahp\) \(λmax [\d.]+, CI [\d.e-]+, RI 0.58, CR", report(tmp_path, "md", RULESETS / "governance_ahp.json", "--lang", "en"))
 
 
 def test_markdown_limit(tmp_path):
