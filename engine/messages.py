@@ -149,7 +149,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "note_RI": ("RI", "随机一致性指标 RI"),
     "note_lambda_max": ("λmax", "最大特征值 λmax"),
     "note_explained": ("variance explained", "解释方差比例"),
-    "note_alpha": ("α", "α"),
+    "note_alpha": ("α", "主观权重占比 α"),
     "note_variant": ("variant", "计算方式"),
     "mc_noise": ("±{size} uniform noise", "±{size} 均匀扰动"),
     "mc_dirichlet": ("Dirichlet, concentration {size}", "狄利克雷分布，集中度 {size}"),
