@@ -218,6 +218,7 @@ REPORT_HEADINGS: dict[str, tuple[str, str]] = {
     "normalised": ("normalised", "标准化值"),
     "severity": ("Severity", "级别"),
     "weighting": ("Weighting", "赋权方法"),
+    "weighting_reported": ("Reported by the weighting", "赋权方法报告的数值"),
     "affected": ("Units concerned", "涉及单位"),
     "statistics": ("Indicator statistics", "指标统计"),
     "reliability": ("Dimensions: consistency and structure", "维度的一致性与结构"),

@@ -90,7 +90,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
         rows=rows, score_column=score_column, score_digits=rs.rounding[rs.score].digits if rs.score in rs.rounding else 3,
         dimension_columns=dimension_columns, hidden=result.size - len(shown),
-        group_means=_group_means(result, dims, t), weights=_weights(result, lang), methods=_methods(result, lang),
+        group_means=_group_means(result, dims, t), weights=weights_by_node(result, lang), methods=_methods(result, lang),
         diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
                       "units": list(d.units[:20])}
                      for d in result.diagnostics],
@@ -142,12 +142,17 @@ def named(method, lang: str, params: dict | None = None) -> str:
     极差标准化（minmax {"scale": [0, 100]}）."""
     title = method.title(lang)
     written = method.written(params)
-    if title == method.name:
-        return written
-    return f"{title}（{written}）" if lang == "zh" else f"{title} ({written})"
+    return written if title == method.name else title + aside(written, lang)
 
 
-def _weights(result: Result, lang: str) -> list[dict]:
+def aside(text: str, lang: str) -> str:
+    """``text`` in brackets after what precedes it: full-width in Chinese; nothing when there is no text."""
+    return "" if not text else (f"（{text}）" if lang == "zh" else f" ({text})")
+
+
+def weights_by_node(result: Result, lang: str) -> list[dict]:
+    """Per aggregation node: its label, aggregator and weighting for people, what the weighting
+    reported (CR, λmax...) in words, and each child's label, weight and weight in the score."""
     rs = result.ruleset
     share = result.effective_weights()
     out = []
@@ -156,7 +161,6 @@ def _weights(result: Result, lang: str) -> list[dict]:
         notes = HEADINGS[lang]["comma"].join(say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
                                              for k, v in details.get("weights", {}).items()
                                              if "note_" + k in WORDS and np.isscalar(v))
-        notes = ("（" + notes + "）" if lang == "zh" else " (" + notes + ")") if notes else ""  # what the weighting reported
         spec = rs.nodes[node]
         out.append({"node": node, "label": rs.label(node), "aggregation": named(spec.aggregator, lang),
                     "method": named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "", "notes": notes,

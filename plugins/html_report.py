@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, aside, build
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",sans-serif;margin:2rem auto;max-width:70rem;
@@ -139,7 +139,7 @@ def write_html(result, stream, params):
     html.append(f'<section id="weights"><h2>{t["weights"]}</h2>')
     for w in report.weights:
         html.append(f"<h3>{escape(w['label'])}</h3><p>{t['method']}{t['colon']}{escape(w['aggregation'])}"
-                    + (f"{t['comma']}{escape(w['method'])}" if w["method"] else "") + escape(w["notes"]) + "</p>"
+                    + (f"{t['comma']}{escape(w['method'])}" if w["method"] else "") + escape(aside(w["notes"], report.lang)) + "</p>"
                     + _table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                              {1, 2}, {1: 4, 2: 4}))
     html.append("</section>")

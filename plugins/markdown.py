@@ -4,7 +4,7 @@ notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion 
 from __future__ import annotations
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, aside, build
 
 
 def cell(value, digits: int = 2) -> str:
@@ -44,7 +44,7 @@ def write_markdown(result, stream, params):
     out += ["", f"## {t['weights']}", ""]
     for w in report.weights:
         out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f"{t['comma']}{w['method']}" if w["method"] else "")
-                + w["notes"], ""]
+                + aside(w["notes"], report.lang), ""]
         out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                      [None, 4, 4])
         out.append("")

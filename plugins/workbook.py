@@ -17,7 +17,7 @@ from engine.diagnostics import EngineError, said
 from engine.explain import linear_names
 from engine.hookspecs import hookimpl
 from engine.messages import Both, say
-from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, named
+from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, weights_by_node
 from engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -102,19 +102,12 @@ def write_xlsx(result, stream, params):
     leaves = [n for n in result.normalised if n in linear and n in shares]  # contributions add up only along linear paths
     _sheet(book, t["sheet_contributions"], units + [(rs.label(n), result.value(n) * shares[n], number) for n in leaves],
            result.size)
-    weight_rows = []
-    for node, weights in result.weights.items():
-        details = result.details.get(node, {})
-        notes = {k: v for k, v in details.get("weights", {}).items() if np.isscalar(v) and not isinstance(v, str)}
-        for child, w in weights.items():
-            spec = rs.nodes[node]
-            weight_rows.append([rs.label(node), rs.label(child), w, shares.get(child), named(spec.aggregator, lang),
-                                named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "",
-                                ", ".join(f"{k}={v:.4g}" for k, v in notes.items())])
+    weight_rows = [[w["label"], label, weight, share, w["aggregation"], w["method"], w["notes"]]
+                   for w in weights_by_node(result, lang) for _, label, weight, share in w["parts"]]
     consistency = result.hierarchy_consistency()
     if consistency is not None:
         weight_rows.append([t["weights"], "CR", consistency["CR"], None, "", "ahp", ", ".join(consistency["nodes"])])
-    _rows_sheet(book, t["sheet_weights"], [t["node"], t["child"], t["weight"], t["in_score"], t["method"], t["weighting"], "CR, CI…"],
+    _rows_sheet(book, t["sheet_weights"], [t["node"], t["child"], t["weight"], t["in_score"], t["method"], t["weighting"], t["weighting_reported"]],
                 weight_rows, [None, None, "0.0000", "0.0000", None, None, None])
     _rows_sheet(book, t["sheet_diagnostics"], [t["severity"], t["code"], t["message"], t["affected"]],
                 [[say(d.severity, lang), d.code, d.text(lang), ", ".join(d.units[:200])] for d in result.diagnostics],

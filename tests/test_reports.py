@@ -127,6 +127,11 @@ def test_workbook(tmp_path):
     top = [w for w in weights if w[0] == "治理水平 H"]
     assert [w[1] for w in top] == ["社会化 S", "法治化 L", "智能化 I", "专业化 P"] and sum(w[2] for w in top) == pytest.approx(1)
     assert sum(w[3] for w in weights if w[0] != "治理水平 H") == pytest.approx(1)  # indicators' weights in the score
+    ahp = tmp_path / "ahp"
+    ahp.mkdir()
+    report(ahp, "xlsx", RULESETS / "governance_ahp.json")
+    rows = list(openpyxl.load_workbook(ahp / "report.xlsx")["权重"].iter_rows(values_only=True))
+    assert rows[0][-1] == "赋权方法报告的数值" and any(str(r[-1]).startswith("最大特征值 λmax") for r in rows[1:])
     ruleset = "\n".join(r[0] for r in book["规则集"].iter_rows(min_row=2, values_only=True))
     assert json.loads(ruleset)["id"] == "grassroots-governance-level"
     run = dict(book["运行信息"].iter_rows(min_row=2, values_only=True))
