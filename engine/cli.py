@@ -26,7 +26,7 @@ from .compiler import load_ruleset
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
 from .execute import run as run_ruleset
-from .messages import KINDS, LANGUAGES, Both, language, pick, say
+from .messages import KINDS, LANGUAGES, Both, language, listed, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, write_output
@@ -355,7 +355,7 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
     header = say("stats_headers", lang).split("|")
     rows = [[compiled.label(d["indicator"]), str(d["count"]), f"{d['missing_share']:.0%}"]
             + [number(d[k]) for k in ("min", "max", "mean", "median", "sd", "skew", "kurtosis")]
-            + [", ".join(say(f, lang) for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_)]
+            + [listed((say(f, lang) for f, on_ in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on_), lang)]
             for d in found["indicators"]]
     for line in table(header, rows, [False] + [True] * (len(header) - 2) + [False]):
         click.echo(line)

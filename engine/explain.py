@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from .diagnostics import EngineError, did_you_mean, said
 from .data import number_or_none
-from .messages import Both, say
+from .messages import Both, aside, listed, say
 from .result import Result
 from .textwidth import table
 
@@ -116,14 +116,14 @@ def _number(x, digits=3) -> str:
 def format_explanation(e: dict, lang: str = "en") -> str:
     """The explanation as text for a person, in ``lang``."""
     s = e["score"]
-    who = " ".join(part for part in (e["unit"], e["label"], f"({e['group']})" if e["group"] else None) if part)
+    who = " ".join(part for part in (e["unit"], e["label"]) if part) + aside(e["group"], lang)
     lines = [who, f"{s['label']} = {_number(s['value'])}"
              + (say("rounded", lang, value=f"{s['rounded']:g}") if s["rounded"] is not None else "")
              + (say("rank_of", lang, rank=f"{s['rank']:g}", n=s["ranked"]) if s["rank"] is not None else say("no_rank", lang))
              + (say("group_rank_of", lang, rank=f"{s['group_rank']:g}", n=s["group_size"], group=e["group"])
                 if s["group_rank"] is not None else "")
              + (say("grade_is", lang, grade=s["grade"]) if s["grade"] else ""), ""]
-    lines.append(say("nodes_are", lang, nodes="; ".join(f"{n['label']} = {_number(n['value'])}" for n in e["nodes"])))
+    lines.append(say("nodes_are", lang, nodes=listed((f"{n['label']} = {_number(n['value'])}" for n in e["nodes"]), lang, "clause_sep")))
     lines.append("")
     header = say("explain_headers", lang).split("|")
     rows = [[d["label"] + (" *" if d["imputed"] else ""), _number(d["raw"]), _number(d["treated"]), _number(d["normalised"]),
@@ -138,9 +138,9 @@ def format_explanation(e: dict, lang: str = "en") -> str:
         lines.append(say("not_additive", lang, node=e["not_additive_at"]))
         logs = [(d["label"], d["log_contribution"]) for d in e["nodes"] + e["indicators"] if d["log_contribution"] is not None]
         if logs:
-            lines.append(say("log_terms", lang, terms=", ".join(f"{label} {value:.4f}" for label, value in logs)))
+            lines.append(say("log_terms", lang, terms=listed((f"{label} {value:.4f}" for label, value in logs), lang)))
     label = {d["name"]: d["label"] for d in e["indicators"]}
     where = say("group_average_of", lang, group=e["group"]) if e["group"] else say("the_average", lang)
-    lines.append(say("strongest", lang, where=where, names=", ".join(label[n] for n in e["strongest"]) or say("none", lang)))
-    lines.append(say("weakest", lang, where=where, names=", ".join(label[n] for n in e["weakest"]) or say("none", lang)))
+    lines.append(say("strongest", lang, where=where, names=listed((label[n] for n in e["strongest"]), lang) or say("none", lang)))
+    lines.append(say("weakest", lang, where=where, names=listed((label[n] for n in e["weakest"]), lang) or say("none", lang)))
     return "\n".join(lines) + "\n"

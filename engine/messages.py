@@ -151,6 +151,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "note_explained": ("variance explained", "解释方差比例"),
     "note_alpha": ("α", "主观权重占比 α"),
     "note_variant": ("variant", "计算方式"),
+    "list_sep": (", ", "、"),
+    "clause_sep": ("; ", "；"),
     "mc_noise": ("±{size} uniform noise", "±{size} 均匀扰动"),
     "mc_dirichlet": ("Dirichlet, concentration {size}", "狄利克雷分布，集中度 {size}"),
     # command-line mistakes
@@ -255,6 +257,17 @@ REPORT_HEADINGS: dict[str, tuple[str, str]] = {
 def say(key: str, lang: str = "en", **fields) -> str:
     """A word or sentence of the interface in ``lang``, with its fields filled in."""
     return WORDS[key][LANGUAGES.index(lang)].format(**fields)
+
+
+def aside(text: str, lang: str) -> str:
+    """``text`` in brackets after what precedes it: full-width in Chinese; nothing when there is no text."""
+    return "" if not text else (f"（{text}）" if lang == "zh" else f" ({text})")
+
+
+def listed(items, lang: str = "en", separator: str = "list_sep") -> str:
+    """Items of a list in a sentence for people: "a, b" in English, "a、b" in Chinese (``separator``
+    "clause_sep" joins longer parts: "; " and "；")."""
+    return say(separator, lang).join(items)
 
 
 def title(code: str, lang: str = "en") -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, WORDS, language, say
+from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, WORDS, aside, language, listed, say
 from .result import Result
 
 HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
@@ -87,7 +87,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
     return Report(
         lang=lang, text=t, title=rs.title,
         subtitle=" · ".join(x for x in (rs.id, rs.version, rs.document.get("date")) if x),
-        summary=_summary(result, score, t), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
+        summary=_summary(result, score, t, lang), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
         rows=rows, score_column=score_column, score_digits=rs.rounding[rs.score].digits if rs.score in rs.rounding else 3,
         dimension_columns=dimension_columns, hidden=result.size - len(shown),
         group_means=_group_means(result, dims, t), weights=weights_by_node(result, lang), methods=_methods(result, lang),
@@ -106,7 +106,7 @@ def _plain_list(values, rows) -> list:
     return [None if np.isnan(v) else (int(v) if float(v).is_integer() and abs(v) < 1e15 else float(v)) for v in part]
 
 
-def _summary(result: Result, score: np.ndarray, t) -> list[tuple[str, str]]:
+def _summary(result: Result, score: np.ndarray, t, lang: str) -> list[tuple[str, str]]:
     present = score[~np.isnan(score)]
     out = [(t["units"], f"{result.size:,}"), (t["scored"], f"{len(present):,}")]
     if len(present):
@@ -115,7 +115,7 @@ def _summary(result: Result, score: np.ndarray, t) -> list[tuple[str, str]]:
     if result.grade is not None:
         labels, counts = np.unique(result.grade[result.grade != None].astype(str), return_counts=True)  # noqa: E711
         by_band = dict(zip(labels.tolist(), counts.tolist()))
-        out.append((t["grades"], ", ".join(f"{b.label} {by_band.get(b.label, 0)}" for b in result.ruleset.bands)))
+        out.append((t["grades"], listed((f"{b.label} {by_band.get(b.label, 0)}" for b in result.ruleset.bands), lang)))
     if result.dropped:
         out.append((t["dropped"], f"{len(result.dropped)}"))
     out.append((t["ruleset"], f"{result.meta.get('ruleset', {}).get('sha256', '')[:12]}"))
@@ -143,11 +143,6 @@ def named(method, lang: str, params: dict | None = None) -> str:
     title = method.title(lang)
     written = method.written(params)
     return written if title == method.name else title + aside(written, lang)
-
-
-def aside(text: str, lang: str) -> str:
-    """``text`` in brackets after what precedes it: full-width in Chinese; nothing when there is no text."""
-    return "" if not text else (f"（{text}）" if lang == "zh" else f" ({text})")
 
 
 def weights_by_node(result: Result, lang: str) -> list[dict]:
@@ -197,7 +192,7 @@ def _methods(result: Result, lang: str) -> list[str]:
         digits = rs.rounding[rs.score].digits
         out.append(f"总分保留 {digits} 位小数后排名。" if zh else f"The score is rounded to {digits} decimals before ranking.")
     if rs.bands:
-        bands = ", ".join(f"{b.label} ≥ {b.min:g}" if b.min is not None else b.label for b in rs.bands)
+        bands = listed((f"{b.label} ≥ {b.min:g}" if b.min is not None else b.label for b in rs.bands), lang)
         out.append(f"等级：{bands}。" if zh else f"Grades: {bands}.")
     return out
 
@@ -230,7 +225,7 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
             found = statistics(result)
             rows = [[rs.label(d["indicator"]), d["count"], d["missing_share"], d["min"], d["max"], d["mean"], d["median"],
                      d["sd"], d["skew"], d["kurtosis"],
-                     ", ".join(t[f] for f, on in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on)]
+                     listed((t[f] for f, on in (("skewed", d["needs_treatment"]), ("sparse", d["low_availability"])) if on), lang)]
                     for d in found["indicators"]]
             nodes = [[rs.label(n["node"]), n["cronbach_alpha"], n["first_component_share"],
                       "; ".join(f"{rs.label(a)} / {rs.label(b)}" for a, b in n["collinear"]),

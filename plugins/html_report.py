@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, aside, build
+from engine.messages import aside
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",sans-serif;margin:2rem auto;max-width:70rem;

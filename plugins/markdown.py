@@ -4,7 +4,8 @@ notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion 
 from __future__ import annotations
 
 from engine.hookspecs import hookimpl
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, aside, build
+from engine.messages import aside
+from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
 
 
 def cell(value, digits: int = 2) -> str:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -109,6 +110,9 @@ def test_explain_command():
     assert "contributions add up" in proc.stdout and "短板" in proc.stdout
     chinese = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate=99").stdout
     assert "各项贡献之和等于总分。" in chinese and "短板（低于城关街道平均）" in chinese and "假如 online_rate = 99" in chinese
+    # Chinese punctuation in Chinese text: the group in full-width brackets, lists with 、 and ；
+    assert chinese.startswith("C104 城关街道光明社区（城关街道）\n")
+    assert re.search(r"^各节点：[^\n]*；", chinese, re.M) and re.search(r"^短板（低于城关街道平均）：[^,\n]+、", chinese, re.M)
     proc = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate=99", "--format", "json")
     body = json.loads(proc.stdout)
     assert body["explanation"]["unit"] == "C104" and body["what_if"]["score_after"] >= body["what_if"]["score_before"]

@@ -29,7 +29,7 @@ def test_every_word_in_both_languages_with_the_same_fields():
     for key, (en, zh) in WORDS.items():
         fields = set(re.findall(r"{(\w+)}", en))
         assert fields == set(re.findall(r"{(\w+)}", zh)), key
-        if key not in ("at", "more_units"):
+        if key not in ("at", "more_units", "list_sep", "clause_sep"):  # these are punctuation: 、；
             assert CHINESE.search(zh), key
 
 
