@@ -18,7 +18,8 @@ from engine.statistics import statistics
 from engine.textwidth import table
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
-           "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator."}
+           "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator, and "
+                          "what each method computed per unit (DEA peers and slacks, TOPSIS distances...)."}
 
 
 def arrow_table(result, include: str = "scores", labels: bool = False) -> pa.Table:
