@@ -23,6 +23,7 @@ import click
 
 from . import __version__
 from .compiler import load_ruleset
+from .data import LARGEST
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
 from .execute import run as run_ruleset
@@ -289,13 +290,13 @@ def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_m
     from .explain import explain, format_explanation
     from .whatif import format_what_if, what_if
 
+    values, weights = parse_pairs(settings, "--set"), parse_pairs(weight_changes, "--weight")  # before any data is read
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
     loaded = load_data(compiled, plugins, parse_data(data))
     base = score(compiled, plugins, loaded)
     explanation = explain(base, unit)
-    change = what_if(compiled, plugins, loaded, base, unit, parse_pairs(settings, "--set"),
-                     parse_pairs(weight_changes, "--weight")) if settings or weight_changes else None
+    change = what_if(compiled, plugins, loaded, base, unit, values, weights) if values or weights else None
     if fmt == "json":
         click.echo(json.dumps({"explanation": explanation, "what_if": change}, ensure_ascii=False, indent=2))
     else:
@@ -316,6 +317,9 @@ def parse_pairs(values, option: str) -> dict[str, float]:
         except ValueError:
             raise click.BadParameter(say("cli.not_pair", current_language(), value=repr(value), form="NAME=NUMBER"),
                                      param_hint=option) from None
+        if not abs(out[name]) <= LARGEST:  # NaN, infinite, or too large to compute with: as in data files
+            raise click.BadParameter(say("cli.out_of_range", current_language(), value=repr(value), largest=f"{LARGEST:g}"),
+                                     param_hint=option)
     return out
 
 

@@ -160,6 +160,7 @@ WORDS: dict[str, tuple[str, str]] = {
                          "无法从“{path}”判断输出格式；请加 --format，可选：{formats}"),
     "cli.no_format": ('there is no output format "{name}"; available: {formats}', "没有输出格式“{name}”；可用：{formats}"),
     "cli.not_pair": ("{value} is not {form}", "{value} 不是 {form} 的形式"),
+    "cli.out_of_range": ("{value}: the number must be finite and within ±{largest}", "{value}：数值须为 ±{largest} 以内的有限数"),
     "cli.samples_with_loo": ("--samples and --seed belong to the Monte Carlo analysis, not to --leave-one-out",
                              "--samples 和 --seed 用于蒙特卡洛分析，不能与 --leave-one-out 一起用"),
     # engine plugins
@@ -545,6 +546,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "--set 中的“{name}”不是从数据列读取的指标（公式指标由其输入决定）。"),
     "whatif.weight_unknown": ('--weight names "{name}", which is not a child of a fixed weight set.',
                               "--weight 中的“{name}”不是某个固定权重集中的组成部分。"),
+    "whatif.weight_range": ("--weight {name}={value}: the weight must be from 0 to {total}, the total of its node's weights "
+                            "(the other children are rescaled to keep that total).",
+                            "--weight {name}={value}：权重须在 0 到 {total}（该节点权重之和）之间（其余组成部分按比例调整以保持总和不变）。"),
     "weights.method_warning": ('Node "{name}", weighting "{method}": {problem}', "节点“{name}”，赋权方法“{method}”：{problem}"),
     "weights.constant_zero": ('"{child}" has the same value for every unit, so its {method} weight is 0.',
                               "“{child}”在所有单位上取值相同，因此其{method}权重为 0。"),

@@ -66,9 +66,12 @@ def _with_weights(ruleset: Ruleset, plugins: Plugins, weights: dict[str, float])
         siblings = {c for node in ruleset.nodes.values() if node.weight_set is not None
                     and node.weight_set.name == set_name and child in node.children for c in node.children} - {child}
         rest = sum(values[c] for c in siblings)
-        if rest > 0:  # the node's other children keep their proportions and the weights still sum to 1
+        total = rest + values[child]
+        if rest > 0:  # the node's other children keep their proportions and the weights their total (1, or points)
+            if not 0 <= value <= total:
+                raise EngineError([said("E_PARAMS", "whatif.weight_range", name=key, value=f"{value:g}", total=f"{total:g}")])
             for c in siblings:
-                values[c] = values[c] * (1 - value) / rest
+                values[c] = values[c] * (total - value) / rest
         values[child] = value
     compiled, diagnostics = compile_document(document, ruleset.source_map, plugins, ruleset.base_dir)
     if compiled is None:

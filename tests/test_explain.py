@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import RULESETS, ROOT, engine
+from conftest import RULESETS, ROOT, engine, small_ruleset
 from engine.compiler import load_ruleset
 from engine.diagnostics import EngineError
 from engine.execute import load_data, score
@@ -102,6 +102,28 @@ def test_what_if_a_weight_changes(governance):
         what_if(ruleset, plugins, data, result, "C311", {}, {"beta.X": 0.4})
     with pytest.raises(EngineError):
         what_if(ruleset, plugins, data, result, "C311", {"volunteers_per_1000": 3.0}, {})  # a formula indicator
+    with pytest.raises(EngineError) as exc:  # the other children would need negative weights
+        what_if(ruleset, plugins, data, result, "C311", {}, {"beta.I": 1.5})
+    assert "from 0 to 1" in exc.value.diagnostics[0].message
+
+
+def test_what_if_weights_in_points_keep_their_total(small, plugins):
+    # weights written as points (renormalised): giving a 5 of 10 points leaves b and c the other 5, 3 : 2
+    doc = small_ruleset(weights={"points": {"method": "fixed", "renormalise": True,
+                                            "params": {"values": {"a": 2, "b": 6, "c": 2}}}})
+    doc["nodes"]["total"]["weights"] = "points"
+    ruleset, _ = load_ruleset(str(small(doc, csv="id,name,town,a,b,c\nu1,一,甲,1,40,5\nu2,二,甲,2,10,4\nu3,三,乙,4,20,3\n")), plugins)
+    data = load_data(ruleset, plugins)
+    result = score(ruleset, plugins, data)
+    change = what_if(ruleset, plugins, data, result, "u2", {}, {"points.a": 5})
+    # u2 after min-max: a = 1/3, b = 0, c = 1/2 (c lower is better); weights 5, 3.75, 1.25 of 10
+    assert change["score_after"] == pytest.approx(0.5 / 3 + 0.375 * 0 + 0.125 / 2)
+
+
+def test_what_if_values_must_be_finite_numbers():
+    for bad in ("online_rate=1e400", "online_rate=nan", "online_rate=1e200"):
+        proc = engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", bad, "--lang", "en")
+        assert proc.returncode == 2 and "finite and within ±1e+150" in proc.stderr, proc.stderr
 
 
 def test_explain_command():
