@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from json.decoder import scanstring
 
+from .data import LARGEST
 from .diagnostics import EngineError, SourceMap, pointer, said
 from .messages import Both
 
@@ -54,6 +55,10 @@ class _Parser:
         if m:
             number = m.group()
             value = float(number) if any(c in number for c in ".eE") else int(number)
+            if abs(value) > LARGEST:  # 1e400 reads as infinity; either would break every sum it entered
+                raise _Fail("E_JSON_NOT_FINITE", "json.number_too_large", i, path,
+                            Both("write a smaller number", "请写小一些的数"), word=number[:40] + ("…" if len(number) > 40 else ""),
+                            largest=f"{LARGEST:g}")
             return value, m.end()
         for word, literal in _LITERALS.items():
             if text.startswith(word, i):

@@ -315,6 +315,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "json.ends_early": ("The file ends where a value was expected.", "文件在应有值的地方结束了。"),
     "json.too_deep": ("Objects and arrays are nested more than {limit} levels deep.", "对象和数组嵌套超过 {limit} 层。"),
     "json.not_finite": ("{word} is not a JSON number.", "{word} 不是 JSON 数字。"),
+    "json.number_too_large": ("The number {word} is too large to compute with (beyond ±{largest}).", "数字 {word} 过大（超出 ±{largest}），无法计算。"),
     "json.unexpected": ("Unexpected character {character} where a value was expected.", "应为值的地方出现了意外的字符 {character}。"),
     "json.bad_string": ("Bad string: {detail}.", "字符串有误：{detail}。"),
     "json.key_expected": ("A key in double quotes was expected.", "此处应为带双引号的键。"),

@@ -30,6 +30,9 @@ def test_a_utf8_bom_is_accepted():
     ('{"a": 1, "a": 2}', "E_JSON_DUPLICATE_KEY", 1, 13),
     ('{"a": NaN}', "E_JSON_NOT_FINITE", 1, 7),
     ('{"a": -Infinity}', "E_JSON_NOT_FINITE", 1, 7),
+    ('{"a": 1e400}', "E_JSON_NOT_FINITE", 1, 7),  # reads as infinity
+    ('{"a": [1, -2e200]}', "E_JSON_NOT_FINITE", 1, 11),  # beyond what the engine computes with
+    ('{"a": ' + "9" * 400 + "}", "E_JSON_NOT_FINITE", 1, 7),  # an integer no float holds
     ('{"a": 1}\n{"b": 2}', "E_JSON_SYNTAX", 2, 1),
     ('{"a": 1,}', "E_JSON_SYNTAX", 1, 9),
     ("{'a': 1}", "E_JSON_SYNTAX", 1, 2),

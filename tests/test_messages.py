@@ -25,6 +25,15 @@ def test_every_code_means_something_in_both_languages():
             assert title(code, lang) == (en, zh)[LANGUAGES.index(lang)]
 
 
+def test_no_catalogue_key_is_written_twice():
+    # a dict literal keeps the last of two equal keys without a word: the first message would be lost
+    tree = ast.parse((Path(__file__).parent.parent / "engine" / "messages.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+
+
 def test_every_word_in_both_languages_with_the_same_fields():
     for key, (en, zh) in WORDS.items():
         fields = set(re.findall(r"{(\w+)}", en))
