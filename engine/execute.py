@@ -203,7 +203,8 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             continue
         path = data_paths.get(name) or str(ruleset.base_dir / source.path)
         if not os.path.isfile(path):
-            problems.append(said("E_FILE_NOT_FOUND", "source.missing", source=name, location=path,
+            problems.append(said("E_FILE_NOT_FOUND", "source.folder" if os.path.isdir(path) else "source.missing",
+                                 source=name, location=path,
                                  file=ruleset.file, path=source.pointer + "/path",
                                  hint=Both("paths in a ruleset are relative to the ruleset's folder; "
                                            "engine run --data NAME=PATH names another file",

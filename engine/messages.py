@@ -291,6 +291,8 @@ def language(asked: str | None = None, ruleset: str | None = None, environ=None)
 # key and the fields; one made with a plain message prints that message in either language.
 MESSAGES: dict[str, tuple[str, str]] = {
     "file.missing": ("There is no file {file}.", "文件 {file} 不存在。"),
+    "source.folder": ('The data file of source "{source}" is a folder, not a file: {location}.',
+                      "数据源“{source}”的数据文件是一个文件夹，不是文件：{location}。"),
     "source.missing": ('The data file of source "{source}" does not exist: {location}.', "数据源“{source}”的数据文件不存在：{location}。"),
     "data.no_column": ('The file {file} has no column "{column}".', "文件 {file} 中没有列“{column}”。"),
     "data.no_column_sheet": ('The sheet {sheet} of {file} has no column "{column}".', "文件 {file} 的工作表 {sheet} 中没有列“{column}”。"),

@@ -156,7 +156,9 @@ def test_data_override_and_missing_files(small, plugins, tmp_path):
     result = compile_and_run(path, plugins, {"main": str(other)})
     assert result.unit_ids.to_pylist() == ["x1", "x2"]
     [d] = run_error(path, plugins, {"main": str(tmp_path / "nope.csv")})
-    assert d.code == "E_FILE_NOT_FOUND"
+    assert d.code == "E_FILE_NOT_FOUND" and "does not exist" in d.message
+    [d] = run_error(path, plugins, {"main": str(tmp_path)})
+    assert d.code == "E_FILE_NOT_FOUND" and "is a folder, not a file" in d.message
     [d] = run_error(path, plugins, {"mian": str(other)})
     assert d.code == "E_UNKNOWN_NAME"
 
