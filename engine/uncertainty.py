@@ -12,6 +12,7 @@ then only computes the nodes again, with weights and aggregators swapped in, and
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,7 @@ from .plugins import Plugins
 from .ranking import rank
 
 _UNIT_BLOCK = 8192  # units per block when taking rank percentiles (bounds the temporary copies)
+RANKS_IN_MEMORY = 1 << 30  # a larger rank matrix (runs × units) is kept in a temporary file instead
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def analyse(ruleset: Ruleset, plugins: Plugins, data: Data, samples: int | None 
     runs = len(design)
     replicates = _weight_replicates(ruleset, nominal_weights, runs, seed)
     prepared: dict[tuple, tuple[Ruleset, Prepared]] = {}
-    ranks = np.empty((runs, len(nominal_rank)), dtype=np.float32)
+    ranks = _rank_matrix(runs, len(nominal_rank))
     mean_shift = np.empty(runs)
     configurations = []
     for i, levels in enumerate(design):
@@ -226,6 +228,15 @@ def _in_configuration(exc: EngineError, configuration: dict) -> EngineError:
     hint = Both("drop or change that alternative in the uncertainty section", "请在 uncertainty 部分去掉或修改该备选方案")
     told = [within(d, "uncertainty.in_configuration", chosen=chosen) for d in exc.diagnostics]
     return EngineError([d if d.hint else replace(d, hint=hint.en, hint_zh=hint.zh) for d in told])
+
+
+def _rank_matrix(runs: int, units: int) -> np.ndarray:
+    """Room for every run's ranks (float32: NaN for a unit not ranked). Beyond RANKS_IN_MEMORY (1,000
+    runs of 270,000 units) it is a memory-mapped temporary file, removed when the matrix is let go:
+    the operating system then keeps in memory only what it can spare."""
+    if runs * units * 4 <= RANKS_IN_MEMORY:
+        return np.empty((runs, units), dtype=np.float32)
+    return np.memmap(tempfile.TemporaryFile(), dtype=np.float32, mode="w+", shape=(runs, units))
 
 
 def _percentiles(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -128,6 +128,20 @@ def test_the_seed_makes_results_reproducible(tmp_path, plugins):
         assert sum(c["weights"]["H"].values()) == pytest.approx(1) and min(c["weights"]["H"].values()) >= 0
 
 
+def test_a_rank_matrix_too_large_for_memory_goes_to_a_temporary_file(tmp_path, plugins, monkeypatch):
+    import engine.uncertainty as uncertainty
+    doc = document({"weights": {"H": {"dirichlet": 5}}, "aggregation": {"H": ["weighted_mean", "minimum"]}})
+    in_memory = analysis(tmp_path, plugins, doc, samples=80, seed=11)
+    monkeypatch.setattr(uncertainty, "RANKS_IN_MEMORY", 64)  # bytes: any matrix here is larger
+    made = []
+    monkeypatch.setattr(uncertainty, "_rank_matrix", lambda *a, f=uncertainty._rank_matrix: made.append(f(*a)) or made[-1])
+    on_disk = analysis(tmp_path, plugins, doc, samples=80, seed=11)
+    assert isinstance(made[0], np.memmap)
+    for key in ("median_rank", "rank_5", "rank_95"):
+        np.testing.assert_array_equal(on_disk[key], in_memory[key])
+    assert on_disk["factors"] == in_memory["factors"]
+
+
 def test_normaliser_and_imputation_alternatives(tmp_path, plugins):
     # A fourth unit D = (0.6, missing). Two factors: the imputation of c1 (mean or median of A, B, C) and
     # the normaliser (none, or min-max to [0, 1]). Each recorded configuration is re-scored here by hand:
