@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .data import number_or_none
 from .diagnostics import EngineError, said, within
-from .messages import Both, say
+from .messages import Both, listed, say
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
@@ -281,7 +281,7 @@ def levels_text(factor: dict, lang: str) -> str:
     """A factor's alternatives, or how its weights are drawn, for people reading ``lang``."""
     draw = factor.get("draw")
     if draw is None:
-        return ", ".join(factor["levels"])
+        return listed(factor["levels"], lang)
     if draw["kind"] == "noise":
         return say("mc_noise", lang, size=f"{draw['size']:.0%}")
     return say("mc_dirichlet", lang, size=f"{draw['size']:g}")

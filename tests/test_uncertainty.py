@@ -70,7 +70,7 @@ def test_every_configuration_is_recorded_and_scored_as_recorded(tmp_path, plugin
     assert by_name["weights.H"]["levels"] == "±20% uniform noise"  # a stable JSON value, in English
     assert by_name["weights.H"]["draw"] == {"kind": "noise", "size": 0.2}
     assert levels_text(by_name["weights.H"], "zh") == "±20% 均匀扰动"
-    assert levels_text(by_name["aggregation.H"], "zh") == "weighted_mean, minimum"
+    assert levels_text(by_name["aggregation.H"], "zh") == "weighted_mean、minimum"
     # the aggregator decides most flips (every minimum run flips; the weights only near w = 3/7)
     assert by_name["aggregation.H"]["total"] > by_name["weights.H"]["total"] > 0
 
