@@ -76,9 +76,10 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
     """A diagnostic for each wanted column that the file does not have, with near matches. ``key``
     names the message (a sheet's or a query's columns, say) and ``fields`` fill it in."""
     present = list(present)
+    known = set(present)
     out = []
     for name in wanted:
-        if name not in present:
+        if name not in known:
             hint = did_you_mean(name, present) or "the columns are: " + ", ".join(present[:30])
             out.append(said("E_DATA_COLUMN", key, file=file, hint=hint, column=name, **fields))
     return out

@@ -68,9 +68,11 @@ class Registration:
     def weight_groups_of(self, children, params: dict) -> tuple[tuple[int, ...], ...]:
         """An aggregator's weight groups (a ratio's numerator and denominator) as positions among
         ``children``; one group of them all when the method has none. Bad parameters raise EngineError."""
+        children = list(children)
+        position = {child: k for k, child in enumerate(children)}
         groups = self.options.get("weight_groups")
-        named = groups(list(children), params) if groups else [list(children)]
-        return tuple(tuple(list(children).index(c) for c in g) for g in named)
+        named = groups(children, params) if groups else [children]
+        return tuple(tuple(position[c] for c in g) for g in named)
 
     def describe(self, lang: str = "en") -> str:
         """What the method does, in ``lang`` when the plugin gave that language, else in English."""

@@ -54,10 +54,11 @@ def _columns(tables: list[pa.Table], columns: dict[str, str], file: str, first_r
     of it go, so that a large file is never held twice in memory. The table comes in a list that is
     emptied here, so that no caller's reference keeps the whole of it alive."""
     table = tables.pop()
+    left = {name: table.column(name) for name in columns}  # the columns still to convert, and only those
+    del table
     out = {}
     for name, kind in columns.items():
-        values = table.column(name)
-        table = table.drop_columns([name])
+        values = left.pop(name)
         if kind == "number":
             out[name] = to_numbers(values, name, file, first_row, params.get("na", DEFAULT_NA),
                                    params.get("thousands", ","), params.get("decimal", "."))
