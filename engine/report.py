@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, WORDS, aside, language, listed, say
 from .result import Result
@@ -125,16 +126,13 @@ def _summary(result: Result, score: np.ndarray, t, lang: str) -> list[tuple[str,
 
 def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]:
     """The mean of each dimension over all units, then per group (best group first by the score)."""
-    values = [result.value(name) for name, _ in dims]
-
-    def means(mask):
-        return [None if not np.any(mask & ~np.isnan(v)) else float(np.nanmean(v[mask])) for v in values]
-
-    out = [(t["all_units"], means(np.ones(result.size, dtype=bool)))]
-    groups = result.unit_groups.to_numpy(zero_copy_only=False) if result.unit_groups is not None else None
-    for group in result.group_summary():
-        out.append((str(group["group"]), means(groups == group["group"])))
-    return out
+    values = {f"d{k}": pa.array(result.value(name), from_pandas=True) for k, (name, _) in enumerate(dims)}  # NaN: null
+    out = [(t["all_units"], [pc.mean(v).as_py() for v in values.values()])]
+    if result.unit_groups is None:
+        return out
+    by_group = pa.table({"group": result.unit_groups, **values}).group_by("group").aggregate([(k, "mean") for k in values])
+    means = {row["group"]: [row[f"{k}_mean"] for k in values] for row in by_group.to_pylist()}  # one pass, any number of groups
+    return out + [(str(group["group"]), means[group["group"]]) for group in result.group_summary()]
 
 
 def named(method, lang: str, params: dict | None = None) -> str:

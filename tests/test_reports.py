@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, RULESETS, engine, write_ruleset
@@ -162,3 +163,21 @@ def test_reports_carry_the_analyses(tmp_path):
         assert f'<section id="{section}">' in page
     names = openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames
     assert {"指标统计", "维度的一致性与结构", "排名敏感性（蒙特卡洛）", "各抽样方案下的名次", "逐一剔除指标后的名次变化"} <= set(names)
+
+
+def test_group_means_skip_missing_values_and_follow_the_groups_ranking(small, plugins):
+    from conftest import compile_and_run, small_ruleset
+    from engine.report import build
+    # the node S has a missing value in u2 (a left missing) and none at all in town 丙 (u5)
+    doc = small_ruleset(language="zh-CN")
+    doc["indicators"]["a"]["missing"] = "leave"
+    doc["nodes"] = {"S": {"method": "weighted_mean", "children": ["a", "b"]},
+                    "total": {"method": "weighted_mean", "children": ["S", "c"], "missing": "renormalise"}}
+    csv = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,,20,4\nu3,三,乙,3,30,3\nu4,四,乙,4,40,2\nu5,五,丙,,15,1\n"
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    means = dict(build(result).group_means)
+    s, c = result.nodes["S"], result.normalised["c"]
+    assert means["全部单位"] == pytest.approx([np.nanmean(s), np.mean(c)])
+    assert means["甲"] == pytest.approx([s[0], (c[0] + c[1]) / 2]) and means["丙"][0] is None
+    by_score = [g["group"] for g in result.group_summary()]
+    assert [name for name, _ in build(result).group_means[1:]] == by_score
