@@ -181,3 +181,17 @@ def test_group_means_skip_missing_values_and_follow_the_groups_ranking(small, pl
     assert means["甲"] == pytest.approx([s[0], (c[0] + c[1]) / 2]) and means["丙"][0] is None
     by_score = [g["group"] for g in result.group_summary()]
     assert [name for name, _ in build(result).group_means[1:]] == by_score
+
+
+def test_workbook_writes_text_as_text(small, tmp_path):
+    # a name that starts with "=" must not become a formula in the workbook, nor an address a link
+    import openpyxl
+    from conftest import small_ruleset
+    csv = "id,name,town,a,b,c\nu1,=1+1,甲,1,10,5\nu2,https://example.org,甲,2,20,4\nu3,三,乙,3,30,3\n"
+    out = tmp_path / "r.xlsx"
+    assert engine("run", small(small_ruleset(), csv=csv), "-o", out, "-q").returncode == 0
+    sheet = openpyxl.load_workbook(out)["Scores"]
+    names = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names["u1"] == "=1+1" and names["u2"] == "https://example.org"
+    cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row}
+    assert cells["=1+1"].data_type == "s" and cells["https://example.org"].hyperlink is None
