@@ -97,6 +97,10 @@ def test_an_installed_package_is_discovered_and_listed(sites):
     assert share["plugin"] == "govscore-share:govscore_share" and share["origin"] == "govscore-share 0.3.0"
     assert ("function", "square") in methods and ("output", "tsv") in methods
     assert methods[("normaliser", "minmax")]["origin"].startswith("govscore ")
+    # titles and descriptions in each language; a plugin's single text stands for both
+    assert share["title"] == {"en": "Share of the total", "zh": "占总量比重"}
+    assert share["description"] == {"en": "Share of the total.", "zh": "Share of the total."}
+    assert methods[("normaliser", "minmax")]["description"]["zh"].startswith("极差标准化")
 
 
 def test_a_ruleset_uses_the_plugins_methods(sites, small, tmp_path):
