@@ -92,7 +92,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows.
     """
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
-        return _finite(_contiguous(values.cast(pa.float64())), values, column, file, first_row)
+        return _contiguous(values.cast(pa.float64()))
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
@@ -114,25 +114,19 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
             cells=shown + (", …" if len(bad_rows) > 8 else ""),
             hint=Both("fix those cells, or list the marker they use for 'no data' in the source's params.na",
                       "请改正这些单元格，或在数据源的 params.na 中列出它们表示“无数据”的标记"))])
-    return _finite(_contiguous(pc.cast(text, pa.float64())), values, column, file, first_row)
+    return _contiguous(pc.cast(text, pa.float64()))
 
 
-LARGEST = 1e150  # beyond this, squares (variances, correlations, distances) overflow a float
+# Beyond this, squares (variances, correlations, distances) overflow a float: numbers read from any
+# source, formula results and a ruleset's own numbers are held to it.
+LARGEST = 1e150
 
 
-def _finite(x: np.ndarray, values, column: str, file: str, first_row: int) -> np.ndarray:
-    """``x`` when every value is within ±LARGEST: an infinite value ("inf" in a file, or 1e400, beyond
-    what a float holds) or one whose square overflows is a mistake in the data, and would turn every
-    statistic and score it reaches into nonsense."""
+def too_large(x: np.ndarray) -> np.ndarray:
+    """Where a value is infinite ("inf" in a file, or 1e400, beyond what a float holds) or beyond ±LARGEST:
+    a mistake in the data, which would turn every statistic and score it reached into nonsense."""
     with np.errstate(invalid="ignore"):
-        too_large = np.abs(x) > LARGEST
-    if not too_large.any():
-        return x
-    rows = np.flatnonzero(too_large)
-    shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in rows[:8])
-    raise EngineError([said("E_DATA_NOT_NUMBER", "data.infinite", file=file, column=column, count=len(rows), largest=f"{LARGEST:g}",
-                            cells=shown + (", …" if len(rows) > 8 else ""),
-                            hint=Both("check those cells", "请核对这些单元格"))])
+        return np.abs(x) > LARGEST
 
 
 def _contiguous(values) -> np.ndarray:

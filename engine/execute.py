@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
-from .data import Table, duplicates, pivot_long, positions
+from .data import LARGEST, Table, duplicates, pivot_long, positions, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .messages import KINDS, Both
 from .formula import evaluate
@@ -235,7 +235,14 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
         for column, kind in wanted[name].items():
             if kind == "number":
                 values = table.columns[column]
-                columns[(name, column)] = values if rows is None else _take(values, rows)
+                values = columns[(name, column)] = values if rows is None else _take(values, rows)
+                bad = too_large(values)  # whichever plugin read the source
+                if bad.any():
+                    problems.append(said("E_DATA_NOT_NUMBER", "data.infinite", file=table.file, column=column,
+                                         count=int(bad.sum()), largest=f"{LARGEST:g}", units=_units_text(units["id"], bad),
+                                         hint=Both("check those cells", "请核对这些单元格")))
+    if problems:
+        raise EngineError(problems)
     return units, columns, inputs
 
 

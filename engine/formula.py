@@ -22,7 +22,7 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, did_you_mean, said
-from .data import LARGEST
+from .data import LARGEST, too_large
 from .messages import Both, both, in_words
 
 MAX_LENGTH = 2000
@@ -453,7 +453,7 @@ def evaluate(formula: Formula, names: Mapping[str, np.ndarray], functions: Mappi
     values = np.broadcast_to(np.asarray(_values(result), dtype=float), (size,)).copy()
     problems = _problems(result)
     with np.errstate(invalid="ignore"):
-        beyond = np.isfinite(values) & (np.abs(values) > LARGEST)  # the same bound as numbers read from data
+        beyond = np.isfinite(values) & too_large(values)  # the same bound as numbers read from data
     if beyond.any():
         problems += (Problem("E_DOMAIN", both("formula.beyond", largest=f"{LARGEST:g}"), evaluator._span(formula.tree),
                              beyond),)

@@ -300,8 +300,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.not_numbers": ('The column "{column}" of {file} has {count} cell(s) that are not numbers, in rows {cells}.',
                          "{file} 的“{column}”列有 {count} 个单元格不是数字，在第 {cells} 行。"),
     "data.infinite": ('The column "{column}" of {file} has {count} number(s) too large to compute with (beyond ±{largest}), '
-                      "or infinite, in rows {cells}.",
-                      "{file} 的“{column}”列有 {count} 个数值过大（超出 ±{largest}）或为无穷大，无法计算，在第 {cells} 行。"),
+                      "or infinite.",
+                      "{file} 的“{column}”列有 {count} 个数值过大（超出 ±{largest}）或为无穷大，无法计算。"),
     "data.no_sheet": ('The workbook {file} has no sheet "{sheet}".', "工作簿 {file} 中没有工作表“{sheet}”。"),
     "data.no_sheet_number": ("The workbook {file} has {count} sheet(s), so there is no sheet {sheet}.",
                              "工作簿 {file} 只有 {count} 个工作表，没有第 {sheet} 个。"),

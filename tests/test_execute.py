@@ -86,6 +86,18 @@ def test_an_indicator_no_unit_has_is_an_error_even_when_left_missing(small, plug
     assert d.code == "E_MISSING_VALUE" and d.path == "/indicators/b" and "No unit has a value" in d.message
 
 
+@pytest.mark.parametrize("cells", [["inf", "1"], ["1", "1e400"], ["2", "-inf"], ["-2e200", "3"]])
+def test_infinite_numbers_in_data_are_refused_naming_the_units(small, plugins, cells):
+    # "inf", a number beyond what a float holds (read as infinite), or one whose square does not fit:
+    # every statistic and score it reached would be nonsense, whichever plugin read the file
+    csv = f"id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,{cells[0]},20,4\nu3,三,乙,{cells[1]},30,3\n"
+    with pytest.raises(EngineError) as exc:
+        compile_and_run(small(small_ruleset(), csv=csv), plugins)
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DATA_NOT_NUMBER" and "infinite" in d.message and '"a"' in d.message
+    assert d.units == (("u2",) if cells[0] in ("inf", "-2e200") else ("u3",))
+
+
 def test_division_by_zero_in_a_formula_names_the_units(small, plugins):
     csv = "id,name,town,a,b,c\nu1,一,甲,1,0,5\nu2,二,甲,2,20,4\nu3,三,乙,3,0,3\nu4,四,乙,4,10,2\n"
     doc = small_ruleset()
