@@ -112,8 +112,9 @@ def first_component_share(matrix: np.ndarray) -> float:
 def statistics(result: Result, on: str = "normalised", method: str = "pearson") -> dict:
     """Per indicator statistics (of the raw or the normalised values), and per aggregation node the
     correlations of its children, collinear and negatively correlated pairs, Cronbach's alpha and
-    the variance the first principal component explains. Values so large that their squares overflow
-    (beyond 1e154) leave a statistic empty rather than print numpy's warnings."""
+    the variance the first principal component explains. Data are held within ±1e150, but a plugin's
+    node values need not be: values whose squares overflow leave a statistic empty rather than print
+    numpy's warnings."""
     with np.errstate(over="ignore", invalid="ignore"):
         return _statistics(result, on, method)
 
