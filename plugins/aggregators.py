@@ -92,11 +92,17 @@ def mazziotta_pareto(x, w, params, children):
     The children should be standardised as z = 100 ± 10 (zscore with mean 100, sd 10). The penalty is
     subtracted when higher is better ("negative", the default) and added for "positive". With weights, M
     and S are the weighted mean and weighted (population) standard deviation, as in Mazziotta & Pareto
-    (2022), "Weighting in composite indices construction: the case of the Mazziotta-Pareto Index", RIEDS."""
+    (2022), "Weighting in composite indices construction: the case of the Mazziotta-Pareto Index", RIEDS.
+    deviation "sample" scales the variance by k / (k − 1) over a unit's k children, as the Compind R
+    package computes S; a unit with one child has no spread either way."""
     w = np.broadcast_to(w, x.shape)
     total = w.sum(axis=1)
     m = (w * x).sum(axis=1) / total
-    s = np.sqrt((w * (x - m[:, None]) ** 2).sum(axis=1) / total)
+    variance = (w * (x - m[:, None]) ** 2).sum(axis=1) / total
+    if params.get("deviation") == "sample":
+        k = (w > 0).sum(axis=1)
+        variance = variance * k / np.maximum(k - 1, 1)
+    s = np.sqrt(variance)
     penalty = s * (s / m)
     return m - penalty if params.get("penalty", "negative") == "negative" else m + penalty
 
@@ -131,7 +137,10 @@ def register_aggregators(register):
              domain="positive", params={
         "type": "object", "additionalProperties": False, "properties": {
             "penalty": {"enum": ["negative", "positive"], "default": "negative",
-                        "description": "negative: penalise unbalanced units when higher is better (the usual case)."}}},
+                        "description": "negative: penalise unbalanced units when higher is better (the usual case)."},
+            "deviation": {"enum": ["population", "sample"], "default": "population",
+                          "description": "The spread S of a unit's children: population divides by their number k, as "
+                                         "the papers; sample by k − 1, as the Compind R package."}}},
         description={"en": "Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10).",
                      "zh": "Mazziotta–Pareto 指数：均值减去对各组成部分不均衡的惩罚；请配合 zscore（均值 100，标准差 10）使用。"})
     register("ratio", ratio_of_sums, title={"en": "Ratio of weighted sums", "zh": "加权比值（效率）"},

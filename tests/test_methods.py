@@ -328,6 +328,21 @@ def test_mazziotta_pareto_by_hand(tmp_path, plugins):
     np.testing.assert_allclose(result.score, [99, 100])
 
 
+def test_mazziotta_pareto_sample_deviation(tmp_path, plugins):
+    # deviation "sample" takes S over a unit's k children with k − 1 (as the Compind R package). A unit at
+    # (110, 90, 100): M = 100, Σ(z − M)² = 200; population S² = 200/3, penalty 2/3; sample S² = 100, penalty 1.
+    data = [[110, 90, 100], [100, 100, 100]]
+    population = score(tmp_path, plugins, data, normalise="none", method="mazziotta_pareto")
+    sample = score(tmp_path, plugins, data, normalise="none", method="mazziotta_pareto", params={"deviation": "sample"})
+    np.testing.assert_allclose(population.score, [100 - 2 / 3, 100])
+    np.testing.assert_allclose(sample.score, [99, 100])
+    # weights (0.5, 0.25, 0.25): M = 102.5, weighted S² = 68.75, times 3/2 = 103.125; penalty 103.125 / 102.5
+    weights = {"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.25, "c2": 0.25}}}
+    weighted = score(tmp_path, plugins, data, normalise="none", weighting=weights, method="mazziotta_pareto",
+                     params={"deviation": "sample", "penalty": "positive"})
+    np.testing.assert_allclose(weighted.score, [102.5 + 103.125 / 102.5, 100])
+
+
 def test_mazziotta_pareto_overtaking_rule(tmp_path, plugins):
     # Mazziotta & Pareto, "Il metodo per la sintesi degli indicatori" (Istat, 2010), §2: the index ranks the unit
     # with the higher mean first only if the difference of the means exceeds the difference of the penalties

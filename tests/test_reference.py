@@ -8,6 +8,8 @@
   geometric means, z-scores, and rank normalisation with Copeland at every level; a pipeline whose
   missing values are skipped by renormalising weights; the harmonic-mean example of COINr's
   aggregation vignette.
+- The Compind R package's vignette table of the adjusted Mazziotta–Pareto index (goalposts around a
+  reference value, rescaled to 70–130; mean plus the spread penalty).
 See tests/reference/README.md for where each file comes from.
 """
 
@@ -296,3 +298,37 @@ def test_coinr_published_weighted_harmonic_mean_example(plugins):
         for name in columns:
             assert float(f"{result.normalised[name][i]:.3g}") == float(row[name]), (i, name)
         assert float(f"{result.score[i]:.3g}") == float(row["y"]), i
+
+
+@pytest.mark.parametrize("year", ["2010", "2011"])
+def test_compind_vignette_adjusted_mazziotta_pareto_table(plugins, year):
+    """The adjusted Mazziotta–Pareto index table printed (2 dp) in the vignette of the Compind R package
+    ("Compind: Composite indicators", §2.4, ci_ampi on EU_2020: employment rate and final energy
+    consumption, reference values 50 and 100, penalty "POS"). Each indicator is rescaled so that its
+    reference scores 100 and goalposts reference ± Δ map to 70 and 130; then M + S·cv. The printed
+    numbers take Δ as half of the year's own range and S with k − 1 (the code that printed them; Mazziotta
+    & Pareto's AMPI fixes Δ over all years and divides by k): the ruleset states both choices."""
+    data = read_csv(REF / "compind_eu2020" / "EU_2020_employ_finalenergy.csv")
+    references = {"employ": 50, "finalenergy": 100}
+    indicators = {}
+    for name, reference in references.items():
+        values = [float(row[f"{name}_{year}"]) for row in data]
+        delta = (max(values) - min(values)) / 2
+        indicators[name] = {"column": f"{name}_{year}",
+                            "goalposts": {"lower": reference - delta, "upper": reference + delta}}
+    document = {
+        "format": "govscore/1", "id": "compind-ampi", "title": "Compind AMPI example",
+        "units": {"id": "row"},
+        "sources": {"data": {"format": "csv", "path": str(REF / "compind_eu2020" / "EU_2020_employ_finalenergy.csv")}},
+        "normalise": {"method": "goalposts", "params": {"clip": False, "scale": [70, 130]}},
+        "indicators": indicators,
+        "nodes": {"ampi": {"method": "mazziotta_pareto", "children": list(references),
+                           "params": {"penalty": "positive", "deviation": "sample"}}},
+        "score": "ampi",
+    }
+    result = score(plugins, document)
+    published = read_csv(REF / "compind_eu2020" / "vignette_ci_ampi_est.csv")
+    assert len(published) == 30
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
+    for row in published:
+        assert result.score[index[row["row"]]] == pytest.approx(float(row[year]), abs=0.005 + 1e-9), row["row"]
