@@ -89,7 +89,8 @@ def weighted_median(x, w, params, children):
 def mazziotta_pareto(x, w, params, children):
     """Mazziotta–Pareto index: the mean of the children penalised by their spread, M − S·cv (cv = S/M).
 
-    The children should be standardised as z = 100 ± 10 (zscore with mean 100, sd 10). The penalty is
+    The children should be standardised as z = 100 ± 10 (zscore with mean 100, sd 10), or rescaled with
+    "ampi" for the adjusted index (comparable over periods). The penalty is
     subtracted when higher is better ("negative", the default) and added for "positive". With weights, M
     and S are the weighted mean and weighted (population) standard deviation, as in Mazziotta & Pareto
     (2022), "Weighting in composite indices construction: the case of the Mazziotta-Pareto Index", RIEDS.
@@ -141,8 +142,10 @@ def register_aggregators(register):
             "deviation": {"enum": ["population", "sample"], "default": "population",
                           "description": "The spread S of a unit's children: population divides by their number k, as "
                                          "the papers; sample by k − 1, as the Compind R package."}}},
-        description={"en": "Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10).",
-                     "zh": "Mazziotta–Pareto 指数：均值减去对各组成部分不均衡的惩罚；请配合 zscore（均值 100，标准差 10）使用。"})
+        description={"en": "Mazziotta–Pareto index: mean minus a penalty for unbalanced children; use zscore(mean 100, sd 10), "
+                           "or ampi for the adjusted index.",
+                     "zh": "Mazziotta–Pareto 指数：均值减去对各组成部分不均衡的惩罚；请配合 zscore（均值 100，标准差 10）使用，"
+                           "调整后的指数（AMPI）配合 ampi。"})
     register("ratio", ratio_of_sums, title={"en": "Ratio of weighted sums", "zh": "加权比值（效率）"},
              params=RATIO_PARAMS, domain="nonnegative", weight_groups=ratio_groups,
              description={"en": "Ratio of weighted sums (efficiency η): Σ w·outputs / Σ v·inputs; "

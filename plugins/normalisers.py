@@ -138,6 +138,20 @@ def ratio(x, direction, params, indicator):
     return reference / x
 
 
+def adjusted_mazziotta_pareto(x, direction, params, indicator):
+    """The rescaling of the adjusted Mazziotta–Pareto index (Mazziotta & Pareto 2016, Soc. Indic. Res. 127):
+    goalposts reference ± Δ, Δ half the range of the values (over every period of panel data, so the
+    periods stay comparable), mapped to 70 and 130, so the reference scores 100."""
+    lo, hi = _extremes(x)
+    if not hi > lo:
+        raise _zero_range(indicator, f"{lo:g}")
+    reference = params.get("reference")
+    if reference is None:
+        reference = np.nanmean(x)
+    y = (x - reference) if direction == "higher" else (reference - x)
+    return 100.0 + y * (60.0 / (hi - lo))
+
+
 def vector(x, direction, params, indicator):
     """Vector normalisation (Hwang & Yoon): x / √Σx². For lower-is-better, 1 − x / √Σx²: a reflection,
     so TOPSIS distances are those of the textbook's cost criteria (ideal = the lowest value)."""
@@ -191,6 +205,12 @@ def register_normalisers(register):
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
         description={"en": "Ratio to a reference: value / reference (higher is better) or reference / value.",
                      "zh": "与参照值之比：正向指标为 数值 / 参照值，逆向指标为 参照值 / 数值。"})
+    register("ampi", adjusted_mazziotta_pareto, title={"en": "Adjusted Mazziotta–Pareto rescaling", "zh": "AMPI 标准化"},
+             params=_params({"reference": {"type": "number", "description": "The value that scores 100; default: the mean of all units."}}),
+             description={"en": "Adjusted Mazziotta–Pareto rescaling: the reference scores 100, the range of the data spans 60 "
+                                "points (70–130 around a central reference); for mazziotta_pareto over several periods.",
+                          "zh": "AMPI 标准化：参照值为 100，数据的极差对应 60 分（参照值居中时为 70–130）；"
+                                "用于多时期的 Mazziotta–Pareto 指数。"})
     register("vector", vector, title={"en": "Vector normalisation", "zh": "向量标准化"}, params=_params({}),
              description={"en": "Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.",
                           "zh": "向量标准化 x / √Σx²（Hwang 与 Yoon），逆向指标取反射；用于 TOPSIS。"})

@@ -343,6 +343,33 @@ def test_mazziotta_pareto_sample_deviation(tmp_path, plugins):
     np.testing.assert_allclose(weighted.score, [102.5 + 103.125 / 102.5, 100])
 
 
+def test_adjusted_mazziotta_pareto_over_periods(tmp_path, plugins):
+    # The AMPI (Mazziotta & Pareto 2016): with panel data the range is taken over every period, so a unit
+    # that did not change keeps its score while others move. a: 10, 20 (2020) then 30, 20 (2021); b: 100, 140
+    # in both years. Reference 20 and 120: a's range 20 spans 60 points (3 a unit), b's 40 (1.5 a unit).
+    (tmp_path / "panel.csv").write_text("id,year,a,b\nu1,2020,10,100\nu2,2020,20,140\nu1,2021,30,100\n"
+                                        "u2,2021,20,140\n", encoding="utf-8")
+    document = {
+        "format": "govscore/1", "id": "ampi", "title": "AMPI", "units": {"id": "id", "period": "year"},
+        "sources": {"data": {"format": "csv", "path": "panel.csv"}},
+        "indicators": {"a": {"column": "a", "normalise": {"method": "ampi", "params": {"reference": 20}}},
+                       "b": {"column": "b", "normalise": {"method": "ampi", "params": {"reference": 120}}}},
+        "nodes": {"ampi": {"method": "mazziotta_pareto", "children": ["a", "b"]}},
+        "score": "ampi",
+    }
+    result = compile_and_run(write_ruleset(tmp_path, document), plugins)
+    np.testing.assert_allclose(result.normalised["a"], [70, 100, 130, 100])
+    np.testing.assert_allclose(result.normalised["b"], [70, 130, 70, 130])
+    z = np.column_stack([result.normalised["a"], result.normalised["b"]])
+    m, s = z.mean(axis=1), z.std(axis=1)
+    np.testing.assert_allclose(result.score, m - s * s / m)
+    assert result.score[1] == result.score[3]  # u2 unchanged, same score in both years
+    # each period on its own range instead: a spans 10 in each year, 6 points a unit: 40, 100, then 160, 100
+    document["panel"] = {"normalise": "per_period"}
+    per_period = compile_and_run(write_ruleset(tmp_path, document), plugins)
+    np.testing.assert_allclose(per_period.normalised["a"], [40, 100, 160, 100])
+
+
 def test_mazziotta_pareto_overtaking_rule(tmp_path, plugins):
     # Mazziotta & Pareto, "Il metodo per la sintesi degli indicatori" (Istat, 2010), §2: the index ranks the unit
     # with the higher mean first only if the difference of the means exceeds the difference of the penalties

@@ -114,14 +114,27 @@ def test_ratio_to_mean():
     assert n.ratio(x, "lower", {"reference": 3}, ind()).tolist() == [3.0, 1.5, 1.0]
 
 
+def test_adjusted_mazziotta_pareto_rescaling():
+    # Mazziotta & Pareto (2016): goalposts reference ± Δ, Δ = half the range, mapped to 70 and 130.
+    # x = 10, 20, 30 with reference 20: Δ = 10, so 10 → 70, 20 → 100, 30 → 130; lower is better mirrors it.
+    x = np.array([10.0, 20.0, np.nan, 30.0])
+    np.testing.assert_allclose(n.adjusted_mazziotta_pareto(x, "higher", {"reference": 20}, ind()), [70, 100, np.nan, 130])
+    np.testing.assert_allclose(n.adjusted_mazziotta_pareto(x, "lower", {"reference": 20}, ind()), [130, 100, np.nan, 70])
+    # an off-centre reference keeps the 60-point span: reference 15 → 10 scores 85, 30 scores 145
+    np.testing.assert_allclose(n.adjusted_mazziotta_pareto(x, "higher", {"reference": 15}, ind()), [85, 115, np.nan, 145])
+    # by default the reference is the mean of the units: 1, 2, 6 have mean 3 and range 5, 12 points a unit
+    assert n.adjusted_mazziotta_pareto(np.array([1.0, 2.0, 6.0]), "higher", {}, ind()).tolist() == [76.0, 88.0, 136.0]
+
+
 def test_normalisers_keep_missing_values_missing():
     x = np.array([1.0, np.nan, 3.0])
-    for f, kw in [(n.minmax, {}), (n.zscore, {}), (n.rank_normaliser, {}), (n.percentile, {}), (n.ratio, {})]:
+    for f, kw in [(n.minmax, {}), (n.zscore, {}), (n.rank_normaliser, {}), (n.percentile, {}), (n.ratio, {}),
+                  (n.adjusted_mazziotta_pareto, {})]:
         assert np.isnan(f(x, "higher", {}, ind(**kw))[1]), f.__name__
 
 
 def test_constant_indicators_cannot_be_rescaled():
-    for f in (n.minmax, n.zscore):
+    for f in (n.minmax, n.zscore, n.adjusted_mazziotta_pareto):
         with pytest.raises(EngineError) as exc:
             f(np.array([2.0, 2.0]), "higher", {}, ind())
         assert exc.value.diagnostics[0].code == "E_ZERO_RANGE"
