@@ -268,6 +268,7 @@ def validate(rulesets, fmt, plugin_modules):
 @main.command(name="explain")
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.option("--unit", required=True, metavar="ID", help="The unit to explain, by its id.")
+@click.option("--period", metavar="PERIOD", help="With panel data: the period to explain (default: the unit's latest).")
 @click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
 @click.option("--set", "settings", multiple=True, metavar="INDICATOR=VALUE",
               help="What if the unit's raw value of INDICATOR were VALUE? Repeatable.")
@@ -277,7 +278,7 @@ def validate(rulesets, fmt, plugin_modules):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @plugin_option
 @guarded
-def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_modules):
+def explain_command(ruleset, unit, period, data, settings, weight_changes, fmt, plugin_modules):
     """Explain one unit's score: raw and normalised values, weights, contributions, and its
     strongest and weakest indicators (短板) against its group; with --set or --weight, what would change.
 
@@ -295,8 +296,8 @@ def explain_command(ruleset, unit, data, settings, weight_changes, fmt, plugin_m
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
     loaded = load_data(compiled, plugins, parse_data(data))
     base = score(compiled, plugins, loaded)
-    explanation = explain(base, unit)
-    change = what_if(compiled, plugins, loaded, base, unit, values, weights) if values or weights else None
+    explanation = explain(base, unit, period)
+    change = what_if(compiled, plugins, loaded, base, unit, values, weights, period) if values or weights else None
     if fmt == "json":
         click.echo(json.dumps({"explanation": explanation, "what_if": change}, ensure_ascii=False, indent=2))
     else:

@@ -15,19 +15,34 @@ import pyarrow.compute as pc
 
 from .diagnostics import EngineError, did_you_mean, said
 from .data import number_or_none
+from .execute import period_numbers
 from .messages import Both, aside, listed, say
 from .result import Result
 from .textwidth import table
 
 
-def unit_index(result: Result, unit: str) -> int:
+def unit_index(result: Result, unit: str, period: str | None = None) -> int:
+    """The row of ``unit`` in the result; with panel data, its row in ``period`` (default: its latest)."""
     ids = result.unit_ids.to_pylist()
     if unit not in ids:
         if unit in result.dropped:
             raise EngineError([said("E_UNKNOWN_NAME", "units.was_dropped", unit=unit)])
         hint = did_you_mean(unit, ids) or Both(f"units are identified by their id, e.g. {ids[0]}", f"单位以编号标识，例如 {ids[0]}")
         raise EngineError([said("E_UNKNOWN_NAME", "units.unknown", hint=hint, unit=unit)])
-    return ids.index(unit)
+    if result.unit_periods is None:
+        if period is not None:
+            raise EngineError([said("E_UNKNOWN_NAME", "units.no_periods", period=period,
+                                    hint=Both("leave out --period", "去掉 --period"))])
+        return ids.index(unit)
+    rows = [k for k, u in enumerate(ids) if u == unit]
+    periods = [result.unit_periods[k].as_py() for k in rows]
+    if period is None:
+        when = period_numbers(result.unit_periods)
+        return max(rows, key=lambda k: when[k])
+    if period not in periods:
+        hint = Both(f"its periods: {', '.join(sorted(periods))}", f"它的时期：{'、'.join(sorted(periods))}")
+        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown_period", unit=unit, period=period, hint=hint)])
+    return rows[periods.index(period)]
 
 
 def linear_names(result: Result) -> tuple[set[str], str | None]:
@@ -45,13 +60,17 @@ def linear_names(result: Result) -> tuple[set[str], str | None]:
     return reached, blocker
 
 
-def explain(result: Result, unit: str) -> dict:
-    """A plain-data explanation of one unit's score."""
+def explain(result: Result, unit: str, period: str | None = None) -> dict:
+    """A plain-data explanation of one unit's score; with panel data, in one period (default: its
+    latest), compared with the units of that period."""
     rs = result.ruleset
-    i = unit_index(result, unit)
+    i = unit_index(result, unit, period)
     group = result.unit_groups[i].as_py() if result.unit_groups is not None else None
-    in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False)
-                if result.unit_groups is not None else np.ones(result.size, dtype=bool))
+    period = result.unit_periods[i].as_py() if result.unit_periods is not None else None
+    same_period = (pc.equal(result.unit_periods, period).to_numpy(zero_copy_only=False)
+                   if period is not None else np.ones(result.size, dtype=bool))
+    in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False) & same_period
+                if result.unit_groups is not None else same_period)
     shares = result.effective_weights()
     linear, blocker = linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
@@ -80,7 +99,7 @@ def explain(result: Result, unit: str) -> dict:
             "normalised": number_or_none(values[i]), "weight": parent_weight.get(name), "effective_weight": share,
             "contribution": number_or_none(values[i] * share) if additive else None,
             "log_contribution": log_contribution(name, number_or_none(values[i])),
-            "group_mean": number_or_none(np.nanmean(values[in_group])), "best": number_or_none(np.nanmax(values)),
+            "group_mean": number_or_none(np.nanmean(values[in_group])), "best": number_or_none(np.nanmax(values[same_period])),
         })
     compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
     compared.sort(key=lambda d: d["normalised"] - d["group_mean"])
@@ -90,9 +109,10 @@ def explain(result: Result, unit: str) -> dict:
         "unit": unit,
         "label": result.unit_labels[i].as_py() if result.unit_labels is not None else None,
         "group": group,
+        "period": period,
         "score": {"node": rs.score, "label": rs.label(rs.score), "value": number_or_none(score[i]),
                   "rounded": number_or_none(rounded[i]) if rounded is not None else None,
-                  "rank": number_or_none(result.rank[i]), "ranked": int(np.sum(~np.isnan(result.rank))),
+                  "rank": number_or_none(result.rank[i]), "ranked": int(np.sum(~np.isnan(result.rank) & same_period)),
                   "group_rank": number_or_none(result.group_rank[i]) if result.group_rank is not None else None,
                   "group_size": int(in_group.sum()),
                   "grade": result.grade[i] if result.grade is not None else None},
@@ -116,7 +136,8 @@ def _number(x, digits=3) -> str:
 def format_explanation(e: dict, lang: str = "en") -> str:
     """The explanation as text for a person, in ``lang``."""
     s = e["score"]
-    who = " ".join(part for part in (e["unit"], e["label"]) if part) + aside(e["group"], lang)
+    who = (" ".join(part for part in (e["unit"], e["label"]) if part) + aside(e["group"], lang)
+           + (say("period_is", lang, period=e["period"]) if e["period"] is not None else ""))
     lines = [who, f"{s['label']} = {_number(s['value'])}"
              + (say("rounded", lang, value=f"{s['rounded']:g}") if s["rounded"] is not None else "")
              + (say("rank_of", lang, rank=f"{s['rank']:g}", n=s["ranked"]) if s["rank"] is not None else say("no_rank", lang))

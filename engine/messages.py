@@ -93,6 +93,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "problems_found": ("{file}: {errors} error(s), {warnings} warning(s)", "{file}：{errors} 个错误，{warnings} 个警告"),
     # engine explain
     "rounded": (" (rounded {value})", "（取整后 {value}）"),
+    "period_is": (", period {period}", "，时期 {period}"),
     "rank_of": (", rank {rank} of {n}", "，第 {rank} 名（共 {n} 个）"),
     "no_rank": (", no rank", "，无名次"),
     "group_rank_of": (", {rank} of {n} in {group}", "，在{group}内第 {rank} 名（共 {n} 个）"),
@@ -489,6 +490,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "json.too_large": ("The ruleset is larger than {limit} bytes.", "规则集超过 {limit} 字节。"),
     "json.nul": ("The ruleset contains a NUL character.", "规则集中含有 NUL 字符。"),
     "units.unknown": ('There is no unit "{unit}".', "没有单位“{unit}”。"),
+    "units.no_periods": ('The ruleset has no periods, so there is no period "{period}".', "规则集没有时期，因此没有时期“{period}”。"),
+    "units.unknown_period": ('The unit "{unit}" has no row for the period "{period}".', "单位“{unit}”没有时期“{period}”的数据。"),
     "units.was_dropped": ('The unit "{unit}" was dropped for missing values, so it has no score.', "单位“{unit}”因缺失值被剔除，没有得分。"),
     "output.analysis_not_run": ('The output asks for the "{analysis}" analysis, which was not run.',
                                 "输出要求包含“{analysis}”分析，但该分析没有运行。"),

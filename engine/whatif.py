@@ -17,16 +17,21 @@ from .result import Result
 
 
 def what_if(ruleset: Ruleset, plugins: Plugins, data: Data, base: Result, unit: str,
-            values: dict[str, float], weights: dict[str, float]) -> dict:
+            values: dict[str, float], weights: dict[str, float], period: str | None = None) -> dict:
     """Score again with ``values`` (indicator -> raw value for ``unit``) and ``weights``
-    ("set.child" -> weight) changed; report the unit's score and rank before and after."""
+    ("set.child" -> weight) changed; report the unit's score and rank before and after. With panel
+    data, the unit's row in ``period`` (default: its latest) is the one changed and reported."""
+    i = unit_index(base, unit, period)
+    if base.unit_periods is not None:
+        period = base.unit_periods[i].as_py()
     changed = _with_weights(ruleset, plugins, weights) if weights else ruleset
-    data = _with_values(ruleset, data, base, unit, values) if values else data
+    data = _with_values(ruleset, data, unit, period, values) if values else data
     after = score(changed, plugins, data)
-    i, j = unit_index(base, unit), unit_index(after, unit)
+    j = unit_index(after, unit, period)
     before_score, after_score = float(base.score[i]), float(after.score[j])
     before_rank, after_rank = float(base.rank[i]), float(after.rank[j])
-    return {"changes": {"values": values, "weights": weights}, "score_before": before_score, "score_after": after_score,
+    return {"changes": {"values": values, "weights": weights}, "period": period,
+            "score_before": before_score, "score_after": after_score,
             "rank_before": before_rank, "rank_after": after_rank, "label": ruleset.label(ruleset.score)}
 
 
@@ -39,8 +44,10 @@ def format_what_if(change: dict, lang: str = "en") -> str:
                change=f"{after - before:+.3f}", rank_before=f"{change['rank_before']:g}", rank_after=f"{change['rank_after']:g}")
 
 
-def _with_values(ruleset: Ruleset, data: Data, base: Result, unit: str, values: dict[str, float]) -> Data:
-    row = data.units["id"].to_pylist().index(unit)
+def _with_values(ruleset: Ruleset, data: Data, unit: str, period: str | None, values: dict[str, float]) -> Data:
+    ids = data.units["id"].to_pylist()
+    periods = data.units["period"].to_pylist() if period is not None else [None] * len(ids)
+    row = list(zip(ids, periods)).index((unit, period))
     columns = dict(data.columns)
     for name, value in values.items():
         indicator = ruleset.indicators.get(name)

@@ -12,7 +12,7 @@ from conftest import RULESETS, ROOT, engine, small_ruleset
 from engine.compiler import load_ruleset
 from engine.diagnostics import EngineError
 from engine.execute import load_data, score
-from engine.explain import explain
+from engine.explain import explain, format_explanation
 from engine.whatif import what_if
 
 
@@ -118,6 +118,46 @@ def test_what_if_weights_in_points_keep_their_total(small, plugins):
     change = what_if(ruleset, plugins, data, result, "u2", {}, {"points.a": 5})
     # u2 after min-max: a = 1/3, b = 0, c = 1/2 (c lower is better); weights 5, 3.75, 1.25 of 10
     assert change["score_after"] == pytest.approx(0.5 / 3 + 0.375 * 0 + 0.125 / 2)
+
+
+PANEL = ("id,name,town,year,a,b,c\nu1,一,甲,2025,3,30,3\nu2,二,甲,2025,4,40,2\nu3,三,乙,2025,1,10,9\n"
+         "u1,一,甲,2024,1,10,5\nu2,二,甲,2024,2,20,4\nu3,三,乙,2024,5,50,1\n")
+
+
+def test_explain_panel_data_one_period_against_that_period(small, plugins, tmp_path):
+    doc = small_ruleset()
+    doc["units"]["period"] = "year"
+    ruleset, _ = load_ruleset(str(small(doc, csv=PANEL)), plugins)
+    data = load_data(ruleset, plugins)
+    result = score(ruleset, plugins, data)
+    latest = explain(result, "u1")  # the unit's latest period, though its 2024 row comes later in the file
+    assert latest["period"] == "2025" and latest["score"]["value"] == pytest.approx(result.score[0])
+    earlier = explain(result, "u1", "2024")
+    assert earlier["period"] == "2024" and earlier["score"]["value"] == pytest.approx(result.score[3])
+    # ranks, the group's average and the best value are those of the same period
+    assert earlier["score"]["rank"] == result.rank[3] and earlier["score"]["ranked"] == 3
+    a = {d["name"]: d for d in earlier["indicators"]}["a"]
+    assert a["best"] == pytest.approx(result.normalised["a"][3:].max())
+    assert a["group_mean"] == pytest.approx(result.normalised["a"][3:5].mean())  # u1, u2 of 甲 in 2024
+    assert earlier["score"]["group_size"] == 2
+    assert "period 2024" in format_explanation(earlier, "en")
+    with pytest.raises(EngineError) as exc:
+        explain(result, "u1", "2023")
+    assert exc.value.diagnostics[0].hint == "its periods: 2024, 2025"
+    # what if: the unit's row in that period changes, as if the file said so
+    change = what_if(ruleset, plugins, data, result, "u1", {"a": 2.0}, {}, "2024")
+    assert change["period"] == "2024" and change["score_before"] == pytest.approx(result.score[3])
+    (tmp_path / "data.csv").write_text(PANEL.replace("u1,一,甲,2024,1,", "u1,一,甲,2024,2,"), encoding="utf-8")
+    direct = score(ruleset, plugins, load_data(ruleset, plugins))
+    assert change["score_after"] == pytest.approx(direct.score[3]) and change["rank_after"] == direct.rank[3]
+    assert change["score_after"] != pytest.approx(change["score_before"])
+
+
+def test_explain_period_without_panel_data(governance):
+    ruleset, plugins, data, result = governance
+    with pytest.raises(EngineError) as exc:
+        explain(result, "C311", "2024")
+    assert exc.value.diagnostics[0].code == "E_UNKNOWN_NAME"
 
 
 def test_what_if_values_must_be_finite_numbers():
