@@ -67,7 +67,7 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
     i = unit_index(result, unit, period)
     group = result.unit_groups[i].as_py() if result.unit_groups is not None else None
     period = result.unit_periods[i].as_py() if result.unit_periods is not None else None
-    same_period = (pc.equal(result.unit_periods, period).to_numpy(zero_copy_only=False)
+    same_period = (pc.fill_null(pc.equal(result.unit_periods, period), False).to_numpy(zero_copy_only=False)
                    if period is not None else np.ones(result.size, dtype=bool))
     in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False) & same_period
                 if result.unit_groups is not None else same_period)
