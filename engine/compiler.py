@@ -68,6 +68,7 @@ class _Compiler:
         self.diagnostics: list[Diagnostic] = []
         self.functions = plugins.functions()
         self.methods: dict[str, tuple[Registration | None, dict]] = {}  # method specs by path, checked once
+        self.checked: list[Diagnostic] = []  # normalisers' own checks, kept apart so one does not hide the next
 
     # -- helpers
     def tell(self, code, key, path, hint=None, severity="error", **fields):
@@ -140,6 +141,7 @@ class _Compiler:
                       Both('name it in "units": {"period": "..."}, or remove "panel"',
                            '请在 "units" 中写明 {"period": "..."}，或去掉 "panel"'))
         self.report_unused(weight_sets, nodes, sources, indicators, units)
+        self.diagnostics += self.checked
         if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
         rank = self.doc.get("rank", {})
@@ -241,7 +243,7 @@ class _Compiler:
                 reg, params = self.resolve_method("normaliser", spec["normalise"] if own else default_norm,
                                                   path + "/normalise" if own else "/normalise")
                 if reg is not None and name in used_by_nodes:
-                    self.compile_normaliser(ind, reg, params)
+                    self.compile_normaliser(ind, reg, params, path + "/normalise" if own else "/normalise")
             treat = spec.get("treat", self.doc.get("treat"))
             if treat is not None and (name in used_by_nodes or "treat" in spec):
                 reg, params = self.resolve_method("treatment", treat, path + "/treat" if "treat" in spec else "/treat")
@@ -281,24 +283,33 @@ class _Compiler:
         self.methods[path] = (reg, params)
         return reg, params
 
-    def compile_normaliser(self, ind: Indicator, reg: Registration, params: dict):
-        self.check_normaliser(ind, reg, ind.pointer)
+    def compile_normaliser(self, ind: Indicator, reg: Registration, params: dict, where: str):
+        self.check_normaliser(ind, reg, ind.pointer, params, where)
         ind.normaliser, ind.normaliser_params = reg, params
 
-    def check_normaliser(self, ind: Indicator, reg: Registration, path: str):
-        """Whether the normaliser can score the indicator: its direction, and what it needs declared."""
+    def check_normaliser(self, ind: Indicator, reg: Registration, path: str, params: dict, where: str):
+        """Whether the normaliser can score the indicator: its direction, what it needs declared, and
+        its own check of its parameters (``where`` is the method's place in the ruleset)."""
         directions = reg.options.get("directions", ("higher", "lower"))
-        if ind.direction not in directions:
-            able = sorted(n for n, r in self.plugins.of("normaliser").items()
-                          if ind.direction in r.options.get("directions", ("higher", "lower")))
+        able = ind.direction in directions
+        if not able:
+            names = sorted(n for n, r in self.plugins.of("normaliser").items()
+                           if ind.direction in r.options.get("directions", ("higher", "lower")))
             self.tell("E_DIRECTION", "compile.normaliser_direction", path if path != ind.pointer else ind.pointer + "/direction",
-                      Both("normalisers that can: " + ", ".join(able), "可用的标准化方法：" + ", ".join(able)),
+                      Both("normalisers that can: " + ", ".join(names), "可用的标准化方法：" + ", ".join(names)),
                       normaliser=reg.name, name=ind.name, direction=ind.direction)
         for need in reg.options.get("requires", ()):
             if getattr(ind, need) is None:
+                able = False
                 self.tell("E_DIRECTION", "compile.normaliser_needs", path,
                           Both(f'add "{need}" to the indicator, in its raw unit', f'请在指标中加上 "{need}"，用原始单位'),
                           normaliser=reg.name, name=ind.name, need=need)
+        check = reg.options.get("check")
+        if check is not None and able and not self.broken(where + "/params"):
+            try:
+                check(ind.direction, params, ind)
+            except EngineError as exc:
+                self.checked += [d if d.path else replace(d, path=f"{where}/params") for d in exc.diagnostics]
 
     # -- weights and nodes
     def compile_weight_sets(self) -> dict[str, WeightSet]:
@@ -510,7 +521,8 @@ class _Compiler:
             out.normalisers = self.alternatives("normaliser", part.get("alternatives", []), path + "/alternatives")
             for k, alt in enumerate(out.normalisers):
                 for name in out.normalised:
-                    self.check_normaliser(indicators[name], alt.method, f"{path}/alternatives/{k}")
+                    self.check_normaliser(indicators[name], alt.method, f"{path}/alternatives/{k}", alt.params,
+                                          f"{path}/alternatives/{k}")
         if isinstance(spec.get("missing"), dict):
             part, path = spec["missing"], "/uncertainty/missing"
             filling = [n for n in indicators if indicators[n].missing not in ("error", "drop_unit", "leave")]

@@ -550,7 +550,7 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
 
 def _at(d: Diagnostic, ruleset: Ruleset, item) -> Diagnostic:
     """A plugin's diagnostic, placed at the indicator or node it concerns."""
-    return d if d.path else replace(d, file=ruleset.file, path=item.pointer)
+    return replace(d, file=d.file or ruleset.file, path=d.path or item.pointer)
 
 
 def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:

@@ -49,7 +49,7 @@ def register_treatments(register) -> None:
 def register_normalisers(register) -> None:
     """Add normalisation methods.
 
-    ``register(name, normalise, *, description, params=None, directions=("higher", "lower"), requires=())``
+    ``register(name, normalise, *, description, params=None, directions=("higher", "lower"), requires=(), check=None)``
 
     ``normalise(x, direction, params, indicator) -> array``: rescale one indicator's raw values
     ``x``. ``direction`` is ``"higher"``, ``"lower"`` or ``"range"``; parameters are in the raw unit
@@ -58,6 +58,9 @@ def register_normalisers(register) -> None:
     ``directions`` lists the directions the method can apply; ``requires`` lists the indicator
     fields it needs (``"target"``, ``"goalposts"``, ``"optimum"``); both are checked when the
     ruleset is compiled. Raise ``engine.diagnostics.EngineError`` for data it cannot rescale.
+    ``check(direction, params, indicator)``, if given, raises EngineError for parameters that cannot be
+    right whatever the data (bands out of order, a target of 0); it runs when the ruleset is compiled,
+    so ``engine validate`` reports them before any data is read.
     """
 
 

@@ -411,6 +411,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "normalise.log_goalposts": ('The goalposts of "{name}" start at {lower}; with log they must be above 0.',
                                 "“{name}”的目标值下限为 {lower}；取对数时必须大于 0。"),
     "normalise.log_values": ('"{name}" is normalised on a log scale, which needs values above 0.', "“{name}”按对数标准化，需要数值大于 0。"),
+    "normalise.band_bound": ('The bands of "{name}" give "{wrong}", but "{name}" is {direction}: each band gives "{bound}", the value '
+                             "a unit must reach to earn the band's score.",
+                             "“{name}”的分档写了“{wrong}”，但它是{direction}指标：每一档应写“{bound}”，即得到该档分数需要达到的数值。"),
+    "normalise.band_open": ('Only the last band of "{name}" may leave out "{bound}".', "“{name}”只有最后一档可以不写“{bound}”。"),
+    "normalise.band_order": ('The bands of "{name}" go from the best down, so each "{bound}" must be {order} the one before; '
+                             "{value} follows {previous}.",
+                             "“{name}”的分档须从最好的一档往下写，每一档的“{bound}”须{order}前一档；{previous} 之后是 {value}。"),
+    "normalise.band_scores": ('The scores of the bands of "{name}" must not rise from one band to the next; {value} follows {previous}.',
+                              "“{name}”各档的分数不能逐档升高；{previous} 之后是 {value}。"),
+    "normalise.no_band": ('Some values of "{name}" fall in no band.', "“{name}”有数值不在任何一档内。"),
     "normalise.reference": ('The reference of "{name}" is {reference}; ratio normalisation needs a reference above 0.',
                             "“{name}”的参照值为 {reference}；比值标准化需要大于 0 的参照值。"),
     "ratio.unknown": ("the denominator names {children}, which are not children of the node.", "分母中的 {children} 不是该节点的组成部分。"),

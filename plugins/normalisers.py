@@ -64,6 +64,11 @@ def rank_normaliser(x, direction, params, indicator):
     return rank(x, worst_first, params.get("ties", "min"))
 
 
+def borda(x, direction, params, indicator):
+    """Borda count: how many units do worse, so the worst unit gets 0 (COINr's n_borda: rank − 1)."""
+    return rank_normaliser(x, direction, params, indicator) - 1.0
+
+
 def percentile(x, direction, params, indicator):
     """Like a spreadsheet's PERCENTRANK.INC: the share of other units strictly worse, from 0 to 1."""
     n = int((~np.isnan(x)).sum())
@@ -75,9 +80,8 @@ def percentile(x, direction, params, indicator):
 
 def distance_to_target(x, direction, params, indicator):
     """Completion against target: A/T for higher-is-better, T/A for lower-is-better, optionally capped."""
+    check_target(direction, params, indicator)
     target = indicator.target
-    if target <= 0:
-        raise EngineError([said("E_PARAMS", "normalise.target", name=indicator.name, target=f"{target:g}")])
     if direction == "higher":
         y = x / target
     else:
@@ -89,11 +93,16 @@ def distance_to_target(x, direction, params, indicator):
     return np.minimum(y, cap) if cap is not None else y
 
 
+def check_target(direction, params, indicator):
+    if indicator.target <= 0:
+        raise EngineError([said("E_PARAMS", "normalise.target", path=indicator.pointer + "/target", name=indicator.name,
+                                target=f"{indicator.target:g}")])
+
+
 def goalposts(x, direction, params, indicator):
+    check_log_goalposts(direction, params, indicator)
     lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     if params.get("log"):
-        if lo <= 0:
-            raise EngineError([said("E_GOALPOSTS", "normalise.log_goalposts", name=indicator.name, lower=f"{lo:g}")])
         bad = x <= 0
         if bad.any():
             raise UnitsError("E_DOMAIN", "normalise.log_values", bad, name=indicator.name)
@@ -102,6 +111,12 @@ def goalposts(x, direction, params, indicator):
     if params.get("clip", True):
         y = np.clip(y, 0.0, 1.0)
     return _scale(y, params)
+
+
+def check_log_goalposts(direction, params, indicator):
+    if params.get("log") and indicator.goalposts.lower <= 0:
+        raise EngineError([said("E_GOALPOSTS", "normalise.log_goalposts", path=indicator.pointer + "/goalposts", name=indicator.name,
+                                lower=f"{indicator.goalposts.lower:g}")])
 
 
 def interval(x, direction, params, indicator):
@@ -136,6 +151,51 @@ def ratio(x, direction, params, indicator):
     if zero.any():
         raise UnitsError("E_DOMAIN", "normalise.inverse", zero, name=indicator.name, what=Both("reference", "参照值"))
     return reference / x
+
+
+def thresholds(x, direction, params, indicator):
+    """分档计分: each band's score goes to the values that reach its bound (at least ``min`` when higher is
+    better, at most ``max`` when lower is better), bands from the best down; a last band without a bound
+    takes every other value."""
+    check_bands(direction, params, indicator)
+    bound = "min" if direction == "higher" else "max"
+    y = np.full(len(x), np.nan)
+    left = ~np.isnan(x)
+    for band in params["bands"]:
+        if bound in band:
+            reached = left & (x >= band[bound] if direction == "higher" else x <= band[bound])
+        else:
+            reached = left
+        y[reached] = band["score"]
+        left &= ~reached
+    if left.any():
+        raise UnitsError("E_DOMAIN", "normalise.no_band", left, name=indicator.name,
+                         hint=Both(f'add a last band without "{bound}" to score the rest', f"添加不写“{bound}”的最后一档，为其余数值计分"))
+    return y
+
+
+def check_bands(direction, params, indicator):
+    """Bands that cannot be right whatever the data: the wrong bound for the direction, an open band
+    before the last, bounds or scores out of order."""
+    bound, wrong = ("min", "max") if direction == "higher" else ("max", "min")
+    bands = params["bands"]
+    for k, band in enumerate(bands):
+        if wrong in band:
+            raise _band_problem("normalise.band_bound", indicator, wrong=wrong, bound=bound,
+                                direction=Both("higher-is-better", "正向") if direction == "higher" else Both("lower-is-better", "逆向"))
+        if bound not in band and k < len(bands) - 1:
+            raise _band_problem("normalise.band_open", indicator, bound=bound)
+        if k:
+            before, limit = bands[k - 1], band.get(bound)
+            if limit is not None and not (limit < before[bound] if direction == "higher" else limit > before[bound]):
+                raise _band_problem("normalise.band_order", indicator, bound=bound, value=f"{limit:g}", previous=f"{before[bound]:g}",
+                                    order=Both("below", "低于") if direction == "higher" else Both("above", "高于"))
+            if band["score"] > before["score"]:
+                raise _band_problem("normalise.band_scores", indicator, value=f"{band['score']:g}", previous=f"{before['score']:g}")
+
+
+def _band_problem(message, indicator, **fields):
+    return EngineError([said("E_PARAMS", message, name=indicator.name, **fields)])
 
 
 def adjusted_mazziotta_pareto(x, direction, params, indicator):
@@ -182,16 +242,21 @@ def register_normalisers(register):
     register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({
         "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
         description={"en": "Rank: the worst unit gets 1, the best gets n.", "zh": "排序：最差的单位为 1，最好的为 n。"})
+    register("borda", borda, title={"en": "Borda count", "zh": "Borda 计数"}, params=_params({
+        "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are counted."}}),
+        description={"en": "Borda count: the number of units that do worse (the worst unit gets 0), as COINr's n_borda.",
+                     "zh": "Borda 计数：表现更差的单位个数（最差的单位为 0），同 COINr 的 n_borda。"})
     register("percentile", percentile, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
              description={"en": "Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.",
                           "zh": "百分位排序（同 PERCENTRANK.INC）：其他单位中表现更差者所占的比例。"})
     register("distance_to_target", distance_to_target, title={"en": "Completion against target", "zh": "目标完成度"},
-             requires=("target",), params=_params({
+             requires=("target",), check=check_target, params=_params({
         "cap": {"type": ["number", "null"], "description": "The highest score, e.g. 1 so over-achievement earns nothing extra."}}),
         description={"en": "Completion against target: value / target (higher is better) or target / value (lower is better).",
                      "zh": "目标完成度：正向指标为 数值 / 目标值，逆向指标为 目标值 / 数值。"})
     register("goalposts", goalposts, title={"en": "Fixed goalposts",
-                                            "zh": "固定阈值标准化"}, requires=("goalposts",), params=_params({
+                                            "zh": "固定阈值标准化"}, requires=("goalposts",), check=check_log_goalposts,
+             params=_params({
         "log": {"type": "boolean", "default": False, "description": "Take natural logs of value and goalposts first (as for income in the HDI)."},
         "clip": {"type": "boolean", "default": True, "description": "Keep the result within the goalposts."},
         "scale": SCALE}),
@@ -205,6 +270,15 @@ def register_normalisers(register):
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
         description={"en": "Ratio to a reference: value / reference (higher is better) or reference / value.",
                      "zh": "与参照值之比：正向指标为 数值 / 参照值，逆向指标为 参照值 / 数值。"})
+    register("thresholds", thresholds, title={"en": "Threshold bands", "zh": "分档计分"}, check=check_bands, params={
+        "type": "object", "additionalProperties": False, "required": ["bands"], "properties": {
+            "bands": {"type": "array", "minItems": 1, "description": "From the best band down; the last may leave out its bound.",
+                      "items": {"type": "object", "additionalProperties": False, "required": ["score"], "properties": {
+                          "score": {"type": "number", "description": "The score of the values in this band."},
+                          "min": {"type": "number", "description": "Higher is better: the lowest value that earns this score."},
+                          "max": {"type": "number", "description": "Lower is better: the highest value that earns this score."}}}}}},
+        description={"en": "Threshold bands (分档计分): a fixed score for each band of raw values, e.g. 100 from 95, 80 from 85, else 0.",
+                     "zh": "分档计分：原始数值落在哪一档就得该档的分数，例如 95 以上 100 分、85 以上 80 分、其余 0 分。"})
     register("ampi", adjusted_mazziotta_pareto, title={"en": "Adjusted Mazziotta–Pareto rescaling", "zh": "AMPI 标准化"},
              params=_params({"reference": {"type": "number", "description": "The value that scores 100; default: the mean of all units."}}),
              description={"en": "Adjusted Mazziotta–Pareto rescaling: the reference scores 100, the range of the data spans 60 "

@@ -112,6 +112,25 @@ def test_goalposts_and_directions(plugins):
     assert "interval" in by_path["/indicators/b/direction"].hint
 
 
+def test_normalisers_check_their_parameters_before_any_data(plugins):
+    # what cannot be right whatever the data is told when the ruleset is compiled (engine validate)
+    doc = small_ruleset()
+    doc["indicators"]["a"].update(target=0, normalise="distance_to_target")
+    doc["indicators"]["b"].update(goalposts={"lower": 0, "upper": 10}, normalise={"method": "goalposts", "params": {"log": True}})
+    doc["indicators"]["c"]["normalise"] = {"method": "thresholds", "params": {"bands": [{"score": 100, "min": 2}, {"score": 0}]}}
+    _, diagnostics = check(plugins, doc)
+    found = {d.path: d for d in diagnostics}
+    assert set(found) == {"/indicators/a/target", "/indicators/b/goalposts", "/indicators/c/normalise/params"}
+    assert found["/indicators/c/normalise/params"].key == "normalise.band_bound"  # c is lower-is-better: "max"
+    assert all(d.line is not None for d in diagnostics)
+    # a ruleset-wide normaliser is checked for every indicator: each wrong one is told
+    doc = small_ruleset(normalise={"method": "thresholds", "params": {"bands": [{"score": 1, "min": 5}, {"score": 0}]}})
+    doc["indicators"]["b"]["direction"] = "lower"
+    _, diagnostics = check(plugins, doc)
+    assert sorted(dict(d.fields)["name"] for d in diagnostics) == ["b", "c"]
+    assert {d.path for d in diagnostics} == {"/normalise/params"}
+
+
 def test_chinese_direction_names_are_accepted(plugins):
     doc = small_ruleset()
     doc["indicators"]["a"]["direction"] = "正向"

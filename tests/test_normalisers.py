@@ -58,6 +58,7 @@ def test_rank_and_percentile(x, direction):
     p = n.percentile(x, direction, {}, ind())
     assert p.min() == 0 and p.max() <= 1
     assert_monotonic(x, p, direction)
+    np.testing.assert_array_equal(n.borda(x, direction, {}, ind()), r - 1)  # the worst unit gets 0
 
 
 @settings(max_examples=200, deadline=None)
@@ -126,10 +127,41 @@ def test_adjusted_mazziotta_pareto_rescaling():
     assert n.adjusted_mazziotta_pareto(np.array([1.0, 2.0, 6.0]), "higher", {}, ind()).tolist() == [76.0, 88.0, 136.0]
 
 
+BANDS = [{"score": 100, "min": 95}, {"score": 80, "min": 85}, {"score": 60, "min": 70}, {"score": 0}]
+
+
+def test_threshold_bands():
+    # 分档计分: 100 from 95, 80 from 85, 60 from 70, else 0; a bound is reached when the value equals it
+    x = np.array([99, 95, 94.9, 85, 70, 69.9, np.nan, -5])
+    np.testing.assert_array_equal(n.thresholds(x, "higher", {"bands": BANDS}, ind()), [100, 100, 80, 80, 60, 0, np.nan, 0])
+    # lower is better: at most 2 complaints 100, at most 5 scores 70, more than 5 nothing
+    lower = [{"score": 100, "max": 2}, {"score": 70, "max": 5}, {"score": 0}]
+    np.testing.assert_array_equal(n.thresholds(np.array([0, 2, 3, 5, 9]), "lower", {"bands": lower}, ind()), [100, 100, 70, 70, 0])
+
+
+@pytest.mark.parametrize("bands,direction,message", [
+    (BANDS, "lower", "normalise.band_bound"),  # a lower-is-better indicator's bands give max
+    ([{"score": 100}, {"score": 50, "min": 10}], "higher", "normalise.band_open"),
+    ([{"score": 100, "min": 10}, {"score": 50, "min": 20}], "higher", "normalise.band_order"),
+    ([{"score": 100, "max": 10}, {"score": 50, "max": 10}], "lower", "normalise.band_order"),
+    ([{"score": 50, "min": 20}, {"score": 100, "min": 10}], "higher", "normalise.band_scores"),
+])
+def test_threshold_bands_that_cannot_be_right(bands, direction, message):
+    with pytest.raises(EngineError) as exc:
+        n.thresholds(np.array([1.0, 30.0]), direction, {"bands": bands}, ind())
+    assert exc.value.diagnostics[0].code == "E_PARAMS" and exc.value.diagnostics[0].key == message
+
+
+def test_threshold_bands_name_the_units_no_band_scores():
+    with pytest.raises(UnitsError) as exc:
+        n.thresholds(np.array([99.0, 50.0, np.nan]), "higher", {"bands": BANDS[:3]}, ind())
+    assert exc.value.mask.tolist() == [False, True, False] and "min" in str(exc.value.diagnostic.hint)
+
+
 def test_normalisers_keep_missing_values_missing():
     x = np.array([1.0, np.nan, 3.0])
     for f, kw in [(n.minmax, {}), (n.zscore, {}), (n.rank_normaliser, {}), (n.percentile, {}), (n.ratio, {}),
-                  (n.adjusted_mazziotta_pareto, {})]:
+                  (n.adjusted_mazziotta_pareto, {}), (n.borda, {})]:
         assert np.isnan(f(x, "higher", {}, ind(**kw))[1]), f.__name__
 
 

@@ -7,7 +7,7 @@
   arithmetic means over three levels, effective weights and ranks within a group; variants with
   geometric means, z-scores, and rank normalisation with Copeland at every level; a pipeline whose
   missing values are skipped by renormalising weights; the harmonic-mean example of COINr's
-  aggregation vignette.
+  aggregation vignette, and the normalisation vignette's Borda count, z-scores and min-max side by side.
 - The Compind R package's vignette table of the adjusted Mazziotta–Pareto index (goalposts around a
   reference value, rescaled to 70–130; mean plus the spread penalty).
 See tests/reference/README.md for where each file comes from.
@@ -298,6 +298,33 @@ def test_coinr_published_weighted_harmonic_mean_example(plugins):
         for name in columns:
             assert float(f"{result.normalised[name][i]:.3g}") == float(row[name]), (i, name)
         assert float(f"{result.score[i]:.3g}") == float(row["y"]), i
+
+
+def test_coinr_published_individual_normalisation_example(plugins):
+    """The normalisation vignette of COINr (docs/articles/normalise.html): the raw ASEM data with LPI
+    as a Borda count, Flights as z-scores with mean 10 and sd 2, and Ship min-max to [0, 100]; the
+    vignette prints the first ten units."""
+    document = {
+        "format": "govscore/1", "id": "asem-indiv", "title": "COINr individual normalisation example",
+        "units": {"id": "uCode"},
+        "sources": {"data": {"format": "csv", "path": str(REF / "coinr_asem" / "example_coin_dset_Raw.csv")}},
+        "normalise": {"method": "minmax", "params": {"scale": [0, 100]}},
+        "indicators": {"LPI": {"column": "LPI", "normalise": "borda"},
+                       "Flights": {"column": "Flights", "normalise": {"method": "zscore", "params": {"mean": 10, "sd": 2}}},
+                       "Ship": {"column": "Ship"}},
+        "nodes": {"y": {"method": "weighted_mean", "children": ["LPI", "Flights", "Ship"]}},
+        "score": "y",
+    }
+    result = score(plugins, document)
+    published = read_csv(REF / "coinr_asem" / "normalise_vignette_indiv_specs_borda_zscore_head10.csv")
+    assert len(published) == 10
+    index = {u: i for i, u in enumerate(result.unit_ids.to_pylist())}
+    for row in published:
+        i = index[row["uCode"]]
+        assert result.normalised["LPI"][i] == float(row["LPI"]), row["uCode"]
+        for name in ("Flights", "Ship"):  # R prints a column with the same decimals in every row
+            decimals = len(row[name].partition(".")[2])
+            assert round(result.normalised[name][i], decimals) == float(row[name]), (name, row["uCode"])
 
 
 def compind_ampi_ruleset(params: dict, panel: dict) -> dict:
