@@ -214,7 +214,10 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
         report(diagnostics + result.diagnostics)
     inputs = [i["path"] for i in result.meta["inputs"]]
     for registration, (_, path, params) in zip(writers, targets):
-        write_output(result, registration, path, params, inputs)
+        try:
+            write_output(result, registration, path, params, inputs)
+        except EngineError as exc:
+            raise EngineError(compiled.place(exc.diagnostics)) from None
         if path != "-" and not quiet:
             click.echo(say("wrote", current_language(), path=path), err=True)
 

@@ -6,7 +6,7 @@ no data, only the plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -152,10 +152,10 @@ class Ruleset:
     source_map: SourceMap | None = None
 
     def place(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-        """Give diagnostics met while running the file, line and column of the part of the ruleset they concern."""
-        if self.source_map is None:
-            return diagnostics
-        return [self.source_map.place(d) if d.path else d for d in diagnostics]
+        """Give diagnostics met while running the file, line and column of the part of the ruleset they
+        concern; those about no part of it (a command-line option) get the file."""
+        return [self.source_map.place(d) if d.path and self.source_map is not None
+                else d if d.file else replace(d, file=self.file) for d in diagnostics]
 
     def label(self, name: str) -> str:
         item = self.indicators.get(name) or self.nodes.get(name)

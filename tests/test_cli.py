@@ -97,6 +97,17 @@ def test_exit_code_2_for_a_wrong_command_line(small):
     assert engine("frobnicate").returncode == 2
 
 
+def test_problems_of_the_command_line_name_the_ruleset_they_ran(small):
+    path = small()
+    for args, words in ((("--data", "nosuch=x.csv"), 'names the source "nosuch"'),
+                        (("-o", str(path.parent / "data.csv")), "one of the input files"),
+                        (("--period", "2024"), "no periods")):
+        command = "explain" if args[0] == "--period" else "run"
+        proc = engine(command, path, *args, *(("--unit", "u1") if command == "explain" else ()), "--lang", "en")
+        assert proc.returncode == 1 and words in proc.stderr, proc.stderr
+        assert proc.stderr.startswith(f"{path}: error"), proc.stderr
+
+
 def test_exit_code_3_for_a_failing_plugin(small, tmp_path):
     module = tmp_path / "failing.py"
     module.write_text(
