@@ -299,8 +299,11 @@ def explain_command(ruleset, unit, period, data, settings, weight_changes, fmt, 
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
     loaded = load_data(compiled, plugins, parse_data(data))
     base = score(compiled, plugins, loaded)
-    explanation = explain(base, unit, period)
-    change = what_if(compiled, plugins, loaded, base, unit, values, weights, period) if values or weights else None
+    try:
+        explanation = explain(base, unit, period)
+        change = what_if(compiled, plugins, loaded, base, unit, values, weights, period) if values or weights else None
+    except EngineError as exc:  # an unknown unit or name on the command line: told with the ruleset's file
+        raise EngineError(compiled.place(exc.diagnostics)) from None
     if fmt == "json":
         click.echo(json.dumps({"explanation": explanation, "what_if": change}, ensure_ascii=False, indent=2))
     else:

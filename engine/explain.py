@@ -26,12 +26,12 @@ def unit_index(result: Result, unit: str, period: str | None = None) -> int:
     ids = result.unit_ids.to_pylist()
     if unit not in ids:
         if unit in result.dropped:
-            raise EngineError([said("E_UNKNOWN_NAME", "units.was_dropped", file=result.ruleset.file, unit=unit)])
+            raise EngineError([said("E_UNKNOWN_NAME", "units.was_dropped", unit=unit)])
         hint = did_you_mean(unit, ids) or Both(f"units are identified by their id, e.g. {ids[0]}", f"单位以编号标识，例如 {ids[0]}")
-        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown", file=result.ruleset.file, hint=hint, unit=unit)])
+        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown", hint=hint, unit=unit)])
     if result.unit_periods is None:
         if period is not None:
-            raise EngineError([said("E_UNKNOWN_NAME", "units.no_periods", file=result.ruleset.file, period=period,
+            raise EngineError([said("E_UNKNOWN_NAME", "units.no_periods", period=period,
                                     hint=Both("leave out --period", "去掉 --period"))])
         return ids.index(unit)
     rows = [k for k, u in enumerate(ids) if u == unit]
@@ -41,8 +41,7 @@ def unit_index(result: Result, unit: str, period: str | None = None) -> int:
         return max(rows, key=lambda k: when[k])
     if period not in periods:
         hint = Both(f"its periods: {', '.join(sorted(periods))}", f"它的时期：{'、'.join(sorted(periods))}")
-        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown_period", file=result.ruleset.file, unit=unit,
-                                period=period, hint=hint)])
+        raise EngineError([said("E_UNKNOWN_NAME", "units.unknown_period", unit=unit, period=period, hint=hint)])
     return rows[periods.index(period)]
 
 

@@ -53,7 +53,7 @@ def _with_values(ruleset: Ruleset, data: Data, unit: str, period: str | None, va
         indicator = ruleset.indicators.get(name)
         if indicator is None or indicator.column is None:
             hint = did_you_mean(name, [n for n, ind in ruleset.indicators.items() if ind.column is not None])
-            raise EngineError([said("E_UNKNOWN_NAME", "whatif.set_unknown", file=ruleset.file, name=name, hint=hint)])
+            raise EngineError([said("E_UNKNOWN_NAME", "whatif.set_unknown", name=name, hint=hint)])
         key = (indicator.source, indicator.column)
         columns[key] = columns[key].copy()
         columns[key][row] = value
@@ -67,7 +67,7 @@ def _with_weights(ruleset: Ruleset, plugins: Plugins, weights: dict[str, float])
         set_name, _, child = key.partition(".")
         spec = sets.get(set_name)
         if spec is None or spec.get("method") != "fixed" or child not in spec.get("params", {}).get("values", {}):
-            raise EngineError([said("E_UNKNOWN_NAME", "whatif.weight_unknown", file=ruleset.file, name=key,
+            raise EngineError([said("E_UNKNOWN_NAME", "whatif.weight_unknown", name=key,
                                     hint=Both("write SET.CHILD=VALUE, e.g. beta.S=0.4", "请写成 权重集.组成部分=数值，例如 beta.S=0.4"))])
         values = spec["params"]["values"]
         siblings = {c for node in ruleset.nodes.values() if node.weight_set is not None
@@ -76,7 +76,7 @@ def _with_weights(ruleset: Ruleset, plugins: Plugins, weights: dict[str, float])
         total = rest + values[child]
         if rest > 0:  # the node's other children keep their proportions and the weights their total (1, or points)
             if not 0 <= value <= total:
-                raise EngineError([said("E_PARAMS", "whatif.weight_range", file=ruleset.file, name=key, value=f"{value:g}", total=f"{total:g}")])
+                raise EngineError([said("E_PARAMS", "whatif.weight_range", name=key, value=f"{value:g}", total=f"{total:g}")])
             for c in siblings:
                 values[c] = values[c] * (total - value) / rest
         values[child] = value

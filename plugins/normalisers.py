@@ -11,6 +11,7 @@ from engine.messages import Both
 from engine.hookspecs import hookimpl
 from engine.ranking import rank
 
+TIES = {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}
 SCALE = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
          "description": "The output range [worst, best], e.g. [0, 100]."}
 
@@ -239,11 +240,9 @@ def register_normalisers(register):
                                      "by n (as the Mazziotta–Pareto index standardises)."}}),
         description={"en": "Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.",
                      "zh": "Z 分数：(数值 − 均值) / 标准差（默认样本标准差），逆向指标取相反数。"})
-    register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({
-        "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}}),
+    register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({"ties": TIES}),
         description={"en": "Rank: the worst unit gets 1, the best gets n.", "zh": "排序：最差的单位为 1，最好的为 n。"})
-    register("borda", borda, title={"en": "Borda count", "zh": "Borda 计数"}, params=_params({
-        "ties": {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are counted."}}),
+    register("borda", borda, title={"en": "Borda count", "zh": "Borda 计数"}, params=_params({"ties": TIES}),
         description={"en": "Borda count: the number of units that do worse (the worst unit gets 0), as COINr's n_borda.",
                      "zh": "Borda 计数：表现更差的单位个数（最差的单位为 0），同 COINr 的 n_borda。"})
     register("percentile", percentile, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
