@@ -81,7 +81,6 @@ def percentile(x, direction, params, indicator):
 
 def distance_to_target(x, direction, params, indicator):
     """Completion against target: A/T for higher-is-better, T/A for lower-is-better, optionally capped."""
-    check_target(direction, params, indicator)
     target = indicator.target
     if direction == "higher":
         y = x / target
@@ -101,7 +100,6 @@ def check_target(direction, params, indicator):
 
 
 def goalposts(x, direction, params, indicator):
-    check_log_goalposts(direction, params, indicator)
     lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     if params.get("log"):
         bad = x <= 0
@@ -157,8 +155,7 @@ def ratio(x, direction, params, indicator):
 def thresholds(x, direction, params, indicator):
     """分档计分: each band's score goes to the values that reach its bound (at least ``min`` when higher is
     better, at most ``max`` when lower is better), bands from the best down; a last band without a bound
-    takes every other value."""
-    check_bands(direction, params, indicator)
+    takes every other value. The bands passed check_bands when the ruleset was compiled."""
     bound = "min" if direction == "higher" else "max"
     y = np.full(len(x), np.nan)
     left = ~np.isnan(x)

@@ -148,7 +148,7 @@ def test_threshold_bands():
 ])
 def test_threshold_bands_that_cannot_be_right(bands, direction, message):
     with pytest.raises(EngineError) as exc:
-        n.thresholds(np.array([1.0, 30.0]), direction, {"bands": bands}, ind())
+        n.check_bands(direction, {"bands": bands}, ind())
     assert exc.value.diagnostics[0].code == "E_PARAMS" and exc.value.diagnostics[0].key == message
 
 
