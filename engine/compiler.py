@@ -470,22 +470,29 @@ class _Compiler:
         node = grades.get("node", self.doc.get("score"))
         if isinstance(node, str) and node not in known and "node" in grades:
             self.tell("E_UNKNOWN_NAME", "compile.grades_unknown", "/grades/node", did_you_mean(node, known), name=node)
-        bands, labels, last_min = [], set(), None
         items = [b for b in grades["bands"] if isinstance(b, dict) and isinstance(b.get("label"), str)]
+        if not all(_number_or_none(b.get("min")) and _number_or_none(b.get("max")) for b in items):
+            return (), node, True  # the schema check reports it
+        kinds = {k for b in items for k in ("min", "max") if k in b}
+        if len(kinds) > 1:  # one mistake, told once: every band gives min (higher is better) or every band max
+            both = next((i for i, b in enumerate(items) if "min" in b and "max" in b), None)
+            self.tell("E_GRADES", "compile.grade_both" if both is not None else "compile.grade_mixed",
+                      "/grades/bands" + (f"/{both}" if both is not None else ""), label=items[both or 0]["label"])
+            return (), node, True
+        kind = kinds.pop() if kinds else "min"
+        bands, labels, last = [], set(), None
         for i, band in enumerate(items):
-            low = band.get("min")
-            if not (low is None or (isinstance(low, (int, float)) and not isinstance(low, bool))):
-                continue  # the schema check reports it
-            path = f"/grades/bands/{i}"
+            bound, path = band.get(kind), f"/grades/bands/{i}"
             if band["label"] in labels:
                 self.tell("E_GRADES", "compile.grade_twice", path, label=band["label"])
             labels.add(band["label"])
-            if low is None and i != len(items) - 1:
-                self.tell("E_GRADES", "compile.grade_without_min", path, label=band["label"])
-            if low is not None and last_min is not None and low >= last_min:
-                self.tell("E_GRADES", "compile.grade_order", path + "/min", label=band["label"], low=low, before=last_min)
-            last_min = low if low is not None else last_min
-            bands.append(Band(band["label"], low))
+            if bound is None and i != len(items) - 1:
+                self.tell("E_GRADES", "compile.grade_without_bound", path, label=band["label"], bound=kind)
+            if bound is not None and last is not None and (bound >= last if kind == "min" else bound <= last):
+                self.tell("E_GRADES", "compile.grade_order" if kind == "min" else "compile.grade_order_max", f"{path}/{kind}",
+                          label=band["label"], low=bound, before=last)
+            last = bound if bound is not None else last
+            bands.append(Band(band["label"], band.get("min"), band.get("max")))
         return tuple(bands), node, grades.get("use_rounded", True)
 
     def compile_outputs(self, base_dir: Path):
@@ -610,3 +617,7 @@ class _Compiler:
 def _in_units(role: str) -> Both:
     """The hint for a column of the units that a choice needs and the ruleset does not name."""
     return Both(f'name it in "units": {{"{role}": "..."}}', f'请在 "units" 中写明 {{"{role}": "..."}}')
+
+
+def _number_or_none(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))

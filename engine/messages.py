@@ -383,7 +383,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compile.weights_unused": ('The method "{method}" chooses its own weights, so the weights of node "{name}" are not used.',
                                "方法“{method}”自行确定权重，因此节点“{name}”的权重不会被使用。"),
     "compile.grade_twice": ('The grade "{label}" appears twice.', "等级“{label}”出现了两次。"),
-    "compile.grade_without_min": ('Only the last band may leave out "min"; "{label}" is not last.', "只有最后一档可以不写 min；“{label}”不是最后一档。"),
+    "compile.grade_without_bound": ('Only the last band may leave out "{bound}"; "{label}" is not last.',
+                                    "只有最后一档可以不写 {bound}；“{label}”不是最后一档。"),
+    "compile.grade_order_max": ('The bands must go from the best down: with "max" (lower is better) each band reaches higher; '
+                                '"{label}" ends at {low}, which is not above the band before it ({before}).',
+                                "等级须从最好的一档往下写：用 max（越低越好）时每一档的上限须高于上一档；“{label}”的上限 {low} 不高于上一档（{before}）。"),
+    "compile.grade_mixed": ('The grade bands mix "min" and "max": give every band "min" (higher is better: the lowest value of the '
+                            'band) or every band "max" (lower is better: the highest value of the band).',
+                            "等级区间混用了 min 和 max：要么每一档都写 min（越高越好：该档的最低值），要么每一档都写 max（越低越好：该档的最高值）。"),
+    "compile.grade_both": ('The grade "{label}" gives both "min" and "max": a band gives one bound, "min" when higher is better or '
+                           '"max" when lower is better; the band before it sets the other end.',
+                           "等级“{label}”同时写了 min 和 max：每一档只写一个界限，越高越好写 min，越低越好写 max；另一端由上一档决定。"),
     "compile.grade_order": ('The bands must go from the best down: "{label}" starts at {low}, which is not below the band before it '
                             "({before}).", "等级须从高到低排列：“{label}”的下限 {low} 不低于上一档（{before}）。"),
     "compile.output_outside": ("The output \"{location}\" is outside the ruleset's folder; a ruleset writes only inside its own folder.",

@@ -95,8 +95,11 @@ class Rounding:
 
 @dataclass(frozen=True)
 class Band:
+    """A grade: the values reaching ``min`` (higher is better) or at most ``max`` (lower is better);
+    neither on the last band, which takes the rest."""
     label: str
     min: float | None
+    max: float | None = None
 
 
 @dataclass(frozen=True)

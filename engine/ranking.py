@@ -80,12 +80,31 @@ def _run_starts(starts: np.ndarray) -> np.ndarray:
     return np.repeat(begin, np.diff(np.r_[begin, len(starts)]))
 
 
+BOUND_DIGITS = 1e-12  # a value equal to a bound to 12 significant digits is on it
+
+
+def reaches(values: np.ndarray, bound: float, kind: str) -> np.ndarray:
+    """Whether each value reaches a band's bound: at least ``min``, or at most ``max``.
+
+    A value computed to land on a bound is often a few units in the last place off it (0.7 + 0.1 + 0.1 + 0.075 is
+    0.9749999999999999), so a value within 12 significant digits of the bound counts as on it.
+    """
+    slack = abs(bound) * BOUND_DIGITS
+    with np.errstate(invalid="ignore"):
+        return values >= bound - slack if kind == "min" else values <= bound + slack
+
+
 def grade(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
-    """The label of the first band (from the best down) whose minimum the value reaches; None if missing."""
+    """The label of the first band (from the best down) whose bound the value reaches; None if missing."""
     out = np.full(len(values), None, dtype=object)
     remaining = ~np.isnan(values)
     for band in bands:
-        hit = remaining if band.min is None else remaining & (values >= band.min)
+        if band.min is not None:
+            hit = remaining & reaches(values, band.min, "min")
+        elif band.max is not None:
+            hit = remaining & reaches(values, band.max, "max")
+        else:
+            hit = remaining
         out[hit] = band.label
         remaining &= ~hit
     return out

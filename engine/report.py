@@ -190,7 +190,8 @@ def _methods(result: Result, lang: str) -> list[str]:
         digits = rs.rounding[rs.score].digits
         out.append(f"总分保留 {digits} 位小数后排名。" if zh else f"The score is rounded to {digits} decimals before ranking.")
     if rs.bands:
-        bands = listed((f"{b.label} ≥ {b.min:g}" if b.min is not None else b.label for b in rs.bands), lang)
+        bands = listed((f"{b.label} ≥ {b.min:g}" if b.min is not None else f"{b.label} ≤ {b.max:g}" if b.max is not None
+                        else b.label for b in rs.bands), lang)
         out.append(f"等级：{bands}。" if zh else f"Grades: {bands}.")
     return out
 

@@ -150,7 +150,10 @@ def base_schema() -> dict:
 
     band = _obj({
         "label": _p(STRING, "The grade's name.", "优秀"),
-        "min": _p(NUMBER, "The lowest value that earns this grade; leave out on the last band to catch everything below.", 85),
+        "min": _p(NUMBER, "Higher is better: the lowest value that earns this grade; leave out on the last band to catch "
+                          "everything below.", 85),
+        "max": _p(NUMBER, "Lower is better: the highest value that earns this grade (every band then gives max); leave out "
+                          "on the last band to catch everything above.", 0.1),
     }, required=["label"], description="One grade band.", example={"label": "优秀", "min": 85})
 
     schema = {
@@ -261,7 +264,8 @@ def base_schema() -> dict:
                 "node": _p(NAME, "The node graded; default: the score.", "H"),
                 "use_rounded": _p({"type": "boolean"}, "Grade the rounded value when the node is rounded (default true).", True),
                 "bands": {"type": "array", "items": band, "minItems": 1,
-                          "description": "The bands from the best down, each with the lowest value it takes.",
+                          "description": "The bands from the best down, each with the lowest value it takes (min) or, "
+                                         "for a score where lower is better, the highest (max).",
                           "examples": [[{"label": "优秀", "min": 85}, {"label": "良好", "min": 70},
                                         {"label": "合格", "min": 60}, {"label": "不合格"}]]},
             }, ["bands"], "Grade bands (优秀/良好/合格/不合格).", {"bands": [{"label": "合格", "min": 60}, {"label": "不合格"}]}),

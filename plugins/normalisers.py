@@ -9,7 +9,7 @@ import numpy as np
 from engine.diagnostics import EngineError, UnitsError, said
 from engine.messages import Both
 from engine.hookspecs import hookimpl
-from engine.ranking import rank
+from engine.ranking import rank, reaches
 
 TIES = {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}
 SCALE = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
@@ -122,18 +122,23 @@ def interval(x, direction, params, indicator):
     """适度指标: 1 inside the optimum, falling linearly to 0 at the outer bounds.
 
     The outer bounds are the indicator's goalposts if it has them, else the lowest and highest
-    value in the data; the fall has the same slope on both sides (the wider side sets it).
+    value in the data. ``slope "each_side"`` (default) lets each side fall over its own distance, so
+    both outer bounds score 0; ``"common"`` is the textbook 区间型 formula (郭亚军, 综合评价理论,
+    方法及应用, 2007), where both sides fall over the wider distance max(q1 − lo, hi − q2), so the
+    nearer bound keeps a score above 0.
     """
     q1, q2 = indicator.optimum.lower, indicator.optimum.upper
     if indicator.goalposts is not None:
         lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     else:
         lo, hi = min(np.nanmin(x), q1), max(np.nanmax(x), q2)
-    width = max(q1 - lo, hi - q2)
-    if width <= 0:
-        return _scale(np.where(np.isnan(x), np.nan, 1.0), params)
-    y = np.where(x < q1, 1 - (q1 - x) / width, np.where(x > q2, 1 - (x - q2) / width, 1.0))
-    y = np.where(np.isnan(x), np.nan, np.clip(y, 0.0, 1.0))
+    below, above = q1 - lo, hi - q2
+    if params.get("slope", "each_side") == "common":
+        below = above = max(below, above)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a side of zero width has no values beyond the optimum (or, with goalposts, scores them 0)
+        y = np.where(x < q1, 1 - (q1 - x) / below, np.where(x > q2, 1 - (x - q2) / above, 1.0))
+    y = np.where(np.isnan(x), np.nan, np.clip(np.nan_to_num(y, nan=0.0, neginf=0.0), 0.0, 1.0))
     return _scale(y, params)
 
 
@@ -161,7 +166,7 @@ def thresholds(x, direction, params, indicator):
     left = ~np.isnan(x)
     for band in params["bands"]:
         if bound in band:
-            reached = left & (x >= band[bound] if direction == "higher" else x <= band[bound])
+            reached = left & reaches(x, band[bound], bound)
         else:
             reached = left
         y[reached] = band["score"]
@@ -259,7 +264,11 @@ def register_normalisers(register):
         description={"en": "Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.",
                      "zh": "固定阈值：(数值 − 下限) / (上限 − 下限)，逆向指标反转。"})
     register("interval", interval, title={"en": "Interval scoring", "zh": "适度区间标准化"},
-             requires=("optimum",), directions=("range",), params=_params({"scale": SCALE}),
+             requires=("optimum",), directions=("range",), params=_params({
+        "scale": SCALE,
+        "slope": {"enum": ["each_side", "common"], "default": "each_side",
+                  "description": "each_side: each side falls to 0 at its own outer bound; common: both sides fall over the wider "
+                                 "distance, as the textbook 区间型 formula (the nearer bound keeps a score above 0)."}}),
              description={"en": "Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.",
                           "zh": "适度指标：在最优区间内为 1，向阈值或数据极值线性降至 0。"})
     register("ratio", ratio, title={"en": "Ratio to a reference", "zh": "比值标准化"}, params=_params({

@@ -167,6 +167,22 @@ def test_grade_bands_go_from_the_best_down(plugins):
     assert codes(diagnostics) == ["E_GRADES", "E_GRADES"]
 
 
+def test_max_grade_bands_go_from_the_best_down_and_do_not_mix_with_min(plugins):
+    ruleset, diagnostics = check(plugins, small_ruleset(grades={"bands": [{"label": "优", "max": 0.1}, {"label": "良", "max": 0.2},
+                                                                         {"label": "差"}]}))
+    assert diagnostics == [] and [(b.min, b.max) for b in ruleset.bands] == [(None, 0.1), (None, 0.2), (None, None)]
+    _, diagnostics = check(plugins, small_ruleset(grades={"bands": [{"label": "优", "max": 0.2}, {"label": "良", "max": 0.1}]}))
+    assert [(d.code, d.path) for d in diagnostics] == [("E_GRADES", "/grades/bands/1/max")]
+    assert "not above" in diagnostics[0].message
+    # mixing the two kinds is one mistake, told once, whatever the number of bands
+    mixed = [{"label": "优", "min": 90}, {"label": "良", "max": 80}, {"label": "中", "min": 60}, {"label": "差", "min": 40}]
+    _, diagnostics = check(plugins, small_ruleset(grades={"bands": mixed}))
+    assert codes(diagnostics) == ["E_GRADES"] and '"min" and "max"' in diagnostics[0].message
+    both = [{"label": "优", "min": 90}, {"label": "良", "min": 60, "max": 90}, {"label": "差"}]
+    _, diagnostics = check(plugins, small_ruleset(grades={"bands": both}))
+    assert [(d.code, d.path) for d in diagnostics] == [("E_GRADES", "/grades/bands/1")]
+
+
 def test_column_or_formula_but_not_both(plugins):
     doc = small_ruleset()
     doc["indicators"]["a"]["formula"] = "b * 2"

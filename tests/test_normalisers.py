@@ -99,13 +99,27 @@ def test_goalposts_hdi_income_worked_example():
     assert n.goalposts(np.array([2.0]), "lower", {}, ind(goalposts=Bounds(1, 5)))[0] == 0.75
 
 
-def test_interval_worked_example_and_properties():
-    # optimum [35, 45], goalposts [25, 60]: the fall runs over max(10, 15) = 15 years on both sides
+def test_interval_falls_to_zero_at_each_goalpost():
+    # optimum [35, 45], goalposts [25, 60]: the lower side falls over 10 years, the upper over 15,
+    # so both goalposts score 0 (as the docs say) and 50 scores 1 − 5/15
     x = np.array([25.0, 30, 35, 40, 45, 50, 60, 70])
     y = n.interval(x, "range", {}, ind(optimum=Bounds(35, 45), goalposts=Bounds(25, 60)))
-    np.testing.assert_allclose(y, [1 / 3, 2 / 3, 1, 1, 1, 2 / 3, 0, 0])
+    np.testing.assert_allclose(y, [0, 0.5, 1, 1, 1, 2 / 3, 0, 0])
+    # optimum 5–6 on goalposts 2–12: the value 2 is on a goalpost and scores 0 (not 0.5)
+    assert n.interval(np.array([2.0, 3.5, 9.0]), "range", {}, ind(optimum=Bounds(5, 6), goalposts=Bounds(2, 12))).tolist() == [0, 0.5, 0.5]
     # without goalposts the data extremes are the outer bounds
-    y = n.interval(np.array([20.0, 40, 50]), "range", {"scale": [0, 100]}, ind(optimum=Bounds(35, 45)))
+    y = n.interval(np.array([20.0, 40, 50, np.nan]), "range", {"scale": [0, 100]}, ind(optimum=Bounds(35, 45)))
+    np.testing.assert_allclose(y, [0, 100, 0, np.nan])
+    # an optimum that reaches a goalpost: nothing beyond it scores above 0, nothing inside below 1
+    assert n.interval(np.array([10.0, 12, 14]), "range", {}, ind(optimum=Bounds(10, 12), goalposts=Bounds(10, 14))).tolist() == [1, 1, 0]
+
+
+def test_interval_common_slope_is_the_textbook_formula():
+    # 郭亚军 (2007) 区间型: both sides fall over max(q1 − lo, hi − q2) = max(10, 15) = 15
+    x = np.array([25.0, 30, 35, 40, 45, 50, 60, 70])
+    y = n.interval(x, "range", {"slope": "common"}, ind(optimum=Bounds(35, 45), goalposts=Bounds(25, 60)))
+    np.testing.assert_allclose(y, [1 / 3, 2 / 3, 1, 1, 1, 2 / 3, 0, 0])
+    y = n.interval(np.array([20.0, 40, 50]), "range", {"scale": [0, 100], "slope": "common"}, ind(optimum=Bounds(35, 45)))
     np.testing.assert_allclose(y, [0, 100, 100 - 5 / 15 * 100])
 
 
@@ -137,6 +151,10 @@ def test_threshold_bands():
     # lower is better: at most 2 complaints 100, at most 5 scores 70, more than 5 nothing
     lower = [{"score": 100, "max": 2}, {"score": 70, "max": 5}, {"score": 0}]
     np.testing.assert_array_equal(n.thresholds(np.array([0, 2, 3, 5, 9]), "lower", {"bands": lower}, ind()), [100, 100, 70, 70, 0])
+    # a value computed to land on a bound (0.1 × 3 is 0.30000000000000004) is on it
+    noisy = [{"score": 1, "min": 0.975}, {"score": 0}]
+    assert n.thresholds(np.array([0.7 + 0.1 + 0.1 + 0.075]), "higher", {"bands": noisy}, ind()).tolist() == [1]
+    assert n.thresholds(np.array([0.1 * 3]), "lower", {"bands": [{"score": 1, "max": 0.3}, {"score": 0}]}, ind()).tolist() == [1]
 
 
 @pytest.mark.parametrize("bands,direction,message", [

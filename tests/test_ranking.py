@@ -47,6 +47,23 @@ def test_grades_from_the_best_down():
     assert grade(np.array([50.0]), bands[:3]).tolist() == [None]
 
 
+def test_a_value_on_a_bound_to_twelve_digits_is_on_it():
+    # 0.7 + 0.1 + 0.1 + 0.075 is 0.9749999999999999: computed to land on the bound, it reaches it
+    on_bound = 0.7 + 0.1 + 0.1 + 0.075
+    assert on_bound < 0.975
+    bands = (Band("优秀", 0.975), Band("其他", None))
+    assert grade(np.array([on_bound, 0.9749999999, 0.975 * (1 - 2e-12)]), bands).tolist() == ["优秀", "其他", "其他"]
+    # lower is better: just above a max bound by noise is on it, a real step above is not
+    bands = (Band("好", None, 0.025), Band("差", None, None))
+    assert grade(np.array([1 - 0.975, 0.02500001, np.nan]), bands).tolist() == ["好", "差", None]
+
+
+def test_grades_with_max_bands_for_lower_is_better():
+    bands = (Band("优秀", None, 0.1), Band("良好", None, 0.2), Band("较差", None, None))
+    assert grade(np.array([0.0, 0.1, 0.15, 0.2, 0.5]), bands).tolist() == ["优秀", "优秀", "良好", "良好", "较差"]
+    assert grade(np.array([0.5]), bands[:2]).tolist() == [None]  # above the last max: no grade
+
+
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 6)), min_size=1, max_size=60),
        st.sampled_from(["min", "dense", "average", "ordinal"]), st.sampled_from(["descending", "ascending"]))
 def test_ranks_within_groups_equal_ranks_of_each_group_alone(pairs, ties, order):
