@@ -357,6 +357,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
+    "aggregate.geometric_zero": ("A geometric mean needs every child above 0; {count} unit(s) have a child at exactly 0.",
+                                 "几何平均要求各组成部分大于 0；有 {count} 个单位的某个组成部分正好为 0。"),
     "domain.node": ('The node "{name}" has no finite value for {count} unit(s) (a division by zero in {method}?).',
                     "节点“{name}”对 {count} 个单位没有有限值（{method} 中除以零？）。"),
     "normalise.zero_range": ('The indicator "{name}" has the same value for every unit ({value}), so it cannot be rescaled.',

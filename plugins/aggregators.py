@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import EngineError, said
+from engine.diagnostics import EngineError, UnitsError, said
 from engine.hookspecs import hookimpl
+from engine.messages import Both
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 RATIO_PARAMS = {
@@ -33,7 +34,22 @@ def weighted_sum(x, w, params, children):
     return x @ w[0] if w.shape[0] == 1 else (w * x).sum(axis=1)
 
 
+ZERO_HINT = Both('to score such a unit 0, as published indices do, give the node "params": {"zeros": "score_zero"}; or '
+                 "normalise the children onto a positive scale (minmax with params.scale [1, 100])",
+                 '若要像已发布的指数那样把这样的单位记为 0 分，请给该节点设置 "params": {"zeros": "score_zero"}；'
+                 "或把各组成部分标准化到正的区间（例如 minmax 并设 params.scale 为 [1, 100]）")
+
+
 def geometric_mean(x, w, params, children):
+    """Π x^w to the power 1 / Σ w. A child at exactly 0 is refused (``zeros "refuse"``, the default) or
+    makes the unit's value 0 (``"score_zero"``, as published indices define it)."""
+    zero = (x == 0) & (w > 0)
+    if zero.any():
+        has_zero = zero.any(axis=1)
+        if params.get("zeros", "refuse") == "refuse":
+            raise UnitsError("E_DOMAIN", "aggregate.geometric_zero", has_zero, count=int(has_zero.sum()), hint=ZERO_HINT)
+        x = np.where(zero, 1.0, x)
+        return np.where(has_zero, 0.0, np.exp((w * np.log(x)).sum(axis=1) / w.sum(axis=1)))
     return np.exp((w * np.log(x)).sum(axis=1) / w.sum(axis=1))
 
 
@@ -116,9 +132,14 @@ def register_aggregators(register):
              description={"en": "Weighted sum: Σ w·x (with weights summing to 1, the same as the mean).",
                           "zh": "加权求和：Σ w·x（权重之和为 1 时与加权平均相同）。"})
     register("geometric_mean", geometric_mean, title={"en": "Geometric mean", "zh": "加权几何平均"},
-             params=NO_PARAMS, domain="positive", log_linear=True,
-             description={"en": "Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0.",
-                          "zh": "加权几何平均：Π x^w，再开 Σ w 次方。要求各组成部分大于 0。"})
+             domain="nonnegative", log_linear=True, params={
+        "type": "object", "additionalProperties": False, "properties": {
+            "zeros": {"enum": ["refuse", "score_zero"], "default": "refuse",
+                      "description": "A child at exactly 0: refuse (the default: the run stops, naming the units) or "
+                                     "score_zero (the unit's value is 0, as published indices define it)."}}},
+             description={"en": "Weighted geometric mean: Π x^w, to the power 1 / Σ w. Needs every child above 0 (or 0 with "
+                                "zeros score_zero).",
+                          "zh": "加权几何平均：Π x^w，再开 Σ w 次方。要求各组成部分大于 0（设 zeros 为 score_zero 时可为 0）。"})
     register("weighted_harmonic_mean", weighted_harmonic_mean, title={"en": "Harmonic mean", "zh": "加权调和平均"},
              params=NO_PARAMS, domain="positive",
              description={"en": "Weighted harmonic mean: Σ w / Σ (w / x). Needs every child above 0.",

@@ -122,6 +122,21 @@ def test_geometric_mean_refuses_non_positive_children(small, plugins):
     assert result.score[0] == pytest.approx(1.0) and result.score[3] == pytest.approx(100.0)
 
 
+def test_geometric_mean_with_a_zero_child_refuses_or_scores_zero_as_declared(small, plugins):
+    doc = small_ruleset()
+    doc["nodes"]["total"]["method"] = "geometric_mean"
+    [d] = run_error(small(doc), plugins)  # min-max to [0, 1] gives 0 to the worst unit: refused by default
+    assert d.code == "E_DOMAIN" and d.units == ("u1",) and '"zeros": "score_zero"' in d.hint and d.path == "/nodes/total"
+    doc["nodes"]["total"]["params"] = {"zeros": "score_zero"}
+    result = compile_and_run(small(doc), plugins)
+    # u1 is the worst on every indicator: 0, as the HDI and the GII define a geometric mean with a zero
+    assert result.score[0] == 0.0 and 0 < result.score[1] < 1 and result.score[3] == pytest.approx(1.0)
+    # a negative child is still refused, whatever the zeros policy
+    doc["normalise"] = {"method": "zscore"}
+    [d] = run_error(small(doc), plugins)
+    assert d.code == "E_DOMAIN" and "0 or more" in d.message
+
+
 def test_zero_range_and_log_of_non_positive(small, plugins):
     csv = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,1,-20,4\n"
     [d] = run_error(small(csv=csv), plugins)
