@@ -141,6 +141,7 @@ class _Compiler:
                       Both('name it in "units": {"period": "..."}, or remove "panel"',
                            '请在 "units" 中写明 {"period": "..."}，或去掉 "panel"'))
         self.report_unused(weight_sets, nodes, sources, indicators, units)
+        rank_order = self.compile_rank_order(nodes.get(score) if isinstance(score, str) else None, bands, grade_node)
         self.diagnostics += self.checked
         if self.bad_paths or any(d.is_error for d in self.diagnostics):
             return None
@@ -150,7 +151,7 @@ class _Compiler:
             id=self.doc["id"], title=self.doc["title"], version=self.doc.get("version"),
             language=self.doc.get("language"), units=units, sources=sources,
             indicators=indicators, nodes=nodes, score=score, rounding=rounding,
-            rank_order=rank.get("order", "descending"), rank_ties=rank.get("ties", "min"),
+            rank_order=rank_order, rank_ties=rank.get("ties", "min"),
             rank_use_rounded=rank.get("use_rounded", True), grade_node=grade_node,
             grade_use_rounded=grade_rounded, bands=bands, outputs=list(self.doc.get("outputs", [])),
             uncertainty=uncertainty, normalise_per_period=per_period,
@@ -462,6 +463,22 @@ class _Compiler:
             elif isinstance(step.get("digits"), int):
                 out[step["node"]] = Rounding(step["digits"], step.get("method", "half_up"))
         return out
+
+    def compile_rank_order(self, score_node, bands, grade_node) -> str:
+        """The ruleset's rank order, else the score's method's natural one (VIKOR's Q: the lowest is
+        best); a ruleset that ranks or grades against its method's natural order is warned."""
+        method = score_node.aggregator if score_node is not None and score_node.formula is None else None
+        lower_is_better = method is not None and method.options.get("better") == "lower"
+        natural = "ascending" if lower_is_better else "descending"
+        rank = self.section("rank")
+        order = rank.get("order", natural)
+        if method is not None and "order" in rank and order != natural:
+            self.tell("W_RANK_ORDER", "compile.rank_against_method", "/rank/order", severity="warning",
+                      method=method.name, order=order,
+                      best=Both("lowest", "最低值") if lower_is_better else Both("highest", "最高值"))
+        if lower_is_better and grade_node == score_node.name and any(b.min is not None for b in bands):
+            self.tell("W_RANK_ORDER", "compile.grades_against_method", "/grades/bands", severity="warning", method=method.name)
+        return order if order in ("ascending", "descending") else natural
 
     def compile_grades(self, known):
         grades = self.doc.get("grades")

@@ -88,7 +88,7 @@ def register_aggregators(register) -> None:
     """Add aggregation methods, which combine a node's children into the node's value.
 
     ``register(name, aggregate, *, description, params=None, domain="any", weight_groups=None, whole_columns=False,
-    weighted=True, linear=False, log_linear=False)``
+    weighted=True, linear=False, log_linear=False, better="higher")``
 
     ``aggregate(x, w, params, children) -> array``: ``x`` is the units × children matrix, ``w`` the
     weights, either one row (1 × children) that holds for every unit or a full units × children
@@ -104,7 +104,9 @@ def register_aggregators(register) -> None:
     node's weights then only mark missing children and are not reported. ``linear=True`` says the
     value is Σ w·x with the node's weights (summing to 1), so contributions to the score add up
     (engine explain relies on it); ``log_linear=True`` says the same of the value's logarithm
-    (a geometric mean: ln value = Σ (w/Σw)·ln x). ``weight_groups(children, params) -> list of lists of child names`` says which
+    (a geometric mean: ln value = Σ (w/Σw)·ln x). ``better="lower"`` says the method's best value is its
+    lowest (VIKOR's Q): a score from it is ranked lowest-first unless the ruleset's ``rank.order`` says
+    otherwise, which the engine then warns about. ``weight_groups(children, params) -> list of lists of child names`` says which
     weights must each sum to 1 (default: all of them together).
     """
 

@@ -70,6 +70,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "E_PLUGIN_FAILED": ("a plugin raised an error while working", "插件运行时出错"),
     "E_INTERNAL": ("an error inside the engine", "引擎内部错误"),
     "W_UNUSED": ("something declared and never used", "声明了但从未使用"),
+    "W_RANK_ORDER": ("ranks or grades that run against the score method's own order (VIKOR's Q: the lowest is best)",
+                     "排名或等级与得分方法本身的优劣方向相反（如 VIKOR 的 Q 越低越好）"),
     "W_DROPPED_UNITS": ("units dropped because of missing values", "因缺失值剔除了单位"),
     "W_IMPUTED": ("missing values filled in", "缺失值已填补"),
     "W_COVERAGE": ("units or indicators with data for less than the coverage threshold", "单位或指标的数据覆盖率低于阈值"),
@@ -384,6 +386,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compile.no_children": ('The node "{name}" has a method but no "children".', "节点“{name}”有 method 但没有 children。"),
     "compile.weights_unused": ('The method "{method}" chooses its own weights, so the weights of node "{name}" are not used.',
                                "方法“{method}”自行确定权重，因此节点“{name}”的权重不会被使用。"),
+    "compile.rank_against_method": ('The score comes from "{method}", whose best value is the {best}, but "rank" '
+                                    'asks for "{order}": the worst unit will rank first. Leave "order" out to rank by the method.',
+                                    "得分来自“{method}”，其最好的值是{best}，但 rank 要求“{order}”：最差的单位将排在第一。"
+                                    "去掉 order 即按该方法的方向排名。"),
+    "compile.grades_against_method": ('The score comes from "{method}", whose lowest value is best, but the grade bands give "min": '
+                                      'give each band "max", the highest value it takes.',
+                                      "得分来自“{method}”，其值越低越好，但等级区间写的是 min：请为每一档写 max，即该档的最高值。"),
     "compile.grade_twice": ('The grade "{label}" appears twice.', "等级“{label}”出现了两次。"),
     "compile.grade_without_bound": ('Only the last band may leave out "{bound}"; "{label}" is not last.',
                                     "只有最后一档可以不写 {bound}；“{label}”不是最后一档。"),

@@ -53,13 +53,14 @@ def vikor(x, w, params, children, units=None):
         return (values - low) / (high - low) if high > low else np.zeros_like(values)
 
     q = v * scaled(s) + (1 - v) * scaled(r)
-    return q, {"S": s, "R": r, "Q": q, "v": v, **_compromise(q, s, r)}
+    return q, {"S": s, "R": r, "Q": q, "v": v, **_compromise(q, s, r, units)}
 
 
-def _compromise(q, s, r) -> dict:
+def _compromise(q, s, r, units) -> dict:
     """Condition 1, acceptable advantage: Q(second) − Q(first) ≥ 1/(m − 1). Condition 2, acceptable
     stability: the first by Q is also first by S or by R. Without condition 1 the compromise set is
-    every unit within 1/(m − 1) of the first; without condition 2, the first two."""
+    every unit within 1/(m − 1) of the first; without condition 2, the first two. The set is given
+    as unit ids."""
     m = len(q)
     order = np.argsort(q, kind="stable")
     dq = 1.0 / (m - 1) if m > 1 else 0.0
@@ -73,7 +74,7 @@ def _compromise(q, s, r) -> dict:
     else:
         chosen = list(order[:2])
     return {"acceptable_advantage": advantage, "acceptable_stability": stable, "DQ": dq,
-            "compromise": [int(k) for k in chosen]}
+            "compromise": [str(units[k]) for k in chosen]}
 
 
 def grey_relational(x, w, params, children, units=None):
@@ -145,7 +146,7 @@ def register_aggregators(register):
              whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
              description={"en": "TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.",
                           "zh": "逼近理想解法（TOPSIS）：与理想单位的贴近度，0 到 1。请配合向量或极差标准化使用。"})
-    register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, params={
+    register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, better="lower", params={
         "type": "object", "additionalProperties": False, "properties": {
             "v": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                   "description": "The weight of group utility S against individual regret R."}}},

@@ -12,7 +12,7 @@ from engine.diagnostics import EngineError
 
 
 def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weighting=None, method="weighted_mean",
-          params=None, rank_order="descending", extra_weights=None):
+          params=None, rank_order=None, extra_weights=None):
     """Run a one-node ruleset over ``matrix`` (units × criteria); criteria c0, c1, ..."""
     matrix = np.asarray(matrix, dtype=float)
     names = [f"c{j}" for j in range(matrix.shape[1])]
@@ -32,7 +32,7 @@ def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weight
         "weights": {**({"w": weighting} if weighting is not None else {}), **(extra_weights or {})},
         "nodes": {"score": node},
         "score": "score",
-        "rank": {"order": rank_order},
+        **({"rank": {"order": rank_order}} if rank_order else {}),
     }
     return compile_and_run(write_ruleset(tmp_path, document), plugins)
 
@@ -245,16 +245,31 @@ def test_vikor_yang_wu(tmp_path, plugins):
     # Yang & Wu (2020), "A new improvement method to avoid rank reversal in VIKOR", IEEE Access 8: 21261-21271:
     # Q = 0.5679, 0.7667, 1, 0.7493, 0 with equal weights and v = 0.5.
     matrix = [[78, 56, 34, 6], [4, 45, 3, 97], [18, 2, 50, 63], [9, 14, 11, 92], [85, 9, 100, 29]]
-    result = score(tmp_path, plugins, matrix, method="vikor", rank_order="ascending")
+    result = score(tmp_path, plugins, matrix, method="vikor")
     np.testing.assert_allclose(result.score, [0.5679, 0.7667, 1, 0.7493, 0], atol=5e-5)
-    assert result.rank.tolist() == [2, 4, 5, 3, 1]
+    assert result.rank.tolist() == [2, 4, 5, 3, 1]  # VIKOR declares that its lowest Q is best: ranked ascending
     details = result.details["score"]["details"]
-    assert details["compromise"] == [4] and details["acceptable_advantage"] and details["acceptable_stability"]
+    assert details["compromise"] == ["u4"] and details["acceptable_advantage"] and details["acceptable_stability"]
+
+
+def test_a_ruleset_ranking_against_its_method_is_warned(tmp_path, plugins):
+    from engine.compiler import load_ruleset
+    matrix = [[78, 56, 34, 6], [4, 45, 3, 97], [18, 2, 50, 63], [9, 14, 11, 92], [85, 9, 100, 29]]
+    result = score(tmp_path, plugins, matrix, method="vikor", rank_order="descending")
+    assert result.rank.tolist() == [4, 2, 1, 3, 5]  # the ruleset's word holds
+    _, diagnostics = load_ruleset(str(tmp_path / "ruleset.json"), plugins)
+    [w] = [d for d in diagnostics if d.code == "W_RANK_ORDER"]
+    assert w.path == "/rank/order" and "lowest" in w.message and w.severity == "warning"
+    # an order that agrees with the method, or no order at all, is not warned
+    for order in ("ascending", None):
+        score(tmp_path, plugins, matrix, method="vikor", rank_order=order)
+        _, diagnostics = load_ruleset(str(tmp_path / "ruleset.json"), plugins)
+        assert "W_RANK_ORDER" not in [d.code for d in diagnostics]
 
 
 def test_vikor_opricovic_tzeng(tmp_path, plugins):
     # Opricovic & Tzeng (2004), the VIKOR example: Q = 1, 0, 1.
-    result = score(tmp_path, plugins, OPRICOVIC, directions=["lower", "higher"], method="vikor", rank_order="ascending",
+    result = score(tmp_path, plugins, OPRICOVIC, directions=["lower", "higher"], method="vikor",
                    weighting={"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.5}}})
     np.testing.assert_allclose(result.score, [1, 0, 1], atol=1e-12)
 
