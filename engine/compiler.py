@@ -547,6 +547,7 @@ class _Compiler:
                 for name in out.normalised:
                     self.check_normaliser(indicators[name], alt.method, f"{path}/alternatives/{k}", alt.params,
                                           f"{path}/alternatives/{k}")
+                self.check_alternative_scale(alt, f"{path}/alternatives/{k}", indicators, scored, out.normalised)
         if isinstance(spec.get("missing"), dict):
             part, path = spec["missing"], "/uncertainty/missing"
             filling = [n for n in indicators if indicators[n].missing not in ("error", "drop_unit", "leave")]
@@ -586,6 +587,19 @@ class _Compiler:
             self.tell("E_SCHEMA_REQUIRED", "compile.no_alternatives", "/uncertainty",
                       Both('add "normalise", "missing", "weights" or "aggregation"', '请加上 "normalise"、"missing"、"weights" 或 "aggregation"'))
         return out
+
+    def check_alternative_scale(self, alt: Alternative, path: str, indicators, scored, switched):
+        """A normaliser alternative applied to some indicators only must keep them on a scale the others
+        are on: a z-score among 0–100 values would move ranks for no reason but the mix."""
+        kept = [n for n in scored if n not in switched]
+        scales = {indicators[n].normaliser.output_scale(indicators[n].normaliser_params) for n in scored}
+        if kept and alt.method.output_scale(alt.params) not in scales:
+            self.tell("W_SCALE", "compile.alternative_scale", path, severity="warning",
+                      hint=Both('leave out "indicators" to apply it to every indicator, or choose an alternative on the scale '
+                                "of the others (minmax with the same scale, say)",
+                                "去掉 indicators 使其用于所有指标，或选用与其他指标同一尺度的备选方法（例如相同 scale 的 minmax）"),
+                      method=alt.method.written(alt.params), switched=", ".join(switched), kept=", ".join(kept[:5])
+                      + (" …" if len(kept) > 5 else ""))
 
     def alternatives(self, kind: str, specs, path: str) -> tuple[Alternative, ...]:
         out = []

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from . import __version__
 from .data import LARGEST, Table, duplicates, pivot_long, positions, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
-from .messages import KINDS, Both
+from .messages import KINDS, Both, message
 from .formula import evaluate
 from .model import Node, Ruleset
 from .plugins import Plugins
@@ -554,7 +554,14 @@ def _at(d: Diagnostic, ruleset: Ruleset, item) -> Diagnostic:
 
 
 def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
-    return replace(exc.diagnostic, file=ruleset.file, path=item.pointer, units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
+    """A plugin's problem with some units, placed at the indicator or node; a catalogue message may
+    name it as {name} without the plugin knowing it."""
+    d = exc.diagnostic
+    fields = dict(d.fields)
+    if d.key is not None and "name" not in fields:
+        fields["name"] = item.name
+        d = replace(d, message=message(d.key, "en", **fields), fields=tuple(fields.items()))
+    return replace(d, file=ruleset.file, path=item.pointer, units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
 
 
 # ---------------------------------------------------------------- nodes

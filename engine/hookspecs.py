@@ -49,7 +49,8 @@ def register_treatments(register) -> None:
 def register_normalisers(register) -> None:
     """Add normalisation methods.
 
-    ``register(name, normalise, *, description, params=None, directions=("higher", "lower"), requires=(), check=None)``
+    ``register(name, normalise, *, description, params=None, directions=("higher", "lower"), requires=(), check=None,
+    scale=None)``
 
     ``normalise(x, direction, params, indicator) -> array``: rescale one indicator's raw values
     ``x``. ``direction`` is ``"higher"``, ``"lower"`` or ``"range"``; parameters are in the raw unit
@@ -61,6 +62,9 @@ def register_normalisers(register) -> None:
     ``check(direction, params, indicator)``, if given, raises EngineError for parameters that cannot be
     right whatever the data (bands out of order, a target of 0); it runs when the ruleset is compiled,
     so ``engine validate`` reports them before any data is read.
+    ``scale(params) -> tuple`` says what the values are on, e.g. ``("range", 0, 100)`` or ``("z", 0, 1)``:
+    a sensitivity analysis that would put some indicators on another scale than the rest is warned.
+    Without it, each method and set of parameters counts as a scale of its own.
     """
 
 

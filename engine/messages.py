@@ -70,6 +70,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "E_PLUGIN_FAILED": ("a plugin raised an error while working", "插件运行时出错"),
     "E_INTERNAL": ("an error inside the engine", "引擎内部错误"),
     "W_UNUSED": ("something declared and never used", "声明了但从未使用"),
+    "W_SCALE": ("a sensitivity alternative that puts some indicators on another scale than the others",
+                "敏感性分析的备选方法使部分指标与其他指标处于不同尺度"),
     "W_RANK_ORDER": ("ranks or grades that run against the score method's own order (VIKOR's Q: the lowest is best)",
                      "排名或等级与得分方法本身的优劣方向相反（如 VIKOR 的 Q 越低越好）"),
     "W_DROPPED_UNITS": ("units dropped because of missing values", "因缺失值剔除了单位"),
@@ -359,8 +361,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
-    "aggregate.geometric_zero": ("A geometric mean needs every child above 0; {count} unit(s) have a child at exactly 0.",
-                                 "几何平均要求各组成部分大于 0；有 {count} 个单位的某个组成部分正好为 0。"),
+    "aggregate.geometric_zero": ('The node "{name}" is a geometric mean, which needs every child above 0; {count} unit(s) have '
+                                 "a child at exactly 0.",
+                                 "节点“{name}”为几何平均，要求各组成部分大于 0；有 {count} 个单位的某个组成部分正好为 0。"),
     "domain.node": ('The node "{name}" has no finite value for {count} unit(s) (a division by zero in {method}?).',
                     "节点“{name}”对 {count} 个单位没有有限值（{method} 中除以零？）。"),
     "normalise.zero_range": ('The indicator "{name}" has the same value for every unit ({value}), so it cannot be rescaled.',
@@ -393,6 +396,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compile.grades_against_method": ('The score comes from "{method}", whose lowest value is best, but the grade bands give "min": '
                                       'give each band "max", the highest value it takes.',
                                       "得分来自“{method}”，其值越低越好，但等级区间写的是 min：请为每一档写 max，即该档的最高值。"),
+    "compile.alternative_scale": ('The alternative {method} puts {switched} on another scale than {kept}, which stay normalised '
+                                  "as the ruleset says: the analysis would mix scales in one score and move ranks for that "
+                                  "reason alone.",
+                                  "备选方法 {method} 使 {switched} 与仍按规则集标准化的 {kept} 处于不同尺度：分析会在同一得分中"
+                                  "混用不同尺度，排名的变化仅仅来自这种混用。"),
     "compile.grade_twice": ('The grade "{label}" appears twice.', "等级“{label}”出现了两次。"),
     "compile.grade_without_bound": ('Only the last band may leave out "{bound}"; "{label}" is not last.',
                                     "只有最后一档可以不写 {bound}；“{label}”不是最后一档。"),
@@ -640,9 +648,16 @@ def pick(value, lang: str):
     return (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
 
 
+class _Unfilled(dict):
+    """Details not known yet stay as {field}: a plugin's UnitsError leaves {name} for the engine to fill in."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
 def message(key: str, lang: str = "en", **fields) -> str:
     """A diagnostic's message in ``lang``, with its details filled in."""
-    return MESSAGES[key][LANGUAGES.index(lang)].format(**{k: pick(v, lang) for k, v in fields.items()})
+    return MESSAGES[key][LANGUAGES.index(lang)].format_map(_Unfilled({k: pick(v, lang) for k, v in fields.items()}))
 
 
 def both(key: str, **fields) -> Both:

@@ -74,6 +74,13 @@ class Registration:
         named = groups(children, params) if groups else [children]
         return tuple(tuple(position[c] for c in g) for g in named)
 
+    def output_scale(self, params: dict) -> tuple:
+        """What a normaliser's values are on (register(..., scale=f), f(params) -> a tuple such as
+        ("range", 0, 100)); values on different scales must not be mixed in one score. A method that
+        declares none is on a scale of its own with these parameters."""
+        declared = self.options.get("scale")
+        return declared(params) if declared else ("method", self.name, json.dumps(params, sort_keys=True))
+
     def describe(self, lang: str = "en") -> str:
         """What the method does, in ``lang`` when the plugin gave that language, else in English."""
         return pick(in_words(self.description), lang)

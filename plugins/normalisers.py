@@ -16,6 +16,14 @@ SCALE = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems"
          "description": "The output range [worst, best], e.g. [0, 100]."}
 
 
+def _range(params) -> tuple:
+    return ("range", *params.get("scale", (0.0, 1.0)))
+
+
+def _fixed(name):
+    return lambda params: (name,)
+
+
 def _params(properties: dict) -> dict:
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
@@ -197,6 +205,12 @@ def check_bands(direction, params, indicator):
                 raise _band_problem("normalise.band_scores", indicator, value=f"{band['score']:g}", previous=f"{before['score']:g}")
 
 
+def _band_scores(params) -> tuple:
+    """Band scores from 100 down to 0 are on the same scale as minmax onto [0, 100]."""
+    scores = [band["score"] for band in params.get("bands", [])]
+    return ("range", min(scores), max(scores)) if scores else ("bands",)
+
+
 def _band_problem(message, indicator, **fields):
     return EngineError([said("E_PARAMS", message, name=indicator.name, **fields)])
 
@@ -231,10 +245,10 @@ def identity(x, direction, params, indicator):
 
 @hookimpl
 def register_normalisers(register):
-    register("minmax", minmax, title={"en": "Min-max", "zh": "极差标准化"}, params=_params({"scale": SCALE}),
+    register("minmax", minmax, scale=_range, title={"en": "Min-max", "zh": "极差标准化"}, params=_params({"scale": SCALE}),
              description={"en": "Min-max (极差标准化): the worst unit gets the low end of scale, the best the high end.",
                           "zh": "极差标准化：最差的单位取区间下端，最好的取上端。"})
-    register("zscore", zscore, title={"en": "Z-score", "zh": "Z 分数标准化"}, params=_params({
+    register("zscore", zscore, scale=lambda p: ("z", p.get("mean", 0.0), p.get("sd", 1.0)), title={"en": "Z-score", "zh": "Z 分数标准化"}, params=_params({
         "mean": {"type": "number", "default": 0, "description": "The mean of the result."},
         "sd": {"type": "number", "exclusiveMinimum": 0, "default": 1, "description": "The standard deviation of the result."},
         "deviation": {"enum": ["sample", "population"], "default": "sample",
@@ -242,20 +256,20 @@ def register_normalisers(register):
                                      "by n (as the Mazziotta–Pareto index standardises)."}}),
         description={"en": "Z-score: (value − mean) / standard deviation (sample by default), negated for lower-is-better.",
                      "zh": "Z 分数：(数值 − 均值) / 标准差（默认样本标准差），逆向指标取相反数。"})
-    register("rank", rank_normaliser, title={"en": "Rank", "zh": "排序标准化"}, params=_params({"ties": TIES}),
+    register("rank", rank_normaliser, scale=_fixed("rank"), title={"en": "Rank", "zh": "排序标准化"}, params=_params({"ties": TIES}),
         description={"en": "Rank: the worst unit gets 1, the best gets n.", "zh": "排序：最差的单位为 1，最好的为 n。"})
-    register("borda", borda, title={"en": "Borda count", "zh": "Borda 计数"}, params=_params({"ties": TIES}),
+    register("borda", borda, scale=_fixed("borda"), title={"en": "Borda count", "zh": "Borda 计数"}, params=_params({"ties": TIES}),
         description={"en": "Borda count: the number of units that do worse (the worst unit gets 0), as COINr's n_borda.",
                      "zh": "Borda 计数：表现更差的单位个数（最差的单位为 0），同 COINr 的 n_borda。"})
-    register("percentile", percentile, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
+    register("percentile", percentile, scale=_range, title={"en": "Percentile rank", "zh": "百分位排序"}, params=_params({"scale": SCALE}),
              description={"en": "Percentile rank (as PERCENTRANK.INC): the share of other units that do worse.",
                           "zh": "百分位排序（同 PERCENTRANK.INC）：其他单位中表现更差者所占的比例。"})
-    register("distance_to_target", distance_to_target, title={"en": "Completion against target", "zh": "目标完成度"},
+    register("distance_to_target", distance_to_target, scale=_fixed("ratio"), title={"en": "Completion against target", "zh": "目标完成度"},
              requires=("target",), check=check_target, params=_params({
         "cap": {"type": ["number", "null"], "description": "The highest score, e.g. 1 so over-achievement earns nothing extra."}}),
         description={"en": "Completion against target: value / target (higher is better) or target / value (lower is better).",
                      "zh": "目标完成度：正向指标为 数值 / 目标值，逆向指标为 目标值 / 数值。"})
-    register("goalposts", goalposts, title={"en": "Fixed goalposts",
+    register("goalposts", goalposts, scale=_range, title={"en": "Fixed goalposts",
                                             "zh": "固定阈值标准化"}, requires=("goalposts",), check=check_log_goalposts,
              params=_params({
         "log": {"type": "boolean", "default": False, "description": "Take natural logs of value and goalposts first (as for income in the HDI)."},
@@ -263,7 +277,7 @@ def register_normalisers(register):
         "scale": SCALE}),
         description={"en": "Fixed goalposts: (value − lower) / (upper − lower), reversed for lower-is-better.",
                      "zh": "固定阈值：(数值 − 下限) / (上限 − 下限)，逆向指标反转。"})
-    register("interval", interval, title={"en": "Interval scoring", "zh": "适度区间标准化"},
+    register("interval", interval, scale=_range, title={"en": "Interval scoring", "zh": "适度区间标准化"},
              requires=("optimum",), directions=("range",), params=_params({
         "scale": SCALE,
         "slope": {"enum": ["each_side", "common"], "default": "each_side",
@@ -271,11 +285,11 @@ def register_normalisers(register):
                                  "distance, as the textbook 区间型 formula (the nearer bound keeps a score above 0)."}}),
              description={"en": "Interval scoring (适度指标): 1 within the optimum, falling linearly to 0 at the goalposts or data extremes.",
                           "zh": "适度指标：在最优区间内为 1，向阈值或数据极值线性降至 0。"})
-    register("ratio", ratio, title={"en": "Ratio to a reference", "zh": "比值标准化"}, params=_params({
+    register("ratio", ratio, scale=_fixed("ratio"), title={"en": "Ratio to a reference", "zh": "比值标准化"}, params=_params({
         "reference": {"type": "number", "exclusiveMinimum": 0, "description": "The reference value; default: the mean of all units."}}),
         description={"en": "Ratio to a reference: value / reference (higher is better) or reference / value.",
                      "zh": "与参照值之比：正向指标为 数值 / 参照值，逆向指标为 参照值 / 数值。"})
-    register("thresholds", thresholds, title={"en": "Threshold bands", "zh": "分档计分"}, check=check_bands, params={
+    register("thresholds", thresholds, scale=_band_scores, title={"en": "Threshold bands", "zh": "分档计分"}, check=check_bands, params={
         "type": "object", "additionalProperties": False, "required": ["bands"], "properties": {
             "bands": {"type": "array", "minItems": 1, "description": "From the best band down; the last may leave out its bound.",
                       "items": {"type": "object", "additionalProperties": False, "required": ["score"], "properties": {
@@ -284,13 +298,13 @@ def register_normalisers(register):
                           "max": {"type": "number", "description": "Lower is better: the highest value that earns this score."}}}}}},
         description={"en": "Threshold bands (分档计分): a fixed score for each band of raw values, e.g. 100 from 95, 80 from 85, else 0.",
                      "zh": "分档计分：原始数值落在哪一档就得该档的分数，例如 95 以上 100 分、85 以上 80 分、其余 0 分。"})
-    register("ampi", adjusted_mazziotta_pareto, title={"en": "Adjusted Mazziotta–Pareto rescaling", "zh": "AMPI 标准化"},
+    register("ampi", adjusted_mazziotta_pareto, scale=_fixed("ampi"), title={"en": "Adjusted Mazziotta–Pareto rescaling", "zh": "AMPI 标准化"},
              params=_params({"reference": {"type": "number", "description": "The value that scores 100; default: the mean of all units."}}),
              description={"en": "Adjusted Mazziotta–Pareto rescaling: the reference scores 100, the range of the data spans 60 "
                                 "points (70–130 around a central reference); for mazziotta_pareto over several periods.",
                           "zh": "AMPI 标准化：参照值为 100，数据的极差对应 60 分（参照值居中时为 70–130）；"
                                 "用于多时期的 Mazziotta–Pareto 指数。"})
-    register("vector", vector, title={"en": "Vector normalisation", "zh": "向量标准化"}, params=_params({}),
+    register("vector", vector, scale=_fixed("vector"), title={"en": "Vector normalisation", "zh": "向量标准化"}, params=_params({}),
              description={"en": "Vector normalisation x / √Σx² (Hwang & Yoon), reflected for lower-is-better; for TOPSIS.",
                           "zh": "向量标准化 x / √Σx²（Hwang 与 Yoon），逆向指标取反射；用于 TOPSIS。"})
     register("none", identity, title={"en": "No normalisation",

@@ -206,8 +206,31 @@ def test_a_failing_configuration_is_named(tmp_path, plugins):
                  csv=CSV.replace("C,0.1,0.1", "C,0.1,0"))
     [d] = exc.value.diagnostics
     assert d.code == "E_DOMAIN" and d.message.startswith("In the sampled configuration (aggregation: {'H': 'geometric_mean'})")
-    assert d.text("zh").startswith("在抽样方案（aggregation: {'H': 'geometric_mean'}）中：节点“H”的方法“geometric_mean”")
+    assert d.text("zh").startswith("在抽样方案（aggregation: {'H': 'geometric_mean'}）中：节点“H”为几何平均")
     assert d.units == ("C",)
+
+
+def test_an_alternative_that_mixes_scales_is_warned(tmp_path, plugins):
+    # c0 and c1 are on min-max 0–100; a z-score for c0 alone would mix scales within H
+    def warnings_for(uncertainty):
+        doc = document(uncertainty)
+        doc["normalise"] = {"method": "minmax", "params": {"scale": [0, 100]}}
+        (tmp_path / "data.csv").write_text(CSV, encoding="utf-8")
+        ruleset, diagnostics = load_ruleset(str(write_ruleset(tmp_path, doc)), plugins)
+        assert ruleset is not None
+        return [d for d in diagnostics if d.code == "W_SCALE"]
+
+    same = {"method": "minmax", "params": {"scale": [0, 100]}}
+    [w] = warnings_for({"normalise": {"alternatives": [same, "zscore"], "indicators": ["c0"]}})
+    assert w.path == "/uncertainty/normalise/alternatives/1" and "c0" in w.message and "c1" in w.message
+    assert "indicators" in w.hint
+    # the same scale for some, or another scale for every indicator, mixes nothing
+    assert warnings_for({"normalise": {"alternatives": [same, {"method": "percentile", "params": {"scale": [0, 100]}}],
+                                       "indicators": ["c0"]}}) == []
+    assert warnings_for({"normalise": {"alternatives": ["zscore", "rank"]}}) == []
+    # min-max onto [0, 1] among values on [0, 100] is another scale too
+    assert [w.path for w in warnings_for({"normalise": {"alternatives": ["minmax", same], "indicators": ["c1"]}})] == [
+        "/uncertainty/normalise/alternatives/0"]
 
 
 def test_a_ruleset_without_alternatives(tmp_path, plugins):
