@@ -342,7 +342,8 @@ def parse_pairs(values, option: str) -> dict[str, float]:
 def stats_command(ruleset, on, method, data, fmt, plugin_modules):
     """Statistics of the indicators: distribution, skewness and kurtosis (flagging those that need
     treatment), and for every node the correlations of its children (collinear and negative pairs),
-    Cronbach's alpha and the variance its first principal component explains.
+    Cronbach's alpha and the variance its first principal component explains. The missing share is that
+    of the data as read: values the ruleset imputes count as missing there.
 
     \b
     Examples:

@@ -48,18 +48,21 @@ def kurtosis(x: np.ndarray) -> float:
     return ((n + 1) * (m4 / m2 ** 2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
-def describe(name: str, x: np.ndarray) -> dict:
+def describe(name: str, x: np.ndarray, imputed: np.ndarray | None = None) -> dict:
+    """``imputed`` marks the values filled in: the missing share and availability are those of the data
+    as read, while the distribution is that of the values scored."""
     present = x[~np.isnan(x)]
     n, total = len(present), len(x)
+    read = n - int((imputed & ~np.isnan(x)).sum()) if imputed is not None else n
     values, counts = np.unique(present, return_counts=True) if n else (np.array([]), np.array([0]))
     skew, kurt = skewness(x), kurtosis(x)
     return {
-        "indicator": name, "count": n, "missing_share": 1 - n / total if total else 0.0,
+        "indicator": name, "count": n, "missing_share": 1 - read / total if total else 0.0, "imputed": n - read,
         "min": number_or_none(present.min()) if n else None, "max": number_or_none(present.max()) if n else None,
         "mean": number_or_none(present.mean()) if n else None, "median": number_or_none(np.median(present)) if n else None,
         "sd": number_or_none(present.std(ddof=1)) if n > 1 else None, "skew": number_or_none(skew), "kurtosis": number_or_none(kurt),
         "zeros": int((present == 0).sum()), "unique": len(values), "most_repeated": int(counts.max()),
-        "low_availability": n / total < MIN_AVAILABILITY if total else True,
+        "low_availability": read / total < MIN_AVAILABILITY if total else True,
         "needs_treatment": bool(abs(skew) > SKEW_LIMIT and kurt > KURT_LIMIT),
     }
 
@@ -122,7 +125,7 @@ def statistics(result: Result, on: str = "normalised", method: str = "pearson") 
 def _statistics(result: Result, on: str, method: str) -> dict:
     values = result.raw if on == "raw" else {**result.normalised, **result.nodes}
     indicators = result.normalised if on != "raw" else {n: result.raw[n] for n in result.normalised}
-    described = [describe(name, values[name]) for name in indicators]
+    described = [describe(name, values[name], result.imputed.get(name)) for name in indicators]
     dimensions = []
     for name, node in result.ruleset.nodes.items():
         children = [c for c in node.children if c in values]

@@ -93,3 +93,19 @@ def test_statistics_of_large_values_do_not_overflow(small):
     assert a["max"] == 4e100 and a["sd"] == pytest.approx(np.std([1e100, 2e100, -3e100, 4e100], ddof=1))
     small_values = np.array([1, 2, -3, 4.0])
     assert a["skew"] == pytest.approx(skewness(small_values)) and a["kurtosis"] == pytest.approx(kurtosis(small_values))
+
+
+@pytest.mark.parametrize("on", ["raw", "normalised"])
+def test_missing_shares_are_those_of_the_data_as_read(small, on):
+    # b is missing for u2 and u3 and imputed with the mean: 2 of 4 values were missing as read, which also
+    # makes b's availability (50%) low, though every unit has a value once imputed
+    from conftest import small_ruleset
+    doc = small_ruleset()
+    doc["indicators"]["b"]["missing"] = "impute_mean"
+    csv_text = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,2,,4\nu3,三,乙,3,,3\nu4,四,乙,4,40,2\n"
+    proc = engine("stats", small(doc, csv=csv_text), "--on", on, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    found = {d["indicator"]: d for d in json.loads(proc.stdout)["indicators"]}
+    assert found["b"]["missing_share"] == 0.5 and found["b"]["imputed"] == 2 and found["b"]["low_availability"]
+    assert found["b"]["count"] == 4  # the distribution is that of the values scored
+    assert found["a"]["missing_share"] == 0 and found["a"]["imputed"] == 0
