@@ -110,7 +110,8 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     if dropped:
         warnings.append(said("W_DROPPED_UNITS", "units.dropped", severity="warning", units=dropped, count=len(dropped)))
     ids = _subset(units["id"], active)
-    warnings += _coverage_warnings(ruleset, shares, ids, unit_limit, coverage.get("indicator", MIN_AVAILABILITY))
+    warnings += _coverage_warnings(ruleset, shares, ids, _subset(units.get("period"), active), unit_limit,
+                                   coverage.get("indicator", MIN_AVAILABILITY))
     for name, mask in imputed.items():
         if mask.any():
             warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, label=ruleset.indicators[name].label,
@@ -445,13 +446,21 @@ def _coverage(ruleset: Ruleset, raw, imputed) -> tuple[list[str], np.ndarray, np
     return names, 1 - missing.mean(axis=1), 1 - missing.mean(axis=0)
 
 
-def _coverage_warnings(ruleset: Ruleset, shares, ids, unit_limit: float, indicator_limit: float) -> list[Diagnostic]:
+def _coverage_warnings(ruleset: Ruleset, shares, ids, periods, unit_limit: float, indicator_limit: float) -> list[Diagnostic]:
+    """Units short of data (per period with panel data, where a unit id alone does not say which row),
+    and indicators short of units."""
     if shares is None:
         return []
     names, by_unit, by_indicator = shares
     out = []
     sparse_units = by_unit < unit_limit
-    if sparse_units.any():
+    if sparse_units.any() and periods is not None:
+        period_of = np.asarray(pc.fill_null(periods, "").to_pylist(), dtype=object)
+        for period in sorted(set(period_of[sparse_units])):
+            here = sparse_units & (period_of == period)
+            out.append(said("W_COVERAGE", "coverage.units_in_period", severity="warning", units=_units_text(ids, here),
+                            count=int(here.sum()), limit=f"{unit_limit:.0%}", period=period))
+    elif sparse_units.any():
         out.append(said("W_COVERAGE", "coverage.units", severity="warning", units=_units_text(ids, sparse_units),
                         count=int(sparse_units.sum()), limit=f"{unit_limit:.0%}"))
     for name, share in zip(names, by_indicator):

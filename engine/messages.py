@@ -476,6 +476,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "units.extra": ('Source "{source}" has rows for units the unit source does not list; they are ignored.',
                     "数据源“{source}”中有单位数据源未列出的单位，已忽略。"),
     "coverage.units": ("{count} unit(s) have data for less than {limit} of the indicators.", "有 {count} 个单位只有不到 {limit} 的指标有数据。"),
+    "coverage.units_in_period": ("In period {period}, {count} unit(s) have data for less than {limit} of the indicators.",
+                                 "在 {period} 期，有 {count} 个单位只有不到 {limit} 的指标有数据。"),
     "coverage.indicator": ('The indicator "{name}" has data for {share} of the units, less than {limit}.',
                            "指标“{name}”只有 {share} 的单位有数据，低于 {limit}。"),
     "data.unreadable": ("The file {file} cannot be read as {format}: {detail}.", "文件 {file} 无法按 {format} 读取：{detail}。"),

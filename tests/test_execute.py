@@ -227,6 +227,20 @@ def test_group_median_imputation_and_coverage(small, plugins):
     assert "u6" not in result.unit_ids.to_pylist() and result.dropped == ["u6"]
 
 
+def test_coverage_on_panel_data_names_units_per_period(small, plugins):
+    # u2 lacks every indicator in 2024 and u1 in 2025: one warning per period, naming that period's units
+    csv = ("id,name,town,year,a,b,c\nu1,一,甲,2024,1,10,5\nu2,二,甲,2024,,,\nu3,三,乙,2024,3,30,3\n"
+           "u1,一,甲,2025,,,\nu2,二,甲,2025,4,40,2\nu3,三,乙,2025,5,50,1\n")
+    doc = small_ruleset()
+    doc["units"]["period"] = "year"
+    for name in ("a", "b", "c"):
+        doc["indicators"][name]["missing"] = "impute_mean"
+    result = compile_and_run(small(doc, csv=csv), plugins)
+    found = [(d.units, dict(d.fields)["period"], d.text("zh")) for d in result.diagnostics if d.code == "W_COVERAGE"]
+    assert [(units, period) for units, period, _ in found] == [(("u2",), "2024"), (("u1",), "2025")]
+    assert found[0][2].startswith("在 2024 期，有 1 个单位")
+
+
 def test_group_imputation_needs_a_group(small, plugins):
     from engine.compiler import load_ruleset
     doc = small_ruleset()
