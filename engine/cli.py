@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 
 # Arrow's own allocator keeps the pages it freed (the CSV parser's) for later use; a command does one job
 # and is better served by the system's, which hands them back: about 3% less peak memory on a large run
@@ -30,7 +32,20 @@ from .execute import run as run_ruleset
 from .messages import KINDS, LANGUAGES, Both, language, listed, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
-from .writing import atomic_open, write_output
+from .writing import atomic_open, refuse_inputs, write_output
+
+
+def data_options(f):
+    """--data and --allow-dir: the files a person names, which a ruleset's own paths cannot reach."""
+    f = allow_dir_option(f)
+    return click.option("--data", "data", multiple=True, metavar="SOURCE=PATH",
+                        help="Read this source from another file. Repeatable.")(f)
+
+
+def allow_dir_option(f):
+    return click.option("--allow-dir", "allow_dirs", multiple=True, metavar="DIR", type=click.Path(file_okay=False),
+                        help="Let the ruleset's sources read files in DIR too (by default only inside the ruleset's "
+                             "own folder). Repeatable.")(f)
 
 
 def plugin_option(f):
@@ -78,12 +93,33 @@ def _declared_language(path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class Stopped(BaseException):
+    """A termination signal (SIGTERM, SIGHUP) raised as an exception, so that what a command was writing
+    is cleaned up on the way out, as after Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
 def guarded(f):
-    """Turn engine errors into diagnostics on stderr and anything unexpected into exit code 3."""
+    """Turn engine errors into diagnostics on stderr and anything unexpected into exit code 3; a command
+    stopped by Ctrl-C or a signal exits with 128 + the signal's number once its files are cleaned up."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, _stop)
         try:
             return f(*args, **kwargs)
+        except KeyboardInterrupt:
+            sys.exit(128 + signal.SIGINT)
+        except Stopped as stop:
+            sys.exit(128 + stop.signum)
         except EngineError as exc:
             report(exc.diagnostics)
             sys.exit(exc.exit_code)
@@ -181,11 +217,11 @@ def main():
               "Without it, the ruleset's outputs are written, or a table is printed.")
 @click.option("--format", "fmt", metavar="NAME", help="Output format: table, csv, json, or one a plugin adds. "
               "Default: from the file extension, else table.")
-@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@data_options
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @plugin_option
 @guarded
-def run(ruleset, output, fmt, data, quiet, plugin_modules):
+def run(ruleset, output, fmt, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -206,13 +242,18 @@ def run(ruleset, output, fmt, data, quiet, plugin_modules):
     if None in writers:  # checked before scoring, so a typo costs no time
         raise click.BadParameter(say("cli.no_format", current_language(), name=fmt,
                                      formats=", ".join(sorted(plugins.of("output")))), param_hint="--format")
-    loaded = load_data(compiled, plugins, data_paths)
+    loaded = load_data(compiled, plugins, data_paths, allow_dirs)
+    inputs = [ruleset, *loaded.files]
+    try:
+        for _, path, _ in targets:  # before scoring, so a mistake costs no time
+            refuse_inputs(path, inputs)
+    except EngineError as exc:
+        raise EngineError(compiled.place(exc.diagnostics)) from None
     result = score(compiled, plugins, loaded)
     result.meta["language"] = current_language()  # of the reports' headings
     _run_analyses(compiled, plugins, loaded, result, {k for _, _, params in targets for k, v in params.items() if v is True})
     if not quiet:
         report(diagnostics + result.diagnostics)
-    inputs = [i["path"] for i in result.meta["inputs"]]
     for registration, (_, path, params) in zip(writers, targets):
         try:
             write_output(result, registration, path, params, inputs)
@@ -272,7 +313,7 @@ def validate(rulesets, fmt, plugin_modules):
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.option("--unit", required=True, metavar="ID", help="The unit to explain, by its id.")
 @click.option("--period", metavar="PERIOD", help="With panel data: the period to explain (default: the unit's latest).")
-@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@data_options
 @click.option("--set", "settings", multiple=True, metavar="INDICATOR=VALUE",
               help="What if the unit's raw value of INDICATOR were VALUE? Repeatable.")
 @click.option("--weight", "weight_changes", multiple=True, metavar="SET.CHILD=VALUE",
@@ -281,7 +322,7 @@ def validate(rulesets, fmt, plugin_modules):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @plugin_option
 @guarded
-def explain_command(ruleset, unit, period, data, settings, weight_changes, fmt, plugin_modules):
+def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_changes, fmt, plugin_modules):
     """Explain one unit's score: raw and normalised values, weights, contributions, and its
     strongest and weakest indicators (短板) against its group; with --set or --weight, what would change.
 
@@ -297,7 +338,7 @@ def explain_command(ruleset, unit, period, data, settings, weight_changes, fmt, 
     values, weights = parse_pairs(settings, "--set"), parse_pairs(weight_changes, "--weight")  # before any data is read
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
-    loaded = load_data(compiled, plugins, parse_data(data))
+    loaded = load_data(compiled, plugins, parse_data(data), allow_dirs)
     base = score(compiled, plugins, loaded)
     try:
         explanation = explain(base, unit, period)
@@ -335,11 +376,11 @@ def parse_pairs(values, option: str) -> dict[str, float]:
 @click.option("--on", "on", type=click.Choice(["normalised", "raw"]), default="normalised", show_default=True,
               help="Describe the normalised values (with the nodes) or the raw ones.")
 @click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson", show_default=True)
-@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@data_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @plugin_option
 @guarded
-def stats_command(ruleset, on, method, data, fmt, plugin_modules):
+def stats_command(ruleset, on, method, data, allow_dirs, fmt, plugin_modules):
     """Statistics of the indicators: distribution, skewness and kurtosis (flagging those that need
     treatment), and for every node the correlations of its children (collinear and negative pairs),
     Cronbach's alpha and the variance its first principal component explains. The missing share is that
@@ -355,7 +396,7 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
 
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
-    found = statistics(run_ruleset(compiled, plugins, parse_data(data)), on, method)
+    found = statistics(run_ruleset(compiled, plugins, parse_data(data), allow_dirs), on, method)
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -384,9 +425,10 @@ def stats_command(ruleset, on, method, data, fmt, plugin_modules):
 @click.argument("second", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--limit", default=20, show_default=True, help="Units shown with the largest rank changes (text format).")
+@allow_dir_option
 @plugin_option
 @guarded
-def compare_command(first, second, fmt, limit, plugin_modules):
+def compare_command(first, second, fmt, limit, allow_dirs, plugin_modules):
     """Compare two rulesets on their data: rank changes, the correlation of the scores, and the
     parameters that differ.
 
@@ -401,7 +443,7 @@ def compare_command(first, second, fmt, limit, plugin_modules):
     results = []
     for path in (first, second):
         compiled, diagnostics = compile_or_exit(path, plugins)
-        results.append(run_ruleset(compiled, plugins))
+        results.append(run_ruleset(compiled, plugins, allow_dirs=allow_dirs))
     found = compare(*results)
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -433,12 +475,12 @@ def compare_command(first, second, fmt, limit, plugin_modules):
               help="Random seed; the same seed gives the same results (default: the ruleset's, else 1).")
 @click.option("--leave-one-out", "leave_one_out_", is_flag=True,
               help="Instead: score again without each indicator in turn and report how far ranks move.")
-@click.option("--data", "data", multiple=True, metavar="SOURCE=PATH", help="Read this source from another file. Repeatable.")
+@data_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="Write the report here (atomically) instead of standard output.")
 @plugin_option
 @guarded
-def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, fmt, output, plugin_modules):
+def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs, fmt, output, plugin_modules):
     """How much the ranking depends on the choices behind it.
 
     By default, a Monte Carlo analysis over the alternatives the ruleset declares in its
@@ -455,7 +497,11 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, fmt, outpu
     """
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins)
-    loaded = load_data(compiled, plugins, parse_data(data))
+    loaded = load_data(compiled, plugins, parse_data(data), allow_dirs)
+    try:  # before minutes of analysis, not after
+        refuse_inputs(output or "-", [ruleset, *loaded.files])
+    except EngineError as exc:
+        raise EngineError(compiled.place(exc.diagnostics)) from None
     if leave_one_out_:
         if samples is not None or seed is not None:
             raise click.UsageError(say("cli.samples_with_loo", current_language()))
@@ -463,7 +509,7 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, fmt, outpu
     else:
         body, lines = _monte_carlo_report(compiled, plugins, loaded, samples, seed)
     text = json.dumps(body, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else "".join(line + "\n" for line in lines)
-    with atomic_open(output or "-") as stream:
+    with atomic_open(output or "-", [ruleset, *loaded.files]) as stream:
         stream.write(text.encode("utf-8"))
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 
+from .confine import inside
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer, said
 from .formula import compile_formula
 from .jsonload import load_file
@@ -522,13 +523,10 @@ class _Compiler:
             reg = self.plugin("output", out.get("format"), f"/outputs/{i}/format")
             self.check_params(reg, out.get("params", {}), f"/outputs/{i}/params")
             path = out.get("path")
-            if isinstance(path, str) and path != "-":
-                inside = base_dir.resolve()
-                target = (inside / path).resolve()
-                if Path(path).is_absolute() or (target != inside and inside not in target.parents):
-                    self.tell("E_OUTPUT", "compile.output_outside", f"/outputs/{i}/path",
-                              Both("write a relative path such as results/scores.csv, or give another place with engine run -o",
-                                   "请写相对路径，如 results/scores.csv，或用 engine run -o 指定其他位置"), location=path)
+            if isinstance(path, str) and path != "-" and not inside(base_dir, path):
+                self.tell("E_OUTPUT", "compile.output_outside", f"/outputs/{i}/path",
+                          Both("write a relative path such as results/scores.csv, or give another place with engine run -o",
+                               "请写相对路径，如 results/scores.csv，或用 engine run -o 指定其他位置"), location=path)
 
     def compile_uncertainty(self, indicators: dict[str, Indicator], nodes: dict[str, Node]) -> Uncertainty | None:
         """The alternatives of a sensitivity analysis, each checked as the ruleset's own methods are."""

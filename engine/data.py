@@ -72,6 +72,14 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
                                           "请在表格软件中另存为“CSV UTF-8”"))]) from None
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, cleaned piece of a file's content for a message: control characters dropped, cut at
+    ``limit`` characters, so that a file that was never meant as data (a process environment, a
+    password file) is not echoed whole."""
+    clean = "".join(c if c.isprintable() else " " for c in str(text)).strip()
+    return clean if len(clean) <= limit else clean[:limit - 1] + "…"
+
+
 def missing_columns(file: str, wanted, present, key: str = "data.no_column", **fields) -> list[Diagnostic]:
     """A diagnostic for each wanted column that the file does not have, with near matches. ``key``
     names the message (a sheet's or a query's columns, say) and ``fields`` fill it in."""
@@ -80,7 +88,7 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
     out = []
     for name in wanted:
         if name not in known:
-            hint = did_you_mean(name, present) or "the columns are: " + ", ".join(present[:30])
+            hint = did_you_mean(name, present) or "the columns are: " + excerpt(", ".join(excerpt(c) for c in present[:30]), 300)
             out.append(said("E_DATA_COLUMN", key, file=file, hint=hint, column=name, **fields))
     return out
 

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
+from .confine import allowed
 from .data import LARGEST, Table, duplicates, pivot_long, positions, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .messages import KINDS, Both, message
@@ -37,13 +38,15 @@ class Data:
 
     units: dict[str, pa.StringArray]  # role (id, label, group, period) -> column
     columns: dict[tuple[str, str], np.ndarray]  # (source, column) -> numbers, one per unit
-    inputs: list[dict]  # each input file: source, path, format, sha256, rows
+    inputs: list[dict]  # each input file: source, path (as written), format, sha256, rows
     warnings: list[Diagnostic]
+    files: list[str]  # the files read, where they are: an output may be none of them
 
 
-def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None) -> Result:
+def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
+        allow_dirs: tuple[str, ...] = ()) -> Result:
     """Load the data and score every unit."""
-    return score(ruleset, plugins, load_data(ruleset, plugins, data_paths))
+    return score(ruleset, plugins, load_data(ruleset, plugins, data_paths, allow_dirs))
 
 
 def _placed(step):
@@ -58,8 +61,11 @@ def _placed(step):
 
 
 @_placed
-def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None) -> Data:
-    """Read every source the ruleset needs (``data_paths`` replaces a source's file) and match rows to units."""
+def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
+              allow_dirs: tuple[str, ...] = ()) -> Data:
+    """Read every source the ruleset needs (``data_paths`` replaces a source's file) and match rows to units.
+    A source's file as the ruleset names it must be inside the ruleset's folder or one of ``allow_dirs``;
+    the files of ``data_paths`` are the user's own choice."""
     data_paths = data_paths or {}
     unknown = sorted(set(data_paths) - set(ruleset.sources))
     if unknown:
@@ -67,9 +73,9 @@ def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | N
                                 hint=Both("sources: " + ", ".join(ruleset.sources), "数据源有：" + ", ".join(ruleset.sources)))
                            for name in unknown])
     warnings: list[Diagnostic] = []
-    units, columns, inputs = _load(ruleset, plugins, data_paths, warnings)
+    units, columns, inputs, files = _load(ruleset, plugins, data_paths, allow_dirs, warnings)
     pa.default_memory_pool().release_unused()  # parsing buffers go back to the system before scoring
-    return Data(units, columns, inputs, warnings)
+    return Data(units, columns, inputs, warnings, files)
 
 
 @dataclass
@@ -182,7 +188,29 @@ def file_sha256(path: str) -> str:
 
 # ---------------------------------------------------------------- sources
 
-def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
+def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str, str, Diagnostic | None]:
+    """Where a source's file is, the path as written (by the ruleset or on the command line), and the
+    problem with it, if any: outside the folders a ruleset may read, missing, or not a regular file."""
+    written = data_paths.get(source.name)
+    where = {"source": source.name, "file": ruleset.file, "path": source.pointer + "/path"}
+    if written is None:
+        written = source.path
+        if not allowed(ruleset.base_dir, written, allow_dirs):
+            return "", written, said("E_SOURCE_OUTSIDE", "source.outside", location=written, **where, hint=Both(
+                "a ruleset reads only files in its own folder; to read this one, name it yourself with --data "
+                f"{source.name}=PATH, or allow its folder with --allow-dir DIR",
+                f"规则集只能读取其所在文件夹中的文件；如确需读取该文件，请自己用 --data {source.name}=路径 指定，"
+                "或用 --allow-dir 文件夹 允许其所在的文件夹"))
+    path = written if source.name in data_paths else str(ruleset.base_dir / written)
+    if os.path.isfile(path):
+        return path, written, None
+    key = "source.folder" if os.path.isdir(path) else "source.not_regular" if os.path.exists(path) else "source.missing"
+    return path, written, said("E_FILE_NOT_FOUND", key, location=written, **where, hint=Both(
+        "paths in a ruleset are relative to the ruleset's folder; engine run --data NAME=PATH names another file",
+        "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件"))
+
+
+def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
     spec = ruleset.units
     unit_source = spec["source"]
     wanted: dict[str, dict[str, str]] = {name: {} for name in ruleset.sources}
@@ -196,20 +224,15 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             if "period" in spec:
                 wanted[ind.source].setdefault(spec["period"], "text")
     tables: dict[str, Table] = {}
-    inputs = []
+    inputs, files = [], []
     problems: list[Diagnostic] = []
     hashing = ThreadPoolExecutor(max_workers=1)  # hashes a file while its plugin parses it
     for name, source in ruleset.sources.items():
         if not wanted[name] and name != unit_source:
             continue
-        path = data_paths.get(name) or str(ruleset.base_dir / source.path)
-        if not os.path.isfile(path):
-            problems.append(said("E_FILE_NOT_FOUND", "source.folder" if os.path.isdir(path) else "source.missing",
-                                 source=name, location=path,
-                                 file=ruleset.file, path=source.pointer + "/path",
-                                 hint=Both("paths in a ruleset are relative to the ruleset's folder; "
-                                           "engine run --data NAME=PATH names another file",
-                                           "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件")))
+        path, written, problem = _source_file(ruleset, source, data_paths, allow_dirs)
+        if problem is not None:
+            problems.append(problem)
             continue
         digest = hashing.submit(file_sha256, path)
         try:
@@ -224,7 +247,8 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
             problems.append(plugin_failed(source.format, path, exc))
             continue
         tables[name] = table
-        inputs.append({"source": name, "path": path, "format": source.format.name,
+        files.append(path)
+        inputs.append({"source": name, "path": written, "format": source.format.name,
                        "sha256": digest.result(), "rows": table.rows})
     hashing.shutdown(wait=False, cancel_futures=True)
     if problems:
@@ -244,7 +268,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, warnings):
                                          hint=Both("check those cells", "请核对这些单元格")))
     if problems:
         raise EngineError(problems)
-    return units, columns, inputs
+    return units, columns, inputs, files
 
 
 def _read_long(source, path: str, wanted: dict[str, str], spec: dict) -> Table:

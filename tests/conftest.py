@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,14 @@ def engine(*args, cwd=None, env=None, timeout=120):
                 "GOVSCORE_LANG": "", **(env or {})}
     return subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=full_env, timeout=timeout)
+
+
+def sample_data(folder: Path) -> str:
+    """A copy of the bundled sample data beside a ruleset written to ``folder`` (a ruleset reads only
+    inside its own folder); the path to write in the ruleset."""
+    (folder / "data").mkdir(exist_ok=True)
+    shutil.copyfile(RULESETS / "data" / "communities.csv", folder / "data" / "communities.csv")
+    return "data/communities.csv"
 
 
 def write_ruleset(tmp_path: Path, document: dict, name: str = "ruleset.json") -> Path:

@@ -87,7 +87,8 @@ def asem_ruleset(data_file: str, normaliser, aggregator: str, missing: str = "er
 def score(plugins, document):
     ruleset, diagnostics = compile_document(document, None, plugins)
     assert ruleset is not None, [d.format_text() for d in diagnostics]
-    return run(ruleset, plugins)
+    # the reference data stay where they are: their folders are allowed, as with engine run --allow-dir
+    return run(ruleset, plugins, allow_dirs=tuple(str(Path(s["path"]).parent) for s in document["sources"].values()))
 
 
 def assert_scores_and_ranks(result, rows, score_column):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, RULESETS, engine, write_ruleset
+from conftest import ROOT, RULESETS, engine, sample_data, write_ruleset
 
 ARTEFACTS = ROOT / "test-artefacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -25,7 +25,7 @@ def report(tmp_path, fmt, ruleset=RULESETS / "governance.json", *extra):
 def english_governance(tmp_path) -> Path:
     doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
     doc["language"] = "en"
-    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["sources"]["communities"]["path"] = sample_data(tmp_path)
     return write_ruleset(tmp_path, doc)
 
 
@@ -47,7 +47,7 @@ def test_markdown_report(tmp_path):
 
 def test_markdown_limit(tmp_path):
     doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
-    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["sources"]["communities"]["path"] = sample_data(tmp_path)
     doc["outputs"] = [{"format": "markdown", "path": "r.md", "params": {"limit": 5}}]
     proc = engine("run", write_ruleset(tmp_path, doc), "-q")
     assert proc.returncode == 0, proc.stderr
@@ -147,7 +147,7 @@ def test_workbook(tmp_path):
 def test_reports_carry_the_analyses(tmp_path):
     import openpyxl
     doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
-    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["sources"]["communities"]["path"] = sample_data(tmp_path)
     doc["uncertainty"]["samples"] = 30
     asked = {"statistics": True, "sensitivity": True, "leave_one_out": True}
     doc["outputs"] = [{"format": fmt, "path": f"r.{ext}", "params": asked}

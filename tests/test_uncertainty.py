@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import RULESETS, codes, engine, write_ruleset
+from conftest import RULESETS, codes, engine, sample_data, write_ruleset
 from engine.compiler import compile_document, load_ruleset
 from engine.diagnostics import EngineError
 from engine.execute import load_data
@@ -267,7 +267,7 @@ def test_the_json_output_carries_the_analyses(tmp_path):
     # A ruleset whose JSON output asks for both analyses: engine run computes them once and writes
     # the same sections engine sensitivity prints.
     doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
-    doc["sources"]["communities"]["path"] = str(RULESETS / "data" / "communities.csv")
+    doc["sources"]["communities"]["path"] = sample_data(tmp_path)
     doc["uncertainty"]["samples"] = 30
     doc["outputs"] = [{"format": "json", "path": "out.json", "params": {"sensitivity": True, "leave_one_out": True}}]
     path = write_ruleset(tmp_path, doc)

@@ -1,0 +1,226 @@
+"""A ruleset from a stranger, run end to end through the command line: every case ends in a
+diagnostic with a stable exit code, never a traceback; no file outside what the case writes is
+created or changed; and the time and memory a case takes stay within a bound above the engine's own
+start-up, measured in the same test."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SMALL_CSV, small_ruleset, write_ruleset
+
+SECONDS_ABOVE_STARTUP = 20.0
+MEMORY_ABOVE_STARTUP = 400 * 1024  # KiB, as ru_maxrss counts on Linux
+
+
+def launch(*args, cwd: Path, env=None) -> subprocess.Popen:
+    full_env = {**os.environ, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "LANG": "C.UTF-8", "GOVSCORE_LANG": "", **(env or {})}
+    out, err = open(cwd.parent / f"{cwd.name}.out", "wb"), open(cwd.parent / f"{cwd.name}.err", "wb")
+    with out, err:
+        return subprocess.Popen([sys.executable, "-m", "engine.cli", *map(str, args)], cwd=cwd, env=full_env,
+                                stdout=out, stderr=err)
+
+
+def finish(proc: subprocess.Popen, cwd: Path, timeout: float = 120) -> dict:
+    """Wait for the process and read what it printed, with its elapsed time and peak memory."""
+    start = time.monotonic()
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() - start > timeout:
+            proc.kill()
+            raise AssertionError(f"still running after {timeout} s")
+        time.sleep(0.02)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"code": proc.returncode, "seconds": time.monotonic() - start, "memory": usage.ru_maxrss,
+            "stdout": (cwd.parent / f"{cwd.name}.out").read_text(encoding="utf-8", errors="replace"),
+            "stderr": (cwd.parent / f"{cwd.name}.err").read_text(encoding="utf-8", errors="replace")}
+
+
+def engine(*args, cwd: Path, env=None) -> dict:
+    return finish(launch(*args, cwd=cwd, env=env), cwd)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.fixture(scope="module")
+def startup(tmp_path_factory) -> dict:
+    """The engine's own start-up: validating a small ruleset."""
+    folder = tmp_path_factory.mktemp("startup")
+    (folder / "data.csv").write_text(SMALL_CSV, encoding="utf-8")
+    write_ruleset(folder, small_ruleset())
+    found = engine("validate", "ruleset.json", cwd=folder)
+    assert found["code"] == 0, found["stderr"]
+    return found
+
+
+@pytest.fixture
+def stranger(tmp_path):
+    """A folder holding a ruleset and its data, as received."""
+    folder = tmp_path / "received"
+    folder.mkdir()
+    (folder / "data.csv").write_text(SMALL_CSV, encoding="utf-8")
+
+    def make(**changes):
+        doc = small_ruleset()
+        for key, value in changes.items():
+            doc[key] = value
+        write_ruleset(folder, doc)
+        return folder
+    return make
+
+
+def refused(found: dict, startup: dict, code: str, exit_code: int = 1) -> None:
+    assert found["code"] == exit_code, found["stderr"]
+    assert code in found["stderr"], found["stderr"]
+    assert "Traceback" not in found["stderr"] and "E_INTERNAL" not in found["stderr"]
+    assert found["seconds"] < startup["seconds"] + SECONDS_ABOVE_STARTUP
+    assert found["memory"] < startup["memory"] + MEMORY_ABOVE_STARTUP
+
+
+# ---------------------------------------------------------------- data loss
+
+@pytest.mark.parametrize("args", [
+    ("sensitivity", "ruleset.json", "--leave-one-out", "-o", "data.csv"),
+    ("run", "ruleset.json", "-o", "ruleset.json"),
+    ("run", "ruleset.json", "-o", "./sub/../data.csv"),
+    ("run", "ruleset.json", "-o", "hard-link.csv"),
+    ("run", "ruleset.json", "-o", "sym-link.json", "--format", "json"),
+])
+def test_an_output_is_never_an_input(stranger, startup, args):
+    folder = stranger()
+    (folder / "sub").mkdir()
+    os.link(folder / "data.csv", folder / "hard-link.csv")
+    os.symlink("ruleset.json", folder / "sym-link.json")
+    before = snapshot(folder)
+    refused(engine(*args, cwd=folder), startup, "E_OUTPUT")
+    assert snapshot(folder) == before
+
+
+def test_a_ruleset_whose_outputs_name_itself_or_its_data(stranger, startup):
+    for target in ("ruleset.json", "data.csv"):
+        folder = stranger(outputs=[{"format": "csv", "path": target}])
+        before = snapshot(folder)
+        found = engine("run", "ruleset.json", cwd=folder)
+        refused(found, startup, "E_OUTPUT")
+        assert "ruleset.json" in found["stderr"].split(":")[0]  # told as the ruleset's problem
+        assert snapshot(folder) == before
+
+
+# ---------------------------------------------------------------- reading what it should not
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.csv", "link/outside.csv", "sub/../../outside.csv"])
+def test_a_ruleset_reads_only_inside_its_folder(stranger, startup, path, tmp_path):
+    (tmp_path / "outside.csv").write_text(SMALL_CSV, encoding="utf-8")
+    folder = stranger(sources={"main": {"format": "csv", "path": path, "params": {"delimiter": ":"} if "passwd" in path else {}}})
+    os.symlink(tmp_path, folder / "link")
+    before = snapshot(folder)
+    found = engine("run", "ruleset.json", "-o", "out.csv", cwd=folder)
+    refused(found, startup, "E_SOURCE_OUTSIDE")
+    assert "--allow-dir" in found["stderr"] and "root:" not in found["stderr"]
+    assert snapshot(folder) == before
+
+
+def test_the_person_at_the_keyboard_may_allow_a_file_or_a_folder(stranger, tmp_path):
+    (tmp_path / "outside.csv").write_text(SMALL_CSV, encoding="utf-8")
+    folder = stranger(sources={"main": {"format": "csv", "path": "../outside.csv"}})
+    assert engine("run", "ruleset.json", "--allow-dir", tmp_path, "-o", "a.csv", cwd=folder)["code"] == 0
+    assert engine("run", "ruleset.json", "--data", f"main={tmp_path / 'outside.csv'}", "-o", "b.csv", cwd=folder)["code"] == 0
+    assert (folder / "a.csv").read_bytes() == (folder / "b.csv").read_bytes()
+    for command in (("stats",), ("explain", "--unit", "u1"), ("sensitivity", "--leave-one-out")):
+        assert engine(command[0], "ruleset.json", *command[1:], "--allow-dir", tmp_path, cwd=folder)["code"] == 0
+        assert engine(command[0], "ruleset.json", *command[1:], cwd=folder)["code"] == 1
+
+
+def test_messages_quote_only_a_short_clean_excerpt_of_a_file(stranger, startup, tmp_path):
+    # a file that is not data, such as a process environment: one long line of NUL-separated secrets
+    secret = "\0".join(f"SECRET_{k}={'x' * 200}" for k in range(50))
+    (tmp_path / "environ").write_text(secret + "\n1\n", encoding="utf-8")
+    folder = stranger()
+    found = engine("run", "ruleset.json", "--data", f"main={tmp_path / 'environ'}", cwd=folder)
+    refused(found, startup, "E_DATA_COLUMN")
+    assert "SECRET_1=" not in found["stderr"] and "x" * 60 not in found["stderr"] and "\0" not in found["stderr"]
+
+
+def test_the_json_output_records_input_paths_as_written(stranger, tmp_path):
+    folder = stranger()
+    found = engine("run", "ruleset.json", "-o", "-", "--format", "json", cwd=folder)
+    assert found["code"] == 0, found["stderr"]
+    body = json.loads(found["stdout"])
+    assert [i["path"] for i in body["meta"]["inputs"]] == ["data.csv"]
+    assert str(tmp_path) not in found["stdout"]
+    other = tmp_path / "other.csv"
+    shutil.copyfile(folder / "data.csv", other)
+    found = engine("run", "ruleset.json", "--data", "main=../other.csv", "-o", "-", "--format", "json", cwd=folder)
+    assert [i["path"] for i in json.loads(found["stdout"])["meta"]["inputs"]] == ["../other.csv"]
+
+
+def test_a_device_or_a_pipe_is_not_a_regular_file(stranger, startup, tmp_path):
+    folder = stranger()
+    os.mkfifo(tmp_path / "fifo")
+    for path in ("/dev/zero", tmp_path / "fifo"):
+        found = engine("run", "ruleset.json", "--data", f"main={path}", cwd=folder, env={"LANG": "C.UTF-8"})
+        refused(found, startup, "E_FILE_NOT_FOUND")
+        assert "not a regular file" in found["stderr"] and "does not exist" not in found["stderr"]
+
+
+# ---------------------------------------------------------------- a writer stopped half-way
+
+def _big_folder(tmp_path) -> Path:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    rows = "".join(f"u{i},名{i},镇{i % 40},{i % 97},{i % 89 + 1},{i % 83}\n" for i in range(20_000))
+    (folder / "data.csv").write_text("id,name,town,a,b,c\n" + rows, encoding="utf-8")
+    write_ruleset(folder, small_ruleset())
+    return folder
+
+
+def _scratch(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".r.xlsx."))
+
+
+def _stop_while_writing(folder: Path, temp: Path, signum: int) -> dict:
+    proc = launch("run", "ruleset.json", "-o", "r.xlsx", "-q", cwd=folder, env={"TMPDIR": str(temp)})
+    deadline = time.monotonic() + 120
+    while not _scratch(folder) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it was seen writing"
+    time.sleep(0.3)  # well inside the workbook's writing
+    proc.send_signal(signum)
+    return finish(proc, folder)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_writer_stopped_by_a_signal_leaves_nothing(tmp_path, signum):
+    folder, temp = _big_folder(tmp_path), tmp_path / "temp"
+    temp.mkdir()
+    found = _stop_while_writing(folder, temp, signum)
+    assert found["code"] == 128 + signum, found["stderr"]
+    assert "Traceback" not in found["stderr"]
+    assert _scratch(folder) == [] and not (folder / "r.xlsx").exists()
+    assert list(temp.iterdir()) == []  # nor anything in the system's temporary folder
+
+
+def test_a_killed_writer_is_cleaned_up_by_the_next_write(tmp_path):
+    folder, temp = _big_folder(tmp_path), tmp_path / "temp"
+    temp.mkdir()
+    found = _stop_while_writing(folder, temp, signal.SIGKILL)
+    assert found["code"] == -signal.SIGKILL
+    left = _scratch(folder)
+    assert left and not (folder / "r.xlsx").exists()  # a kill leaves no chance to clean up
+    assert list(temp.iterdir()) == []  # the workbook's own temporary files were in the scratch folder too
+    again = finish(launch("run", "ruleset.json", "-o", "r.xlsx", "-q", cwd=folder), folder)
+    assert again["code"] == 0, again["stderr"]
+    assert _scratch(folder) == [] and (folder / "r.xlsx").stat().st_size > 0
