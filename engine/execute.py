@@ -147,6 +147,12 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
               "inputs": data.inputs},
     )
     _round_rank_grade(result)
+    unscored = np.isnan(result.score)
+    if unscored.any():  # never silent: such units get no rank and no grade
+        where = ruleset.nodes.get(ruleset.score) or ruleset.indicators[ruleset.score]
+        result.diagnostics += ruleset.place([said("W_NO_SCORE", "units.no_score", severity="warning", path=where.pointer,
+                                                  units=_units_text(p.ids, unscored), count=int(unscored.sum()),
+                                                  total=len(unscored))])
     return result
 
 
@@ -650,6 +656,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     details: dict = {}
     domain = reg.options.get("domain", "any")
     outside = np.zeros(size, dtype=bool)
+    has_all = np.ones(size, dtype=bool)  # units with every child: their value must be a number
     whole = bool(reg.options.get("whole_columns"))
     step = size if whole else BLOCK_ROWS
     extra = {"units": ids.to_numpy(zero_copy_only=False)} if whole else {}
@@ -659,6 +666,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
         W = w[None, :]  # one row of weights for every unit, until a child is missing somewhere
         lost = None
         if not complete:
+            has_all[block] = ~np.isnan(x).any(axis=1)
             x, W, lost = _missing_children(node, x, np.broadcast_to(w, x.shape), w)
         if domain != "any":
             bad = (x <= 0) if domain == "positive" else (x < 0)
@@ -687,7 +695,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             method=reg.name, name=node.name, need=need, count=int(outside.sum()),
             hint=Both("normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)",
                       "把各组成部分标准化到正的区间（例如 minmax 并设 params.scale 为 [1, 100]）")))
-    bad = np.isinf(out)
+    bad = (np.isinf(out) | (np.isnan(out) & has_all)) & ~outside  # units outside the domain are told already
     if bad.any():
         problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=_units_text(ids, bad),
                              name=node.name, method=reg.name, count=int(bad.sum())))

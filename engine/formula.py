@@ -120,10 +120,12 @@ _FORBIDDEN = {
 
 def _check_characters(text: str, walk: _Walk) -> bool:
     for i, ch in enumerate(text):
-        if ch in "\t\n\r" or " " <= ch <= "~":
+        if " " <= ch <= "~":
             continue
-        if ch.isascii():
-            walk.add("E_FORMULA_CHARACTER", "formula.control_character", None, span=(i, i + 1), code_point=f"U+{ord(ch):04X}")
+        if ch.isascii():  # a line break too: "x\n+1" would silently read as x + 1
+            walk.add("E_FORMULA_CHARACTER", "formula.control_character", None, span=(i, i + 1), code_point=f"U+{ord(ch):04X}",
+                     hint=Both("write the formula on one line, its parts separated by spaces",
+                               "请把公式写在一行内，各部分之间用空格分隔"))
         else:
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
             ascii_twin = _FULLWIDTH_HINTS.get(ch) or unicodedata.normalize("NFKC", ch)
@@ -228,6 +230,8 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> set[str]
                                   "公式中不要加引号；指标名称直接书写"), what=what)
             elif isinstance(node.value, int) and abs(node.value) > 10**15:
                 walk.add("E_FORMULA_TOO_COMPLEX", "formula.long_number", node)
+            elif not abs(node.value) <= LARGEST:  # 1e999 reads as infinity: it would score every unit inf
+                walk.add("E_FORMULA_TOO_COMPLEX", "formula.huge_number", node, largest=f"{LARGEST:g}")
         else:
             what, hint = _FORBIDDEN.get(type(node), (type(node).__name__, None))
             walk.add("E_FORMULA_FORBIDDEN", "formula.forbidden", node, hint, what=what)

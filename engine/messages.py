@@ -75,6 +75,7 @@ TITLES: dict[str, tuple[str, str]] = {
                 "敏感性分析的备选方法使部分指标与其他指标处于不同尺度"),
     "W_RANK_ORDER": ("ranks or grades that run against the score method's own order (VIKOR's Q: the lowest is best)",
                      "排名或等级与得分方法本身的优劣方向相反（如 VIKOR 的 Q 越低越好）"),
+    "W_NO_SCORE": ("units left without a score (a missing value the ruleset leaves missing)", "有单位没有得分（规则集保留了缺失值）"),
     "W_DROPPED_UNITS": ("units dropped because of missing values", "因缺失值剔除了单位"),
     "W_IMPUTED": ("missing values filled in", "缺失值已填补"),
     "W_COVERAGE": ("units or indicators with data for less than the coverage threshold", "单位或指标的数据覆盖率低于阈值"),
@@ -481,6 +482,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "units.extra": ('Source "{source}" has rows for units the unit source does not list; they are ignored.',
                     "数据源“{source}”中有单位数据源未列出的单位，已忽略。"),
     "coverage.units": ("{count} unit(s) have data for less than {limit} of the indicators.", "有 {count} 个单位只有不到 {limit} 的指标有数据。"),
+    "units.no_score": ("{count} of {total} unit(s) have no score, because a value they need is missing and the ruleset leaves "
+                       "it missing: they get no rank and no grade.",
+                       "{total} 个单位中有 {count} 个没有得分：它们缺少所需的数值，而规则集保留了缺失值；这些单位没有名次和等级。"),
     "coverage.units_in_period": ("In period {period}, {count} unit(s) have data for less than {limit} of the indicators.",
                                  "在 {period} 期，有 {count} 个单位只有不到 {limit} 的指标有数据。"),
     "coverage.indicator": ('The indicator "{name}" has data for {share} of the units, less than {limit}.',
@@ -527,6 +531,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "公式中只能用 < <= > >= == != 比较（不能用 in 和 is）。"),
     "formula.not_a_number": ("Formulas work with numbers; {what} is not allowed.", "公式只处理数字；不允许{what}。"),
     "formula.long_number": ("A number in the formula has more than 15 digits.", "公式中的数字超过 15 位。"),
+    "formula.huge_number": ("A number in the formula is beyond ±{largest}, which the engine computes with (1e999 reads as "
+                            "infinity).", "公式中的数字超出了引擎可计算的范围 ±{largest}（1e999 会被读作无穷大）。"),
     "formula.forbidden": ("Formulas may not use {what}.", "公式中不能使用{what}。"),
     "formula.exponent": ("The exponent {exponent} is larger than the limit of {limit}.", "指数 {exponent} 超过上限 {limit}。"),
     "formula.power_of_power": ("Powers of powers (a ** b ** c) are not allowed.", "不允许幂的幂（a ** b ** c）。"),

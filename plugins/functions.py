@@ -68,7 +68,15 @@ FUNCTIONS = [
 
 
 def round_half_up(x, digits):
-    return round_values(np.asarray(x, dtype=float), int(digits))
+    """Digits beyond what a float holds change nothing (more than 15) or leave 0 (fewer than −150, as
+    values are within ±1e150); the formula's compiler has already refused an infinite ``digits``."""
+    x = np.asarray(x, dtype=float)
+    digits = int(digits)
+    if digits > 15:
+        return x
+    if digits < -150:
+        return np.where(np.isnan(x), np.nan, 0.0)
+    return round_values(x, digits)
 
 
 @hookimpl

@@ -116,10 +116,12 @@ def test_wrong_number_of_arguments():
     assert d.hint.startswith("where(condition, if_true, if_false)") and d.hint_zh.startswith("where(条件")
 
 
-def test_multi_line_formula_spans_point_into_the_text():
-    text = "a +\n  nope"
+@pytest.mark.parametrize("text", ["a +\n  b", "a\n+1", "a\r+ 1", "a +\tb", "a\r + nope"])
+def test_control_characters_and_line_breaks_are_refused(text):
+    # "a\n+1" would read as a + 1 without a word; a \r beside another mistake used to crash the engine
     [d] = problems(text)
-    assert text[d.span[0]:d.span[1]] == "nope"
+    assert d.code == "E_FORMULA_CHARACTER" and text[d.span[0]] in "\n\r\t" and "one line" in d.hint
+    d.format_text()
 
 
 # Each hostile formula must be refused with its code, quickly.
@@ -151,7 +153,11 @@ HOSTILE = [
     ("walrus", "(x := 1)", "E_FORMULA_FORBIDDEN"),
     ("augmented assignment", "a += 1", "E_FORMULA_SYNTAX"),
     ("two statements", "a; b", "E_FORMULA_SYNTAX"),
-    ("two lines", "a\nb", "E_FORMULA_SYNTAX"),
+    ("two lines", "a\nb", "E_FORMULA_CHARACTER"),
+    ("infinite number", "1e999", "E_FORMULA_TOO_COMPLEX"),
+    ("infinite number times zero", "a + 1e999 * 0", "E_FORMULA_TOO_COMPLEX"),
+    ("infinity in one branch", "where(a > 500, 1e999, a)", "E_FORMULA_TOO_COMPLEX"),
+    ("number beyond the bound", "a * 1e200", "E_FORMULA_TOO_COMPLEX"),
     ("fullwidth look-alike", "ａ + 1", "E_FORMULA_CHARACTER"),
     ("cyrillic look-alike", "а + 1", "E_FORMULA_CHARACTER"),
     ("fullwidth parenthesis", "（a + b）", "E_FORMULA_CHARACTER"),

@@ -224,3 +224,49 @@ def test_a_killed_writer_is_cleaned_up_by_the_next_write(tmp_path):
     again = finish(launch("run", "ruleset.json", "-o", "r.xlsx", "-q", cwd=folder), folder)
     assert again["code"] == 0, again["stderr"]
     assert _scratch(folder) == [] and (folder / "r.xlsx").stat().st_size > 0
+
+
+# ---------------------------------------------------------------- silent wrong results
+
+@pytest.mark.parametrize("formula", ["1e999", "a + 1e999 * 0", "where(a > 2, 1e999, a)", "round(a, 1e999)"])
+def test_an_infinite_number_in_a_formula_is_refused(stranger, startup, formula):
+    folder = stranger(nodes={"total": {"formula": formula}})
+    before = snapshot(folder)
+    found = engine("run", "ruleset.json", "-o", "out.csv", cwd=folder)
+    refused(found, startup, "E_FORMULA_TOO_COMPLEX")
+    assert snapshot(folder) == before
+    refused(engine("validate", "ruleset.json", cwd=folder), startup, "E_FORMULA_TOO_COMPLEX")
+
+
+def test_rounding_to_more_digits_than_a_float_holds_changes_nothing(stranger):
+    folder = stranger(nodes={"total": {"formula": "round(a, 400) + round(b, -200)"}})
+    found = engine("run", "ruleset.json", "-o", "-", "--format", "json", cwd=folder)
+    assert found["code"] == 0, found["stderr"]
+    # in a node formula a name is the normalised value: min-max gives 0, 1/3, 2/3, 1; b rounds to 0
+    assert [u["total"] for u in json.loads(found["stdout"])["units"]] == pytest.approx([0, 1 / 3, 2 / 3, 1])
+
+
+def test_a_node_without_a_finite_value_names_the_units(stranger, startup):
+    # a ratio whose inputs are 0 for one unit: 0 / 0 is no number, and says so
+    (stranger().joinpath("data.csv")).write_text(SMALL_CSV.replace("u2,二社区,甲镇,2,20,4", "u2,二社区,甲镇,0,0,4"),
+                                                 encoding="utf-8")
+    folder = stranger(normalise="none", nodes={"total": {"method": "ratio", "children": ["a", "b"],
+                                                          "params": {"denominator": ["b"]}}})
+    doc = json.loads((folder / "ruleset.json").read_text(encoding="utf-8"))
+    doc["indicators"]["c"]["direction"] = "higher"
+    write_ruleset(folder, doc)
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DOMAIN")
+    assert "u2" in found["stderr"]
+
+
+def test_units_left_without_a_score_are_named(stranger):
+    folder = stranger()
+    (folder / "data.csv").write_text(SMALL_CSV.replace("u3,三社区,乙镇,3,30,3", "u3,三社区,乙镇,,30,3"), encoding="utf-8")
+    doc = json.loads((folder / "ruleset.json").read_text(encoding="utf-8"))
+    doc["indicators"]["a"]["missing"] = "leave"
+    write_ruleset(folder, doc)
+    found = engine("run", "ruleset.json", "-o", "-", "--format", "json", cwd=folder)
+    assert found["code"] == 0 and "W_NO_SCORE" in found["stderr"] and "u3" in found["stderr"]
+    [warning] = [d for d in json.loads(found["stdout"])["diagnostics"] if d["code"] == "W_NO_SCORE"]
+    assert warning["units"] == ["u3"] and warning["path"] == "/nodes/total"
