@@ -37,7 +37,7 @@ def detect_encoding(path: str, declared: str = "auto") -> str:
 
     Chinese office software often saves CSV in GBK. With ``auto``, a file whose first 4 MiB are
     UTF-8 is taken as UTF-8 without reading the rest (a reader that then meets invalid UTF-8
-    should call ``check_encoding(path, "gb18030")`` and read again); otherwise the whole file
+    should call ``not_utf8_after_all(path)`` and read again); otherwise the whole file
     must be GB18030. A declared encoding is checked over the whole file.
     """
     if declared != "auto":
@@ -49,6 +49,33 @@ def detect_encoding(path: str, declared: str = "auto") -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return check_encoding(path, "gb18030", auto=True)
+
+
+UTF8_EVIDENCE = 8  # characters of several bytes read as UTF-8 before a bad byte: the file is UTF-8
+
+
+def not_utf8_after_all(path: str) -> str:
+    """For a file that began as UTF-8 but holds bytes that are not: GB18030 when nothing before the
+    first bad byte was Chinese written in UTF-8 (a GBK file with a plain-ASCII start); otherwise the file
+    is UTF-8 with a foreign part (pasted from a GBK file, say), and reading it all as GB18030 would
+    garble every Chinese label: E_DATA_ENCODING naming the line."""
+    decoder, several, lines = codecs.getincrementaldecoder("utf-8")(), 0, 0
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 24), b""):
+            try:
+                decoder.decode(piece, final=False)
+            except UnicodeDecodeError as exc:
+                good = piece[:exc.start]
+                several += int(np.count_nonzero(np.frombuffer(good, dtype=np.uint8) >= 0xC2))
+                if several < UTF8_EVIDENCE:
+                    return check_encoding(path, "gb18030", auto=True)
+                raise EngineError([said("E_DATA_ENCODING", "data.mixed_encoding", file=path, line=lines + good.count(b"\n") + 1,
+                                        hint=Both('save it again as CSV UTF-8, or declare its encoding in the source\'s params, '
+                                                  'e.g. "encoding": "gb18030"',
+                                                  '请另存为“CSV UTF-8”，或在数据源的 params 中声明编码，例如 "encoding": "gb18030"'))]) from None
+            several += int(np.count_nonzero(np.frombuffer(piece, dtype=np.uint8) >= 0xC2))
+            lines += piece.count(b"\n")
+    return "utf-8"
 
 
 def check_encoding(path: str, encoding: str, auto: bool = False) -> str:

@@ -494,6 +494,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "文件 {file} 的工作表 {sheet} 中有两列都叫“{column}”，无法确定读哪一列。"),
     "data.query_failed": ("The query on {file} failed: {detail}.", "对 {file} 的查询失败：{detail}。"),
     "data.unknown_encoding": ('"{encoding}" is not an encoding this engine knows.', "本引擎不认识编码“{encoding}”。"),
+    "data.mixed_encoding": ("The file {file} is UTF-8 text until line {line}, which holds bytes that are not UTF-8 (pasted from "
+                            "a GBK file, perhaps); read as GBK, every Chinese label would be garbled.",
+                            "文件 {file} 直到第 {line} 行之前都是 UTF-8 文本，第 {line} 行含有不是 UTF-8 的字节（也许是从 GBK 文件粘贴而来）；"
+                            "若按 GBK 读取，所有中文标签都会变成乱码。"),
     "data.bad_encoding": ("The file {file} is {what} (a byte that does not fit: {reason}).", "文件 {file} {what}（不符合的字节：{reason}）。"),
     "output.is_input": ("The output {location} is one of the input files; inputs are never overwritten.",
                         "输出 {location} 是输入文件之一；输入文件从不会被覆盖。"),

@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.data import DEFAULT_NA, Table, array_of, check_encoding, detect_encoding, missing_columns, to_numbers, to_text
+from engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, missing_columns, not_utf8_after_all, to_numbers,
+                         to_text)
 from engine.diagnostics import EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both
@@ -77,8 +78,8 @@ def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc) or declared != "auto" or encoding != "utf-8":
             raise
-    # UTF-8 at the start, but not further on: a GBK file after all
-    return _load_csv(path, params, columns, check_encoding(path, "gb18030", auto=True))
+    # UTF-8 at the start, but not further on: a GBK file after all, or a UTF-8 file with a foreign part
+    return _load_csv(path, params, columns, not_utf8_after_all(path))
 
 
 def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -> Table:
@@ -135,7 +136,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
-            encoding = check_encoding(path, "gb18030", auto=True)
+            encoding = not_utf8_after_all(path)
 
     def refuse(constant):
         raise ValueError(f"{constant} is not a JSON number")

@@ -115,6 +115,26 @@ def test_gbk_text_that_starts_late_in_a_large_file(tmp_path):
     assert table.columns["name"][-1].as_py() == "城关社区" and table.rows == 300_001
 
 
+def test_a_utf8_file_with_a_gbk_part_late_in_it_is_an_error_naming_the_line(tmp_path):
+    """UTF-8 Chinese from the start, then after 4 MiB a row pasted from a GBK file: reading it all as GB18030
+    would garble every label, so the line is named instead; a declared encoding is followed."""
+    path = tmp_path / "d.csv"
+    rows = ["id,name,fund"] + [f"{i:07d},城关社区,{i}" for i in range(250_000)]
+    data = "\n".join(rows).encode("utf-8") + "\n9999999,".encode() + "幸福社区".encode("gbk") + b",5\n"
+    path.write_bytes(data)
+    assert data.index("幸福社区".encode("gbk")) > 4 * 2**20
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text", "name": "text", "fund": "number"})
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DATA_ENCODING" and f"line {len(rows) + 1}" in d.message and "gb18030" in d.hint
+    with pytest.raises(EngineError):  # the JSON source decides the same way
+        from engine.data import not_utf8_after_all
+        not_utf8_after_all(str(path))
+    # a file whose bad bytes come before any Chinese in UTF-8 is a GBK file after all
+    path.write_bytes(b"id,name,fund\n1," + "幸福社区".encode("gbk") + b",5\n")
+    assert load_csv(str(path), {}, {"id": "text", "name": "text", "fund": "number"}).columns["name"][0].as_py() == "幸福社区"
+
+
 def test_parquet_source_reads_only_the_columns_asked_for(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
