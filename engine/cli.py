@@ -93,9 +93,10 @@ def _declared_language(path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class Stopped(BaseException):
+class Stopped(KeyboardInterrupt):
     """A termination signal (SIGTERM, SIGHUP) raised as an exception, so that what a command was writing
-    is cleaned up on the way out, as after Ctrl-C."""
+    is cleaned up on the way out, as after Ctrl-C; a KeyboardInterrupt, so that whatever lets Ctrl-C
+    through (a plugin's code is otherwise fenced in) lets it through too."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -116,10 +117,10 @@ def guarded(f):
                 signal.signal(signum, _stop)
         try:
             return f(*args, **kwargs)
-        except KeyboardInterrupt:
-            sys.exit(128 + signal.SIGINT)
         except Stopped as stop:
             sys.exit(128 + stop.signum)
+        except KeyboardInterrupt:
+            sys.exit(128 + signal.SIGINT)
         except EngineError as exc:
             report(exc.diagnostics)
             sys.exit(exc.exit_code)

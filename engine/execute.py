@@ -243,7 +243,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
         digest = hashing.submit(file_sha256, path)
         try:
             if source.long is None:
-                table = source.format.impl(path, source.params, wanted[name])
+                table = source.format.call(path, source.params, wanted[name])
             else:
                 table = _read_long(source, path, wanted[name], spec)
         except EngineError as exc:
@@ -284,7 +284,7 @@ def _read_long(source, path: str, wanted: dict[str, str], spec: dict) -> Table:
     asked.setdefault(spec["id"], "text")
     if "period" in spec:
         asked.setdefault(spec["period"], "text")
-    table = source.format.impl(path, source.params, asked)
+    table = source.format.call(path, source.params, asked)
     key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
     return pivot_long(table, key, indicator, value, [c for c, k in wanted.items() if k == "number"])
 

@@ -6,9 +6,11 @@ command line makes one per invocation, so tests cannot leak plugins into each ot
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
-import json
 import importlib.util
+import json
 import os
 import sys
 import traceback
@@ -43,6 +45,23 @@ KINDS = {
 }
 
 
+class PluginEscaped(Exception):
+    """A plugin raised SystemExit or another BaseException: reported as its failure like any other error,
+    never a silent exit. Only the user's Ctrl-C (KeyboardInterrupt) passes through."""
+
+
+def run_plugin_code(fn: Callable, *args, **kwargs):
+    """Run a plugin's code: what it prints goes to standard error (standard output may carry the
+    results), and whatever it raises but Ctrl-C is an ordinary exception."""
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return fn(*args, **kwargs)
+    except (KeyboardInterrupt, Exception):
+        raise
+    except BaseException as exc:
+        raise PluginEscaped(f"{type(exc).__name__}: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Registration:
     kind: str
@@ -59,7 +78,7 @@ class Registration:
         mean of nothing) reaching the user's terminal: the engine checks what the method returns instead."""
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return self.impl(*args, **kwargs)
+            return run_plugin_code(self.impl, *args, **kwargs)
 
     def written(self, params: dict | None = None) -> str:
         """The method as a ruleset writes it: its name, with its parameters when it has any."""
@@ -104,7 +123,8 @@ class Plugins:
         return self.registrations[kind].get(name)
 
     def functions(self) -> dict[str, FunctionSpec]:
-        return {name: FunctionSpec(name=name, func=r.impl, description=in_words(r.description), plugin=r.plugin,
+        return {name: FunctionSpec(name=name, func=functools.partial(run_plugin_code, r.impl),
+                                   description=in_words(r.description), plugin=r.plugin,
                                    **{k: v for k, v in r.options.items() if k != "title"})
                 for name, r in self.registrations["function"].items()}
 
@@ -151,7 +171,7 @@ def _import_local(spec: str):
 
 def _register(manager, plugin_name, origin, load, problems, origins):
     try:
-        module = load()
+        module = run_plugin_code(load)
         if manager.is_registered(module):
             return
         manager.register(module, name=plugin_name)
@@ -191,7 +211,7 @@ def _collect(manager, origins) -> tuple[dict[str, dict[str, Registration]], list
                                                           _origin, options)
 
             try:
-                impl.function(register=register)
+                run_plugin_code(impl.function, register=register)
             except Exception as exc:
                 last = traceback.format_exception_only(type(exc), exc)[-1].strip()
                 problems.append(said("E_PLUGIN_FAILED", "plugin.register_failed", name=plugin_name,

@@ -102,7 +102,7 @@ def write_output(result, output: Registration, path: str, params: dict, inputs=(
     """Write ``result`` with an output plugin; refuse to overwrite an input file."""
     try:
         with atomic_open(path, inputs) as stream:
-            output.impl(result, stream, params)
+            output.call(result, stream, params)
     except EngineError:
         raise
     except OSError as exc:

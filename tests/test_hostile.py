@@ -270,3 +270,65 @@ def test_units_left_without_a_score_are_named(stranger):
     assert found["code"] == 0 and "W_NO_SCORE" in found["stderr"] and "u3" in found["stderr"]
     [warning] = [d for d in json.loads(found["stdout"])["diagnostics"] if d["code"] == "W_NO_SCORE"]
     assert warning["units"] == ["u3"] and warning["path"] == "/nodes/total"
+
+
+# ---------------------------------------------------------------- plugins that exit or print
+
+EXITS_AT_IMPORT = "raise SystemExit(0)\n"
+EXITS_IN_HOOK = """
+from engine.hookspecs import hookimpl
+
+@hookimpl
+def register_aggregators(register):
+    raise SystemExit(0)
+"""
+EXITS_IN_METHOD = """
+from engine.hookspecs import hookimpl
+
+def leave(x, w, params, children):
+    raise SystemExit(0)
+
+@hookimpl
+def register_aggregators(register):
+    register("leave", leave, description="exits")
+"""
+PRINTS = """
+print("hello from a plugin")
+from engine.hookspecs import hookimpl
+
+def chatty(x, w, params, children):
+    print("computing")
+    return (x * w).sum(axis=1) / w.sum(axis=1)
+
+@hookimpl
+def register_aggregators(register):
+    print("registering")
+    register("chatty", chatty, description="prints")
+"""
+
+
+@pytest.mark.parametrize("code,expected", [(EXITS_AT_IMPORT, "E_PLUGIN_LOAD"), (EXITS_IN_HOOK, "E_PLUGIN_FAILED")])
+def test_a_plugin_that_exits_while_loading_is_reported(stranger, startup, code, expected):
+    folder = stranger()
+    (folder.parent / "plugin.py").write_text(code, encoding="utf-8")
+    plugin = folder.parent / "plugin.py"
+    refused(engine("plugins", "--plugin", plugin, cwd=folder), startup, expected, exit_code=3)
+    found = engine("run", "ruleset.json", "--plugin", plugin, cwd=folder)  # a run that does not need it goes on
+    assert found["code"] == 0 and expected in found["stderr"] and "u1" in found["stdout"]
+
+
+def test_a_method_that_exits_is_a_plugin_failure(stranger, startup):
+    folder = stranger(nodes={"total": {"method": "leave", "children": ["a", "b", "c"]}})
+    (folder.parent / "plugin.py").write_text(EXITS_IN_METHOD, encoding="utf-8")
+    refused(engine("run", "ruleset.json", "--plugin", folder.parent / "plugin.py", cwd=folder), startup, "E_PLUGIN_FAILED",
+            exit_code=3)
+
+
+def test_what_a_plugin_prints_goes_to_standard_error(stranger):
+    folder = stranger(nodes={"total": {"method": "chatty", "children": ["a", "b", "c"]}})
+    (folder.parent / "plugin.py").write_text(PRINTS, encoding="utf-8")
+    found = engine("run", "ruleset.json", "--plugin", folder.parent / "plugin.py", "-o", "-", "--format", "json", cwd=folder)
+    assert found["code"] == 0, found["stderr"]
+    assert len(json.loads(found["stdout"])["units"]) == 4
+    for line in ("hello from a plugin", "registering", "computing"):
+        assert line in found["stderr"]
