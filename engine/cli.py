@@ -25,6 +25,7 @@ import click
 
 from . import __version__
 from .compiler import load_ruleset
+from .jsonload import load_file
 from .data import LARGEST
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
@@ -84,10 +85,10 @@ def _speak_as(path: str, compiled) -> None:
 
 
 def _declared_language(path: str) -> str | None:
+    """Read through the one bounded reader: a file too large, too deep or not JSON declares nothing."""
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            document = json.load(fh)
-    except (OSError, ValueError):
+        document, _ = load_file(path)
+    except EngineError:
         return None
     value = document.get("language") if isinstance(document, dict) else None
     return value if isinstance(value, str) else None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 from .confine import inside
+from .data import excerpt
 from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer, said
 from .formula import compile_formula
 from .jsonload import load_file
@@ -165,10 +166,19 @@ class _Compiler:
             params = spec.get("params", {})
             self.check_params(reg, params, path + "/params")
             long = spec.get("long")
-            if reg is not None and isinstance(spec.get("path"), str):
+            if reg is not None and isinstance(spec.get("path"), str) and self.plain_path(spec["path"], path + "/path"):
                 out[name] = Source(name, reg, spec["path"], params, path,
                                    (long["indicator"], long["value"]) if isinstance(long, dict) and len(long) == 2 else None)
         return out
+
+    def plain_path(self, path: str, pointer: str) -> bool:
+        """A file's path holds no control character (a NUL would even stop the system from reading it)."""
+        bad = next((c for c in path if ord(c) < 32 or ord(c) == 127), None)
+        if bad is not None:
+            self.tell("E_SCHEMA_VALUE", "compile.path_control", pointer,
+                      Both("write the file's name as it is, without control characters", "请照原样书写文件名，不要含控制字符"),
+                      location=excerpt(path), code_point=f"U+{ord(bad):04X}")
+        return bad is None
 
     def compile_units(self, sources) -> dict:
         units = self.doc.get("units")
@@ -523,6 +533,8 @@ class _Compiler:
             reg = self.plugin("output", out.get("format"), f"/outputs/{i}/format")
             self.check_params(reg, out.get("params", {}), f"/outputs/{i}/params")
             path = out.get("path")
+            if isinstance(path, str) and not self.plain_path(path, f"/outputs/{i}/path"):
+                continue
             if isinstance(path, str) and path != "-" and not inside(base_dir, path):
                 self.tell("E_OUTPUT", "compile.output_outside", f"/outputs/{i}/path",
                           Both("write a relative path such as results/scores.csv, or give another place with engine run -o",

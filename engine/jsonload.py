@@ -23,6 +23,7 @@ _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _NOT_FINITE = re.compile(r"-?(?:NaN|Infinity)")
 _LITERALS = {"true": True, "false": False, "null": None}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Fail(Exception):
@@ -54,7 +55,11 @@ class _Parser:
         m = _NUMBER.match(text, i)
         if m:
             number = m.group()
-            value = float(number) if any(c in number for c in ".eE") else int(number)
+            decimal = any(c in number for c in ".eE")
+            if not decimal and len(number) > 160:  # beyond ±1e150 in any case; int() refuses 4,300 digits
+                raise _Fail("E_JSON_NOT_FINITE", "json.number_too_large", i, path, Both("write a smaller number", "请写小一些的数"),
+                            word=number[:40] + "…", largest=f"{LARGEST:g}")
+            value = float(number) if decimal else int(number)
             if abs(value) > LARGEST:  # 1e400 reads as infinity; either would break every sum it entered
                 raise _Fail("E_JSON_NOT_FINITE", "json.number_too_large", i, path,
                             Both("write a smaller number", "请写小一些的数"), word=number[:40] + ("…" if len(number) > 40 else ""),
@@ -71,11 +76,17 @@ class _Parser:
 
     def string(self, i: int):
         try:
-            return scanstring(self.text, i, True)
+            value, end = scanstring(self.text, i, True)
         except json.JSONDecodeError as exc:
             raise _Fail("E_JSON_SYNTAX", "json.bad_string", exc.pos, detail=exc.msg,
                         hint=Both("strings end with a double quote; write a line break as \\n",
                                   "字符串以双引号结尾；换行请写作 \\n")) from None
+        lone = _SURROGATE.search(value)
+        if lone:  # half of a \ud83d\ude00 pair: no character at all, and no text can hold it
+            raise _Fail("E_JSON_SYNTAX", "json.lone_surrogate", i, code_point=f"U+{ord(lone.group()):04X}",
+                        hint=Both("write the character itself, or both halves of its \\u pair",
+                                  "请直接写出该字符，或写出其 \\u 编码的两半"))
+        return value, end
 
     def obj(self, i: int, path: str, depth: int):
         text, out = self.text, {}

@@ -421,6 +421,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "等级“{label}”同时写了 min 和 max：每一档只写一个界限，越高越好写 min，越低越好写 max；另一端由上一档决定。"),
     "compile.grade_order": ('The bands must go from the best down: "{label}" starts at {low}, which is not below the band before it '
                             "({before}).", "等级须从高到低排列：“{label}”的下限 {low} 不低于上一档（{before}）。"),
+    "compile.path_control": ('The path "{location}" holds the control character {code_point}, which no file name has.',
+                             "路径“{location}”含有控制字符 {code_point}，文件名中不会有这样的字符。"),
     "compile.output_outside": ("The output \"{location}\" is outside the ruleset's folder; a ruleset writes only inside its own folder.",
                                "输出“{location}”在规则集所在文件夹之外；规则集只能写入自己的文件夹。"),
     "formula.syntax": ("The formula is not a valid expression ({detail}).", "公式不是有效的表达式（{detail}）。"),
@@ -544,6 +546,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plugin.failed": ('The {kind} "{name}" ({plugin}) failed on {on}: {error}.', "{kind}“{name}”（{plugin}）处理 {on} 时出错：{error}。"),
     "file.unreadable": ("The file {file} cannot be read: {reason}.", "文件 {file} 无法读取：{reason}。"),
     "json.too_large": ("The ruleset is larger than {limit} bytes.", "规则集超过 {limit} 字节。"),
+    "json.lone_surrogate": ("A string holds {code_point}, half of a pair that encodes one character, without its other half.",
+                            "字符串中含有 {code_point}：它是表示一个字符的一对编码中的一半，缺少另一半。"),
     "json.nul": ("The ruleset contains a NUL character.", "规则集中含有 NUL 字符。"),
     "units.unknown": ('There is no unit "{unit}".', "没有单位“{unit}”。"),
     "units.no_periods": ('The ruleset has no periods, so there is no period "{period}".', "规则集没有时期，因此没有时期“{period}”。"),

@@ -332,3 +332,34 @@ def test_what_a_plugin_prints_goes_to_standard_error(stranger):
     assert len(json.loads(found["stdout"])["units"]) == 4
     for line in ("hello from a plugin", "registering", "computing"):
         assert line in found["stderr"]
+
+
+# ---------------------------------------------------------------- rulesets built to crash the reader
+
+@pytest.mark.parametrize("name,text,code", [
+    ("deep", "[" * 100_000 + "]" * 100_000, "E_JSON_TOO_DEEP"),
+    ("huge integer", '{"format": "govscore/1", "version": ' + "9" * 5000 + "}", "E_JSON_NOT_FINITE"),
+    ("lone surrogate", '{"format": "govscore/1", "title": "\\ud800"}', "E_JSON_SYNTAX"),
+    ("NaN", '{"format": "govscore/1", "weight": NaN}', "E_JSON_NOT_FINITE"),
+])
+def test_a_ruleset_built_to_crash_the_reader_is_told(tmp_path, startup, name, text, code):
+    (tmp_path / "r.json").write_text(text, encoding="utf-8")
+    for command in ("validate", "run"):
+        refused(engine(command, "r.json", cwd=tmp_path), startup, code)
+
+
+def test_control_characters_in_paths_are_told(stranger, startup):
+    folder = stranger(outputs=[{"format": "csv", "path": "a\u0000b.csv"}],
+                      sources={"main": {"format": "csv", "path": "data\u0001.csv"}})
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_SCHEMA_VALUE")
+    assert found["stderr"].count("holds the control character") == 2
+
+
+def test_a_huge_ruleset_is_refused_without_reading_it(tmp_path, startup):
+    with open(tmp_path / "r.json", "wb") as fh:  # 200 MB, sparse: nothing written to the disk
+        fh.truncate(200 * 2**20)
+    for command in ("validate", "run"):
+        found = engine(command, "r.json", cwd=tmp_path)
+        refused(found, startup, "E_JSON_TOO_LARGE")
+        assert found["memory"] < startup["memory"] + 50 * 1024
