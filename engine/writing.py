@@ -103,7 +103,7 @@ def write_output(result, output: Registration, path: str, params: dict, inputs=(
     try:
         with atomic_open(path, inputs) as stream:
             output.call(result, stream, params)
-    except EngineError:
+    except (EngineError, BrokenPipeError):  # a reader that stopped early (engine run ... | head) is no failure
         raise
     except OSError as exc:
         raise EngineError([said("E_OUTPUT", "output.unwritable", location=path, reason=exc.strerror or str(exc))]) from None

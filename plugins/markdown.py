@@ -3,9 +3,16 @@ notes, warnings) as Markdown tables and lists, for wikis, e-mail and conversion 
 
 from __future__ import annotations
 
+import html
+
 from engine.hookspecs import hookimpl
 from engine.messages import aside
 from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
+
+
+def plain(value) -> str:
+    """Text as Markdown shows it, never as HTML: a label "<script>" or "<img onerror=…>" stays text."""
+    return html.escape(str(value), quote=False)
 
 
 def cell(value, digits: int = 2) -> str:
@@ -14,7 +21,7 @@ def cell(value, digits: int = 2) -> str:
         return "-"
     if isinstance(value, float):
         return f"{value:.{digits}f}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return plain(value).replace("|", "\\|").replace("\n", " ")
 
 
 def table(headers: list[str], rows: list[list], digits: list[int] | None = None) -> list[str]:
@@ -28,7 +35,7 @@ def table(headers: list[str], rows: list[list], digits: list[int] | None = None)
 def write_markdown(result, stream, params):
     report = build(result, params.get("limit", 200), params)
     t = report.text
-    out = [f"# {report.title}", "", report.subtitle, "", f"## {t['summary']}", ""]
+    out = [f"# {plain(report.title)}", "", plain(report.subtitle), "", f"## {t['summary']}", ""]
     out += table([t["key"], t["value"]], [list(p) for p in report.summary], [None, None])
     out += ["", f"## {t['ranking']}", ""]
     digits = [None] * len(report.headers)
@@ -44,21 +51,22 @@ def write_markdown(result, stream, params):
                      [[name] + means for name, means in report.group_means], [None] + [2] * len(report.dimensions))
     out += ["", f"## {t['weights']}", ""]
     for w in report.weights:
-        out += [f"### {w['label']}", "", f"{t['method']}{t['colon']}{w['aggregation']}" + (f"{t['comma']}{w['method']}" if w["method"] else "")
-                + aside(w["notes"], report.lang), ""]
+        out += [f"### {plain(w['label'])}", "", plain(f"{t['method']}{t['colon']}{w['aggregation']}"
+                                                      + (f"{t['comma']}{w['method']}" if w["method"] else "")
+                                                      + aside(w["notes"], report.lang)), ""]
         out += table([t["child"], t["weight"], t["in_score"]], [[label, weight, share] for _, label, weight, share in w["parts"]],
                      [None, 4, 4])
         out.append("")
     for analysis in report.analyses:
-        out += [f"## {analysis['title']}", ""] + ([analysis["note"], ""] if analysis["note"] else [])
+        out += [f"## {plain(analysis['title'])}", ""] + ([plain(analysis["note"]), ""] if analysis["note"] else [])
         for part in analysis["tables"]:
-            out += ([f"### {part['title']}", ""] if part["title"] else []) + table(part["headers"], part["rows"], part["digits"]) + [""]
-    out += [f"## {t['methods']}", ""] + [f"- {line}" for line in report.methods]
+            out += ([f"### {plain(part['title'])}", ""] if part["title"] else []) + table(part["headers"], part["rows"], part["digits"]) + [""]
+    out += [f"## {t['methods']}", ""] + [f"- {plain(line)}" for line in report.methods]
     out += ["", f"## {t['diagnostics']}", ""]
     if not report.diagnostics:
         out.append(t["none"])
     for d in report.diagnostics:
-        units = f" ({', '.join(d['units'])})" if d["units"] else ""
+        units = f" ({plain(', '.join(d['units']))})" if d["units"] else ""
         out.append(f"- **{d['level']}** `{d['code']}`{t['colon']}{cell(d['message'])}{units}")
     stream.write(("\n".join(out) + "\n").encode("utf-8"))
 

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
@@ -48,11 +49,29 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
         yield pa.Table.from_arrays(arrays, names=names)
 
 
+FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet may take for the start of a formula (OWASP)
+
+
+def neutralised(batch: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…, @SUM(…)) get a leading
+    apostrophe, which spreadsheets show as text."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+            if pc.any(risky).as_py():
+                column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=batch.column_names)
+
+
 def write_csv(result, stream, params):
-    if params.get("bom", True):
+    if params.get("bom", True) and getattr(stream, "name", None) != "<stdout>":  # a BOM would reach the next program in a pipe
         stream.write("\ufeff".encode("utf-8"))
     writer = None
+    safe = params.get("formulas", "neutralise") == "neutralise"
     for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False)):
+        batch = neutralised(batch) if safe else batch
         writer = writer or pv.CSVWriter(stream, batch.schema)
         writer.write_table(batch)
     if writer is not None:
@@ -167,7 +186,11 @@ def register_outputs(register):
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
             "labels": {"type": "boolean", "default": False, "description": "Use labels (Chinese, say) as column headers instead of names."},
-            "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read Chinese text correctly."}}},
+            "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read "
+                                                                       "Chinese text correctly (never on standard output)."},
+            "formulas": {"enum": ["neutralise", "raw"], "default": "neutralise",
+                         "description": "neutralise: a text cell starting with = + - @, a tab or a carriage return gets a "
+                                        "leading ', so a spreadsheet does not run it as a formula; raw: as it is."}}},
         description={"en": "CSV, one row per unit.", "zh": "CSV，每个单位一行。"})
     register("parquet", write_parquet, extension="parquet", params={
         "type": "object", "additionalProperties": False, "properties": {"include": INCLUDE}},

@@ -363,3 +363,48 @@ def test_a_huge_ruleset_is_refused_without_reading_it(tmp_path, startup):
         found = engine(command, "r.json", cwd=tmp_path)
         refused(found, startup, "E_JSON_TOO_LARGE")
         assert found["memory"] < startup["memory"] + 50 * 1024
+
+
+# ---------------------------------------------------------------- outputs that carry an attack
+
+ATTACKS = ['=HYPERLINK("http://example.invalid","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tlead"]
+
+
+def _attacking_data(folder: Path) -> None:
+    rows = [f'u{k},"{name.replace(chr(34), chr(34) * 2)}",甲镇,{k},{k * 10},{5 - k}' for k, name in enumerate(ATTACKS, 1)]
+    (folder / "data.csv").write_text("id,name,town,a,b,c\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_csv_neutralises_text_that_a_spreadsheet_would_run(stranger):
+    import csv
+    folder = stranger()
+    _attacking_data(folder)
+    assert engine("run", "ruleset.json", "-o", "out.csv", "-q", cwd=folder)["code"] == 0
+    with open(folder / "out.csv", encoding="utf-8-sig", newline="") as fh:
+        labels = {row["unit"]: row["label"] for row in csv.DictReader(fh)}
+    assert sorted(labels.values()) == sorted("'" + name for name in ATTACKS)
+    # the raw option writes them as they are, for analysts' tools
+    doc = json.loads((folder / "ruleset.json").read_text(encoding="utf-8"))
+    doc["outputs"] = [{"format": "csv", "path": "raw.csv", "params": {"formulas": "raw"}}]
+    write_ruleset(folder, doc)
+    assert engine("run", "ruleset.json", "-q", cwd=folder)["code"] == 0
+    with open(folder / "raw.csv", encoding="utf-8-sig", newline="") as fh:
+        assert sorted(row["label"] for row in csv.DictReader(fh)) == sorted(ATTACKS)
+
+
+def test_csv_on_standard_output_has_no_bom(stranger):
+    found = engine("run", "ruleset.json", "-o", "-", "--format", "csv", cwd=stranger())
+    assert found["code"] == 0 and found["stdout"].startswith('"unit",')
+
+
+def test_markdown_shows_html_in_labels_as_text(stranger):
+    folder = stranger()
+    (folder / "data.csv").write_text(SMALL_CSV.replace("一社区", "<script>alert(1)</script>").replace(
+        "二社区", '<img src=x onerror="alert(2)">'), encoding="utf-8")
+    doc = json.loads((folder / "ruleset.json").read_text(encoding="utf-8"))
+    doc["title"] = "<b>title</b>"
+    write_ruleset(folder, doc)
+    assert engine("run", "ruleset.json", "-o", "r.md", "-q", cwd=folder)["code"] == 0
+    text = (folder / "r.md").read_text(encoding="utf-8")
+    assert "<script" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "# &lt;b&gt;title&lt;/b&gt;" in text
