@@ -111,6 +111,9 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
     """A diagnostic for each wanted column that the file does not have, with near matches. ``key``
     names the message (a sheet's or a query's columns, say) and ``fields`` fill it in."""
     present = list(present)
+    if not present and wanted:  # an empty file: one problem, not one per column it lacks
+        return [said("E_DATA_COLUMN", "data.no_columns", file=file,
+                     hint=Both("check that the file is the one meant, and was saved completely", "请检查是否选对了文件，以及文件是否完整保存"))]
     known = set(present)
     out = []
     for name in wanted:

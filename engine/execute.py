@@ -216,6 +216,17 @@ def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str,
         "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件"))
 
 
+def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
+    """A source's problem naming its file as the ruleset or the command line wrote it, not by the full
+    path the engine opened (which also tells the folders of the machine)."""
+    fields = dict(d.fields)
+    if d.file != path and fields.get("file") != path:
+        return d
+    fields["file"] = written
+    message_en = message(d.key, "en", **fields) if d.key is not None else d.message.replace(path, written)
+    return replace(d, file=written if d.file == path else d.file, message=message_en, fields=tuple(fields.items()))
+
+
 def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
     spec = ruleset.units
     unit_source = spec["source"]
@@ -247,11 +258,12 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
             else:
                 table = _read_long(source, path, wanted[name], spec)
         except EngineError as exc:
-            problems += exc.diagnostics
+            problems += [_as_written(d, path, written) for d in exc.diagnostics]
             continue
         except Exception as exc:
-            problems.append(plugin_failed(source.format, path, exc))
+            problems.append(plugin_failed(source.format, written, exc))
             continue
+        table.file = written
         tables[name] = table
         files.append(path)
         inputs.append({"source": name, "path": written, "format": source.format.name,
@@ -362,7 +374,11 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
             x = x if everyone else x[active]
         else:
             column = evaluate(ind.formula, {d: raw[d] for d in ind.formula.names}, functions, size)
+            told = len(problems)
             x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
+            if len(problems) > told:  # the formula's own problem, told; its missing values follow from it
+                raw[name] = x
+                continue
         if ind.clamp is not None:
             x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
                         ind.clamp.upper if ind.clamp.upper is not None else np.inf)

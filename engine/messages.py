@@ -496,6 +496,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "文件 {file} 的工作表 {sheet} 中有两列都叫“{column}”，无法确定读哪一列。"),
     "data.query_failed": ("The query on {file} failed: {detail}.", "对 {file} 的查询失败：{detail}。"),
     "data.unknown_encoding": ('"{encoding}" is not an encoding this engine knows.', "本引擎不认识编码“{encoding}”。"),
+    "data.ragged": ("Line {line} of {file} has {cells} cell(s), but the header has {width}.",
+                    "{file} 的第 {line} 行有 {cells} 个单元格，但表头有 {width} 个。"),
+    "data.no_columns": ("The file {file} has no columns: it is empty, or holds no header row.",
+                        "文件 {file} 没有任何列：它是空的，或者没有表头行。"),
     "data.mixed_encoding": ("The file {file} is UTF-8 text until line {line}, which holds bytes that are not UTF-8 (pasted from "
                             "a GBK file, perhaps); read as GBK, every Chinese label would be garbled.",
                             "文件 {file} 直到第 {line} 行之前都是 UTF-8 文本，第 {line} 行含有不是 UTF-8 的字节（也许是从 GBK 文件粘贴而来）；"

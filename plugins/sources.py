@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, missing_columns, not_utf8_after_all, to_numbers,
-                         to_text)
+from engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, excerpt, missing_columns, not_utf8_after_all,
+                         to_numbers, to_text)
 from engine.diagnostics import EngineError, did_you_mean, said
 from engine.hookspecs import hookimpl
 from engine.messages import Both
@@ -57,16 +57,21 @@ def _columns(tables: list[pa.Table], columns: dict[str, str], file: str, first_r
     table = tables.pop()
     left = {name: table.column(name) for name in columns}  # the columns still to convert, and only those
     del table
-    out = {}
+    out, problems = {}, []
     for name, kind in columns.items():
         values = left.pop(name)
-        if kind == "number":
-            out[name] = to_numbers(values, name, file, first_row, params.get("na", DEFAULT_NA),
-                                   params.get("thousands", ","), params.get("decimal", "."))
-        else:
-            out[name] = to_text(values)
+        try:
+            if kind == "number":
+                out[name] = to_numbers(values, name, file, first_row, params.get("na", DEFAULT_NA),
+                                       params.get("thousands", ","), params.get("decimal", "."))
+            else:
+                out[name] = to_text(values)
+        except EngineError as exc:  # every column's cells told at once, not only the first column's
+            problems += exc.diagnostics
         del values
         pa.default_memory_pool().release_unused()
+    if problems:
+        raise EngineError(problems)
     return out
 
 
@@ -111,12 +116,27 @@ def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise
-        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="CSV", detail=str(exc),
-                                hint=Both("check the delimiter and that every row has as many cells as the header",
-                                          "请检查分隔符，以及每行的单元格数是否与表头相同"))]) from None
+        raise _unreadable_csv(path, encoding, skip, parse.delimiter, exc) from None
     rows, first_row, tables = table.num_rows, skip + 2, [table]
     del table
     return Table(_columns(tables, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
+
+
+def _unreadable_csv(path: str, encoding: str, skip: int, delimiter: str, exc) -> EngineError:
+    """What the CSV parser could not read: for a row with another number of cells than the header, its
+    line (Arrow quotes the row's content, not its line); otherwise a short excerpt of the parser's words."""
+    hint = Both("check the delimiter and that every row has as many cells as the header",
+                "请检查分隔符，以及每行的单元格数是否与表头相同")
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
+        rows = csv.reader(fh, delimiter=delimiter)
+        width = len(next(rows, []))
+        for row in rows:
+            if row and len(row) != width:
+                return EngineError([said("E_DATA_FORMAT", "data.ragged", file=path, line=skip + rows.line_num,
+                                         cells=len(row), width=width, hint=hint)])
+    return EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="CSV", detail=excerpt(str(exc), 120), hint=hint)])
 
 
 def _header(path: str, encoding: str, skip: int, delimiter: str) -> list[str]:

@@ -258,3 +258,30 @@ def test_a_column_function_over_a_problem_flags_every_unit():
     assert [p.mask.tolist() for p in out.problems] == [[True, False, False, False], [True] * 4]
     # a column that is all missing gives a missing mean, which is no problem
     assert evaluate(compiled("col_mean(a * is_missing(a))"), {**COLUMNS, "a": np.full(4, np.nan)}, FUNCTIONS, 4).problems == ()
+
+
+# Anything at all, typed or pasted: control characters, huge numbers, deep nesting, half-written
+# expressions. The compiler answers with a formula or diagnostics, never an exception, and quickly.
+TOKENS = st.sampled_from(["a", "b", "pop", "(", ")", "+", "-", "*", "/", "**", ",", " ", "1e999", "1e150", "9" * 400,
+                          "\n", "\r", "\t", "\x00", "\x1b", "\ud800", "（", "log(", "round(", "where(", "1e-999",
+                          "0", ".5", "==", "<", "not ", "and", "[", "'", "\\", "__", "é", "〇"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(TOKENS, max_size=60).map("".join), st.text(max_size=80),
+                 st.integers(1, 3000).map(lambda n: "(" * n + "a" + ")" * n),
+                 st.integers(1, 3000).map(lambda n: "-" * n + "a"),
+                 st.integers(1, 400).map(lambda n: "a" + "**a" * n)))
+def test_any_text_compiles_or_is_told_never_raises(text):
+    start = time.monotonic()
+    formula, diagnostics = compile_formula(text, NAMES, FUNCTIONS)
+    assert time.monotonic() - start < 2.0
+    if formula is None:
+        assert diagnostics and all(d.code.startswith(("E_FORMULA", "E_UNKNOWN", "E_FUNCTION")) for d in diagnostics)
+        for d in diagnostics:
+            d.format_text()
+            d.format_text("zh")
+        return
+    out = evaluate(formula, COLUMNS, FUNCTIONS, 4)
+    assert all(p.code == "E_DOMAIN" for p in out.problems)
+    assert np.all(np.isfinite(out.values) | np.isnan(out.values) | np.any([p.mask for p in out.problems] or [False], axis=0))

@@ -408,3 +408,35 @@ def test_markdown_shows_html_in_labels_as_text(stranger):
     text = (folder / "r.md").read_text(encoding="utf-8")
     assert "<script" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "# &lt;b&gt;title&lt;/b&gt;" in text
+
+
+# ---------------------------------------------------------------- messages that say what to fix
+
+def test_an_empty_file_is_told_once(stranger, startup):
+    folder = stranger()
+    (folder / "data.csv").write_text("", encoding="utf-8")
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DATA_COLUMN")
+    assert found["stderr"].count("E_DATA_COLUMN") == 1 and "no columns" in found["stderr"]
+
+
+def test_every_bad_column_is_told_and_a_ragged_row_by_its_line(stranger, startup):
+    folder = stranger()
+    (folder / "data.csv").write_text("id,name,town,a,b,c\nu1,一,甲,x,y,z\nu2,二,甲,2,20,4\n", encoding="utf-8")
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DATA_NOT_NUMBER")
+    assert found["stderr"].count("E_DATA_NOT_NUMBER") == 3
+    (folder / "data.csv").write_text("id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,2,20\n", encoding="utf-8")
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DATA_FORMAT")
+    assert "Line 3 of data.csv has 5 cell(s), but the header has 6" in found["stderr"] and "u2,二" not in found["stderr"]
+
+
+def test_a_formula_problem_is_not_followed_by_the_missing_values_it_causes(stranger, startup):
+    doc = small_ruleset()
+    doc["indicators"]["a"] = {"formula": "log(-1) + b"}
+    folder = stranger()
+    write_ruleset(folder, doc)
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DOMAIN")
+    assert "E_MISSING_VALUE" not in found["stderr"]
