@@ -157,12 +157,14 @@ def plugins_for_run(modules) -> Plugins:
     return plugins
 
 
-def compile_or_exit(path: str, plugins: Plugins):
-    """The compiled ruleset and its diagnostics; with errors, they go to stderr and the command exits."""
+def compile_or_exit(path: str, plugins: Plugins, warn: bool = True):
+    """The compiled ruleset and its diagnostics; with errors, they go to stderr and the command exits.
+    ``warn``: print the ruleset's warnings now (engine run prints them with the run's own)."""
     compiled, diagnostics = load_ruleset(path, plugins)
     _speak_as(path, compiled)
-    if compiled is None:
+    if compiled is None or warn:
         report(diagnostics)
+    if compiled is None:
         sys.exit(exit_code_for(diagnostics))
     return compiled, diagnostics
 
@@ -234,7 +236,7 @@ def run(ruleset, output, fmt, data, allow_dirs, quiet, plugin_modules):
     """
     data_paths = parse_data(data)
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = compile_or_exit(ruleset, plugins)
+    compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=False)
     if output or fmt or not compiled.outputs:
         targets = [(fmt or format_for(output, plugins), output or "-", {})]
     else:
@@ -255,7 +257,7 @@ def run(ruleset, output, fmt, data, allow_dirs, quiet, plugin_modules):
     result.meta["language"] = current_language()  # of the reports' headings
     _run_analyses(compiled, plugins, loaded, result, {k for _, _, params in targets for k, v in params.items() if v is True})
     if not quiet:
-        report(diagnostics + result.diagnostics)
+        report(result.diagnostics)  # the ruleset's own warnings among them
     for registration, (_, path, params) in zip(writers, targets):
         try:
             write_output(result, registration, path, params, inputs)

@@ -48,6 +48,7 @@ def compile_document(document, source_map: SourceMap | None, plugins: Plugins,
     diagnostics = [source_map.place(d) for d in diagnostics]
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
+    ruleset.warnings = list(diagnostics)
     return ruleset, diagnostics
 
 
@@ -208,10 +209,12 @@ class _Compiler:
         out: dict[str, Indicator] = {}
         deps: dict[str, tuple[str, ...]] = {}
         for name, spec, path in self.items("indicators"):
+            # an indicator's own setting, else the ruleset's default for every indicator (as for normalise and treat)
+            setting = {key: spec.get(key, self.doc.get(key, default)) for key, default in INDICATOR_DEFAULTS.items()}
             ind = Indicator(name=name, label=spec.get("label", name), unit=spec.get("unit", ""), pointer=path,
-                            direction=DIRECTIONS.get(_text(spec.get("direction")), "higher"),
-                            target=spec.get("target"), missing=spec.get("missing", "error"),
-                            on_invalid=spec.get("on_invalid", "error"))
+                            direction=DIRECTIONS.get(_text(setting["direction"]), "higher"),
+                            target=spec.get("target"), missing=setting["missing"], on_invalid=setting["on_invalid"])
+            missing_path = path + "/missing" if "missing" in spec else "/missing"
             has_column, has_formula = "column" in spec, "formula" in spec
             if has_column == has_formula:
                 self.tell("E_SCHEMA_REQUIRED", "compile.column_or_formula", path, name=name,
@@ -240,12 +243,13 @@ class _Compiler:
             ind.optimum = self.bounds(spec, "optimum", path, strict=False)
             ind.clamp = self.bounds(spec, "clamp", path, strict=False)
             if str(ind.missing).startswith("impute_group") and not isinstance(self.section("units").get("group"), str):
-                self.tell("E_SCHEMA_REQUIRED", "compile.no_group_column", path + "/missing",
+                self.tell("E_SCHEMA_REQUIRED", "compile.no_group_column", missing_path,
                           _in_units("group"), name=name)
             if ind.missing in ("carry_forward", "interpolate") and not isinstance(self.section("units").get("period"), str):
-                self.tell("E_SCHEMA_REQUIRED", "compile.no_period_column", path + "/missing",
+                self.tell("E_SCHEMA_REQUIRED", "compile.no_period_column", missing_path,
                           _in_units("period"), name=name)
-            if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths:
+            if ind.direction == "range" and ind.optimum is None and path + "/direction" not in self.bad_paths \
+                    and "/direction" not in self.bad_paths:
                 self.tell("E_DIRECTION", "compile.range_without_optimum", path,
                           Both('add "optimum": {"lower": ..., "upper": ...} in the raw unit',
                                '请加上 "optimum": {"lower": ..., "upper": ...}，用原始单位'), name=name)
@@ -653,6 +657,30 @@ class _Compiler:
         for name, src in sources.items():
             if name not in used_sources:
                 self.tell("W_UNUSED", "compile.unused_source", src.pointer, severity="warning", name=name)
+        for name, ind in indicators.items():
+            if ind.normaliser is None and "direction" in self.section("indicators").get(name, {}):
+                self.tell("W_UNUSED", "compile.direction_unused", ind.pointer + "/direction", severity="warning", name=name)
+        self.report_weights_for_no_child(nodes)
+
+    def report_weights_for_no_child(self, nodes):
+        """A fixed weight for a child that no node weighted with it has (a "D" in a node of A, B, C) is a
+        mistake the weights' sum does not catch when the others still sum to 1."""
+        children: dict[str, tuple[WeightSet, set]] = {}
+        for node in nodes.values():
+            for ws in (node.weight_set, *(node.weight_set.components if node.weight_set else ())):
+                if ws is not None:
+                    children.setdefault(ws.pointer, (ws, set()))[1].update(node.children)
+        for where, (ws, known) in children.items():
+            values = ws.params.get("values")
+            for child in values if isinstance(values, dict) else ():
+                if child not in known:
+                    place = (where + "/params/values" if where.startswith("/weights/") else where) + pointer(child)
+                    self.tell("W_UNUSED", "compile.weight_for_no_child", place, did_you_mean(child, known),
+                              severity="warning", child=child, children=", ".join(sorted(known)))
+
+
+# the indicator settings a ruleset may also give once at its top level, for every indicator that does not say
+INDICATOR_DEFAULTS = {"direction": "higher", "missing": "error", "on_invalid": "error"}
 
 
 def _in_units(role: str) -> Both:

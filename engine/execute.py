@@ -140,7 +140,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         unit_labels=_subset(units.get("label"), p.active), unit_groups=_subset(units.get("group"), p.active),
         unit_periods=_subset(units.get("period"), p.active), raw=p.raw, normalised=p.normalised, nodes=nodes,
         weights=weights, details=details, treated=p.treated, treatment=p.treatment, imputed=p.imputed,
-        dropped=list(p.dropped), diagnostics=ruleset.place(p.warnings + reported),
+        dropped=list(p.dropped), diagnostics=ruleset.warnings + ruleset.place(p.warnings + reported),
         meta={"engine": "govscore", "engine_version": __version__,
               "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
                           "file": ruleset.file, "sha256": ruleset.sha256},

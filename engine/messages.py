@@ -360,6 +360,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compile.rounding_unknown": ('Rounding names "{name}", which is not a node or indicator.', "取整规则中的“{name}”不是节点或指标。"),
     "compile.grades_unknown": ('Grades name "{name}", which is not a node or indicator.', "等级规则中的“{name}”不是节点或指标。"),
     "compile.unused_weight_set": ('The weight set "{name}" is not used by any node.', "权重集“{name}”没有被任何节点使用。"),
+    "compile.direction_unused": ('The indicator "{name}" has a direction, but no node uses it: it is never normalised, so its '
+                                 "direction changes nothing.",
+                                 "指标“{name}”写了方向，但没有节点使用它：它不会被标准化，方向不起作用。"),
+    "compile.weight_for_no_child": ('There is a weight for "{child}", which is not a child of any node weighted with it '
+                                    "({children}); it is not used.",
+                                    "给“{child}”设了权重，但它不是使用这些权重的任何节点的组成部分（{children}）；该权重不会被使用。"),
     "compile.unused_source": ('The source "{name}" is not used.', "数据源“{name}”没有被使用。"),
     "domain.formula": ("The formula gives no valid number for {count} unit(s): {problem}.",
                        "公式对 {count} 个单位得不到有效数值：{problem}。"),

@@ -153,6 +153,7 @@ class Ruleset:
     uncertainty: Uncertainty | None = None
     normalise_per_period: bool = False  # panel data: each period normalised on its own
     source_map: SourceMap | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)  # found when it was compiled; every result carries them
 
     def place(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """Give diagnostics met while running the file, line and column of the part of the ruleset they

@@ -323,3 +323,44 @@ def test_any_mutation_of_a_ruleset_gives_diagnostics_never_a_crash(plugins, data
     for d in diagnostics:
         assert d.code in CODES and d.message
         d.format_text()
+
+
+def test_a_weight_for_no_child_and_an_unused_direction_are_warned(plugins):
+    doc = small_ruleset()
+    doc["nodes"]["total"]["weights"] = {"a": 0.5, "b": 0.25, "c": 0.25, "d": 0.1}
+    doc["indicators"]["spare"] = {"column": "a", "direction": "lower"}
+    ruleset, diagnostics = check(plugins, doc)
+    assert ruleset is not None
+    found = {d.path: d for d in diagnostics if d.code == "W_UNUSED"}
+    assert set(found) == {"/nodes/total/weights/d", "/indicators/spare/direction"}
+    assert '"d"' in found["/nodes/total/weights/d"].message and "a, b, c" in found["/nodes/total/weights/d"].message
+    # a named weight set shared by nodes: a key is used when any node weighted with it has that child
+    doc = small_ruleset()
+    doc["weights"] = {"w": {"method": "fixed", "params": {"values": {"a": 0.5, "b": 0.25, "c": 0.25, "x": 1}}}}
+    doc["nodes"]["total"]["weights"] = "w"
+    _, diagnostics = check(plugins, doc)
+    assert [d.path for d in diagnostics if d.code == "W_UNUSED"] == ["/weights/w/params/values/x"]
+
+
+def test_the_rulesets_own_warnings_are_in_every_result(plugins, small):
+    from conftest import compile_and_run
+    doc = small_ruleset()
+    doc["indicators"]["spare"] = {"column": "a", "direction": "lower"}
+    result = compile_and_run(small(doc), plugins)
+    assert [d.path for d in result.diagnostics if d.code == "W_UNUSED"] == ["/indicators/spare/direction"]
+
+
+def test_indicator_settings_given_once_for_the_whole_ruleset(plugins):
+    doc = small_ruleset(missing="leave", direction="lower", on_invalid="missing")
+    doc["indicators"]["a"].pop("direction")
+    doc["indicators"]["f"] = {"formula": "a / b"}  # formula indicators follow the defaults too
+    doc["nodes"]["total"]["children"].append("f")
+    doc["nodes"]["total"]["weights"] = {"a": 0.4, "b": 0.2, "c": 0.2, "f": 0.2}
+    ruleset, diagnostics = check(plugins, doc)
+    assert ruleset is not None, [d.format_text() for d in diagnostics]
+    ind = ruleset.indicators
+    assert (ind["a"].direction, ind["a"].missing, ind["f"].missing, ind["f"].on_invalid) == ("lower", "leave", "leave", "missing")
+    assert ind["b"].direction == "higher"  # its own setting wins
+    # a default that needs a group column is told at the default
+    _, diagnostics = check(plugins, {**small_ruleset(missing="impute_group_mean"), "units": {"source": "main", "id": "id"}})
+    assert "/missing" in [d.path for d in diagnostics if d.code == "E_SCHEMA_REQUIRED"]
