@@ -657,6 +657,8 @@ class _Compiler:
         for name, src in sources.items():
             if name not in used_sources:
                 self.tell("W_UNUSED", "compile.unused_source", src.pointer, severity="warning", name=name)
+        if any(d.is_error for d in self.diagnostics):  # a child misspelt in a node would make its weight and
+            return                                     # its indicator look unused: told once it compiles
         for name, ind in indicators.items():
             if ind.normaliser is None and "direction" in self.section("indicators").get(name, {}):
                 self.tell("W_UNUSED", "compile.direction_unused", ind.pointer + "/direction", severity="warning", name=name)
