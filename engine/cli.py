@@ -221,11 +221,14 @@ def main():
               "Without it, the ruleset's outputs are written, or a table is printed.")
 @click.option("--format", "fmt", metavar="NAME", help="Output format: table, csv, json, or one a plugin adds. "
               "Default: from the file extension, else table.")
+@click.option("--include", type=click.Choice(["scores", "all"]), help="For csv, json and parquet: the scores only, or "
+              "also every raw and normalised indicator and what each method computed per unit (DEA slacks, TOPSIS "
+              "distances). Default: the output's own params, else scores.")
 @data_options
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @plugin_option
 @guarded
-def run(ruleset, output, fmt, data, allow_dirs, quiet, plugin_modules):
+def run(ruleset, output, fmt, include, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -246,6 +249,14 @@ def run(ruleset, output, fmt, data, allow_dirs, quiet, plugin_modules):
     if None in writers:  # checked before scoring, so a typo costs no time
         raise click.BadParameter(say("cli.no_format", current_language(), name=fmt,
                                      formats=", ".join(sorted(plugins.of("output")))), param_hint="--format")
+    if include:
+        takes = [bool(w.params and "include" in w.params.get("properties", {})) for w in writers]
+        if not any(takes):
+            raise click.BadParameter(say("cli.include_not_taken", current_language(), formats=", ".join(sorted(
+                n for n, r in plugins.of("output").items() if r.params and "include" in r.params.get("properties", {})))),
+                param_hint="--include")
+        targets = [(name, path, {**params, "include": include} if took else params)
+                   for (name, path, params), took in zip(targets, takes)]
     loaded = load_data(compiled, plugins, data_paths, allow_dirs)
     inputs = [ruleset, *loaded.files]
     try:

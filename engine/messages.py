@@ -165,6 +165,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # command-line mistakes
     "cli.which_format": ('cannot tell the format from "{path}"; add --format, one of: {formats}',
                          "无法从“{path}”判断输出格式；请加 --format，可选：{formats}"),
+    "cli.include_not_taken": ("--include is for the formats that list units' values: {formats}",
+                              "--include 只适用于逐个列出单位数值的格式：{formats}"),
     "cli.no_format": ('there is no output format "{name}"; available: {formats}', "没有输出格式“{name}”；可用：{formats}"),
     "cli.not_pair": ("{value} is not {form}", "{value} 不是 {form} 的形式"),
     "cli.out_of_range": ("{value}: the number must be finite and within ±{largest}", "{value}：数值须为 ±{largest} 以内的有限数"),

@@ -143,6 +143,11 @@ def named(method, lang: str, params: dict | None = None) -> str:
     return written if title == method.name else title + aside(written, lang)
 
 
+def _reported(details: dict) -> dict:
+    """What a weighting reported, its consistency check (an AHP's λmax, CI, RI, CR) among the rest."""
+    return {**details, **details.get("consistency", {})}
+
+
 def weights_by_node(result: Result, lang: str) -> list[dict]:
     """Per aggregation node: its label, aggregator and weighting for people, what the weighting
     reported (CR, λmax...) in words, and each child's label, weight and weight in the score."""
@@ -152,7 +157,7 @@ def weights_by_node(result: Result, lang: str) -> list[dict]:
     for node, weights in result.weights.items():
         details = result.details.get(node, {})
         notes = HEADINGS[lang]["comma"].join(say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
-                                             for k, v in details.get("weights", {}).items()
+                                             for k, v in _reported(details.get("weights", {})).items()
                                              if "note_" + k in WORDS and np.isscalar(v))
         spec = rs.nodes[node]
         out.append({"node": node, "label": rs.label(node), "aggregation": named(spec.aggregator, lang),

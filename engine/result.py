@@ -84,8 +84,8 @@ class Result:
         CR = Σ a_j·CI_j / Σ a_j·RI_j over the nodes j whose weights report CI and RI, a_j being the
         node's weight in the score. None when fewer than two nodes report them."""
         share = self.effective_weights()
-        judged = {name: d["weights"] for name, d in self.details.items()
-                  if "CI" in d.get("weights", {}) and "RI" in d["weights"] and name in share}
+        judged = {name: d["weights"]["consistency"] for name, d in self.details.items()
+                  if {"CI", "RI"} <= set(d.get("weights", {}).get("consistency", {})) and name in share}
         if len(judged) < 2:
             return None
         ci = sum(share[n] * w["CI"] for n, w in judged.items())

@@ -313,11 +313,12 @@ def ahp(children, params, data):
     table = params.get("random_index", "saaty")
     w, lambda_max = ahp_priorities(a, priority)
     check = ahp_consistency(a, w, lambda_max, table)
+    threshold = params.get("cr_threshold", 0.1)
     details = {"priority": priority, "random_index": table, "order": order, "matrix": a,
-               **{k: v for k, v in check.items() if k != "worst"}}
+               "consistency": {**{k: v for k, v in check.items() if k != "worst"}, "threshold": threshold,
+                               "consistent": bool(check["CR"] < threshold)}}
     if matrices:
         details["experts_CR"] = [ahp_consistency(m, *ahp_priorities(m, priority), table)["CR"] for m in matrices]
-    threshold = params.get("cr_threshold", 0.1)
     warnings = []
     if check["CR"] >= threshold:
         i, j, written, implied = check["worst"]

@@ -182,3 +182,13 @@ def test_parquet_output_round_trip(small, tmp_path):
     table = pq.read_table(out)
     assert table.column("unit").to_pylist() == ["u1", "u2", "u3", "u4"]
     assert table.column("rank").to_pylist() == [4, 3, 2, 1]
+
+
+def test_include_all_on_the_command_line(tmp_path):
+    out = tmp_path / "all.csv"
+    proc = engine("run", RULESETS / "efficiency_dea.json", "-o", out, "--include", "all", "-q")
+    assert proc.returncode == 0, proc.stderr
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert ".raw" in header and ".normalised" in header and "eta_dea.slack_staff" in header and "eta_dea.peers" in header
+    proc = engine("run", RULESETS / "governance.json", "--include", "all", "--lang", "en")  # the terminal table lists no columns
+    assert proc.returncode == 2 and "csv, json, parquet" in proc.stderr

@@ -145,13 +145,14 @@ def test_ahp_eigenvector_and_consistency(tmp_path, plugins):
     result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": WANG_CHIN,
                                                                                   "accept_inconsistency": True}})
     np.testing.assert_allclose(weights_of(result), [0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391], atol=5e-5)
-    details = result.details["score"]["weights"]
+    details = result.details["score"]["weights"]["consistency"]
+    assert details["consistent"] is False and details["threshold"] == 0.1  # accepted, and said so
     # λmax − 6 = 5·CI and CR = CI / 1.24 (Saaty's random index for n = 6)
     assert details["CR"] == pytest.approx(details["CI"] / 1.24) and details["CI"] == pytest.approx((details["lambda_max"] - 6) / 5)
     assert details["lambda_max"] > 6
     chinese = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
         "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": "chinese"}})
-    assert chinese.details["score"]["weights"]["RI"] == 1.26
+    assert chinese.details["score"]["weights"]["consistency"]["RI"] == 1.26
 
 
 def test_ahp_consistent_matrix_and_priority_methods(tmp_path, plugins):
@@ -162,7 +163,8 @@ def test_ahp_consistent_matrix_and_priority_methods(tmp_path, plugins):
     for method in ("eigenvector", "geometric_mean", "column_mean"):
         result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": matrix, "priority": method}})
         assert weights_of(result) == pytest.approx(w)
-        assert result.details["score"]["weights"]["CR"] == pytest.approx(0, abs=1e-9)
+        assert result.details["score"]["weights"]["consistency"]["CR"] == pytest.approx(0, abs=1e-9)
+        assert result.details["score"]["weights"]["consistency"]["consistent"] is True
 
 
 def test_ahp_group_judgements_and_matrix_errors(tmp_path, plugins):
@@ -542,7 +544,7 @@ def test_combined_subjective_and_objective_weights(tmp_path, plugins):
                        extra_weights={"ahp_w": subjective, "sd_w": objective})
         assert weights_of(result) == pytest.approx(expected)
         parts = result.details["score"]["weights"]["components"]
-        assert list(parts) == ["ahp_w", "sd_w"] and parts["ahp_w"]["CR"] == pytest.approx(0)
+        assert list(parts) == ["ahp_w", "sd_w"] and parts["ahp_w"]["consistency"]["CR"] == pytest.approx(0)
 
 
 # Published worked example: Thore & Rich (2002), in Thore (ed.), Technology Commercialization: DEA and Related
@@ -618,7 +620,7 @@ def test_hierarchical_ahp_global_weights_and_total_consistency(tmp_path, plugins
     local = result.weights["G2"]
     assert global_weights["c3"] == pytest.approx(0.25 * local["c3"])
     assert sum(global_weights[n] for n in names) == pytest.approx(1)
-    ci2 = result.details["G2"]["weights"]["CI"]
+    ci2 = result.details["G2"]["weights"]["consistency"]["CI"]
     consistency = result.hierarchy_consistency()
     assert consistency["nodes"] == ["G1", "G2", "score"]
     assert consistency["CR"] == pytest.approx(0.25 * ci2 / (0.25 * 0.58))
