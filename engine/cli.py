@@ -49,6 +49,10 @@ def allow_dir_option(f):
                              "own folder). Repeatable.")(f)
 
 
+def quiet_option(f):
+    return click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")(f)
+
+
 def plugin_option(f):
     f = click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
                      help="Also load this plugin: a module name or a .py file. Repeatable.")(f)
@@ -225,7 +229,7 @@ def main():
               "also every raw and normalised indicator and what each method computed per unit (DEA slacks, TOPSIS "
               "distances). Default: the output's own params, else scores.")
 @data_options
-@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@quiet_option
 @plugin_option
 @guarded
 def run(ruleset, output, fmt, include, data, allow_dirs, quiet, plugin_modules):
@@ -335,9 +339,10 @@ def validate(rulesets, fmt, plugin_modules):
               help="What if CHILD weighed VALUE in the fixed weight set SET? The other children of its node "
                    "are scaled so the weights still sum to 1. Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@quiet_option
 @plugin_option
 @guarded
-def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_changes, fmt, plugin_modules):
+def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_changes, fmt, quiet, plugin_modules):
     """Explain one unit's score: raw and normalised values, weights, contributions, and its
     strongest and weakest indicators (短板) against its group; with --set or --weight, what would change.
 
@@ -352,7 +357,7 @@ def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_ch
 
     values, weights = parse_pairs(settings, "--set"), parse_pairs(weight_changes, "--weight")  # before any data is read
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = compile_or_exit(ruleset, plugins)
+    compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=not quiet)
     loaded = load_data(compiled, plugins, parse_data(data), allow_dirs)
     base = score(compiled, plugins, loaded)
     try:
@@ -393,9 +398,10 @@ def parse_pairs(values, option: str) -> dict[str, float]:
 @click.option("--method", type=click.Choice(["pearson", "spearman"]), default="pearson", show_default=True)
 @data_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@quiet_option
 @plugin_option
 @guarded
-def stats_command(ruleset, on, method, data, allow_dirs, fmt, plugin_modules):
+def stats_command(ruleset, on, method, data, allow_dirs, fmt, quiet, plugin_modules):
     """Statistics of the indicators: distribution, skewness and kurtosis (flagging those that need
     treatment), and for every node the correlations of its children (collinear and negative pairs),
     Cronbach's alpha and the variance its first principal component explains. The missing share is that
@@ -410,7 +416,7 @@ def stats_command(ruleset, on, method, data, allow_dirs, fmt, plugin_modules):
     from .textwidth import table
 
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = compile_or_exit(ruleset, plugins)
+    compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=not quiet)
     found = statistics(run_ruleset(compiled, plugins, parse_data(data), allow_dirs), on, method)
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -441,9 +447,10 @@ def stats_command(ruleset, on, method, data, allow_dirs, fmt, plugin_modules):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--limit", default=20, show_default=True, help="Units shown with the largest rank changes (text format).")
 @allow_dir_option
+@quiet_option
 @plugin_option
 @guarded
-def compare_command(first, second, fmt, limit, allow_dirs, plugin_modules):
+def compare_command(first, second, fmt, limit, allow_dirs, quiet, plugin_modules):
     """Compare two rulesets on their data: rank changes, the correlation of the scores, and the
     parameters that differ.
 
@@ -457,7 +464,7 @@ def compare_command(first, second, fmt, limit, allow_dirs, plugin_modules):
     plugins = plugins_for_run(plugin_modules)
     results = []
     for path in (first, second):
-        compiled, diagnostics = compile_or_exit(path, plugins)
+        compiled, diagnostics = compile_or_exit(path, plugins, warn=not quiet)
         results.append(run_ruleset(compiled, plugins, allow_dirs=allow_dirs))
     found = compare(*results)
     if fmt == "json":
@@ -476,7 +483,10 @@ def compare_command(first, second, fmt, limit, allow_dirs, plugin_modules):
             click.echo(say(f"only_in_{side}", lang, units=", ".join(units[:20]) + (" ..." if len(units) > 20 else "")))
     moved = sorted((u for u in found["units"] if u["rank_change"]), key=lambda u: -abs(u["rank_change"]))[:limit]
     for u in moved:
-        click.echo(say("rank_moved", lang, unit=u["unit"], a=f"{u['rank_a']:g}", b=f"{u['rank_b']:g}", change=f"{u['rank_change']:+g}"))
+        change = abs(u["rank_change"])
+        click.echo(say("rank_moved", lang, unit=u["unit"] + (f" {u['label']}" if u["label"] else ""), a=f"{u['rank_a']:g}",
+                       b=f"{u['rank_b']:g}", change=say("moved_up" if u["rank_change"] < 0 else "moved_down", lang,
+                                                        n=f"{change:g}")))
     click.echo(say("differences", lang, n=len(found["differences"])))
     for d in found["differences"][:50]:
         click.echo(f"  {d['path']}: {json.dumps(d['a'], ensure_ascii=False)} → {json.dumps(d['b'], ensure_ascii=False)}")
@@ -493,9 +503,10 @@ def compare_command(first, second, fmt, limit, allow_dirs, plugin_modules):
 @data_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", metavar="PATH", help="Write the report here (atomically) instead of standard output.")
+@quiet_option
 @plugin_option
 @guarded
-def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs, fmt, output, plugin_modules):
+def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs, fmt, output, quiet, plugin_modules):
     """How much the ranking depends on the choices behind it.
 
     By default, a Monte Carlo analysis over the alternatives the ruleset declares in its
@@ -511,7 +522,7 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs
       engine sensitivity rulesets/governance.json --leave-one-out
     """
     plugins = plugins_for_run(plugin_modules)
-    compiled, diagnostics = compile_or_exit(ruleset, plugins)
+    compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=not quiet)
     loaded = load_data(compiled, plugins, parse_data(data), allow_dirs)
     try:  # before minutes of analysis, not after
         refuse_inputs(output or "-", [ruleset, *loaded.files])
@@ -544,24 +555,28 @@ def _monte_carlo_report(compiled, plugins, loaded, samples, seed) -> tuple[dict,
     import numpy as np
 
     from .textwidth import table
-    from .uncertainty import analyse, as_json, levels_text
+    from .uncertainty import analyse, as_json, factor_text, levels_text
 
     found = analyse(compiled, plugins, loaded, samples, seed)
     columns = ("nominal_rank", "median_rank", "rank_5", "rank_95")
     body = as_json(found)
     lang = current_language()
     lines = [say("mc_title", lang, n=found["samples"], seed=found["seed"])]
-    rows = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}", f"{f['total']:.3f} ± {f['total_conf']:.3f}",
-             levels_text(f, lang)] for f in found["factors"]]
+    rows = [[factor_text(f["factor"], compiled, lang), f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
+             f"{f['total']:.3f} ± {f['total_conf']:.3f}", levels_text(f, lang)] for f in found["factors"]]
     lines += [line.rstrip() for line in table(say("mc_headers", lang).split("|"), rows, [False, True, True, False])]
-    lines += ["", say("mc_units", lang)]
+    lines += ["", say("mc_units", lang), say("mc_ranks_note", lang)]
     periods = found["periods"]  # with panel data, a unit once per period, ranked within it
+    labels = loaded.units.get("label")
+    names = dict(zip(loaded.units["id"].to_pylist(), labels.to_pylist())) if labels is not None else None
     order = np.lexsort((found["nominal_rank"], *([np.array(periods)] if periods else [])))
-    unit_rows = [[found["units"][i], *([periods[i]] if periods else [])]
+    unit_rows = [[found["units"][i], *([names.get(found["units"][i]) or ""] if names else []), *([periods[i]] if periods else [])]
                  + ["-" if np.isnan(found[k][i]) else f"{found[k][i]:g}" for k in columns] for i in order]
     headers = say("mc_unit_headers", lang).split("|")
+    if not names:
+        headers.pop(1)
     if periods:
-        headers.insert(1, say("mc_period", lang))
+        headers.insert(2 if names else 1, say("mc_period", lang))
     lines += table(headers, unit_rows, [False] * (len(headers) - 4) + [True] * 4)
     return body, lines
 

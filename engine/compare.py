@@ -38,9 +38,11 @@ def compare(a: Result, b: Result) -> dict:
     common = a.unit_ids.take(pa.array(ia)).to_pylist()
     score_a, score_b = a.score[ia], b.score[ib]
     rank_a, rank_b = a.rank[ia], b.rank[ib]
-    shift = rank_b - rank_a
-    units = [{"unit": u, "score_a": number_or_none(sa), "score_b": number_or_none(sb), "rank_a": number_or_none(ra), "rank_b": number_or_none(rb),
-              "rank_change": number_or_none(d)} for u, sa, sb, ra, rb, d in zip(common, score_a, score_b, rank_a, rank_b, shift)]
+    shift = rank_b - rank_a  # negative: the unit moved up
+    labels = a.unit_labels.take(pa.array(ia)).to_pylist() if a.unit_labels is not None else [None] * len(common)
+    units = [{"unit": u, "label": label, "score_a": number_or_none(sa), "score_b": number_or_none(sb),
+              "rank_a": number_or_none(ra), "rank_b": number_or_none(rb), "rank_change": number_or_none(d)}
+             for u, label, sa, sb, ra, rb, d in zip(common, labels, score_a, score_b, rank_a, rank_b, shift)]
     moved = np.abs(shift[~np.isnan(shift)])
     return {
         "units_compared": len(common),

@@ -277,6 +277,12 @@ def _levels(ruleset: Ruleset, f: Factor) -> dict:
     return {"levels": levels_text({"draw": draw}, "en"), "draw": draw}
 
 
+def factor_text(name: str, ruleset: Ruleset, lang: str) -> str:
+    """A factor for people: "the weights of 治理水平 H" rather than weights.H."""
+    kind, _, node = name.partition(".")
+    return say(f"mc_factor_{kind}", lang, node=ruleset.label(node) if node else "")
+
+
 def levels_text(factor: dict, lang: str) -> str:
     """A factor's alternatives, or how its weights are drawn, for people reading ``lang``."""
     draw = factor.get("draw")

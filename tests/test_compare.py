@@ -46,6 +46,12 @@ def test_compare_command():
     assert "places on average" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json",
                                          "--lang", "en").stdout
     assert "名次平均变化" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_ahp.json").stdout
+    # a unit that moved from 63rd to 45th went up, and is named; the JSON carries its label
+    c202 = next(u for u in found["units"] if u["unit"] == "C202")
+    assert c202["label"] == "东湖镇和平社区" and c202["rank_change"] < 0
+    text = engine("compare", RULESETS / "governance.json", RULESETS / "governance_entropy.json", "--lang", "en").stdout
+    assert f"C202 东湖镇和平社区: rank {c202['rank_a']:g} → {c202['rank_b']:g} (up {-c202['rank_change']:g})" in text
+    assert "（上升" in engine("compare", RULESETS / "governance.json", RULESETS / "governance_entropy.json").stdout
 
 
 def test_compare_says_when_scores_do_not_correlate(small, tmp_path):

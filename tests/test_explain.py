@@ -180,3 +180,16 @@ def test_explain_command():
     assert body["explanation"]["unit"] == "C104" and body["what_if"]["score_after"] >= body["what_if"]["score_before"]
     assert engine("explain", RULESETS / "governance.json", "--unit", "nobody").returncode == 1
     assert engine("explain", RULESETS / "governance.json", "--unit", "C104", "--set", "online_rate").returncode == 2
+
+
+def test_explain_says_which_columns_are_normalised_and_can_be_quiet(tmp_path):
+    from conftest import sample_data, write_ruleset
+    doc = json.loads((RULESETS / "governance.json").read_text(encoding="utf-8"))
+    doc["sources"]["communities"]["path"] = sample_data(tmp_path)
+    doc["indicators"]["spare"] = {"column": "常住人口", "direction": "lower"}  # warned: no node uses it
+    path = write_ruleset(tmp_path, doc)
+    loud = engine("explain", path, "--unit", "C311", "--lang", "en")
+    assert loud.returncode == 0 and "W_UNUSED" in loud.stderr
+    assert "group mean (normalised)" in loud.stdout and "best (normalised)" in loud.stdout
+    quiet = engine("explain", path, "--unit", "C311", "--lang", "en", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout

@@ -246,7 +246,9 @@ def test_a_ruleset_without_alternatives(tmp_path, plugins):
 def test_sensitivity_command_on_the_shipped_ruleset(tmp_path):
     proc = engine("sensitivity", RULESETS / "governance.json", "--samples", "60", "--seed", "5", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
-    assert "configurations scored (seed 5)" in proc.stdout and "aggregation.H" in proc.stdout
+    assert "configurations scored (seed 5)" in proc.stdout and "aggregation of 治理水平 H" in proc.stdout
+    assert "weights of 专业化 P" in proc.stdout and "median, 5% and 95%: of the unit's ranks" in proc.stdout
+    assert "C104  城关街道光明社区" in proc.stdout  # units with their names
     assert "共评分 60 个方案（随机种子 5）" in engine("sensitivity", RULESETS / "governance.json", "--samples", "60",
                                                    "--seed", "5").stdout
     out = tmp_path / "mc.json"
