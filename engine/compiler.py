@@ -420,8 +420,9 @@ class _Compiler:
         elif isinstance(weights, str):
             if weights not in weight_sets:
                 if weights not in self.section("weights"):
-                    self.tell("E_UNKNOWN_NAME", "compile.unknown_weight_set", path, did_you_mean(weights, self.section("weights")),
-                              name=node.name, weights=weights)
+                    hint = (Both('equal weights are the default: leave "weights" out', '等权重是默认值：去掉 "weights" 即可')
+                            if weights in ("equal", "等权") else did_you_mean(weights, self.section("weights")))
+                    self.tell("E_UNKNOWN_NAME", "compile.unknown_weight_set", path, hint, name=node.name, weights=weights)
                 return
             node.weight_set = weight_sets[weights]
         elif isinstance(weights, dict):

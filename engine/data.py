@@ -115,6 +115,13 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
         return [said("E_DATA_COLUMN", "data.no_columns", file=file,
                      hint=Both("check that the file is the one meant, and was saved completely", "请检查是否选对了文件，以及文件是否完整保存"))]
     known = set(present)
+    wanted = list(wanted)
+    if len(wanted) > 1 and not known & set(wanted):  # one mistake (the header is elsewhere), told once
+        return [said("E_DATA_COLUMN", "data.none_of_the_columns", file=file, count=len(wanted),
+                     columns=excerpt(", ".join(wanted), 200), present=excerpt(", ".join(excerpt(c) for c in present[:30]), 300),
+                     hint=Both('is the header on another row? Give it in the source\'s params: "header_row" for a workbook, '
+                               '"skip_rows" for CSV (the rows above the header)',
+                               '表头是否在其他行？请在数据源的 params 中写明：工作簿用 "header_row"，CSV 用 "skip_rows"（表头之上的行数）'))]
     out = []
     for name in wanted:
         if name not in known:

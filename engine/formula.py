@@ -234,6 +234,10 @@ def _check_tree(tree: ast.Expression, walk: _Walk, names, functions) -> set[str]
                 walk.add("E_FORMULA_TOO_COMPLEX", "formula.huge_number", node, largest=f"{LARGEST:g}")
         else:
             what, hint = _FORBIDDEN.get(type(node), (type(node).__name__, None))
+            if isinstance(node, ast.Attribute) and node.attr == "rounded" and isinstance(node.value, ast.Name):
+                # the results' column H.rounded is not a name in formulas
+                hint = Both(f"write round({node.value.id}, 2) for its rounded value (with the digits you round it to)",
+                            f"其舍入后的值请写 round({node.value.id}, 2)（小数位数按需要填写）")
             walk.add("E_FORMULA_FORBIDDEN", "formula.forbidden", node, hint, what=what)
         stack.extend((child, depth + 1) for child in reversed(children))
     return used_names

@@ -515,6 +515,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.unknown_encoding": ('"{encoding}" is not an encoding this engine knows.', "本引擎不认识编码“{encoding}”。"),
     "data.ragged": ("Line {line} of {file} has {cells} cell(s), but the header has {width}.",
                     "{file} 的第 {line} 行有 {cells} 个单元格，但表头有 {width} 个。"),
+    "data.none_of_the_columns": ("The file {file} has none of the {count} columns the ruleset reads ({columns}); its header "
+                                 "row holds: {present}.",
+                                 "文件 {file} 中没有规则集要读取的 {count} 列中的任何一列（{columns}）；其表头行为：{present}。"),
     "data.no_columns": ("The file {file} has no columns: it is empty, or holds no header row.",
                         "文件 {file} 没有任何列：它是空的，或者没有表头行。"),
     "data.mixed_encoding": ("The file {file} is UTF-8 text until line {line}, which holds bytes that are not UTF-8 (pasted from "

@@ -351,12 +351,26 @@ NAME_HINT = Both("names start with a letter or _, then letters, digits or _ (ASC
                  "名称以字母或 _ 开头，其后为字母、数字或 _（ASCII，最多 64 个）；中文请写在 label 中")
 
 
+# keys written in a place where they do not belong, and where they do
+MISPLACED = {
+    ("goalposts", "log"): Both('"log" is a parameter of the goalposts normaliser: write "normalise": {"method": "goalposts", '
+                               '"params": {"log": true}}',
+                               '"log" 是 goalposts 标准化方法的参数：请写 "normalise": {"method": "goalposts", "params": {"log": true}}'),
+    ("grades", "max"): Both('each band gives its own "max": {"label": "优秀", "max": 0.1}', '每一档各自写 "max"：{"label": "优秀", "max": 0.1}'),
+    ("grades", "min"): Both('each band gives its own "min": {"label": "优秀", "min": 85}', '每一档各自写 "min"：{"label": "优秀", "min": 85}'),
+}
+
+
 def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
     path = base + pointer(*e.absolute_path)
+    parts = list(e.absolute_path)
     if what is not None:
         where = what
-    elif e.absolute_path:
-        where = Both(f'"{e.absolute_path[-1]}"', f"“{e.absolute_path[-1]}”")
+    elif parts and isinstance(parts[-1], int):  # an item of a list: say which, of which list
+        of = parts[-2] if len(parts) > 1 else ""
+        where = Both(f'item {parts[-1] + 1} of "{of}"', f"“{of}”的第 {parts[-1] + 1} 项")
+    elif parts:
+        where = Both(f'"{parts[-1]}"', f"“{parts[-1]}”")
     else:
         where = Both("the ruleset", "规则集")
     found = _describe(e.instance)
@@ -368,7 +382,8 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
         extras = [k for k in e.instance if k not in allowed] if isinstance(e.instance, dict) else []
         extra = extras[0] if extras else "?"
         close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
-        hint = f'did you mean "{close[0]}"?' if close else ("allowed: " + ", ".join(allowed) if allowed else None)
+        hint = MISPLACED.get((parts[-1] if parts else None, extra)) or (
+            f'did you mean "{close[0]}"?' if close else ("allowed: " + ", ".join(allowed) if allowed else None))
         return said(code or "E_SCHEMA_UNKNOWN_KEY", "schema.unknown_key", path=path + pointer(extra), hint=hint,
                     where=where, name=extra)
     if e.validator == "type":

@@ -364,3 +364,26 @@ def test_indicator_settings_given_once_for_the_whole_ruleset(plugins):
     # a default that needs a group column is told at the default
     _, diagnostics = check(plugins, {**small_ruleset(missing="impute_group_mean"), "units": {"source": "main", "id": "id"}})
     assert "/missing" in [d.path for d in diagnostics if d.code == "E_SCHEMA_REQUIRED"]
+
+
+@pytest.mark.parametrize("change,path,words", [
+    (lambda d: d["nodes"]["total"].update(weights="equal"), "/nodes/total/weights", 'leave "weights" out'),
+    (lambda d: d.update(rounding=[{"node": "total", "digits": 2}]) or d["nodes"].update(x={"formula": "total.rounded * 2"}),
+     "/nodes/x/formula", "round(total, 2)"),
+    (lambda d: d["indicators"]["a"].update(goalposts={"lower": 1, "upper": 10, "log": True}, normalise="goalposts"),
+     "/indicators/a/goalposts/log", '"params": {"log": true}'),
+    (lambda d: d.update(grades={"bands": [{"label": "好", "min": 0.5}, {"label": "差"}], "max": 3}), "/grades/max",
+     'each band gives its own "max"'),
+])
+def test_hints_point_to_the_right_fix(plugins, change, path, words):
+    doc = small_ruleset()
+    change(doc)
+    _, diagnostics = check(plugins, doc)
+    [d] = [d for d in diagnostics if d.is_error]
+    assert d.path == path and words in d.hint, d.format_text()
+
+
+def test_a_key_unknown_in_a_list_item_says_which_item(plugins):
+    _, diagnostics = check(plugins, small_ruleset(grades={"bands": [{"label": "好", "min": 0.5, "order": 1}, {"label": "差"}]}))
+    [d] = diagnostics
+    assert d.message == '"order" is not a property of item 1 of "bands".' and d.text("zh") == "“order”不是“bands”的第 1 项的属性。"

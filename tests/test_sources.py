@@ -151,3 +151,13 @@ def test_parquet_source_reads_only_the_columns_asked_for(tmp_path):
     with pytest.raises(EngineError) as exc:
         load_parquet(str(tmp_path / "bad.parquet"), {}, {"id": "text"})
     assert exc.value.diagnostics[0].code == "E_DATA_FORMAT"
+
+
+def test_a_header_on_another_row_is_one_problem_with_a_hint(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("2025年社区台账,,\nid,name,fund\n1,甲,5\n", encoding="utf-8")
+    with pytest.raises(EngineError) as exc:
+        load_csv(str(path), {}, {"id": "text", "name": "text", "fund": "number"})
+    [d] = exc.value.diagnostics
+    assert d.code == "E_DATA_COLUMN" and "none of the 3 columns" in d.message and "skip_rows" in d.hint
+    assert load_csv(str(path), {"skip_rows": 1}, {"id": "text", "name": "text", "fund": "number"}).rows == 1
