@@ -38,6 +38,7 @@ class Diagnostic:
     key: str | None = None  # the message's key in engine.messages.MESSAGES, when it has one
     fields: tuple[tuple[str, object], ...] = ()  # the details that fill it in
     hint_zh: str | None = None  # the hint in Chinese, when it is not one of the common ones
+    named_at: tuple[str, int | None, int | None, str] | None = None  # a data file's problem: where the ruleset names it
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (in English where the catalogue has no translation of it)."""
@@ -64,6 +65,8 @@ class Diagnostic:
             out["span"] = list(self.span)
         if self.units:
             out["units"] = list(self.units)
+        if self.named_at is not None:
+            out["named_at"] = dict(zip(("file", "line", "column", "path"), self.named_at))
         return out
 
     def format_text(self, lang: str = "en") -> str:
@@ -83,6 +86,9 @@ class Diagnostic:
             shown = ", ".join(self.units[:10])
             more = say("more_units", lang, n=len(self.units) - 10) if len(self.units) > 10 else ""
             lines.append("  " + say("units", lang, units=shown + more))
+        if self.named_at is not None:
+            file, line, column, path = self.named_at
+            lines.append("  " + say("named_at", lang, place=f"{file}:{line}:{column}" if line is not None else file, path=path))
         if self.hint:
             hint = self.hint_zh if lang == "zh" and self.hint_zh else hint_in(self.hint, lang)
             lines.append("  " + say("hint", lang, hint=hint))

@@ -227,6 +227,16 @@ def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
     return replace(d, file=written if d.file == path else d.file, message=message_en, fields=tuple(fields.items()))
 
 
+def _named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
+    """A data file's problem, with the place in the ruleset that names what is wrong: the indicator
+    reading the column concerned, else the source."""
+    column = dict(d.fields).get("column")
+    reading = next((i for i in ruleset.indicators.values() if i.column == column and i.source == source.name), None)
+    path = reading.pointer + "/column" if reading is not None and column is not None else source.pointer + "/path"
+    line, col = ruleset.source_map.position(path) if ruleset.source_map is not None else (None, None)
+    return replace(d, named_at=(ruleset.file or "<ruleset>", line, col, path))
+
+
 def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
     spec = ruleset.units
     unit_source = spec["source"]
@@ -258,7 +268,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
             else:
                 table = _read_long(source, path, wanted[name], spec)
         except EngineError as exc:
-            problems += [_as_written(d, path, written) for d in exc.diagnostics]
+            problems += [_named_at(ruleset, source, _as_written(d, path, written)) for d in exc.diagnostics]
             continue
         except Exception as exc:
             problems.append(plugin_failed(source.format, written, exc))

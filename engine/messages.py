@@ -152,6 +152,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "mc_units": ("Ranks over the configurations (by nominal rank):", "各方案下的名次（按原方案名次排列）："),
     "mc_unit_headers": ("unit|name|nominal|median|5%|95%", "单位|名称|原方案|中位数|5%|95%"),
     "mc_period": ("period", "期别"),
+    "named_at": ("named in the ruleset at {place} ({path})", "规则集中的位置：{place}（{path}）"),
     "mc_factor_normalise": ("normalisation", "标准化方法"),
     "mc_factor_missing": ("imputation", "缺失值填补"),
     "mc_factor_weights": ("weights of {node}", "{node}的权重"),

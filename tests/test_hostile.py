@@ -440,3 +440,13 @@ def test_a_formula_problem_is_not_followed_by_the_missing_values_it_causes(stran
     found = engine("run", "ruleset.json", cwd=folder)
     refused(found, startup, "E_DOMAIN")
     assert "E_MISSING_VALUE" not in found["stderr"]
+
+
+def test_a_data_problem_names_the_file_as_written_and_the_ruleset_place(stranger, startup):
+    folder = stranger()
+    (folder / "data.csv").write_text("id,name,town,a,b,c\nu1,一,甲,x,10,5\nu2,二,甲,2,20,4\n", encoding="utf-8")
+    found = engine("run", "ruleset.json", cwd=folder)
+    refused(found, startup, "E_DATA_NOT_NUMBER")
+    first = found["stderr"].splitlines()[0]
+    assert first.startswith("data.csv: error") and str(folder) not in found["stderr"]
+    assert "named in the ruleset at ruleset.json:" in found["stderr"] and "(/indicators/a/column)" in found["stderr"]
