@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 from .diagnostics import Diagnostic, EngineError, did_you_mean, said
 from .messages import Both
 
-DEFAULT_NA = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "/", "缺失", "无数据")
+DEFAULT_NA = ("", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "——", "－", "/", "／",
+              "缺失", "无数据", "暂无", "暂无数据", "无", "空")
 
 
 @dataclass
@@ -131,17 +132,18 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
 
 
 def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first_row: int, na=DEFAULT_NA,
-               thousands: str | None = ",", decimal: str = ".") -> np.ndarray:
+               thousands: str | None = ",", decimal: str = ".", place: Both | str = "") -> np.ndarray:
     """Numbers from an Arrow column of any type; text like "1,234" or " 12.5 " is converted.
 
-    Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows.
+    Cells that are neither numbers nor NA markers raise ``E_DATA_NOT_NUMBER`` naming the rows; ``place``
+    says more of where the column is (a workbook's sheet and column letter), in either language.
     """
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
         return _contiguous(values.cast(pa.float64()))
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
-        raise EngineError([said("E_DATA_NOT_NUMBER", "data.booleans", file=file, column=column)])
+        raise EngineError([said("E_DATA_NOT_NUMBER", "data.booleans", file=file, column=column, place=place)])
     text = pc.utf8_trim_whitespace(values.cast(pa.string()))
     text = pc.if_else(pc.is_in(text, value_set=pa.array(list(na), pa.string())), pa.scalar(None, pa.string()), text)
     if thousands:
@@ -155,7 +157,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     if len(bad_rows):
         shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in bad_rows[:8])
         raise EngineError([said(
-            "E_DATA_NOT_NUMBER", "data.not_numbers", file=file, column=column, count=len(bad_rows),
+            "E_DATA_NOT_NUMBER", "data.not_numbers", file=file, column=column, place=place, count=len(bad_rows),
             cells=shown + (", …" if len(bad_rows) > 8 else ""),
             hint=Both("fix those cells, or list the marker they use for 'no data' in the source's params.na",
                       "请改正这些单元格，或在数据源的 params.na 中列出它们表示“无数据”的标记"))])

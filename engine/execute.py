@@ -395,12 +395,12 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
         if has_missing(x):
             missing = np.isnan(x)
             if ind.missing == "error":
-                policies = ", ".join(p for p in MISSING_POLICIES if p != "error")
+                policies = [p for p in MISSING_POLICIES if p != "error"]
                 problems.append(said(
                     "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
                     file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
-                    hint=Both('fill in the data, or set "missing" on the indicator: ' + policies,
-                              '请补全数据，或为该指标设置 "missing"：' + policies)))
+                    hint=Both('fill in the data, or set "missing" on the indicator: ' + ", ".join(policies),
+                              '请补全数据，或为该指标设置 "missing"：' + "、".join(policies))))
             elif ind.missing == "leave" and missing.all() and ind.normaliser is not None:
                 problems.append(said("E_MISSING_VALUE", "indicator.all_missing", name=name, label=ind.label,
                                      file=ruleset.file, path=ind.pointer,

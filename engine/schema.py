@@ -361,6 +361,12 @@ MISPLACED = {
 }
 
 
+def _described(schema: dict) -> Both | None:
+    """A schema's description as a hint, in Chinese too where it gives ``description_zh``."""
+    text = schema.get("description")
+    return Both(text, schema.get("description_zh") or text) if text else None
+
+
 def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
     path = base + pointer(*e.absolute_path)
     parts = list(e.absolute_path)
@@ -402,14 +408,14 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
         n = len(e.instance)
         things = (Both("item" if n == 1 else "items", "项") if e.validator.endswith("Items")
                   else Both("entry" if n == 1 else "entries", "项"))
-        hint = "choose one of: " + ", ".join(e.instance) if not least and isinstance(e.instance, dict) else e.schema.get("description")
+        hint = "choose one of: " + ", ".join(e.instance) if not least and isinstance(e.instance, dict) else _described(e.schema)
         return said(code or "E_SCHEMA_VALUE", "schema.count", path=path, hint=hint, where=where, n=n, things=things,
                     bound=_bound(least), limit=e.validator_value)
     if e.validator == "oneOf":
-        return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=e.schema.get("description"),
+        return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=_described(e.schema),
                     where=where, found=found)
     if e.validator in LIMITS:
-        return said(code or "E_SCHEMA_VALUE", "schema.bound", path=path, hint=e.schema.get("description"), where=where,
+        return said(code or "E_SCHEMA_VALUE", "schema.bound", path=path, hint=_described(e.schema), where=where,
                     found=found, relation=LIMITS[e.validator], limit=e.validator_value)
     if e.validator in ("minLength", "maxLength"):
         return said(code or "E_SCHEMA_VALUE", "schema.length", path=path, where=where, n=len(e.instance),
@@ -417,7 +423,7 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
     if e.validator == "uniqueItems":
         return said(code or "E_SCHEMA_VALUE", "schema.unique", path=path, where=where)
     if e.validator == "pattern":
-        return said(code or "E_SCHEMA_VALUE", "schema.pattern", path=path, hint=e.schema.get("description"), where=where,
+        return said(code or "E_SCHEMA_VALUE", "schema.pattern", path=path, hint=_described(e.schema), where=where,
                     found=found, pattern=e.validator_value)
     # a rule no ruleset of ours uses (a plugin's own parameter schema may): jsonschema's words, in English
     return said(code or "E_SCHEMA_VALUE", "schema.other", path=path, where=where, detail=e.message)

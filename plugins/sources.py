@@ -240,7 +240,6 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
                                 hint=Both("save it from the spreadsheet program as .xlsx (Excel Workbook)",
                                           "请在表格软件中另存为 .xlsx（Excel 工作簿）"))]) from None
     sheet = _worksheet(book, params.get("sheet", 1), path)
-    where = f"{path}, sheet {sheet.title}"
     top, depth = params.get("header_row", 1), params.get("header_rows", 1)
     names = _header_names(sheet, top, depth)
     problems = missing_columns(path, columns, [n for n in names if n], key="data.no_column_sheet", sheet=sheet.title)
@@ -258,11 +257,13 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
         k = names.index(name)
         array = array_of([row[k] if k < len(row) else None for row in rows])
         if kind == "number":
-            out[name] = to_numbers(array, name, f"{where}, column {get_column_letter(k + 1)}", first,
-                                   params.get("na", DEFAULT_NA), params.get("thousands", ","), params.get("decimal", "."))
+            letter = get_column_letter(k + 1)
+            out[name] = to_numbers(array, name, path, first, params.get("na", DEFAULT_NA), params.get("thousands", ","),
+                                   params.get("decimal", "."), place=Both(f" (column {letter} of the sheet {sheet.title})",
+                                                                          f"（工作表 {sheet.title} 的 {letter} 列）"))
         else:
             out[name] = to_text(array)
-    return Table(out, len(rows), file=where, row_numbers_offset=first)
+    return Table(out, len(rows), file=path, row_numbers_offset=first)
 
 
 def _worksheet(book, wanted, path: str):

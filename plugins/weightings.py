@@ -203,7 +203,8 @@ _FRACTION = re.compile(r"^\s*([1-9])\s*/\s*([1-9])\s*$")
 JUDGEMENT = {"oneOf": [{"type": "number", "minimum": 1 / 9, "maximum": 9},
                        {"type": "string", "pattern": _FRACTION.pattern},
                        {"type": "null"}],
-             "description": "A judgement on the 1–9 scale: 3, or 1/3 written \"1/3\"; null below the diagonal is filled in."}
+             "description": "A judgement on the 1–9 scale: 3, or 1/3 written \"1/3\"; null below the diagonal is filled in.",
+             "description_zh": "1–9 标度的判断值：如 3，或写作 \"1/3\" 的 1/3；对角线以下可写 null，由引擎补全。"}
 MATRIX = {"type": "array", "minItems": 2, "items": {"type": "array", "items": JUDGEMENT},
           "description": "The pairwise judgement matrix (判断矩阵), row i against column j, in the order of order."}
 AHP_PARAMS = {
