@@ -7,14 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plugins.dea import dea  # noqa: E402
+from govscore.plugins.dea import dea  # noqa: E402  (govscore installed: pip install .)
 
 
 def main():

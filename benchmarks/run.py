@@ -28,10 +28,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import dimension_weights, generate, indicator_names, lower_is_better  # noqa: E402
 
-from engine.compiler import load_ruleset  # noqa: E402
-from engine.execute import load_data, score  # noqa: E402
-from engine.plugins import load_plugins  # noqa: E402
-from engine.ranking import rank  # noqa: E402
+from govscore.engine.compiler import load_ruleset  # noqa: E402
+from govscore.engine.execute import load_data, score  # noqa: E402
+from govscore.engine.plugins import load_plugins  # noqa: E402
+from govscore.engine.ranking import rank  # noqa: E402
 
 
 def numpy_scoring(columns: dict[str, np.ndarray], groups: np.ndarray, k: int) -> dict[str, np.ndarray]:
@@ -115,10 +115,10 @@ def main():
     # shares with a large parent before it starts the engine.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.csv"
-        engine_cmd = [sys.executable, "-m", "engine.cli", "run", str(ruleset_file), "-o", str(out), "-q"]
+        engine_cmd = [sys.executable, "-m", "govscore.engine.cli", "run", str(ruleset_file), "-o", str(out), "-q"]
         io_cmd = [sys.executable, "-c", BASELINE_IO, str(data_file), str(Path(tmp) / "io.csv")]
         io_runs, engine_runs = zip(*((child_run(io_cmd), child_run(engine_cmd)) for _ in range(args.repeat)))  # in turns
-        validate_cmd_s = min(child_run([sys.executable, "-m", "engine.cli", "validate", str(ruleset_file)])[0]
+        validate_cmd_s = min(child_run([sys.executable, "-m", "govscore.engine.cli", "validate", str(ruleset_file)])[0]
                              for _ in range(args.repeat))
 
     validate_s = best(lambda: load_ruleset(str(ruleset_file), plugins), args.repeat)

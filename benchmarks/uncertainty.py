@@ -30,10 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
-from engine.compiler import load_ruleset  # noqa: E402
-from engine.execute import load_data, score  # noqa: E402
-from engine.plugins import load_plugins  # noqa: E402
-from engine.uncertainty import analyse  # noqa: E402
+from govscore.engine.compiler import load_ruleset  # noqa: E402
+from govscore.engine.execute import load_data, score  # noqa: E402
+from govscore.engine.plugins import load_plugins  # noqa: E402
+from govscore.engine.uncertainty import analyse  # noqa: E402
 
 
 def with_uncertainty(ruleset_file: Path, samples: int) -> Path:

@@ -25,8 +25,8 @@ def register_sources(register) -> None:
     ``register(name, load, *, description, params=None)``
 
     ``load(path, params, columns) -> Table``: read the file at ``path`` (already resolved against
-    the ruleset's folder or given with ``--data``) and return an ``engine.data.Table`` holding at
-    least the named ``columns``. Raise ``engine.diagnostics.EngineError`` with ``E_DATA_*``
+    the ruleset's folder or given with ``--data``) and return an ``govscore.engine.data.Table`` holding at
+    least the named ``columns``. Raise ``govscore.engine.diagnostics.EngineError`` with ``E_DATA_*``
     diagnostics for a missing column, bad encoding or unreadable file. ``params`` is the source's
     ``params`` object from the ruleset, already checked against the ``params`` schema.
     """
@@ -55,10 +55,10 @@ def register_normalisers(register) -> None:
     ``normalise(x, direction, params, indicator) -> array``: rescale one indicator's raw values
     ``x``. ``direction`` is ``"higher"``, ``"lower"`` or ``"range"``; parameters are in the raw unit
     of the indicator and the normaliser applies the direction itself. ``indicator`` is an
-    ``engine.model.Indicator`` (its ``target``, ``goalposts`` and ``optimum``).
+    ``govscore.engine.model.Indicator`` (its ``target``, ``goalposts`` and ``optimum``).
     ``directions`` lists the directions the method can apply; ``requires`` lists the indicator
     fields it needs (``"target"``, ``"goalposts"``, ``"optimum"``); both are checked when the
-    ruleset is compiled. Raise ``engine.diagnostics.EngineError`` for data it cannot rescale.
+    ruleset is compiled. Raise ``govscore.engine.diagnostics.EngineError`` for data it cannot rescale.
     ``check(direction, params, indicator)``, if given, raises EngineError for parameters that cannot be
     right whatever the data (bands out of order, a target of 0); it runs when the ruleset is compiled,
     so ``engine validate`` reports them before any data is read.
@@ -136,7 +136,7 @@ def register_outputs(register) -> None:
 
     ``register(name, write, *, description, params=None, extension)``
 
-    ``write(result, stream, params)``: write an ``engine.result.Result`` to the binary ``stream``.
+    ``write(result, stream, params)``: write an ``govscore.engine.result.Result`` to the binary ``stream``.
     The engine opens the stream: a temporary file it renames into place only after ``write``
     returns, or standard output for ``-``.
     """

@@ -1,6 +1,6 @@
 """The compiled ruleset: every name resolved, every plugin found, every check passed.
 
-These objects are what execution works from. They are built by ``engine.compiler`` and hold
+These objects are what execution works from. They are built by ``govscore.engine.compiler`` and hold
 no data, only the plan.
 """
 

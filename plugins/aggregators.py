@@ -1,16 +1,16 @@
 """Built-in aggregators that combine each unit's own children: means, the efficiency ratio, the
 minimum, the median and the Mazziotta–Pareto index. Each gets the units × children matrix ``x``
 and the weights ``w``: one row for every unit, or a full matrix with 0 where a child is missing
-(see ``engine.hookspecs.register_aggregators``). Methods that compare units with each other
+(see ``govscore.engine.hookspecs.register_aggregators``). Methods that compare units with each other
 (TOPSIS, VIKOR, grey relational analysis) are in ``plugins.evaluation``."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import EngineError, UnitsError, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both
+from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 RATIO_PARAMS = {

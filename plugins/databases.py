@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 
-from engine.data import DEFAULT_NA, Table, array_of, missing_columns, to_numbers, to_text
-from engine.diagnostics import EngineError, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both
+from govscore.engine.data import DEFAULT_NA, Table, array_of, missing_columns, to_numbers, to_text
+from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both
 
 PARAMS = {
     "type": "object",

@@ -26,10 +26,10 @@ import sys
 import highspy
 import numpy as np
 
-from engine.data import complete_rows, spread
-from engine.diagnostics import EngineError, UnitsError, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both
+from govscore.engine.data import complete_rows, spread
+from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both
 
 TOLERANCE = 1e-9
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data import complete_rows, spread
-from engine.diagnostics import EngineError, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both, both
+from govscore.engine.data import complete_rows, spread
+from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both, both
 
 
 def _present(x, w):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.hookspecs import hookimpl
-from engine.ranking import round_values
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.ranking import round_values
 
 
 def _elementwise(reduce):

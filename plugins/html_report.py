@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from engine.hookspecs import hookimpl
-from engine.messages import aside
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import aside
+from govscore.engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, Report, build
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",sans-serif;margin:2rem auto;max-width:70rem;

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 
-from engine.hookspecs import hookimpl
-from engine.messages import aside
-from engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import aside
+from govscore.engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
 
 
 def plain(value) -> str:

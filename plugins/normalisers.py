@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.diagnostics import EngineError, UnitsError, said
-from engine.messages import Both
-from engine.hookspecs import hookimpl
-from engine.ranking import rank, reaches
+from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.messages import Both
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.ranking import rank, reaches
 
 TIES = {"enum": ["min", "average", "dense", "ordinal"], "default": "min", "description": "How tied units are ranked."}
 SCALE = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,

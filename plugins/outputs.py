@@ -11,12 +11,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.hookspecs import hookimpl
-from engine.messages import say
-from engine.panel import panel_changes
-from engine.report import ANALYSIS_PARAMS, HEADINGS, computed, language_of
-from engine.statistics import statistics
-from engine.textwidth import table
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import say
+from govscore.engine.panel import panel_changes
+from govscore.engine.report import ANALYSIS_PARAMS, HEADINGS, computed, language_of
+from govscore.engine.statistics import statistics
+from govscore.engine.textwidth import table
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
            "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator, and "

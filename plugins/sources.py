@@ -11,11 +11,11 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
-from engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, excerpt, missing_columns, not_utf8_after_all,
+from govscore.engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, excerpt, missing_columns, not_utf8_after_all,
                          to_numbers, to_text)
-from engine.diagnostics import EngineError, did_you_mean, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both
+from govscore.engine.diagnostics import EngineError, did_you_mean, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both
 
 COMMON_PARAMS = {
     "encoding": {"type": "string", "default": "auto",

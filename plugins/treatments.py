@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.hookspecs import hookimpl
-from engine.statistics import kurtosis, skewness
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.statistics import kurtosis, skewness
 
 
 def _passes(x, skew_limit, kurt_limit):

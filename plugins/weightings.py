@@ -12,9 +12,9 @@ import re
 
 import numpy as np
 
-from engine.diagnostics import EngineError, said
-from engine.hookspecs import hookimpl
-from engine.messages import Both, both
+from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both, both
 
 NO_PARAMS = {"type": "object", "additionalProperties": False, "properties": {}}
 FIXED_PARAMS = {

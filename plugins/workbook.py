@@ -15,12 +15,12 @@ import json
 import numpy as np
 import pyarrow as pa
 
-from engine.diagnostics import EngineError, said
-from engine.explain import linear_names
-from engine.hookspecs import hookimpl
-from engine.messages import Both, say
-from engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, weights_by_node
-from engine.textwidth import width
+from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.explain import linear_names
+from govscore.engine.hookspecs import hookimpl
+from govscore.engine.messages import Both, say
+from govscore.engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, weights_by_node
+from govscore.engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 

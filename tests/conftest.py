@@ -22,7 +22,7 @@ def engine(*args, cwd=None, env=None, timeout=120):
     # a fixed English locale, so that what the tests read does not depend on the machine's
     full_env = {**os.environ, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "",
                 "GOVSCORE_LANG": "", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "govscore.engine.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=full_env, timeout=timeout)
 
 
@@ -79,13 +79,13 @@ def small(tmp_path):
 
 @pytest.fixture
 def plugins():
-    from engine.plugins import load_plugins
+    from govscore.engine.plugins import load_plugins
     return load_plugins(autoload=False)
 
 
 def compile_and_run(path, plugins, data_paths=None):
-    from engine.compiler import load_ruleset
-    from engine.execute import run
+    from govscore.engine.compiler import load_ruleset
+    from govscore.engine.execute import run
     ruleset, diagnostics = load_ruleset(str(path), plugins)
     assert ruleset is not None, "\n".join(d.format_text() for d in diagnostics)
     return run(ruleset, plugins, data_paths)

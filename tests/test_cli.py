@@ -111,7 +111,7 @@ def test_problems_of_the_command_line_name_the_ruleset_they_ran(small):
 def test_exit_code_3_for_a_failing_plugin(small, tmp_path):
     module = tmp_path / "failing.py"
     module.write_text(
-        "from engine.hookspecs import hookimpl\n"
+        "from govscore.engine.hookspecs import hookimpl\n"
         "@hookimpl\n"
         "def register_normalisers(register):\n"
         "    register('explode', lambda x, d, p, i: 1 / 0, description='fails')\n")

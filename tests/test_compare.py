@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import RULESETS, compile_and_run, engine, small_ruleset, write_ruleset
-from engine.compare import compare, document_differences
+from govscore.engine.compare import compare, document_differences
 
 
 def test_a_ruleset_against_itself(small, plugins):

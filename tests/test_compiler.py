@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import codes, small_ruleset
-from engine.compiler import compile_document, load_ruleset
-from engine.diagnostics import CODES
-from engine.jsonload import loads
+from govscore.engine.compiler import compile_document, load_ruleset
+from govscore.engine.diagnostics import CODES
+from govscore.engine.jsonload import loads
 
 
 def check(plugins, document):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import codes, compile_and_run, small_ruleset
-from engine.diagnostics import EngineError
+from govscore.engine.diagnostics import EngineError
 
 GAPPY = "id,name,town,a,b,c\nu1,一,甲,1,10,5\nu2,二,甲,,20,4\nu3,三,乙,3,,3\nu4,四,乙,4,40,2\n"
 
@@ -242,7 +242,7 @@ def test_coverage_on_panel_data_names_units_per_period(small, plugins):
 
 
 def test_group_imputation_needs_a_group(small, plugins):
-    from engine.compiler import load_ruleset
+    from govscore.engine.compiler import load_ruleset
     doc = small_ruleset()
     del doc["units"]["group"]
     doc["indicators"]["a"]["missing"] = "impute_group_mean"
@@ -279,7 +279,7 @@ def test_panel_changes_and_growth(small, plugins):
            "u1,一,甲,2026,4,40,2\nu2,二,甲,2026,3,30,3\n")
     doc = small_ruleset()
     doc["units"]["period"] = "year"
-    from engine.panel import panel_changes
+    from govscore.engine.panel import panel_changes
     rows = panel_changes(compile_and_run(small(doc, csv=csv), plugins))
     assert [(r["unit"], r["from"], r["to"], r["change"], r["rank_change"]) for r in rows] == [
         ("u1", "2024", "2026", 1.0, -1.0), ("u2", "2024", "2026", pytest.approx(1 / 3), 1.0)]

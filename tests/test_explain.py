@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 from conftest import RULESETS, ROOT, engine, small_ruleset
-from engine.compiler import load_ruleset
-from engine.diagnostics import EngineError
-from engine.execute import load_data, score
-from engine.explain import explain, format_explanation
-from engine.whatif import what_if
+from govscore.engine.compiler import load_ruleset
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.execute import load_data, score
+from govscore.engine.explain import explain, format_explanation
+from govscore.engine.whatif import what_if
 
 
 @pytest.fixture(scope="module")
 def governance():
-    from engine.plugins import load_plugins
+    from govscore.engine.plugins import load_plugins
     plugins = load_plugins(autoload=False)
     ruleset, _ = load_ruleset(str(RULESETS / "governance.json"), plugins)
     data = load_data(ruleset, plugins)

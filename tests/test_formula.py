@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.formula import MAX_DEPTH, MAX_LENGTH, compile_formula, evaluate
-from engine.plugins import load_plugins
+from govscore.engine.formula import MAX_DEPTH, MAX_LENGTH, compile_formula, evaluate
+from govscore.engine.plugins import load_plugins
 
 FUNCTIONS = load_plugins(autoload=False).functions()
 NAMES = {"a": None, "b": None, "staff_fte": None, "pop": None}

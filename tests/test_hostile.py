@@ -26,7 +26,7 @@ def launch(*args, cwd: Path, env=None) -> subprocess.Popen:
     full_env = {**os.environ, "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1", "LANG": "C.UTF-8", "GOVSCORE_LANG": "", **(env or {})}
     out, err = open(cwd.parent / f"{cwd.name}.out", "wb"), open(cwd.parent / f"{cwd.name}.err", "wb")
     with out, err:
-        return subprocess.Popen([sys.executable, "-m", "engine.cli", *map(str, args)], cwd=cwd, env=full_env,
+        return subprocess.Popen([sys.executable, "-m", "govscore.engine.cli", *map(str, args)], cwd=cwd, env=full_env,
                                 stdout=out, stderr=err)
 
 
@@ -276,14 +276,14 @@ def test_units_left_without_a_score_are_named(stranger):
 
 EXITS_AT_IMPORT = "raise SystemExit(0)\n"
 EXITS_IN_HOOK = """
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 @hookimpl
 def register_aggregators(register):
     raise SystemExit(0)
 """
 EXITS_IN_METHOD = """
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 def leave(x, w, params, children):
     raise SystemExit(0)
@@ -294,7 +294,7 @@ def register_aggregators(register):
 """
 PRINTS = """
 print("hello from a plugin")
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 def chatty(x, w, params, children):
     print("computing")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.diagnostics import EngineError
-from engine.jsonload import MAX_DEPTH, load_file, loads
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.jsonload import MAX_DEPTH, load_file, loads
 
 
 def fails(text):

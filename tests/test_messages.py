@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import RULESETS, engine, small_ruleset
-from engine.diagnostics import CODES, Diagnostic
-from engine.messages import LANGUAGES, MESSAGES, TITLES, WORDS, hint_in, language, say, title
+from govscore.engine.diagnostics import CODES, Diagnostic
+from govscore.engine.messages import LANGUAGES, MESSAGES, TITLES, WORDS, hint_in, language, say, title
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 C_LOCALE = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "GOVSCORE_LANG": ""}
@@ -90,7 +90,7 @@ def test_report_headings_follow_the_chosen_language(tmp_path):
 
 
 def test_every_message_in_both_languages_with_the_same_fields():
-    from engine.messages import MESSAGES
+    from govscore.engine.messages import MESSAGES
     import string
     for key, (en, zh) in MESSAGES.items():
         fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (en, zh)]  # also checks the braces
@@ -137,7 +137,7 @@ def test_ruleset_mistakes_are_told_in_chinese(tmp_path):
 
 
 def test_every_report_heading_in_both_languages():
-    from engine.messages import REPORT_HEADINGS
+    from govscore.engine.messages import REPORT_HEADINGS
     for key, (en, zh) in REPORT_HEADINGS.items():
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
         assert en and zh, key

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import compile_and_run, write_ruleset
-from engine.diagnostics import EngineError
+from govscore.engine.diagnostics import EngineError
 
 
 def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weighting=None, method="weighted_mean",
@@ -255,7 +255,7 @@ def test_vikor_yang_wu(tmp_path, plugins):
 
 
 def test_a_ruleset_ranking_against_its_method_is_warned(tmp_path, plugins):
-    from engine.compiler import load_ruleset
+    from govscore.engine.compiler import load_ruleset
     matrix = [[78, 56, 34, 6], [4, 45, 3, 97], [18, 2, 50, 63], [9, 14, 11, 92], [85, 9, 100, 29]]
     result = score(tmp_path, plugins, matrix, method="vikor", rank_order="descending")
     assert result.rank.tolist() == [4, 2, 1, 3, 5]  # the ruleset's word holds
@@ -474,7 +474,7 @@ def test_dea_and_benefit_of_the_doubt_need_two_complete_units(tmp_path, plugins,
         score(tmp_path, plugins, [[1, 2]], normalise="none", method=method, params=params)
     [d] = exc.value.diagnostics
     assert d.code == "E_WEIGHTS_DATA" and "at least two units" in d.message
-    from plugins.dea import benefit_of_the_doubt, dea
+    from govscore.plugins.dea import benefit_of_the_doubt, dea
     aggregate = dea if method == "dea" else benefit_of_the_doubt
     with pytest.raises(EngineError):  # no unit has every child
         aggregate(np.array([[np.nan, 1.0], [1.0, np.nan]]), np.ones((2, 2)), params, ["c0", "c1"])

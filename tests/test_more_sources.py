@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from conftest import compile_and_run, small_ruleset, write_ruleset
-from engine.compiler import load_ruleset
-from engine.diagnostics import EngineError
-from plugins.databases import load_duckdb, load_sqlite
-from plugins.sources import load_xlsx
+from govscore.engine.compiler import load_ruleset
+from govscore.engine.diagnostics import EngineError
+from govscore.plugins.databases import load_duckdb, load_sqlite
+from govscore.plugins.sources import load_xlsx
 
 
 def statistics_workbook(path):
@@ -197,7 +197,7 @@ def test_long_format_errors(tmp_path, plugins):
     doc = long_ruleset()
     doc["indicators"]["vol"]["column"] = "vols"
     ruleset, _ = load_ruleset(str(write_ruleset(tmp_path, doc)), plugins)
-    from engine.execute import load_data
+    from govscore.engine.execute import load_data
     with pytest.raises(EngineError) as exc:
         load_data(ruleset, plugins)
     [d] = exc.value.diagnostics

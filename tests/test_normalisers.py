@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from engine.diagnostics import EngineError, UnitsError
-from engine.model import Bounds, Indicator
-from plugins import normalisers as n
+from govscore.engine.diagnostics import EngineError, UnitsError
+from govscore.engine.model import Bounds, Indicator
+from govscore.plugins import normalisers as n
 
 values = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=40).map(np.array)
 positive = st.lists(st.floats(0.01, 1e6, allow_nan=False), min_size=2, max_size=40).map(np.array)

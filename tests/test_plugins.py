@@ -2,6 +2,7 @@
 and clashing plugins are reported, never silently skipped; --plugin loads a local module."""
 
 import inspect
+import os
 import json
 import subprocess
 import sys
@@ -12,13 +13,13 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, engine, small_ruleset
-from engine import hookspecs
-from engine.diagnostics import EngineError
-from engine.plugins import KINDS, load_plugins
+from govscore.engine import hookspecs
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.plugins import KINDS, load_plugins
 
 GOOD = '''
 import numpy as np
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 @hookimpl
 def register_normalisers(register):
@@ -46,7 +47,7 @@ raise ImportError("this plugin needs a library that is not installed")
 '''
 
 CLASHING = '''
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 @hookimpl
 def register_normalisers(register):
@@ -164,7 +165,7 @@ def test_plugin_option_loads_a_local_file(small, tmp_path):
 
 NOISY = """
 import numpy as np
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 def noisy(x, w, params, children):
     np.nanmean(np.full(3, np.nan))  # "Mean of empty slice"
@@ -214,14 +215,14 @@ def test_built_ins_are_registered_through_entry_points():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     for module in ("sources", "treatments", "normalisers", "weightings", "aggregators", "evaluation", "dea", "functions",
                    "outputs"):
-        assert f'{module} = "plugins.{module}"' in text
+        assert f'{module} = "govscore.plugins.{module}"' in text
     plugins = load_plugins(autoload=False)
     assert plugins.get("normaliser", "minmax").origin.startswith("govscore ")
 
 
 DATA_WEIGHTING = '''
 import numpy as np
-from engine.hookspecs import hookimpl
+from govscore.engine.hookspecs import hookimpl
 
 @hookimpl
 def register_weightings(register):
@@ -249,3 +250,23 @@ def test_a_weighting_computed_from_the_data_is_reported(small, tmp_path):
     with pytest.raises(EngineError) as exc:
         compile_and_run(small(doc), plugins)
     assert exc.value.diagnostics[0].code == "E_WEIGHTS_NEGATIVE" and exc.value.diagnostics[0].line is not None
+
+
+def test_the_wheel_installs_one_import_package_and_the_command(tmp_path):
+    """govscore must not claim names such as engine or plugins that other distributions use: installed,
+    it adds the package govscore (govscore.engine, govscore.plugins) and the engine command, nothing else."""
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT],
+                   check=True, capture_output=True)
+    [wheel] = wheels.glob("govscore-*.whl")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", target, wheel],
+                   check=True, capture_output=True)
+    added = sorted(p.name for p in target.iterdir())
+    assert added == ["bin", "govscore", "govscore-0.1.0.dist-info"], added
+    assert sorted(p.name for p in (target / "govscore").iterdir()) == ["engine", "plugins"]
+    assert [p.name for p in (target / "bin").iterdir()] == ["engine"]
+    # and it runs from there, the built-ins found through their entry points
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    proc = subprocess.run([sys.executable, "-c", "import govscore.engine.cli as c, govscore.plugins.dea; print(c.__file__)"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith(str(target)), proc.stderr

@@ -3,8 +3,8 @@
 import numpy as np
 from hypothesis import given, strategies as st
 
-from engine.model import Band
-from engine.ranking import grade, rank, round_values
+from govscore.engine.model import Band
+from govscore.engine.ranking import grade, rank, round_values
 
 
 def test_ties_methods():

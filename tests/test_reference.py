@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.compiler import compile_document, load_ruleset
-from engine.execute import run
-from engine.plugins import load_plugins
+from govscore.engine.compiler import compile_document, load_ruleset
+from govscore.engine.execute import run
+from govscore.engine.plugins import load_plugins
 
 REF = Path(__file__).parent / "reference"
 

@@ -167,7 +167,7 @@ def test_reports_carry_the_analyses(tmp_path):
 
 def test_group_means_skip_missing_values_and_follow_the_groups_ranking(small, plugins):
     from conftest import compile_and_run, small_ruleset
-    from engine.report import build
+    from govscore.engine.report import build
     # the node S has a missing value in u2 (a left missing) and none at all in town 丙 (u5)
     doc = small_ruleset(language="zh-CN")
     doc["indicators"]["a"]["missing"] = "leave"

@@ -10,10 +10,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import RULESETS
-from engine.compiler import compile_document
-from engine.diagnostics import CODES, EngineError
-from engine.execute import run
-from engine.plugins import load_plugins
+from govscore.engine.compiler import compile_document
+from govscore.engine.diagnostics import CODES, EngineError
+from govscore.engine.execute import run
+from govscore.engine.plugins import load_plugins
 
 PLUGINS = load_plugins(autoload=False)
 SHIPPED = sorted(RULESETS.glob("*.json"))

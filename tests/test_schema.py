@@ -5,8 +5,8 @@ import json
 import jsonschema
 
 from conftest import RULESETS, ROOT
-from engine.plugins import load_plugins
-from engine.schema import base_schema, published_schema
+from govscore.engine.plugins import load_plugins
+from govscore.engine.schema import base_schema, published_schema
 
 PUBLISHED = ROOT / "schemas" / "ruleset.schema.json"
 

@@ -4,9 +4,9 @@ import json
 
 
 from conftest import RULESETS, engine, small_ruleset
-from engine.compiler import load_ruleset
-from engine.execute import load_data, score
-from engine.sensitivity import leave_one_out
+from govscore.engine.compiler import load_ruleset
+from govscore.engine.execute import load_data, score
+from govscore.engine.sensitivity import leave_one_out
 
 
 def run(path, plugins):
@@ -51,7 +51,7 @@ def test_a_closed_pipe_is_not_an_error():
     import subprocess
     import sys
     from conftest import ROOT
-    command = f"{sys.executable} -m engine.cli sensitivity rulesets/governance.json --leave-one-out --lang en | head -1"
+    command = f"{sys.executable} -m govscore.engine.cli sensitivity rulesets/governance.json --leave-one-out --lang en | head -1"
     proc = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONUNBUFFERED": "1", "GOVSCORE_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert proc.stdout.startswith("Rank shifts") and proc.stderr == ""

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from engine.diagnostics import EngineError
-from plugins.sources import load_csv, load_json, load_parquet
+from govscore.engine.diagnostics import EngineError
+from govscore.plugins.sources import load_csv, load_json, load_parquet
 
 TEXT = "编号,名称,经费\n001,城关社区,\"1,234.5\"\n002,东湖社区,-\n003,西山社区, 77 \n"
 COLUMNS = {"编号": "text", "名称": "text", "经费": "number"}
@@ -128,7 +128,7 @@ def test_a_utf8_file_with_a_gbk_part_late_in_it_is_an_error_naming_the_line(tmp_
     [d] = exc.value.diagnostics
     assert d.code == "E_DATA_ENCODING" and f"line {len(rows) + 1}" in d.message and "gb18030" in d.hint
     with pytest.raises(EngineError):  # the JSON source decides the same way
-        from engine.data import not_utf8_after_all
+        from govscore.engine.data import not_utf8_after_all
         not_utf8_after_all(str(path))
     # a file whose bad bytes come before any Chinese in UTF-8 is a GBK file after all
     path.write_bytes(b"id,name,fund\n1," + "幸福社区".encode("gbk") + b",5\n")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import RULESETS, engine
-from engine.statistics import correlation, cronbach_alpha, describe, first_component_share, kurtosis, skewness
+from govscore.engine.statistics import correlation, cronbach_alpha, describe, first_component_share, kurtosis, skewness
 
 REF = RULESETS.parent / "tests" / "reference" / "coinr_asem"
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from conftest import RULESETS, codes, engine, sample_data, write_ruleset
-from engine.compiler import compile_document, load_ruleset
-from engine.diagnostics import EngineError
-from engine.execute import load_data
-from engine.uncertainty import analyse, levels_text
+from govscore.engine.compiler import compile_document, load_ruleset
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.execute import load_data
+from govscore.engine.uncertainty import analyse, levels_text
 
 # Three units, already on a common scale (normalise "none"). The headline H weighs c0 and c1 equally:
 # A = (0.9, 0.2): mean 0.55, minimum 0.2; B = (0.5, 0.5): 0.5 and 0.5; C = (0.1, 0.1): 0.1 and 0.1.
@@ -129,7 +129,7 @@ def test_the_seed_makes_results_reproducible(tmp_path, plugins):
 
 
 def test_a_rank_matrix_too_large_for_memory_goes_to_a_temporary_file(tmp_path, plugins, monkeypatch):
-    import engine.uncertainty as uncertainty
+    import govscore.engine.uncertainty as uncertainty
     doc = document({"weights": {"H": {"dirichlet": 5}}, "aggregation": {"H": ["weighted_mean", "minimum"]}})
     in_memory = analysis(tmp_path, plugins, doc, samples=80, seed=11)
     monkeypatch.setattr(uncertainty, "RANKS_IN_MEMORY", 64)  # bytes: any matrix here is larger

@@ -8,9 +8,9 @@ import textwrap
 
 import pytest
 
-from engine.diagnostics import EngineError
-from engine.plugins import Registration
-from engine.writing import atomic_open, write_output
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.plugins import Registration
+from govscore.engine.writing import atomic_open, write_output
 
 
 def test_a_completed_write_replaces_the_file(tmp_path):
@@ -44,7 +44,7 @@ def test_a_killed_write_leaves_the_previous_file(tmp_path):
     target.write_bytes(b"previous")
     script = textwrap.dedent(f"""
         import sys, time
-        from engine.writing import atomic_open
+        from govscore.engine.writing import atomic_open
         with atomic_open({str(target)!r}) as stream:
             stream.write(b"x" * 1000)
             stream.flush()
