@@ -323,3 +323,8 @@ def test_chinese_messages_hold_no_english_words_and_chinese_markers_mean_missing
     proc = engine("run", small(small_ruleset(language="zh-CN"), csv=csv))
     assert proc.returncode == 1 and "E_DATA_NOT_NUMBER" not in proc.stderr and proc.stderr.count("E_MISSING_VALUE") == 3
     assert "drop_unit、impute_mean" in proc.stderr
+
+
+def test_every_code_is_documented():
+    text = (Path(__file__).parent.parent / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"| `{code}` |" not in text] == []
