@@ -155,7 +155,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     bad = pc.and_(pc.invert(pc.fill_null(numeric, True)), pc.is_valid(text))
     bad_rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
     if len(bad_rows):
-        shown = ", ".join(f"{first_row + i} ({values[int(i)].as_py()!r})" for i in bad_rows[:8])
+        shown = ", ".join(f"{first_row + i} ({excerpt(repr(values[int(i)].as_py()))})" for i in bad_rows[:8])
         raise EngineError([said(
             "E_DATA_NOT_NUMBER", "data.not_numbers", file=file, column=column, place=place, count=len(bad_rows),
             cells=shown + (", …" if len(bad_rows) > 8 else ""),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import unicodedata
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
@@ -168,7 +169,9 @@ def _parse(text: str, walk: _Walk) -> ast.Expression | None:
     wrapped = "(" + text + ")"
     walk.line_starts = [0] + [i + 1 for i, ch in enumerate(wrapped) if ch == "\n"]
     try:
-        return ast.parse(wrapped, mode="eval")
+        with warnings.catch_warnings():  # "1and b" parses with a SyntaxWarning on the terminal: a mistake, told as one
+            warnings.simplefilter("error", SyntaxWarning)
+            return ast.parse(wrapped, mode="eval")
     except SyntaxError as exc:
         offset = (walk.line_starts[(exc.lineno or 1) - 1] + (exc.offset or 1) - 2) if exc.lineno else 0
         offset = max(0, min(offset, len(text)))

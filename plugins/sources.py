@@ -164,7 +164,7 @@ def load_json(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         document = json.loads(raw.decode(encoding).lstrip("\ufeff"), parse_constant=refuse)
     except ValueError as exc:
-        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="JSON", detail=str(exc))]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="JSON", detail=excerpt(str(exc), 120))]) from None
     key = params.get("records")
     records = document.get(key) if key and isinstance(document, dict) else document
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -196,7 +196,7 @@ def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         present = pq.read_schema(path).names
     except (pa.ArrowInvalid, OSError) as exc:
-        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Parquet", detail=str(exc))]) from None
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Parquet", detail=excerpt(str(exc), 120))]) from None
     problems = missing_columns(path, columns, present)
     if problems:
         raise EngineError(problems)
@@ -236,7 +236,7 @@ def load_xlsx(path: str, params: dict, columns: dict[str, str]) -> Table:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Excel (xlsx)", detail=str(exc),
+        raise EngineError([said("E_DATA_FORMAT", "data.unreadable", file=path, format="Excel (xlsx)", detail=excerpt(str(exc), 120),
                                 hint=Both("save it from the spreadsheet program as .xlsx (Excel Workbook)",
                                           "请在表格软件中另存为 .xlsx（Excel 工作簿）"))]) from None
     sheet = _worksheet(book, params.get("sheet", 1), path)

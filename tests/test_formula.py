@@ -187,6 +187,7 @@ HOSTILE = [
     ("yield", "(yield a)", "E_FORMULA_FORBIDDEN"),
     ("empty", "   ", "E_FORMULA_SYNTAX"),
     ("unbalanced", "(a + b", "E_FORMULA_SYNTAX"),
+    ("number run into a keyword", "1and b", "E_FORMULA_SYNTAX"),
 ]
 
 
