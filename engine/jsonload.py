@@ -134,6 +134,33 @@ class _Parser:
                         Both("no comma may follow the last item of an array", "数组最后一项之后不能有逗号"))
 
 
+# full-width punctuation typed with a Chinese input method, where JSON needs its ASCII twin
+FULL_WIDTH = {"，": ",", "：": ":", "“": '"', "”": '"', "‘": "'", "’": "'", "｛": "{", "｝": "}", "［": "[", "］": "]",
+              "【": "[", "】": "]", "、": ",", "；": ","}
+
+
+def _what_it_really_is(text: str, fail: _Fail) -> _Fail:
+    """The usual hand-editing mistakes behind a syntax error, named as such: full-width punctuation, a comma
+    after the last item, a comment (JSON has none)."""
+    if fail.code != "E_JSON_SYNTAX":
+        return fail
+    i = _WS.match(text, fail.offset).end() if fail.offset < len(text) else fail.offset
+    ch = text[i] if i < len(text) else ""
+    if ch in FULL_WIDTH:
+        return _Fail("E_JSON_SYNTAX", "json.full_width", i, fail.path, Both(
+            "switch the input method to English for JSON's punctuation; Chinese punctuation belongs inside the quotes of a text",
+            "请把输入法切换为英文来输入 JSON 的标点；中文标点只能写在文字的引号之内"), character=ch, ascii=FULL_WIDTH[ch])
+    if text.startswith(("//", "/*", "#"), i):
+        return _Fail("E_JSON_SYNTAX", "json.comment", i, fail.path, Both(
+            'remove the comment, or write it as a "description" of the part it explains',
+            '请删去注释，或把它写成所说明部分的 "description"'))
+    before = text[:i].rstrip()
+    if ch in "}]" and before.endswith(","):
+        return _Fail("E_JSON_SYNTAX", "json.trailing_comma", len(before) - 1, fail.path,
+                     Both("remove the comma after the last item", "请删去最后一项之后的逗号"))
+    return fail
+
+
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -152,6 +179,7 @@ def loads(text: str, file: str | None = None) -> tuple[object, SourceMap]:
                         hint=Both("a ruleset is one JSON object; remove what follows its closing }",
                                   "规则集是一个 JSON 对象；请删去其结尾 } 之后的内容"))
     except _Fail as fail:
+        fail = _what_it_really_is(text, fail)
         source_map.offsets = {"": fail.offset}
         diag = source_map.place(said(fail.code, fail.key, file=file, hint=fail.hint, **fail.fields))
         raise EngineError([replace(diag, path=fail.path)]) from None
@@ -173,6 +201,14 @@ def load_file(path: str) -> tuple[object, SourceMap]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:  # saved by a Chinese editor in GBK: say so, not an offset
+            raise EngineError([said("E_JSON_SYNTAX", "json.gbk", file=path, hint=Both(
+                "open it in a text editor and save it again with the encoding UTF-8",
+                "请用文本编辑器打开，并以 UTF-8 编码重新保存"))]) from None
         raise EngineError([said(
             "E_JSON_SYNTAX", "json.not_utf8", offset=exc.start, file=path,
             hint=Both("save the ruleset as UTF-8; most editors offer this under 'Save with encoding'",
