@@ -119,7 +119,7 @@ def test_ruleset_mistakes_are_told_in_chinese(tmp_path):
     broken.write_text('{"a": 1,\n "b": [1, 2],\n}', encoding="utf-8")
     out = engine("validate", broken, "--lang", "zh-CN")
     assert "错误 E_JSON_SYNTAX" in out.stderr and "最后一项之后有逗号；JSON 不允许这样写。" in out.stderr
-    assert "提示：JSON 的键须用双引号，最后一项之后不能有逗号" in out.stderr
+    assert "提示：请删去最后一项之后的逗号" in out.stderr
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({
         "format": "govscore/1", "id": "x", "title": "t", "units": {"id": "id"},
