@@ -615,14 +615,17 @@ def plugins_command(fmt, plugin_modules):
 @plugin_option
 @guarded
 def schema(output, plugin_modules):
-    """Print the ruleset JSON Schema, with the methods and parameters of the installed plugins.
+    """Print the ruleset JSON Schema, with the methods and parameters of the installed plugins; in
+    English unless --lang asks for Chinese (hover help in an editor).
 
     \b
-    Example:
+    Examples:
       engine schema -o schemas/ruleset.schema.json
+      engine schema --lang zh-CN -o schemas/ruleset.schema.zh-CN.json
     """
     plugins = plugins_for_run(plugin_modules)
-    text = json.dumps(published_schema(plugins), ensure_ascii=False, indent=2) + "\n"
+    explicit = click.get_current_context().meta.get("govscore.lang")  # the published file stays English whatever the locale
+    text = json.dumps(published_schema(plugins, language(explicit) if explicit else "en"), ensure_ascii=False, indent=2) + "\n"
     with atomic_open(output) as stream:
         stream.write(text.encode("utf-8"))
 

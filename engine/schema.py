@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from .diagnostics import Diagnostic, pointer, said
 from .messages import Both
+from .schema_zh import ZH
 
 FORMAT_VERSION = "govscore/1"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
@@ -40,6 +41,21 @@ def _obj(properties: dict, required=(), description: str = "", example=None, **e
     return out
 
 
+def _choices(described: dict[str, str]) -> dict:
+    """A closed list whose every choice has its own description (editors show them as the list is opened)."""
+    return {"enum": list(described), "enumDescriptions": list(described.values())}
+
+
+DIRECTION_WORDS = {"higher": "More is better (正向).", "lower": "Less is better (逆向).", "range": "Best within the optimum (适度)."}
+MISSING_WORDS = {
+    "error": "The run stops and names the units (default).",
+    "drop_unit": "The unit is not scored; means and ranges are computed without it.",
+    "impute_mean": "The mean of the other units.", "impute_median": "The median of the other units.",
+    "impute_group_mean": "The mean of the other units of its group.", "impute_group_median": "The median of the other units of its group.",
+    "carry_forward": "The unit's last earlier value.", "interpolate": "A straight line between the unit's nearest periods with values.",
+    "leave": "The value stays missing; the node above decides.",
+}
+INVALID_WORDS = {"error": "The run stops and names the units.", "missing": "The value is left missing."}
 STRING = {"type": "string"}
 NUMBER = {"type": "number"}
 NAME = {"type": "string", "pattern": NAME_PATTERN}
@@ -73,7 +89,7 @@ def base_schema() -> dict:
         "source": _p(NAME, "The source the column is read from; default: the source named in units, else the only source.", "communities"),
         "column": _p(STRING, "The column of the source that holds the raw value.", "mediation_cases"),
         "formula": _p(STRING, "Computes the raw value from other indicators instead of reading a column.", "cases / population * 10000"),
-        "direction": _p({"enum": list(DIRECTIONS)},
+        "direction": _p(_choices({name: DIRECTION_WORDS[DIRECTIONS[name]] for name in DIRECTIONS}),
                         "higher: more is better (正向); lower: less is better (逆向); range: best within the optimum (适度).",
                         "higher"),
         "target": _p(NUMBER, "The target value, in the raw unit; used by distance-to-target normalisation.", 95),
@@ -83,11 +99,11 @@ def base_schema() -> dict:
                         {"lower": 0.3, "upper": 0.5}),
         "clamp": _obj(BOUNDS, [], "Raw values beyond these bounds are set to the bound before anything else.",
                       {"lower": 0, "upper": 100}),
-        "missing": _p({"enum": MISSING_POLICIES},
+        "missing": _p(_choices({policy: MISSING_WORDS[policy] for policy in MISSING_POLICIES}),
                       "What to do with a unit that has no value: error (default), drop_unit, impute_mean, impute_median, "
                       "impute_group_mean or impute_group_median (within the unit's group), carry_forward or interpolate "
                       "(over the unit's periods), or leave (the parent node's missing policy decides).", "impute_median"),
-        "on_invalid": _p({"enum": ["error", "missing"]},
+        "on_invalid": _p(_choices(INVALID_WORDS),
                          "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
                          "error"),
         "treat": _method_spec("treatment", "winsorise_log"),
@@ -107,13 +123,14 @@ def base_schema() -> dict:
                              "additionalProperties": {"type": "number"}}],
         },
         "params": _p(PARAMS, "Parameters of the aggregation method.", {}),
-        "missing": _p({"enum": ["propagate", "renormalise"]},
+        "missing": _p(_choices({"propagate": "The node is missing when a child is (default).",
+                                "renormalise": "The weights of the present children are scaled up."}),
                       "A child missing for a unit: propagate (the node is missing, default) or renormalise (weights of the present children are scaled up).",
                       "renormalise"),
         "min_share": _p({"type": "number", "minimum": 0, "maximum": 1},
                         "With renormalise: the smallest share of weight that must be present, else the node is missing.", 0.5),
         "formula": _p(STRING, "A free formula over indicators (their normalised values) and other nodes.", "0.5 * S + 0.5 * L"),
-        "on_invalid": _p({"enum": ["error", "missing"]},
+        "on_invalid": _p(_choices(INVALID_WORDS),
                          "For a formula: whether division by zero and the like stop the run (error, default) or leave the value missing.",
                          "error"),
     }, description="A node of the scoring graph: an aggregation of children, or a formula.",
@@ -251,18 +268,25 @@ def base_schema() -> dict:
             "rounding": {"type": "array", "items": _obj({
                 "node": _p(NAME, "The node or indicator to round.", "H"),
                 "digits": _p({"type": "integer", "minimum": 0, "maximum": 12}, "Decimal places.", 3),
-                "method": _p({"enum": ["half_up", "half_even"]}, "half_up (default; 0.5 goes up) or half_even.", "half_up"),
+                "method": _p(_choices({"half_up": "0.5 goes up, as a spreadsheet's ROUND (default).",
+                                       "half_even": "0.5 goes to the even digit."}),
+                             "half_up (default; 0.5 goes up) or half_even.", "half_up"),
             }, ["node", "digits"], "A rounding step.", {"node": "H", "digits": 2}),
                 "description": "Rounding steps, as published indices round before ranking and grading.",
                 "examples": [[{"node": "H", "digits": 2}]]},
             "panel": _obj({
-                "normalise": _p({"enum": ["pooled", "per_period"]},
+                "normalise": _p(_choices({"pooled": "Every period normalised together, so periods stay comparable (default).",
+                                          "per_period": "Each period normalised on its own."}),
                                 "pooled: normalise over every period together, so periods stay comparable (default); "
                                 "per_period: normalise each period on its own (min-max of each year, say).", "pooled"),
             }, [], "How data with several periods (units.period) are treated.", {"normalise": "pooled"}),
             "rank": _obj({
-                "order": _p({"enum": ["descending", "ascending"]}, "descending: the highest score ranks 1 (default).", "descending"),
-                "ties": _p({"enum": ["min", "dense", "average", "ordinal"]},
+                "order": _p(_choices({"descending": "The highest score ranks 1 (default).", "ascending": "The lowest score ranks 1."}),
+                            "descending: the highest score ranks 1 (default).", "descending"),
+                "ties": _p(_choices({"min": "Ties share the best rank: 1, 2, 2, 4 (default).",
+                                     "dense": "Ties share the rank, no gaps: 1, 2, 2, 3.",
+                                     "average": "Ties share the mean rank: 1, 2.5, 2.5, 4.",
+                                     "ordinal": "Ties ranked in data order: 1, 2, 3, 4."}),
                            "min: 1,2,2,4 (default); dense: 1,2,2,3; average: 1,2.5,2.5,4; ordinal: 1,2,3,4 in data order.", "min"),
                 "use_rounded": _p({"type": "boolean"}, "Rank on the rounded score when the score is rounded (default true).", True),
             }, [], "How units are ranked on the score.", {"order": "descending", "ties": "min"}),
@@ -283,24 +307,29 @@ def base_schema() -> dict:
     return schema
 
 
-def published_schema(plugins) -> dict:
-    """The base schema with each plugin's method names and parameter schemas merged in."""
+def published_schema(plugins, lang: str = "en") -> dict:
+    """The base schema with each plugin's method names (each with its description) and parameter schemas
+    merged in; with ``lang`` "zh", its descriptions in Chinese for editors' hover help."""
     schema = copy.deepcopy(base_schema())
     props = schema["properties"]
+
+    def methods(regs, names) -> dict:
+        return {"enum": names, "enumDescriptions": [regs[n].describe(lang) for n in names]}
 
     def constrain(spec: dict, kind: str, method_key: str = "method", params_key: str = "params"):
         regs = plugins.of(kind)
         names = sorted(n for n, r in regs.items() if r.impl is not None)
-        spec["properties"][method_key] = {**spec["properties"][method_key], "enum": names}
+        spec["properties"][method_key] = {**spec["properties"][method_key], **methods(regs, names)}
         spec["allOf"] = [
             {"if": {"properties": {method_key: {"const": n}}, "required": [method_key]},
-             "then": {"properties": {params_key: {**regs[n].params, "description": regs[n].describe("en")}}}}
+             "then": {"properties": {params_key: {**regs[n].params, "description": regs[n].describe(lang)}}}}
             for n in names if regs[n].params
         ]
 
     def constrain_method_spec(spec: dict, kind: str):
         regs = plugins.of(kind)
-        spec["oneOf"][0] = {**spec["oneOf"][0], "enum": sorted(regs)}
+        names = sorted(n for n, r in regs.items() if r.impl is not None)
+        spec["oneOf"][0] = {**spec["oneOf"][0], **methods(regs, names)}
         constrain(spec["oneOf"][1], kind)
 
     constrain(props["sources"]["additionalProperties"], "source", "format")
@@ -314,7 +343,21 @@ def published_schema(plugins) -> dict:
     constrain_method_spec(uncertainty["aggregation"]["additionalProperties"]["items"], "aggregator")
     constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["treat"], "treatment")
     constrain_method_spec(props["indicators"]["additionalProperties"]["properties"]["normalise"], "normaliser")
-    return schema
+    return _in_chinese(schema) if lang == "zh" else schema
+
+
+def _in_chinese(node):
+    """The schema with every description the catalogue translates (or a plugin gives as description_zh) in Chinese."""
+    if isinstance(node, list):
+        return [_in_chinese(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _in_chinese(v) for k, v in node.items() if k != "description_zh"}
+    if isinstance(node.get("description"), str):
+        out["description"] = node.get("description_zh") or ZH.get(node["description"], node["description"])
+    if isinstance(node.get("enumDescriptions"), list):
+        out["enumDescriptions"] = [ZH.get(d, d) for d in node["enumDescriptions"]]
+    return out
 
 
 _VALIDATOR = None

@@ -51,6 +51,34 @@ def test_the_published_file_is_up_to_date():
         "run: GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 engine schema -o schemas/ruleset.schema.json"
 
 
+def test_the_published_chinese_file_is_up_to_date_and_every_description_is_translated():
+    from govscore.engine.schema_zh import ZH
+    chinese = published_schema(load_plugins(autoload=False), "zh")
+    assert json.loads((PUBLISHED.parent / "ruleset.schema.zh-CN.json").read_text(encoding="utf-8")) == chinese, \
+        "run: GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 engine schema --lang zh-CN -o schemas/ruleset.schema.zh-CN.json"
+    untranslated = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str) and value not in ZH:
+                    untranslated.append(value)
+                if key == "enumDescriptions":
+                    untranslated.extend(d for d in value if d not in ZH)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(base_schema())
+    assert untranslated == []
+    # every closed choice says what it does, in both languages; the methods' from the plugins' own words
+    direction = chinese["properties"]["indicators"]["additionalProperties"]["properties"]["direction"]
+    assert len(direction["enumDescriptions"]) == len(direction["enum"]) and direction["enumDescriptions"][0] == "越大越好（正向）。"
+    english = published_schema(load_plugins(autoload=False))
+    normalise = english["properties"]["normalise"]["oneOf"][0]
+    assert normalise["enumDescriptions"][normalise["enum"].index("minmax")].startswith("Min-max")
+
+
 def test_the_published_schema_is_valid_and_accepts_the_shipped_rulesets():
     schema = json.loads(PUBLISHED.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
