@@ -30,7 +30,7 @@ from .data import LARGEST
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
 from .execute import load_data, score
 from .execute import run as run_ruleset
-from .messages import KINDS, LANGUAGES, Both, language, listed, pick, say
+from .messages import KINDS, LANGUAGES, Both, language, listed, message, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .writing import atomic_open, refuse_inputs, write_output
@@ -211,6 +211,9 @@ def main():
       engine stats rulesets/governance.json
       engine compare rulesets/governance.json rulesets/governance_entropy.json
       engine sensitivity rulesets/governance.json --samples 2000 --seed 7
+      engine template framework.xlsx
+      engine import framework.xlsx -o ruleset.json
+      engine export rulesets/governance.json -o framework.xlsx
       engine plugins
       engine schema > ruleset.schema.json
 
@@ -628,6 +631,92 @@ def schema(output, plugin_modules):
     text = json.dumps(published_schema(plugins, language(explicit) if explicit else "en"), ensure_ascii=False, indent=2) + "\n"
     with atomic_open(output) as stream:
         stream.write(text.encode("utf-8"))
+
+
+@main.command(name="export")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="PATH", required=True, help="The workbook to write (.xlsx).")
+@plugin_option
+@guarded
+def export_command(ruleset, output, plugin_modules):
+    """Write RULESET as a framework workbook (settings, indicators, structure and weights, nodes, grades)
+    that can be edited in Excel or WPS and read back with engine import.
+
+    \b
+    Example:
+      engine export rulesets/governance.json -o framework.xlsx
+    """
+    from .framework import to_framework
+
+    document, _ = load_file(ruleset)  # the ruleset as written: the workbook holds it, compiled or not
+    _write_framework(to_framework(document), output, [ruleset], plugins_for_run(plugin_modules))
+
+
+@main.command(name="template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@plugin_option
+@guarded
+def template_command(output, plugin_modules):
+    """Write an empty framework workbook with an example row on each sheet, to fill in and read with
+    engine import.
+
+    \b
+    Example:
+      engine template framework.xlsx
+    """
+    from .framework import EXAMPLE, to_framework
+
+    _write_framework(to_framework(EXAMPLE), output, [], plugins_for_run(plugin_modules))
+
+
+def _write_framework(framework, output: str, inputs: list[str], plugins: Plugins) -> None:
+    from .framework import write_workbook
+
+    lang = current_language()
+    for what in framework.notes:
+        click.echo(say("warning", lang) + ": " + message("framework.not_held", lang, what=what), err=True)
+    with atomic_open(output, inputs) as stream:
+        write_workbook(framework, stream, framework_choices(plugins))
+    click.echo(say("wrote", lang, path=output), err=True)
+
+
+def framework_choices(plugins: Plugins) -> dict[str, list[str]]:
+    from .schema import DIRECTIONS, MISSING_POLICIES
+
+    return {"indicators.direction": list(DIRECTIONS), "indicators.missing": MISSING_POLICIES,
+            "nodes.method": sorted(plugins.of("aggregator")), "nodes.missing": ["propagate", "renormalise"]}
+
+
+@main.command(name="import")
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="PATH", required=True, help="The ruleset to write (.json).")
+@plugin_option
+@guarded
+def import_command(workbook, output, plugin_modules):
+    """Read a filled-in framework workbook (engine template or engine export) and write the ruleset,
+    after checking it as engine validate does; every problem is told by sheet, column and row.
+
+    \b
+    Example:
+      engine import framework.xlsx -o ruleset.json
+    """
+    from .compiler import compile_document
+    from .framework import read_workbook, from_framework, in_schema_order, placed
+
+    plugins = plugins_for_run(plugin_modules)
+    read = from_framework(read_workbook(workbook))
+    problems = [said("E_FRAMEWORK", key, file=placed(workbook, sheet, row, column), **fields)
+                for sheet, row, column, key, fields in read.problems]
+    document = in_schema_order(read.document)
+    _, diagnostics = compile_document(document, None, plugins, base_dir=Path(output).resolve().parent)
+    diagnostics = problems + [read.place(workbook, d) for d in diagnostics]
+    report(diagnostics)
+    if any(d.is_error for d in diagnostics):
+        sys.exit(exit_code_for(diagnostics))
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    with atomic_open(output, [workbook]) as stream:
+        stream.write(text.encode("utf-8"))
+    click.echo(say("wrote", current_language(), path=output), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

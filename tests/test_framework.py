@@ -1,0 +1,84 @@
+"""Framework workbooks: a ruleset written as sheets a COIN Tool or Excel user fills in, and read back."""
+
+import json
+import shutil
+
+import openpyxl
+import pytest
+
+from conftest import RULESETS, engine, sample_data, write_ruleset
+
+SHIPPED = sorted(RULESETS.glob("*.json"))
+
+
+def scores(path, cwd):
+    proc = engine("run", path, "-o", "-", "--format", "json", "-q", cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    return [{k: v for k, v in unit.items()} for unit in json.loads(proc.stdout)["units"]]
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_a_shipped_ruleset_survives_the_round_trip(ruleset, tmp_path):
+    book, again = tmp_path / "framework.xlsx", tmp_path / "ruleset.json"
+    proc = engine("export", ruleset, "-o", book, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    proc = engine("import", book, "-o", again, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    sample_data(tmp_path)
+    # the ruleset read back scores every unit exactly as the original
+    assert scores(again, tmp_path) == scores(ruleset, RULESETS)
+    # and writing it out again gives the same sheets: nothing drifts from one round to the next
+    second = tmp_path / "second.xlsx"
+    assert engine("export", again, "-o", second).returncode == 0
+    first_book, second_book = openpyxl.load_workbook(book), openpyxl.load_workbook(second)
+    assert first_book.sheetnames == second_book.sheetnames
+    for name in first_book.sheetnames:
+        assert list(first_book[name].values) == list(second_book[name].values), name
+
+
+def test_what_the_sheets_cannot_hold_is_said(tmp_path):
+    proc = engine("export", RULESETS / "governance.json", "-o", tmp_path / "f.xlsx", "--lang", "en")
+    assert proc.returncode == 0
+    assert 'the label and description of the weight set "beta"' in proc.stderr
+
+
+def test_the_template_is_bilingual_with_drop_down_lists_and_reads_back(tmp_path):
+    book = tmp_path / "framework.xlsx"
+    assert engine("template", book).returncode == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames == ["设置 Settings", "指标 Indicators", "结构 Structure", "节点 Nodes", "等级 Grades", "其他 Other"]
+    indicators = workbook["指标 Indicators"]
+    assert indicators["A1"].value == "代码\ncode" and indicators["D1"].value == "方向\ndirection"
+    lists = {str(v.sqref): v.formula1 for v in indicators.data_validations.dataValidation}
+    assert any("正向" in formula and "higher" in formula for formula in lists.values())
+    assert engine("import", book, "-o", tmp_path / "r.json").returncode == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["nodes"]["H"]["weights"] == {"S": 0.5, "L": 0.5}
+
+
+def test_typical_mistakes_are_told_by_sheet_column_and_row(tmp_path):
+    book = tmp_path / "framework.xlsx"
+    assert engine("template", book).returncode == 0
+    workbook = openpyxl.load_workbook(book)
+    structure, indicators = workbook["结构 Structure"], workbook["指标 Indicators"]
+    structure.append(["SS", "volunteers", 1])           # row 6: a parent that is no node
+    structure["C4"] = 0.4                               # H's weights (rows 4 and 5) now 0.4 + 0.5 = 0.9
+    indicators["D3"] = "正向指标"                         # the direction of petitions
+    indicators.append([None, "人均培训时长", "小时"])      # row 4: a row without its code
+    workbook.save(book)
+    proc = engine("import", book, "-o", tmp_path / "r.json", "--lang", "en")
+    assert proc.returncode == 1 and not (tmp_path / "r.json").exists()
+    told = {line.split(": ")[0].split("[")[1].rstrip("]"): line for line in proc.stderr.splitlines() if "[" in line}
+    assert set(told) == {"结构 Structure!A6", "结构 Structure!C4", "指标 Indicators!D3", "指标 Indicators!A4"}, proc.stderr
+    assert "E_FRAMEWORK" in told["结构 Structure!A6"] and "E_WEIGHTS_SUM" in told["结构 Structure!C4"]
+    assert "E_SCHEMA_VALUE" in told["指标 Indicators!D3"] and "E_FRAMEWORK" in told["指标 Indicators!A4"]
+    assert '"SS" is not a node' in proc.stderr and "must not be empty" in proc.stderr
+
+
+def test_an_import_never_overwrites_its_workbook_and_a_file_that_is_not_a_workbook_is_told(tmp_path):
+    book = tmp_path / "framework.xlsx"
+    assert engine("template", book).returncode == 0
+    proc = engine("import", book, "-o", book)
+    assert proc.returncode == 1 and "E_OUTPUT" in proc.stderr
+    (tmp_path / "not.xlsx").write_text("hello", encoding="utf-8")
+    proc = engine("import", tmp_path / "not.xlsx", "-o", tmp_path / "r.json")
+    assert proc.returncode == 1 and "E_FRAMEWORK" in proc.stderr and "Traceback" not in proc.stderr
