@@ -690,26 +690,38 @@ def framework_choices(plugins: Plugins) -> dict[str, list[str]]:
 @main.command(name="import")
 @click.argument("workbook", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", metavar="PATH", required=True, help="The ruleset to write (.json).")
+@click.option("--data", "coinr_data", metavar="PATH", type=click.Path(dir_okay=False),
+              help="With COINr's iMeta table: its iData table (default: the iMeta file's name with iData).")
 @plugin_option
 @guarded
-def import_command(workbook, output, plugin_modules):
-    """Read a filled-in framework workbook (engine template or engine export) and write the ruleset,
-    after checking it as engine validate does; every problem is told by sheet, column and row.
+def import_command(workbook, output, coinr_data, plugin_modules):
+    """Read a filled-in framework workbook (engine template or engine export), or COINr's iMeta table
+    (CSV or xlsx) with its iData, and write the ruleset, after checking it as engine validate does;
+    every problem of a workbook is told by sheet, column and row.
 
     \b
-    Example:
+    Examples:
       engine import framework.xlsx -o ruleset.json
+      engine import ASEM_iMeta.csv --data ASEM_iData.csv -o asem.json
     """
     from .compiler import compile_document
-    from .framework import read_workbook, from_framework, in_schema_order, placed
+    from .framework import from_coinr, from_framework, in_schema_order, is_coinr, placed, read_table, read_workbook
 
     plugins = plugins_for_run(plugin_modules)
-    read = from_framework(read_workbook(workbook))
-    problems = [said("E_FRAMEWORK", key, file=placed(workbook, sheet, row, column), **fields)
-                for sheet, row, column, key, fields in read.problems]
-    document = in_schema_order(read.document)
+    meta = read_table(workbook, "iMeta")
+    if is_coinr(meta):
+        data = coinr_data or workbook.replace("iMeta", "iData")
+        relative = os.path.relpath(Path(data).resolve(), Path(output).resolve().parent)
+        document = from_coinr(meta, relative, list(read_table(data, "iData")[:1][0]) if os.path.isfile(data) else [],
+                              Path(workbook).stem.replace("_iMeta", "").replace("iMeta", "") or "coinr")
+        read, problems = None, []
+    else:
+        read = from_framework(read_workbook(workbook))
+        problems = [said("E_FRAMEWORK", key, file=placed(workbook, sheet, row, column), **fields)
+                    for sheet, row, column, key, fields in read.problems]
+        document = in_schema_order(read.document)
     _, diagnostics = compile_document(document, None, plugins, base_dir=Path(output).resolve().parent)
-    diagnostics = problems + [read.place(workbook, d) for d in diagnostics]
+    diagnostics = problems + [read.place(workbook, d) if read else replace(d, file=workbook) for d in diagnostics]
     report(diagnostics)
     if any(d.is_error for d in diagnostics):
         sys.exit(exit_code_for(diagnostics))

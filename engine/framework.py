@@ -357,3 +357,73 @@ def cell_of(sheet_key_or_title: str, row: int, column: str) -> str:
     title, columns = SHEETS[key]
     position = columns.index(column) + 1 if column in columns else 1
     return f"{title}!{get_column_letter(position)}{row}"
+
+
+# ---------------------------------------------------------------- COINr's indicator metadata
+
+def is_coinr(rows: list[dict]) -> bool:
+    return bool(rows) and {"iCode", "Parent", "Type"} <= set(rows[0])
+
+
+def from_coinr(meta: list[dict], data_path: str, data_columns: list[str], name: str) -> dict:
+    """A ruleset from COINr's iMeta table (and the columns of its iData): indicators with their
+    direction, unit and target, aggregates by level with their relative weights, and COINr's default
+    pipeline: min-max onto [0, 100], then the arithmetic mean over the children a unit has (weights
+    renormalised over them). Denominators and groups are left as columns of the data: COINr applies
+    them only when asked."""
+    def number(value):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+
+    indicators = {}
+    for m in (m for m in meta if m.get("Type") == "Indicator"):
+        spec = {"label": m.get("iName") or m["iCode"], "column": m["iCode"],
+                "direction": "lower" if number(m.get("Direction")) == -1 else "higher", "missing": "leave"}
+        if m.get("Unit") not in (None, "", "NA"):
+            spec["unit"] = m["Unit"]
+        if number(m.get("Target")) is not None:
+            spec["target"] = number(m["Target"])
+        indicators[m["iCode"]] = spec
+    aggregates = sorted((m for m in meta if m.get("Type") == "Aggregate"), key=lambda m: number(m.get("Level")) or 0)
+    weights, nodes = {}, {}
+    for m in aggregates:
+        members = [c for c in meta if c.get("Parent") == m["iCode"] and c.get("Type") in ("Indicator", "Aggregate")]
+        weights[f"{m['iCode']}_weights"] = {"method": "fixed", "renormalise": True, "params": {"values": {
+            c["iCode"]: number(c.get("Weight")) if number(c.get("Weight")) is not None else 1.0 for c in members}}}
+        nodes[m["iCode"]] = {"label": m.get("iName") or m["iCode"], "method": "weighted_mean",
+                             "children": [c["iCode"] for c in members], "weights": f"{m['iCode']}_weights",
+                             "missing": "renormalise"}
+    units = {"source": "data", "id": "uCode", **({"label": "uName"} if "uName" in data_columns else {})}
+    return {"format": "govscore/1", "id": name, "title": f"{name} (COINr)", "units": units,
+            "sources": {"data": {"format": "xlsx" if data_path.endswith(".xlsx") else "csv", "path": data_path}},
+            "normalise": {"method": "minmax", "params": {"scale": [0, 100]}}, "indicators": indicators,
+            "weights": weights, "nodes": nodes, "score": aggregates[-1]["iCode"] if aggregates else None}
+
+
+def read_table(path: str, sheet: str) -> list[dict]:
+    """The rows of a CSV file, or of the named sheet of a workbook ([] when there is no such table)."""
+    import csv
+
+    if path.lower().endswith(".csv"):
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                return list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError):
+            return []
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, openpyxl.utils.exceptions.InvalidFileException):
+        return []
+    if sheet not in book.sheetnames:
+        return []
+    rows = book[sheet].iter_rows(values_only=True)
+    heads = [str(h) if h is not None else "" for h in next(rows, ())]
+    out = [{h: ("" if v is None else str(v)) for h, v in zip(heads, values)} for values in rows]
+    book.close()
+    return out

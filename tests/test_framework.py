@@ -82,3 +82,39 @@ def test_an_import_never_overwrites_its_workbook_and_a_file_that_is_not_a_workbo
     (tmp_path / "not.xlsx").write_text("hello", encoding="utf-8")
     proc = engine("import", tmp_path / "not.xlsx", "-o", tmp_path / "r.json")
     assert proc.returncode == 1 and "E_FRAMEWORK" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_coinr_metadata_comes_across_unchanged(tmp_path):
+    """COINr's iMeta/iData tables of its ASEM example index (COINr 1.1.14, tests/reference/coinr_asem)
+    become a ruleset with the same indicators, directions, framework and relative weights as COINr's;
+    on the normalised data of COINr's overview vignette it gives COINr's published index to 1e-9."""
+    import csv
+    reference = RULESETS.parent / "tests" / "reference" / "coinr_asem"
+    for name in ("ASEM_iMeta.csv", "ASEM_iData.csv", "overview_pipeline_dset_Normalised.csv"):
+        shutil.copyfile(reference / name, tmp_path / name)
+    proc = engine("import", tmp_path / "ASEM_iMeta.csv", "-o", tmp_path / "asem.json", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "asem.json").read_text(encoding="utf-8"))
+    with open(reference / "ASEM_iMeta.csv", encoding="utf-8") as fh:
+        meta = list(csv.DictReader(fh))
+    indicators = [m for m in meta if m["Type"] == "Indicator"]
+    assert list(doc["indicators"]) == [m["iCode"] for m in indicators]
+    assert [doc["indicators"][m["iCode"]]["direction"] for m in indicators] == \
+        ["higher" if m["Direction"] == "1" else "lower" for m in indicators]
+    for m in (m for m in meta if m["Type"] == "Aggregate"):
+        assert doc["nodes"][m["iCode"]]["children"] == [c["iCode"] for c in meta if c["Parent"] == m["iCode"]]
+    assert doc["score"] == "Index" and doc["sources"]["data"]["path"] == "ASEM_iData.csv"
+    assert engine("run", tmp_path / "asem.json", "-q", cwd=tmp_path).returncode == 0
+    # the published index from COINr's own normalised data, with COINr's aggregation
+    doc["sources"]["data"]["path"] = "overview_pipeline_dset_Normalised.csv"
+    doc["normalise"] = "none"
+    del doc["units"]["label"]  # that file holds codes only
+    for spec in doc["indicators"].values():
+        spec["direction"] = "higher"  # the normalised data have the directions applied already
+    write_ruleset(tmp_path, doc, "normalised.json")
+    got = {u["unit"]: u for u in scores(tmp_path / "normalised.json", tmp_path)}
+    with open(reference / "overview_pipeline_results_full.csv", encoding="utf-8") as fh:
+        published = list(csv.DictReader(fh))
+    assert len(published) == 46
+    for row in published:
+        assert got[row["uCode"]]["Index"] == pytest.approx(float(row["Index"]), rel=1e-9) and got[row["uCode"]]["rank"] == int(row["Rank"])
