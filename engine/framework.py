@@ -124,9 +124,12 @@ def _value(cell):
 
 
 def _set(target: dict, dotted: str, value) -> None:
+    """target["a"]["b"] = value for "a.b"; a part written as a plain value before is replaced by the object."""
     *parents, last = dotted.split(".")
     for part in parents:
-        target = target.setdefault(part, {})
+        if not isinstance(target.get(part), dict):
+            target[part] = {}
+        target = target[part]
     target[last] = value
 
 
@@ -181,6 +184,30 @@ EXAMPLE = {
                          {"label": "不合格"}]},
 }
 
+def _spec(row: dict, columns: tuple[str, ...], sheet: str, n: int, problems: list) -> dict | None:
+    """One indicator or node from its row (None for a row without its code, which is told); the "other"
+    column's JSON object adds what the other columns do not hold."""
+    if not row.get("code"):
+        problems.append((sheet, n, "code", "framework.empty_cell", {}))
+        return None
+    spec: dict = {}
+    for key in columns[1:]:
+        try:
+            value = _value(row.get(key))
+        except ValueError as exc:
+            problems.append((sheet, n, key, "framework.bad_json", {"detail": str(exc)}))
+            continue
+        if value is None:
+            continue
+        if key == "other" and not isinstance(value, dict):
+            problems.append((sheet, n, key, "framework.bad_json", {"detail": "not an object"}))
+        elif key == "other":
+            spec.update(value)
+        else:
+            _set(spec, key, value)
+    return spec
+
+
 def from_framework(rows: dict[str, list[tuple[int, dict]]]) -> Read:
     """A ruleset document from the sheets' rows (each with its row number)."""
     doc: dict = {}
@@ -199,23 +226,10 @@ def from_framework(rows: dict[str, list[tuple[int, dict]]]) -> Read:
         origins["/" + key.replace(".", "/")] = (sheet, n, "value")
     sheet = SHEETS["indicators"][0]
     for n, row in rows.get("indicators", []):
-        code = row.get("code")
-        if not code:
-            if any(v is not None for v in row.values()):
-                problems.append((sheet, n, "code", "framework.empty_cell", {}))
+        spec = _spec(row, INDICATOR_COLUMNS, sheet, n, problems)
+        if spec is None:
             continue
-        spec = {}
-        try:
-            for key in INDICATOR_COLUMNS[1:]:
-                value = _value(row.get(key))
-                if value is None:
-                    continue
-                if key == "other":
-                    spec.update(value)
-                else:
-                    _set(spec, key, value)
-        except ValueError as exc:
-            problems.append((sheet, n, key, "framework.bad_json", {"detail": str(exc)}))
+        code = row["code"]
         doc.setdefault("indicators", {})[code] = spec
         origins[f"/indicators/{code}"] = (sheet, n, "code")
         for key in spec:
@@ -223,23 +237,10 @@ def from_framework(rows: dict[str, list[tuple[int, dict]]]) -> Read:
     nodes: dict[str, dict] = {}
     sheet = SHEETS["nodes"][0]
     for n, row in rows.get("nodes", []):
-        code = row.get("code")
-        if not code:
-            if any(v is not None for v in row.values()):
-                problems.append((sheet, n, "code", "framework.empty_cell", {}))
+        spec = _spec(row, NODE_COLUMNS, sheet, n, problems)
+        if spec is None:
             continue
-        spec = {}
-        try:
-            for key in NODE_COLUMNS[1:]:
-                value = _value(row.get(key))
-                if value is None:
-                    continue
-                if key == "other":
-                    spec.update(value)
-                else:
-                    spec[key] = value
-        except ValueError as exc:
-            problems.append((sheet, n, key, "framework.bad_json", {"detail": str(exc)}))
+        code = row["code"]
         nodes[code] = spec
         origins[f"/nodes/{code}"] = (sheet, n, "code")
         for key in spec:
