@@ -41,6 +41,10 @@ HEADINGS = {"key": "设置", "value": "值", "code": "代码", "label": "名称"
             "other": "其他（JSON）", "method": "合成方法", "weights": "权重集", "min_share": "最低权重份额",
             "params": "参数（JSON）", "parent": "上级", "child": "下级", "weight": "权重", "min": "下限 min",
             "max": "上限 max", "json": "内容（JSON）"}
+# column widths in characters (numbers get 12); the long ones wrap
+WIDTHS = {"key": 30, "value": 60, "json": 70, "other": 28, "formula": 28, "params": 28, "code": 18, "label": 22,
+          "unit": 10, "direction": 10, "source": 12, "column": 18, "missing": 14, "normalise": 24, "method": 16,
+          "weights": 14, "parent": 14, "child": 18}
 HANDLED = {"format", "id", "title", "version", "date", "language", "description", "score", "units", "normalise", "treat",
            "direction", "missing", "on_invalid", "rank", "indicators", "nodes", "grades", "sources", "weights"}
 
@@ -298,11 +302,16 @@ def write_workbook(framework: Framework, stream, choices: dict[str, list[str]]) 
 
     book = xlsxwriter.Workbook(stream, {"in_memory": True})
     header = book.add_format({"bold": True, "bg_color": "#EEF2F6", "text_wrap": True, "valign": "top"})
+    wrapped = book.add_format({"text_wrap": True, "valign": "top"})
     for key, (title, columns) in SHEETS.items():
         sheet = book.add_worksheet(title)
         sheet.write_row(0, 0, [f"{HEADINGS[c]}\n{c}" for c in columns], header)
         sheet.set_row(0, 32)
         sheet.freeze_panes(1, 0)
+        sheet.set_landscape()  # printed: as wide as the page, the heading on every page
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
         for r, row in enumerate(framework.rows.get(key, []), start=1):
             for c, column in enumerate(columns):
                 value = row.get(column)
@@ -311,7 +320,8 @@ def write_workbook(framework: Framework, stream, choices: dict[str, list[str]]) 
                 elif value is not None:
                     sheet.write_number(r, c, value)
         for c, column in enumerate(columns):
-            sheet.set_column(c, c, 40 if column in ("value", "json", "other", "formula", "params") else 14)
+            width = WIDTHS.get(column, 12)
+            sheet.set_column(c, c, width, wrapped if width >= 28 else None)
             allowed = choices.get(f"{key}.{column}")
             if allowed and len(",".join(allowed)) <= 255:  # Excel's limit for a list written in place
                 sheet.data_validation(1, c, 2000, c, {"validate": "list", "source": allowed})
