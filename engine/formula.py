@@ -22,9 +22,9 @@ from typing import Callable, Mapping
 import numpy as np
 from simpleeval import SimpleEval
 
-from .diagnostics import Diagnostic, did_you_mean, said
+from .diagnostics import Diagnostic, EngineError, did_you_mean, said
 from .data import LARGEST, too_large
-from .messages import Both, both, in_words
+from .messages import KINDS, Both, both, in_words
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -441,9 +441,12 @@ class ColumnEvaluator(SimpleEval):
             return self._where(node)
         spec = self.specs[node.func.id]
         args = [self._eval(a) for a in node.args]
-        with np.errstate(all="ignore"):
-            out = spec.func(*[_values(a) for a in args])
-        out = np.asarray(out, dtype=float)
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(spec.func(*[_values(a) for a in args]), dtype=float)
+        except Exception as exc:  # a function plugin's own failure, told as the plugin's (exit 3), not the engine's
+            raise EngineError([said("E_PLUGIN_FAILED", "plugin.failed", kind=KINDS["function"], name=spec.name,
+                                    plugin=spec.plugin, on=self.text, error=f"{type(exc).__name__}: {exc}")]) from None
         domain = in_words(spec.domain) or both("formula.not_finite")
         return self._checked(node, out, args, both("formula.function_domain", name=spec.name, domain=domain))
 

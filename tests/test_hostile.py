@@ -450,3 +450,23 @@ def test_a_data_problem_names_the_file_as_written_and_the_ruleset_place(stranger
     first = found["stderr"].splitlines()[0]
     assert first.startswith("data.csv: error") and str(folder) not in found["stderr"]
     assert "named in the ruleset at ruleset.json:" in found["stderr"] and "(/indicators/a/column)" in found["stderr"]
+
+
+RAISES_IN_FUNCTION = """
+from govscore.engine.hookspecs import hookimpl
+
+def broken(x):
+    raise ValueError("no luck")
+
+@hookimpl
+def register_functions(register):
+    register("broken", broken, description="fails", min_args=1, max_args=1)
+"""
+
+
+def test_a_formula_function_that_fails_is_the_plugins_failure(stranger, startup):
+    folder = stranger(nodes={"total": {"formula": "broken(a)"}})
+    (folder.parent / "plugin.py").write_text(RAISES_IN_FUNCTION, encoding="utf-8")
+    found = engine("run", "ruleset.json", "--plugin", folder.parent / "plugin.py", cwd=folder)
+    refused(found, startup, "E_PLUGIN_FAILED", exit_code=3)
+    assert '"broken"' in found["stderr"] and "no luck" in found["stderr"]
