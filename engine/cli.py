@@ -684,6 +684,7 @@ def framework_choices(plugins: Plugins) -> dict[str, list[str]]:
     from .schema import DIRECTIONS, MISSING_POLICIES
 
     return {"indicators.direction": list(DIRECTIONS), "indicators.missing": MISSING_POLICIES,
+            "indicators.normalise": sorted(plugins.of("normaliser")),
             "nodes.method": sorted(plugins.of("aggregator")), "nodes.missing": ["propagate", "renormalise"]}
 
 

@@ -324,7 +324,9 @@ def write_workbook(framework: Framework, stream, choices: dict[str, list[str]]) 
             sheet.set_column(c, c, width, wrapped if width >= 28 else None)
             allowed = choices.get(f"{key}.{column}")
             if allowed and len(",".join(allowed)) <= 255:  # Excel's limit for a list written in place
-                sheet.data_validation(1, c, 2000, c, {"validate": "list", "source": allowed})
+                # a normaliser may also be written with its parameters as JSON: offered, not enforced
+                sheet.data_validation(1, c, 2000, c, {"validate": "list", "source": allowed,
+                                                      "error_type": "warning" if column == "normalise" else "stop"})
     book.close()
 
 
