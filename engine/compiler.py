@@ -275,7 +275,7 @@ class _Compiler:
         if not isinstance(value, dict):
             return None
         lower, upper = value.get("lower"), value.get("upper")
-        numbers = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in (lower, upper))
+        numbers = all(_number_or_none(v) for v in (lower, upper))
         if not numbers:
             return None
         if lower is not None and upper is not None and (lower >= upper if strict else lower > upper):

@@ -108,6 +108,11 @@ def excerpt(text: str, limit: int = 40) -> str:
     return clean if len(clean) <= limit else clean[:limit - 1] + "…"
 
 
+def _listed_columns(present: list[str]) -> str:
+    """A file's columns for a message: the first 30, each and all of them cut short."""
+    return excerpt(", ".join(excerpt(c) for c in present[:30]), 300)
+
+
 def missing_columns(file: str, wanted, present, key: str = "data.no_column", **fields) -> list[Diagnostic]:
     """A diagnostic for each wanted column that the file does not have, with near matches. ``key``
     names the message (a sheet's or a query's columns, say) and ``fields`` fill it in."""
@@ -119,14 +124,14 @@ def missing_columns(file: str, wanted, present, key: str = "data.no_column", **f
     wanted = list(wanted)
     if len(wanted) > 1 and not known & set(wanted):  # one mistake (the header is elsewhere), told once
         return [said("E_DATA_COLUMN", "data.none_of_the_columns", file=file, count=len(wanted),
-                     columns=excerpt(", ".join(wanted), 200), present=excerpt(", ".join(excerpt(c) for c in present[:30]), 300),
+                     columns=excerpt(", ".join(wanted), 200), present=_listed_columns(present),
                      hint=Both('is the header on another row? Give it in the source\'s params: "header_row" for a workbook, '
                                '"skip_rows" for CSV (the rows above the header)',
                                '表头是否在其他行？请在数据源的 params 中写明：工作簿用 "header_row"，CSV 用 "skip_rows"（表头之上的行数）'))]
     out = []
     for name in wanted:
         if name not in known:
-            hint = did_you_mean(name, present) or "the columns are: " + excerpt(", ".join(excerpt(c) for c in present[:30]), 300)
+            hint = did_you_mean(name, present) or "the columns are: " + _listed_columns(present)
             out.append(said("E_DATA_COLUMN", key, file=file, hint=hint, column=name, **fields))
     return out
 

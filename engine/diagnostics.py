@@ -40,6 +40,12 @@ class Diagnostic:
     hint_zh: str | None = None  # the hint in Chinese, when it is not one of the common ones
     named_at: tuple[str, int | None, int | None, str] | None = None  # a data file's problem: where the ruleset names it
 
+    def refilled(self, **fields) -> "Diagnostic":
+        """The same diagnostic with some details given anew (a catalogue message is written again with them)."""
+        merged = {**dict(self.fields), **fields}
+        return replace(self, message=message(self.key, "en", **merged) if self.key is not None else self.message,
+                       fields=tuple(merged.items()))
+
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (in English where the catalogue has no translation of it)."""
         return message(self.key, lang, **dict(self.fields)) if self.key is not None else self.message

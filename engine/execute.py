@@ -19,7 +19,7 @@ from . import __version__
 from .confine import allowed
 from .data import LARGEST, Table, duplicates, pivot_long, positions, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
-from .messages import KINDS, Both, message
+from .messages import KINDS, Both
 from .formula import evaluate
 from .model import Node, Ruleset
 from .plugins import Plugins
@@ -219,12 +219,11 @@ def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str,
 def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
     """A source's problem naming its file as the ruleset or the command line wrote it, not by the full
     path the engine opened (which also tells the folders of the machine)."""
-    fields = dict(d.fields)
-    if d.file != path and fields.get("file") != path:
+    if d.file != path and dict(d.fields).get("file") != path:
         return d
-    fields["file"] = written
-    message_en = message(d.key, "en", **fields) if d.key is not None else d.message.replace(path, written)
-    return replace(d, file=written if d.file == path else d.file, message=message_en, fields=tuple(fields.items()))
+    if d.key is None:  # a plugin's own words
+        return replace(d, file=written if d.file == path else d.file, message=d.message.replace(path, written))
+    return replace(d.refilled(file=written), file=written if d.file == path else d.file)
 
 
 def _named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
@@ -622,10 +621,8 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
     """A plugin's problem with some units, placed at the indicator or node; a catalogue message may
     name it as {name} without the plugin knowing it."""
     d = exc.diagnostic
-    fields = dict(d.fields)
-    if d.key is not None and "name" not in fields:
-        fields["name"] = item.name
-        d = replace(d, message=message(d.key, "en", **fields), fields=tuple(fields.items()))
+    if d.key is not None and "name" not in dict(d.fields):
+        d = d.refilled(name=item.name)
     return replace(d, file=ruleset.file, path=item.pointer, units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
 
 

@@ -212,6 +212,20 @@ def _spec(row: dict, columns: tuple[str, ...], sheet: str, n: int, problems: lis
     return spec
 
 
+def _specs(rows: dict, key: str, columns: tuple[str, ...], problems: list, origins: dict) -> dict[str, dict]:
+    """The indicators or nodes of their sheet, by code, each part's cell noted in ``origins``."""
+    sheet, out = SHEETS[key][0], {}
+    for n, row in rows.get(key, []):
+        spec = _spec(row, columns, sheet, n, problems)
+        if spec is None:
+            continue
+        out[row["code"]] = spec
+        origins[f"/{key}/{row['code']}"] = (sheet, n, "code")
+        for part in spec:  # a bound's object (goalposts...) is noted at its lower end's column
+            origins[f"/{key}/{row['code']}/{part}"] = (sheet, n, part if part in columns else f"{part}.lower")
+    return out
+
+
 def from_framework(rows: dict[str, list[tuple[int, dict]]]) -> Read:
     """A ruleset document from the sheets' rows (each with its row number)."""
     doc: dict = {}
@@ -228,27 +242,8 @@ def from_framework(rows: dict[str, list[tuple[int, dict]]]) -> Read:
             problems.append((sheet, n, "value", "framework.bad_json", {"detail": str(exc)}))
             continue
         origins["/" + key.replace(".", "/")] = (sheet, n, "value")
-    sheet = SHEETS["indicators"][0]
-    for n, row in rows.get("indicators", []):
-        spec = _spec(row, INDICATOR_COLUMNS, sheet, n, problems)
-        if spec is None:
-            continue
-        code = row["code"]
-        doc.setdefault("indicators", {})[code] = spec
-        origins[f"/indicators/{code}"] = (sheet, n, "code")
-        for key in spec:
-            origins[f"/indicators/{code}/{key}"] = (sheet, n, key if key in INDICATOR_COLUMNS else f"{key}.lower")
-    nodes: dict[str, dict] = {}
-    sheet = SHEETS["nodes"][0]
-    for n, row in rows.get("nodes", []):
-        spec = _spec(row, NODE_COLUMNS, sheet, n, problems)
-        if spec is None:
-            continue
-        code = row["code"]
-        nodes[code] = spec
-        origins[f"/nodes/{code}"] = (sheet, n, "code")
-        for key in spec:
-            origins[f"/nodes/{code}/{key}"] = (sheet, n, key)
+    doc["indicators"] = _specs(rows, "indicators", INDICATOR_COLUMNS, problems, origins)
+    nodes = _specs(rows, "nodes", NODE_COLUMNS, problems, origins)
     sheet = SHEETS["structure"][0]
     for n, row in rows.get("structure", []):
         parent, child, weight = row.get("parent"), row.get("child"), row.get("weight")
