@@ -214,6 +214,7 @@ def main():
       engine template framework.xlsx
       engine import framework.xlsx -o ruleset.json
       engine export rulesets/governance.json -o framework.xlsx
+      engine edit rulesets/governance.json
       engine plugins
       engine schema > ruleset.schema.json
 
@@ -706,7 +707,8 @@ def import_command(workbook, output, coinr_data, plugin_modules):
       engine import ASEM_iMeta.csv --data ASEM_iData.csv -o asem.json
     """
     from .compiler import compile_document
-    from .framework import from_coinr, from_framework, in_schema_order, is_coinr, placed, read_table, read_workbook
+    from .framework import from_coinr, from_framework, is_coinr, placed, read_table, read_workbook
+    from .jsonwrite import ruleset_text
 
     plugins = plugins_for_run(plugin_modules)
     meta = read_table(workbook, "iMeta")
@@ -720,16 +722,50 @@ def import_command(workbook, output, coinr_data, plugin_modules):
         read = from_framework(read_workbook(workbook))
         problems = [said("E_FRAMEWORK", key, file=placed(workbook, sheet, row, column), **fields)
                     for sheet, row, column, key, fields in read.problems]
-        document = in_schema_order(read.document)
+        document = read.document
     _, diagnostics = compile_document(document, None, plugins, base_dir=Path(output).resolve().parent)
     diagnostics = problems + [read.place(workbook, d) if read else replace(d, file=workbook) for d in diagnostics]
     report(diagnostics)
     if any(d.is_error for d in diagnostics):
         sys.exit(exit_code_for(diagnostics))
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = ruleset_text(document)
     with atomic_open(output, [workbook]) as stream:
         stream.write(text.encode("utf-8"))
     click.echo(say("wrote", current_language(), path=output), err=True)
+
+
+@main.command(name="edit")
+@click.argument("ruleset", required=False, type=click.Path(dir_okay=False))
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening the browser.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="The port on 127.0.0.1 (0: a free one).")
+@plugin_option
+@guarded
+def edit_command(ruleset, no_browser, port, plugin_modules):
+    """Write or change a ruleset in the browser: the framework as a tree, a form for each part, the JSON,
+    every problem on its field as you type, and a preview of the ranking. Without RULESET, start from a
+    shipped ruleset or an empty one; a RULESET that does not exist yet is created on the first save.
+
+    \b
+    Examples:
+      engine edit rulesets/governance.json
+      engine edit new.json
+      engine edit --no-browser
+    """
+    from govscore.editor.server import serve
+
+    plugins = plugins_for_run(plugin_modules)
+    if ruleset:
+        _speak_as(ruleset, None)
+    lang = current_language()
+    try:
+        serve(ruleset, plugins, lang, not no_browser, port,
+              lambda url: click.echo(say("editor.open", lang, url=url), err=True))
+    except Stopped:
+        raise
+    except KeyboardInterrupt:
+        pass
+    click.echo(say("editor.stopped", lang), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

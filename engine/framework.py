@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 
+from .jsonwrite import in_schema_order
 from .messages import Both
 
 SETTINGS = ("format", "id", "title", "version", "date", "language", "description", "score", "units.source", "units.id",
@@ -159,14 +160,6 @@ class Read:
 def placed(workbook: str, sheet: str, row: int, column: str) -> str:
     """Where in the workbook: the file and the cell, as a spreadsheet names it (结构 Structure!C5)."""
     return f"{workbook} [{cell_of(sheet, row, column)}]"
-
-
-def in_schema_order(document: dict) -> dict:
-    """The top-level parts in the order of the format, so a saved ruleset reads from the units down."""
-    from .schema import base_schema
-
-    order = list(base_schema()["properties"])
-    return dict(sorted(document.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
 # what engine template fills in, one example row a sheet

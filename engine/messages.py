@@ -97,6 +97,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "hint": ("hint: {hint}", "提示：{hint}"),
     "wrote": ("wrote {path}", "已写入 {path}"),
     "ruleset_ok": ("{file}: ok", "{file}：通过检查"),
+    "editor.open": ("The editor is open at {url}\n(only this computer can reach it; Ctrl-C stops it)",
+                    "编辑器已打开：{url}\n（只有本机可以访问；按 Ctrl-C 停止）"),
+    "editor.stopped": ("The editor stopped.", "编辑器已停止。"),
     "problems_found": ("{file}: {errors} error(s), {warnings} warning(s)", "{file}：{errors} 个错误，{warnings} 个警告"),
     # engine explain
     "rounded": (" (rounded {value})", "（取整后 {value}）"),
@@ -540,6 +543,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "output.is_input": ("The output {location} is one of the input files; inputs are never overwritten.",
                         "输出 {location} 是输入文件之一；输入文件从不会被覆盖。"),
     "output.unwritable": ("The output {location} cannot be written: {reason}.", "输出 {location} 无法写入：{reason}。"),
+    "editor.bad_name": ("\"{name}\" is not a name the ruleset can be saved as: a plain file name ending in .json, in this "
+                        "folder.", "“{name}”不能作为规则集的文件名：须是以 .json 结尾的普通文件名，保存在当前文件夹中。"),
+    "editor.name_taken": ("A file named {name} exists already; it is not overwritten.", "已有名为 {name} 的文件，不会覆盖它。"),
+    "editor.changed_on_disk": ("{file} was changed on disk since the editor opened it; nothing was saved.",
+                               "{file} 在编辑器打开后已在磁盘上被修改；未保存。"),
     "weights.too_few_units": ("{method} weights need at least two units with every child present; there are {count}.",
                               "{method} 赋权至少需要两个组成部分齐全的单位；现在只有 {count} 个。"),
     "weights.all_constant": ("every child has the same value for every unit, so {method} weights cannot tell them apart.",

@@ -1,0 +1,2 @@
+"""The browser editor (engine edit): a thin client of the engine, kept apart so the core never imports
+the web stack."""
