@@ -111,7 +111,8 @@ class Editing:
         before = _read(path)
         if _digest(before) != (self.on_disk if path == self.path else None):
             return Saved(False, path.name, [said("E_OUTPUT", "editor.changed_on_disk", file=path.name, hint=Both(
-                "reload it to see the other change, or save again to replace it", "请重新载入查看别处的修改，或再次保存以覆盖"))],
+                "reload it to see the other change; to keep yours, copy them from the JSON tab first",
+                "请重新载入以查看别处的修改；如需保留您的修改，请先从 JSON 标签页复制出来"))],
                 conflict=True)
         text = ruleset_text(document).encode("utf-8")
         try:

@@ -752,7 +752,7 @@ def edit_command(ruleset, no_browser, port, plugin_modules):
       engine edit new.json
       engine edit --no-browser
     """
-    from govscore.editor.server import serve
+    from govscore.editor.server import PortTaken, serve
 
     plugins = plugins_for_run(plugin_modules)
     if ruleset:
@@ -761,9 +761,11 @@ def edit_command(ruleset, no_browser, port, plugin_modules):
     try:
         serve(ruleset, plugins, lang, not no_browser, port,
               lambda url: click.echo(say("editor.open", lang, url=url), err=True))
+    except PortTaken as exc:
+        raise click.BadParameter(say("editor.port_taken", lang, port=port, reason=exc), param_hint="--port") from None
     except Stopped:
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C is how the editor is meant to stop
         pass
     click.echo(say("editor.stopped", lang), err=True)
 

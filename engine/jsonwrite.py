@@ -10,11 +10,32 @@ WIDTH = 100
 
 
 def in_schema_order(document: dict) -> dict:
-    """The top-level parts in the order of the format, so a saved ruleset reads from the units down."""
+    """Each part's keys in the order of the format (an indicator's label before its column, the top-level
+    parts from the units down); the entries of a map (the indicators, the nodes) stay in the user's order."""
     from .schema import base_schema
 
-    order = list(base_schema()["properties"])
-    return dict(sorted(document.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+    return _ordered(document, base_schema())
+
+
+def _object_schema(schema: dict) -> dict:
+    for alternative in schema.get("oneOf", ()):
+        if alternative.get("type") == "object":
+            return alternative
+    return schema
+
+
+def _ordered(value, schema: dict):
+    schema = _object_schema(schema)
+    if isinstance(value, dict):
+        order = list(schema.get("properties", {}))
+        keys = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+        inner = schema.get("additionalProperties")
+        return {k: _ordered(value[k], schema.get("properties", {}).get(k) or (inner if isinstance(inner, dict) else {}))
+                for k in keys}
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [_ordered(v, items if isinstance(items, dict) else {}) for v in value]
+    return value
 
 
 def ruleset_text(document) -> str:

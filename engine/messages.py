@@ -100,6 +100,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "editor.open": ("The editor is open at {url}\n(only this computer can reach it; Ctrl-C stops it)",
                     "编辑器已打开：{url}\n（只有本机可以访问；按 Ctrl-C 停止）"),
     "editor.stopped": ("The editor stopped.", "编辑器已停止。"),
+    "editor.port_taken": ("port {port} on 127.0.0.1 cannot be used ({reason}); leave --port out to take a free one",
+                          "无法使用 127.0.0.1 的端口 {port}（{reason}）；不写 --port 即可自动选用空闲端口"),
     "problems_found": ("{file}: {errors} error(s), {warnings} warning(s)", "{file}：{errors} 个错误，{warnings} 个警告"),
     # engine explain
     "rounded": (" (rounded {value})", "（取整后 {value}）"),

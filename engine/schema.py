@@ -137,12 +137,12 @@ def base_schema() -> dict:
        example={"label": "治理水平 H", "method": "weighted_mean", "children": ["S", "L", "I", "P"], "weights": "beta"})
 
     weight_set = _obj({
+        "label": _p(STRING, "A short name for the weight set.", "准则层权重 β"),
+        "description": _p(STRING, "Where the weights come from (an expert panel, a policy document).", "专家打分，2026年3月"),
         "method": _p(STRING, "How the weights are set: fixed (written in params.values) or equal.", "fixed"),
         "params": _p(PARAMS, "Parameters of the weighting method.", {"values": {"S": 0.3, "L": 0.3, "I": 0.2, "P": 0.2}}),
         "sum_to_one": _p({"type": "boolean"}, "Check that the weights of each node's children sum to 1 (default true).", True),
         "renormalise": _p({"type": "boolean"}, "Divide the weights by their sum before use (default false).", False),
-        "description": _p(STRING, "Where the weights come from (an expert panel, a policy document).", "专家打分，2026年3月"),
-        "label": _p(STRING, "A short name for the weight set.", "准则层权重 β"),
     }, required=["method"], description="A named set of weights.",
        example={"method": "fixed", "params": {"values": {"S": 0.3, "L": 0.3, "I": 0.2, "P": 0.2}}})
 

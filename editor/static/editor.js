@@ -7,7 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const TOKEN = document.body.dataset.token;
   const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-  const SETTINGS = ["normalise", "treat", "missing", "coverage", "rank", "grades", "rounding", "panel", "uncertainty", "outputs"];
+  const SETTINGS = ["normalise", "treat", "coverage", "rank", "grades", "rounding", "panel", "uncertainty", "outputs"];
 
   const state = {
     lang: localStorage.getItem("govscore.lang") || document.body.dataset.lang || "zh",
@@ -365,7 +365,8 @@
     const errorCount = errors().length;
     const warningCount = state.diagnostics.length - errorCount;
     status.replaceChildren(
-      el("span", { class: unsaved ? "unsaved" : "saved", text: state.checking ? t("checking") : unsaved ? t("unsaved") : t("saved") }),
+      el("span", { class: unsaved ? "unsaved" : "saved",
+        text: state.checking ? t("checking") : unsaved ? t("unsaved") : state.exists ? t("saved") : t("not_saved_yet") }),
       " · ", el("span", { class: errorCount ? "error" : "ok", text: errorCount ? t("n_errors", { n: errorCount }) : t("no_problems") }),
       warningCount ? el("span", { class: "warning", text: " · " + t("n_warnings", { n: warningCount }) }) : "");
     $("file").textContent = state.file || t("new_ruleset");
@@ -420,11 +421,14 @@
 
   async function check(text) {
     const sequence = ++state.sequence;
+    state.checking = true;
+    renderStatus();
     const { body } = await api("/api/check", text === undefined ? { document: state.doc } : { text });
     if (sequence !== state.sequence) return; /* a newer change is on its way */
     state.checking = false;
     state.diagnostics = body.diagnostics || [];
-    if (body.document !== null && body.document !== undefined) {
+    state.unreadable = body.document === null || body.document === undefined;
+    if (!state.unreadable) {
       state.text = body.text;
       if (text !== undefined) { state.doc = body.document; renderForm(); }
       if (body.preview) state.preview = body.preview;
@@ -453,12 +457,14 @@
   /* ---------- saving ---------- */
 
   async function save(name) {
+    if (state.unreadable) { showTab("json"); toast(t("json_broken")); return; }
     if (!state.file && !name) { askName(); return; }
     const { body } = await api("/api/save", { document: state.doc, name });
     if (body.ok) {
       const isNew = !state.file;
       state.file = body.file;
       state.dirty = false;
+      state.exists = true;
       toast(errors().length ? t("saved_with_problems", { file: body.file }) : isNew ? t("wrote_new", { file: body.file }) : t("wrote", { file: body.file }));
       closeDialog();
       renderStatus();
@@ -502,7 +508,8 @@
   }
 
   function opened(body) {
-    if (body.exists === false) { chooser(body.templates || []); return; }
+    state.exists = body.exists !== false;
+    if (!state.exists) { chooser(body.templates || []); return; }
     $("chooser").hidden = true;
     $("form").hidden = false;
     state.dirty = false;
@@ -531,6 +538,7 @@
           el("strong", { text: tpl.title }), el("span", { class: "muted", text: tpl.description }))))));
     state.doc = {};
     renderTree();
+    renderPreview();
     renderStatus();
     const first = box.querySelector("button");
     if (first) first.focus();

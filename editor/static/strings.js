@@ -1,7 +1,7 @@
 /* The editor's words, in English and Chinese. The engine's own diagnostics come translated from the server. */
 window.GOVSCORE_STRINGS = {
   en: {
-    new_ruleset: "new ruleset", saved: "Saved", unsaved: "Unsaved changes", checking: "Checking…",
+    new_ruleset: "new ruleset", saved: "Saved", not_saved_yet: "Not saved yet", unsaved: "Unsaved changes", checking: "Checking…",
     n_errors: "{n} problem(s) to fix", n_warnings: "{n} warning(s)", no_problems: "No problems",
     save: "Save", reload: "Reload", language: "Language",
     framework: "Framework", other_indicators: "Indicators not in the framework", other_nodes: "Nodes not in the framework",
@@ -28,10 +28,10 @@ window.GOVSCORE_STRINGS = {
     line: "line {n}", hint: "Hint: {hint}", tree: "The ruleset's parts", stopped: "The editor does not answer: was it stopped? Your changes are still on this page.",
     wrote: "Saved {file} (the previous version is kept as {file}.bak)", wrote_new: "Saved {file}",
     saved_with_problems: "Saved {file}, with problems still to fix", on: "on", off: "off",
-    edit_as_json: "(edit in the JSON tab)",
+    json_broken: "The JSON is not readable yet (see its problems under it): put it right before saving.",
   },
   zh: {
-    new_ruleset: "新规则集", saved: "已保存", unsaved: "有未保存的修改", checking: "正在检查……",
+    new_ruleset: "新规则集", saved: "已保存", not_saved_yet: "尚未保存", unsaved: "有未保存的修改", checking: "正在检查……",
     n_errors: "{n} 个问题待修改", n_warnings: "{n} 个警告", no_problems: "没有问题",
     save: "保存", reload: "重新载入", language: "语言",
     framework: "指标体系", other_indicators: "未纳入体系的指标", other_nodes: "未纳入体系的节点",
@@ -58,6 +58,6 @@ window.GOVSCORE_STRINGS = {
     line: "第 {n} 行", hint: "提示：{hint}", tree: "规则集的各部分", stopped: "编辑器没有响应：是否已停止？您的修改仍在本页面上。",
     wrote: "已保存 {file}（上一版本保留为 {file}.bak）", wrote_new: "已保存 {file}",
     saved_with_problems: "已保存 {file}，但仍有问题待修改", on: "是", off: "否",
-    edit_as_json: "（请在 JSON 标签页中编辑）",
+    json_broken: "JSON 暂时无法读取（问题列在其下方）：请改正后再保存。",
   },
 };
