@@ -92,16 +92,20 @@ def create_app(editing: Editing, token: str, port: int, lang: str) -> ASGIApp:
         html = pages.get_template("editor.html").render(token=token, lang=lang, file=editing.name or "")
         return HTMLResponse(html)
 
+    def language(request: Request) -> str:
+        return "zh" if request.query_params.get("lang", lang) == "zh" else "en"
+
     async def start(request: Request):
-        return JSONResponse({**editing.open(), "folder": editing.folder.name,
-                             "templates": templates(lang) if editing.path is None or not editing.path.exists() else []})
+        """The file as it is on disk (what a save checks against from now on), or the templates to start from."""
+        fresh = editing.path is None or not editing.path.exists()
+        return JSONResponse({**editing.open(), "templates": templates(language(request)) if fresh else []})
 
     async def schema(request: Request):
-        return JSONResponse(published_schema(editing.plugins, "zh" if request.query_params.get("lang") == "zh" else "en"))
+        return JSONResponse(published_schema(editing.plugins, language(request)))
 
     async def chosen(request: Request):
         body = await _body(request)
-        document = template(str(body.get("name", "")), lang)
+        document = template(str(body.get("name", "")), language(request))
         if document is None:
             return JSONResponse({"error": "no such template"}, status_code=404)
         return JSONResponse({"document": document})
@@ -124,8 +128,6 @@ def create_app(editing: Editing, token: str, port: int, lang: str) -> ASGIApp:
                              "diagnostics": [d.to_dict() for d in saved.diagnostics]},
                             status_code=200 if saved.ok else 409 if saved.conflict else 400)
 
-    async def reload(request: Request):
-        return JSONResponse(editing.open())
 
     async def bad_request(request: Request, exc: Exception):
         return JSONResponse({"error": "the request is not a JSON object"}, status_code=400)
@@ -138,7 +140,7 @@ def create_app(editing: Editing, token: str, port: int, lang: str) -> ASGIApp:
         Route("/api/check", check, methods=["POST"]),
         Route("/api/parse", parse, methods=["POST"]),
         Route("/api/save", save, methods=["POST"]),
-        Route("/api/reload", reload, methods=["POST"]),
+        Route("/api/reload", start, methods=["POST"]),  # read the file again: the same answer as at the start
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={ValueError: bad_request})

@@ -74,7 +74,9 @@ def _inlined_sets(document: dict) -> set[str]:
 
 
 def to_framework(document: dict) -> Framework:
-    """The sheets of a ruleset document."""
+    """The sheets of a ruleset document (each part's keys in the order of the format, as a saved ruleset has them,
+    so a ruleset and the ruleset its workbook reads back give the same sheets)."""
+    document = in_schema_order(document)
     out = Framework()
     units, sources = document.get("units", {}), document.get("sources", {})
     flat = {**{k: document.get(k) for k in SETTINGS if "." not in k},

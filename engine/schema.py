@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from .diagnostics import Diagnostic, pointer, said
 from .messages import Both
-from .schema_zh import ZH
+from .schema_zh import NAMES, ZH
 
 FORMAT_VERSION = "govscore/1"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$"
@@ -357,6 +357,9 @@ def _in_chinese(node):
         out["description"] = node.get("description_zh") or ZH.get(node["description"], node["description"])
     if isinstance(node.get("enumDescriptions"), list):
         out["enumDescriptions"] = [ZH.get(d, d) for d in node["enumDescriptions"]]
+    if isinstance(node.get("properties"), dict):
+        out["properties"] = {k: {**v, "title": NAMES[k]} if isinstance(v, dict) and k in NAMES and "title" not in v else v
+                             for k, v in out["properties"].items()}
     return out
 
 

@@ -178,3 +178,21 @@ ZH: dict[str, str] = {
     "Every period normalised together, so periods stay comparable (default).": "所有期别一起标准化，使各期可比（默认）。",
     "Each period normalised on its own.": "每一期单独标准化。",
 }
+
+# a short Chinese name for each property of the format, given as its "title" in the Chinese schema (the
+# editor labels its fields with it; a name means the same wherever the property appears)
+NAMES: dict[str, str] = {
+    "$schema": "模式文件", "aggregation": "合成方法备选", "alternatives": "备选方法", "bands": "等级档次",
+    "children": "下级", "clamp": "截断区间", "column": "数据列", "coverage": "数据完整度", "date": "日期",
+    "description": "说明", "digits": "小数位数", "direction": "方向", "dirichlet": "狄利克雷集中度",
+    "drop_units": "剔除单位", "format": "格式", "formula": "公式", "goalposts": "阈值", "grades": "等级",
+    "group": "分组列", "id": "编号", "indicator": "指标", "indicators": "指标", "label": "名称", "language": "语言",
+    "long": "长表格式", "lower": "下限", "max": "上限", "method": "方法", "min": "下限", "min_share": "最低权重份额",
+    "missing": "缺失值处理", "node": "节点", "nodes": "节点", "noise": "扰动幅度", "normalise": "标准化",
+    "on_invalid": "无效值处理", "optimum": "最优区间", "order": "排序方向", "outputs": "输出", "panel": "面板数据",
+    "params": "参数", "path": "文件路径", "period": "期别列", "rank": "排名", "renormalise": "按和重新归一",
+    "rounding": "舍入", "samples": "抽样次数", "score": "总得分", "seed": "随机种子", "source": "数据源",
+    "sources": "数据源", "sum_to_one": "检查权重和为 1", "target": "目标值", "ties": "并列处理", "title": "标题",
+    "treat": "异常值处理", "uncertainty": "不确定性分析", "unit": "计量单位", "units": "评价对象",
+    "upper": "上限", "use_rounded": "用舍入后的值", "value": "数值列", "version": "版本", "weights": "权重",
+}

@@ -118,3 +118,34 @@ def test_coinr_metadata_comes_across_unchanged(tmp_path):
     assert len(published) == 46
     for row in published:
         assert got[row["uCode"]]["Index"] == pytest.approx(float(row["Index"]), rel=1e-9) and got[row["uCode"]]["rank"] == int(row["Rank"])
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice Calc and poppler are not installed here (CI installs them): the workbook is not "
+                           "opened in an office program")
+def test_the_workbook_as_libreoffice_saves_and_prints_it(tmp_path):
+    import subprocess
+
+    book = tmp_path / "framework.xlsx"
+    assert engine("export", RULESETS / "governance.json", "-o", book).returncode == 0
+    out = tmp_path / "office"
+    for target in ("xlsx", "pdf"):  # as an office that opens it in LibreOffice or WPS saves and prints it
+        proc = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                               "--convert-to", target, "--outdir", str(out), str(book)],
+                              capture_output=True, text=True, timeout=180)
+        assert (out / f"framework.{target}").exists(), proc.stdout + proc.stderr
+    # saved again by LibreOffice, the workbook still reads back as the same ruleset
+    again = tmp_path / "again.json"
+    proc = engine("import", out / "framework.xlsx", "-o", again, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    sample_data(tmp_path)
+    assert scores(again, tmp_path) == scores(RULESETS / "governance.json", RULESETS)
+    # printed: one landscape page a sheet, headings in both languages, Chinese drawn as text
+    info = subprocess.run(["pdfinfo", str(out / "framework.pdf")], capture_output=True, text=True).stdout
+    assert "Pages:           6" in info and "841.89 x 595.3" in info  # A4 landscape, in points
+    text = subprocess.run(["pdftotext", "-layout", str(out / "framework.pdf"), "-"], capture_output=True, text=True).stdout
+    for word in ("代码", "code", "方向", "direction", "社区工作者人数", "volunteers_per_1000", "优秀"):
+        assert word in text, word

@@ -254,7 +254,8 @@ def test_a_weighting_computed_from_the_data_is_reported(small, tmp_path):
 
 def test_the_wheel_installs_one_import_package_and_the_command(tmp_path):
     """govscore must not claim names such as engine or plugins that other distributions use: installed,
-    it adds the package govscore (govscore.engine, govscore.plugins) and the engine command, nothing else."""
+    it adds the package govscore (govscore.engine, govscore.plugins, the editor govscore.editor and the shipped
+    rulesets govscore.rulesets) and the engine command, nothing else."""
     wheels, target = tmp_path / "wheels", tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT],
                    check=True, capture_output=True)
@@ -263,7 +264,11 @@ def test_the_wheel_installs_one_import_package_and_the_command(tmp_path):
                    check=True, capture_output=True)
     added = sorted(p.name for p in target.iterdir())
     assert added == ["bin", "govscore", "govscore-0.1.0.dist-info"], added
-    assert sorted(p.name for p in (target / "govscore").iterdir()) == ["engine", "plugins"]
+    assert sorted(p.name for p in (target / "govscore").iterdir()) == ["editor", "engine", "plugins", "rulesets"]
+    # the editor's page ships inside the package, and so do the rulesets it offers to start from
+    for part in ("editor/templates/editor.html", "editor/static/editor.js", "editor/static/form.js", "editor/static/editor.css",
+                 "rulesets/governance.json", "rulesets/data/communities.csv"):
+        assert (target / "govscore" / part).is_file(), part
     assert [p.name for p in (target / "bin").iterdir()] == ["engine"]
     # and it runs from there, the built-ins found through their entry points
     env = {**os.environ, "PYTHONPATH": str(target)}

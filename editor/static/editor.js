@@ -92,7 +92,9 @@
     sources.forEach((c) => items.push({ pointer: join("/sources", c), code: c, label: (doc.sources[c] || {}).path || "", depth: 0, kind: "source" }));
     items.push({ heading: t("settings") });
     items.push({ pointer: "", code: t("ruleset"), label: typeof doc.title === "string" ? doc.title : "", depth: 0, kind: "root" });
-    SETTINGS.forEach((c) => items.push({ pointer: "/" + c, code: c, label: c in doc ? "" : t("absent"), depth: 0, kind: "part", absent: !(c in doc) }));
+    const titled = (c) => ((state.schemas[state.lang] || {}).properties || {})[c] || {};
+    SETTINGS.forEach((c) => items.push({ pointer: "/" + c, code: c, label: [titled(c).title, c in doc ? "" : t("absent")].filter(Boolean).join(" · "),
+      depth: 0, kind: "part", absent: !(c in doc) }));
     return items;
   }
 
@@ -503,7 +505,7 @@
 
   async function reload(confirmed) {
     if (!confirmed && state.dirty && !window.confirm(t("reload_confirm"))) return;
-    const { body } = await api("/api/reload", {});
+    const { body } = await api("/api/reload?lang=" + state.lang, {});
     opened(body);
   }
 
@@ -545,7 +547,7 @@
   }
 
   async function choose(name) {
-    const { body } = await api("/api/template", { name });
+    const { body } = await api("/api/template?lang=" + state.lang, { name });
     $("chooser").hidden = true;
     $("form").hidden = false;
     state.doc = body.document;
@@ -597,8 +599,8 @@
   $("lang").addEventListener("change", () => {
     state.lang = $("lang").value;
     localStorage.setItem("govscore.lang", state.lang);
-    renderAll();
-    if (!$("chooser").hidden) reload(true);
+    schema().then(renderAll);
+    if (!$("chooser").hidden) api("/api/start?lang=" + state.lang).then(({ body }) => opened(body));
   });
   document.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
@@ -608,5 +610,5 @@
   });
 
   renderWords();
-  api("/api/start").then(({ body }) => opened(body));
+  schema().then(() => api("/api/start?lang=" + state.lang)).then(({ body }) => opened(body));
 })();

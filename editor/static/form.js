@@ -145,6 +145,7 @@
         && mainType(schema.additionalProperties) === "number" && value && typeof value === "object") {
       return numbers(key, schema, value, pointer, ctx);
     }
+    if (mainType(schema) === "array" && rowsFit(schema, value)) return rowsOf(key, schema, value, pointer, ctx);
     const shown = resolve(schema, value);
     const input = control(shown, value, pointer, key, ctx, id);
     const help = el("p", { class: "help" });
@@ -155,7 +156,46 @@
     describe();
     input.addEventListener("change", describe);
     return el("div", { class: "field", dataset: { pointer } },
-      el("label", { for: id }, el("code", { text: key })), input, help, el("ul", { class: "field-problems" }));
+      el("label", { for: id }, named(key, schema)), input, help, el("ul", { class: "field-problems" }));
+  }
+
+  /* The scalar columns of a list of objects (grade bands, rounding steps), when every row has only those. */
+  function columnsOf(schema) {
+    const item = schema.items && typeof schema.items === "object" ? resolve(schema.items, undefined) : {};
+    return Object.keys(item.properties || {}).filter((k) => isScalar(item.properties[k]));
+  }
+
+  function rowsFit(schema, value) {
+    const columns = columnsOf(schema);
+    return columns.length > 0 && (value === undefined || Array.isArray(value) && value.every((row) =>
+      row && typeof row === "object" && !Array.isArray(row) && Object.keys(row).every((k) => columns.includes(k))));
+  }
+
+  function rowsOf(key, schema, value, pointer, ctx) {
+    const columns = columnsOf(schema);
+    const item = resolve(schema.items, undefined);
+    const rows = Array.isArray(value) ? value : [];
+    const body = rows.map((row, i) => el("tr", {},
+      columns.map((c) => {
+        const here = join(join(pointer, String(i)), c);
+        const input = control(resolve(item.properties[c], row[c]), row[c], here, c, ctx, "f" + (++counter));
+        input.setAttribute("aria-label", c + " " + (i + 1));
+        return el("td", { class: "cell", dataset: { pointer: here } }, input, el("ul", { class: "field-problems" }));
+      }),
+      el("td", {}, el("button", { type: "button", class: "small", text: ctx.t("remove"), "aria-label": ctx.t("remove") + " " + (i + 1),
+        onclick: () => { const kept = rows.filter((_, j) => j !== i); ctx.onChange(pointer, kept.length ? kept : undefined, true); } }))));
+    return el("fieldset", { class: "group", dataset: { pointer } }, el("legend", {}, named(key, schema)),
+      el("p", { class: "help", text: schema.description || "" }),
+      el("table", { class: "rows" },
+        el("thead", {}, el("tr", {}, columns.map((c) => el("th", { title: item.properties[c].description || "" }, el("code", { text: c }))), el("th", {}))),
+        el("tbody", {}, body)),
+      el("button", { type: "button", class: "small", text: ctx.t("add_row"), onclick: () => ctx.onChange(pointer, [...rows, {}], true) }),
+      el("ul", { class: "field-problems" }));
+  }
+
+  /* A field's label: its name in the page's language where the schema gives one (its title), and its key. */
+  function named(key, schema) {
+    return schema.title ? [schema.title, " ", el("code", { class: "key", text: key })] : [el("code", { text: key })];
   }
 
   function numbers(key, schema, value, pointer, ctx) {
@@ -168,13 +208,13 @@
         el("label", { for: id }, el("code", { text: k }), " ", el("span", { class: "muted", text: ctx.labelOf(k) })),
         input, el("ul", { class: "field-problems" }));
     });
-    return el("fieldset", { class: "group", dataset: { pointer } }, el("legend", {}, el("code", { text: key })),
+    return el("fieldset", { class: "group", dataset: { pointer } }, el("legend", {}, named(key, schema)),
       el("p", { class: "help", text: schema.description || "" }), rows, el("ul", { class: "field-problems" }));
   }
 
   function group(key, schema, value, pointer, ctx) {
     const fields = fieldsOf(schema, value, pointer, ctx);
-    return el("fieldset", { class: "group", dataset: { pointer } }, el("legend", {}, el("code", { text: key })),
+    return el("fieldset", { class: "group", dataset: { pointer } }, el("legend", {}, named(key, schema)),
       el("p", { class: "help", text: schema.description || "" }), fields, el("ul", { class: "field-problems" }));
   }
 
