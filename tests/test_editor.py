@@ -485,3 +485,44 @@ def test_a_plugins_method_appears_in_the_form_by_itself(tmp_path, server, browse
     assert "The highest child" in page.locator(".field[data-pointer='/nodes/H/method'] .help").inner_text()
     assert page.locator("#problem-list li.error").count() == 0
     assert problems == []
+
+
+@needs_chromium
+def test_add_and_remove_an_indicator_and_change_a_grade_band(tmp_path, server, browser):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    problems = []
+    s = server(governance_copy(tmp_path))
+    page = open_page(browser, s, problems)
+    page.wait_for_selector("#ranking tbody tr")
+    page.click(".tree-item[data-pointer='/nodes/S']")
+    page.locator("fieldset.children input.code").fill("new indicator")
+    page.click("text=New indicator")
+    expect(page.locator("#toast")).to_contain_text("A code is letters, digits and _")
+    page.locator("fieldset.children input.code").fill("helpers_per_1000")
+    page.click("text=New indicator")
+    settled(page)
+    # under S in the tree, with a weight of 0 in S's weight set, so the sum stays 1
+    assert page.locator(".tree-item.depth-2[data-pointer='/indicators/helpers_per_1000']").count() == 1
+    assert page.locator("input[data-pointer='/weights/indicator_weights/params/values/helpers_per_1000']").input_value() == "0"
+    # the data has no such column: the preview says so, in words
+    expect(page.locator("#pane-preview")).to_contain_text("helpers_per_1000")
+    page.click("button[aria-label='Remove helpers_per_1000']")
+    settled(page)
+    assert page.locator(".tree-item.depth-2[data-pointer='/indicators/helpers_per_1000']").count() == 0
+    assert page.locator(".tree-item.depth-0[data-pointer='/indicators/helpers_per_1000']").count() == 1  # now in no node
+    assert page.locator("input[data-pointer='/weights/indicator_weights/params/values/helpers_per_1000']").count() == 0
+    page.once("dialog", lambda d: d.accept())  # deleted, it is gone from the ruleset
+    page.click(".tree-item[data-pointer='/indicators/helpers_per_1000']")
+    page.click("text=Delete helpers_per_1000")
+    settled(page)
+    assert page.locator(".tree-item[data-pointer='/indicators/helpers_per_1000']").count() == 0
+    assert "helpers_per_1000" not in page.locator("#json").input_value()
+    # a grade band edited in its table changes the grades of the preview
+    page.click(".tree-item[data-pointer='/grades']")
+    before = page.locator("#pane-preview .grades").inner_text()
+    assert "优秀 3" in before
+    page.locator("td[data-pointer='/grades/bands/0/min'] input").fill("55")
+    settled(page)
+    expect(page.locator("#pane-preview .grades")).not_to_have_text(before)
+    assert "优秀 3" not in page.locator("#pane-preview .grades").inner_text()
+    assert problems == []

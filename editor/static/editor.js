@@ -6,7 +6,6 @@
   const el = window.el;
   const $ = (id) => document.getElementById(id);
   const TOKEN = document.body.dataset.token;
-  const CODE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
   const SETTINGS = ["normalise", "treat", "coverage", "rank", "grades", "rounding", "panel", "uncertainty", "outputs"];
 
   const state = {
@@ -197,10 +196,8 @@
     const pointer = join("/nodes", code);
     const children = Array.isArray(node.children) ? node.children.map(String) : [];
     const weights = node.weights;
-    const set = typeof weights === "string" ? (state.doc.weights || {})[weights] : null;
-    const fixed = set && set.method === "fixed";
-    const weightAt = (child) => weights && typeof weights === "object" ? join(join(pointer, "weights"), child)
-      : fixed ? join(join(join(join("/weights", weights), "params"), "values"), child) : null;
+    const values = window.Framework.weightsOf(state.doc, code);
+    const weightAt = (child) => values ? join(values, child) : null;
     const used = state.preview && state.preview.ok ? (state.preview.weights || {})[code] || {} : {};
     const derived = state.preview && state.preview.ok ? (state.preview.derived || {})[code] : null;
     const note = weights === undefined ? t("equal_weights") : typeof weights === "string"
@@ -248,48 +245,25 @@
       el("ul", { class: "field-problems" }));
   }
 
-  function weightSetOf(code) {
-    const weights = ((state.doc.nodes || {})[code] || {}).weights;
-    return typeof weights === "string" && (state.doc.weights || {})[weights] && state.doc.weights[weights].method === "fixed"
-      ? join(join(join("/weights", weights), "params"), "values") : weights && typeof weights === "object" ? join(join("/nodes", code), "weights") : null;
-  }
-
-  function addChild(code, child) {
-    const node = state.doc.nodes[code];
-    node.children = [...(Array.isArray(node.children) ? node.children : []), child];
-    const values = weightSetOf(code);
-    if (values && get(state.doc, join(values, child)) === undefined) set(state.doc, join(values, child), 0);
+  function createChild(code, child, kind) {
+    const problem = window.Framework.create(state.doc, code, child, kind);
+    if (problem) { toast(t(problem, { code: child })); return; }
     changed(true);
   }
 
-  function createChild(code, child, kind) {
-    if (!CODE.test(child)) { toast(t("bad_code")); return; }
-    if (child in (state.doc.indicators || {}) || child in (state.doc.nodes || {})) { toast(t("code_taken", { code: child })); return; }
-    if (kind === "indicator") {
-      state.doc.indicators = state.doc.indicators || {};
-      state.doc.indicators[child] = { label: child, column: child, direction: "higher" };
-    } else {
-      state.doc.nodes = state.doc.nodes || {};
-      state.doc.nodes[child] = { label: child, method: "weighted_mean", children: [] };
-    }
-    addChild(code, child);
+  function removeChild(code, child) {
+    window.Framework.removeChild(state.doc, code, child);
+    changed(true);
   }
 
-  function removeChild(code, child) {
-    const node = state.doc.nodes[code];
-    node.children = (node.children || []).filter((c) => c !== child);
-    const values = weightSetOf(code);
-    if (values) set(state.doc, join(values, child), undefined);
+  function addChild(code, child) {
+    window.Framework.addChild(state.doc, code, child);
     changed(true);
   }
 
   function removeItem(code) {
     if (!window.confirm(t("confirm_delete", { code }))) return;
-    for (const [name, node] of Object.entries(state.doc.nodes || {})) {
-      if (Array.isArray(node.children) && node.children.includes(code)) removeChild(name, code);
-    }
-    if (state.doc.indicators) delete state.doc.indicators[code];
-    if (state.doc.nodes) delete state.doc.nodes[code];
+    window.Framework.remove(state.doc, code);
     state.selected = typeof state.doc.score === "string" && state.doc.score !== code ? join("/nodes", state.doc.score) : "";
     changed(true);
   }
@@ -379,37 +353,9 @@
 
   function renderPreview() {
     const pane = $("pane-preview");
-    const p = state.preview;
-    if (!p) { pane.replaceChildren(el("p", { class: "help", text: t("preview_waits") })); return; }
     const stale = errors().length > 0; /* the last version without problems stays in view, marked as such */
-    if (!p.ok) {
-      pane.replaceChildren(el("p", { class: "error", text: t("preview_failed") }),
-        el("ul", { class: "problems-inline" }, p.problems.map((d) => problemItem(d, true))));
-      return;
-    }
-    const number = (x) => x === null || x === undefined ? "—" : (Math.round(x * 100) / 100).toFixed(2);
-    const head = el("p", { class: "summary", text: t("units_scored", { units: p.units, scored: p.scored }) + " · " + p.score.label });
-    const grades = p.grades.length ? el("div", { class: "grades", "aria-label": t("grades") },
-      p.grades.map((g, i) => el("span", { class: "chip grade-" + i, text: g.label + " " + g.count }))) : null;
-    const table = el("table", { class: "ranking", id: "ranking" },
-      el("caption", { text: t("ranking") }),
-      el("thead", {}, el("tr", {}, [t("rank"), t("unit"), t("group"), t("score"), t("grade")].map((h) => el("th", { text: h })))),
-      el("tbody", {}, p.rows.map((r) => el("tr", {},
-        el("td", { class: "number", text: r.rank === null ? "—" : String(r.rank) }),
-        el("td", {}, r.label || r.id, r.label ? el("span", { class: "muted", text: " " + r.id }) : null),
-        el("td", { text: r.group || "" }),
-        el("td", { class: "number", text: number(r.score) }),
-        el("td", { text: r.grade || "" })))));
-    const more = p.units > p.rows.length ? el("p", { class: "help", text: t("more_rows", { n: p.units - p.rows.length }) }) : null;
-    const weights = el("details", { class: "weights-used" }, el("summary", { text: t("weights_used") }),
-      Object.entries(p.weights).map(([node, ws]) => el("div", {},
-        el("h4", {}, el("code", { text: node }), " ", p.labels[node] || "", p.derived[node] ? el("span", { class: "muted", text: " — " + t("derived_by", { method: p.derived[node] }) }) : null),
-        el("p", { class: "weights-line" }, Object.entries(ws).map(([c, w]) => el("span", { class: "chip", text: c + " " + (w === null ? "—" : w.toFixed(4)) }))))));
-    const warnings = p.warnings.length ? el("details", { class: "warnings" }, el("summary", { text: t("warnings") + " (" + p.warnings.length + ")" }),
-      el("ul", {}, p.warnings.map((d) => problemItem(d, true)))) : null;
-    const note = stale ? el("p", { class: "stale-note", text: t("preview_stale") }) : null;
-    pane.replaceChildren(...[note, head, grades, table, more, weights, warnings].filter(Boolean));
-    pane.classList.toggle("stale", stale);
+    pane.replaceChildren(...window.Preview.render(state.preview, stale, { t, problemItem }));
+    pane.classList.toggle("stale", stale && !!state.preview && state.preview.ok);
   }
 
   /* ---------- checking ---------- */
