@@ -28,10 +28,12 @@ def arrow_table(result, include: str = "scores", labels: bool = False) -> pa.Tab
     return pa.concat_tables(arrow_batches(result, include, labels, rows=max(result.size, 1)))
 
 
-def arrow_batches(result, include: str = "scores", labels: bool = False, rows: int = 1 << 16):
+def arrow_batches(result, include: str = "scores", labels: bool = False, rows: int = 1 << 16, exact: bool = False):
     """The result table in slices of ``rows`` units, so that writing a million units never holds a
-    second copy of every column."""
+    second copy of every column. ``exact``: each rounded column as a decimal of its step's digits, so that
+    text keeps the trailing zeros (67.60 in a two-decimal column, not 67.6)."""
     columns = result.columns(include)
+    places = {f"{node}.rounded": rounding.digits for node, rounding in result.ruleset.rounding.items()} if exact else {}
     whole = {key: values.dtype != object and key.endswith("rank") and bool(np.all(np.isnan(values) | (values == np.round(values))))
              for key, _, values in columns if not isinstance(values, pa.Array)}
     names = [label if labels else key for key, label, _ in columns]
@@ -45,6 +47,8 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
                 arrays.append(pa.array(part, pa.string()))
             else:
                 array = pa.array(part, pa.float64(), from_pandas=True)
+                if key in places and not np.any(np.abs(part) >= 1e30):  # beyond what a decimal of 38 digits holds
+                    array = pc.cast(array, pa.decimal128(38, places[key]), safe=False)
                 arrays.append(array.cast(pa.int64()) if whole[key] else array)
         yield pa.Table.from_arrays(arrays, names=names)
 
@@ -70,7 +74,7 @@ def write_csv(result, stream, params):
         stream.write("\ufeff".encode("utf-8"))
     writer = None
     safe = params.get("formulas", "neutralise") == "neutralise"
-    for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False)):
+    for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False), exact=True):
         batch = neutralised(batch) if safe else batch
         writer = writer or pv.CSVWriter(stream, batch.schema)
         writer.write_table(batch)

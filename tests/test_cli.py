@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 
 import pytest
 
@@ -61,6 +62,23 @@ def test_csv_output_opens_in_excel_with_labels(small, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [r["unit"] for r in rows] == ["u1", "u2", "u3", "u4"] and rows[3]["rank"] == "1"
+
+
+def test_csv_keeps_the_decimals_a_ruleset_rounds_to(tmp_path):
+    # 67.60 in a two-decimal column, not 67.6: an office compares the CSV with its own table to the digit
+    out = tmp_path / "h.csv"
+    assert engine("run", RULESETS / "governance.json", "-o", out, "-q").returncode == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 72 and all(re.fullmatch(r"\d+\.\d\d", r["H.rounded"]) for r in rows)
+    assert any(r["H.rounded"].endswith("0") for r in rows)
+    assert all(abs(float(r["H.rounded"]) - round(float(r["H"]) + 1e-9, 2)) < 1e-9 for r in rows)
+    # the exact text of every value with two decimals, as the writer casts them
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    values = np.round(np.arange(-2000, 2000) * 0.01 + 0.005 * (np.arange(4000) % 2 == 0), 2)
+    text = [str(v) for v in pc.cast(pa.array(values), pa.decimal128(38, 2), safe=False).to_pylist()]
+    assert text == [f"{v:.2f}" for v in values]
 
 
 def test_ruleset_outputs_are_written_relative_to_the_ruleset(small, tmp_path):

@@ -526,3 +526,17 @@ def test_add_and_remove_an_indicator_and_change_a_grade_band(tmp_path, server, b
     expect(page.locator("#pane-preview .grades")).not_to_have_text(before)
     assert "优秀 3" not in page.locator("#pane-preview .grades").inner_text()
     assert problems == []
+
+
+def test_the_preview_shows_the_weights_the_data_gave(tmp_path, plugins):
+    sample_data(tmp_path)
+    path = tmp_path / "entropy.json"
+    shutil.copyfile(RULESETS / "governance_entropy.json", path)
+    editing = Editing(path, tmp_path, plugins)
+    preview = editing.check(editing.open()["document"])["preview"]
+    assert preview["ok"] and set(preview["derived"].values()) == {"entropy"}
+    for node in preview["derived"]:  # entropy weights, as the engine used them: each node's sum to 1, none equal
+        weights = list(preview["weights"][node].values())
+        assert abs(sum(weights) - 1) < 1e-9 and len(set(weights)) == len(weights)
+    result = json.loads(engine("run", path, "-o", "-", "--format", "json", "-q", cwd=tmp_path).stdout)
+    assert preview["weights"] == result["weights"]  # the same weights as engine run reports
