@@ -296,19 +296,24 @@ def settled(page):
     page.wait_for_function("() => !document.querySelector('#status').textContent.match(/Checking|正在检查/)")
 
 
+def governance_page(tmp_path, server, browser, problems, **options):
+    """The editor open on a copy of the shipped governance ruleset, its first preview drawn."""
+    path = governance_copy(tmp_path)
+    page = open_page(browser, server(path, **options), problems)
+    page.wait_for_selector("#ranking tbody tr")
+    settled(page)
+    return path, page
+
+
 def ranking(page) -> list[str]:
     return page.locator("#ranking tbody tr").all_inner_texts()
 
 
 @needs_chromium
 def test_change_a_weight_see_the_problem_on_its_field_fix_it_and_save(tmp_path, server, browser):
-    path = governance_copy(tmp_path)
-    original = path.read_bytes()
     problems = []
-    s = server(path, lang="zh-CN")
-    page = open_page(browser, s, problems)
-    page.wait_for_selector("#ranking tbody tr")
-    settled(page)
+    path, page = governance_page(tmp_path, server, browser, problems, lang="zh-CN")
+    original = path.read_bytes()
     before = ranking(page)
     assert len(before) == 72 and page.locator(".tree-item[data-pointer='/nodes/H']").get_attribute("aria-current") == "true"
     assert "共 72 个评价对象" in page.locator("#pane-preview .summary").inner_text()
@@ -363,11 +368,8 @@ def test_change_a_weight_see_the_problem_on_its_field_fix_it_and_save(tmp_path, 
 
 @needs_chromium
 def test_a_file_changed_on_disk_is_not_overwritten_and_can_be_reloaded(tmp_path, server, browser):
-    path = governance_copy(tmp_path)
     problems = []
-    s = server(path)
-    page = open_page(browser, s, problems)
-    page.wait_for_selector("#ranking tbody tr")
+    path, page = governance_page(tmp_path, server, browser, problems)
     page.click(".tree-item[data-pointer='']")
     page.locator(".field[data-pointer='/title'] input").fill("my change")
     settled(page)
@@ -434,12 +436,9 @@ def test_without_a_ruleset_the_first_save_asks_for_a_plain_name(tmp_path, server
 
 @needs_chromium
 def test_json_typed_with_chinese_punctuation_is_told_and_not_saved(tmp_path, server, browser):
-    path = governance_copy(tmp_path)
-    original = path.read_bytes()
     problems = []
-    s = server(path, lang="zh-CN")
-    page = open_page(browser, s, problems)
-    page.wait_for_selector("#ranking tbody tr")
+    path, page = governance_page(tmp_path, server, browser, problems, lang="zh-CN")
+    original = path.read_bytes()
     page.click("#tab-json")
     text = page.locator("#json").input_value().replace('"version": "1.0.0",', '"version": "1.0.0"，', 1)
     page.locator("#json").fill(text)
@@ -474,9 +473,7 @@ def test_a_plugins_method_appears_in_the_form_by_itself(tmp_path, server, browse
     module = tmp_path / "best.py"
     module.write_text(PLUGIN, encoding="utf-8")
     problems = []
-    s = server(governance_copy(tmp_path), plugin=module)
-    page = open_page(browser, s, problems)
-    page.wait_for_selector(".field[data-pointer='/nodes/H/method'] select")
+    _, page = governance_page(tmp_path, server, browser, problems, plugin=module)
     method = page.locator(".field[data-pointer='/nodes/H/method'] select")
     options = method.locator("option").all_inner_texts()
     assert "best_child" in options and "weighted_sum" in options
@@ -491,9 +488,7 @@ def test_a_plugins_method_appears_in_the_form_by_itself(tmp_path, server, browse
 def test_add_and_remove_an_indicator_and_change_a_grade_band(tmp_path, server, browser):
     expect = pytest.importorskip("playwright.sync_api").expect
     problems = []
-    s = server(governance_copy(tmp_path))
-    page = open_page(browser, s, problems)
-    page.wait_for_selector("#ranking tbody tr")
+    _, page = governance_page(tmp_path, server, browser, problems)
     page.click(".tree-item[data-pointer='/nodes/S']")
     page.locator("fieldset.children input.code").fill("new indicator")
     page.click("text=New indicator")
