@@ -232,11 +232,13 @@ def main():
 @click.option("--include", type=click.Choice(["scores", "all"]), help="For csv, json and parquet: the scores only, or "
               "also every raw and normalised indicator and what each method computed per unit (DEA slacks, TOPSIS "
               "distances). Default: the output's own params, else scores.")
+@click.option("--headers", type=click.Choice(["codes", "labels"]), help="For csv: column headers as codes, for tools "
+              "(the default), or as labels in the reader's language (治理水平 H, 名次).")
 @data_options
 @quiet_option
 @plugin_option
 @guarded
-def run(ruleset, output, fmt, include, data, allow_dirs, quiet, plugin_modules):
+def run(ruleset, output, fmt, include, headers, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -258,13 +260,9 @@ def run(ruleset, output, fmt, include, data, allow_dirs, quiet, plugin_modules):
         raise click.BadParameter(say("cli.no_format", current_language(), name=fmt,
                                      formats=", ".join(sorted(plugins.of("output")))), param_hint="--format")
     if include:
-        takes = [bool(w.params and "include" in w.params.get("properties", {})) for w in writers]
-        if not any(takes):
-            raise click.BadParameter(say("cli.include_not_taken", current_language(), formats=", ".join(sorted(
-                n for n, r in plugins.of("output").items() if r.params and "include" in r.params.get("properties", {})))),
-                param_hint="--include")
-        targets = [(name, path, {**params, "include": include} if took else params)
-                   for (name, path, params), took in zip(targets, takes)]
+        targets = _given(targets, writers, plugins, "include", include, "--include")
+    if headers:
+        targets = _given(targets, writers, plugins, "labels", headers == "labels", "--headers")
     loaded = load_data(compiled, plugins, data_paths, allow_dirs)
     inputs = [ruleset, *loaded.files]
     try:
@@ -284,6 +282,16 @@ def run(ruleset, output, fmt, include, data, allow_dirs, quiet, plugin_modules):
             raise EngineError(compiled.place(exc.diagnostics)) from None
         if path != "-" and not quiet:
             click.echo(say("wrote", current_language(), path=path), err=True)
+
+
+def _given(targets, writers, plugins, key: str, value, option: str):
+    """The targets with a parameter the command line sets, for the outputs that take it; none taking it is a mistake."""
+    def takes(registration) -> bool:
+        return bool(registration.params and key in registration.params.get("properties", {}))
+    if not any(takes(w) for w in writers):
+        raise click.BadParameter(say("cli.option_not_taken", current_language(), option=option, formats=", ".join(sorted(
+            n for n, r in plugins.of("output").items() if takes(r)))), param_hint=option)
+    return [(name, path, {**params, key: value} if takes(w) else params) for (name, path, params), w in zip(targets, writers)]
 
 
 def _run_analyses(compiled, plugins, loaded, result, asked: set[str]) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from .diagnostics import Diagnostic
+from .messages import LANGUAGES, REPORT_HEADINGS, aside
 from .model import Ruleset
 
 
@@ -105,32 +106,31 @@ class Result:
         """The ids of the units where ``mask`` holds."""
         return self.unit_ids.filter(pa.array(mask)).to_pylist()
 
-    def columns(self, include: str = "scores") -> list[tuple[str, str, np.ndarray | pa.Array]]:
-        """The result table as (key, label, values) columns.
+    def columns(self, include: str = "scores", lang: str = "en") -> list[tuple[str, str, np.ndarray | pa.Array]]:
+        """The result table as (key, label, values) columns, the labels in ``lang``.
 
         ``include``: ``scores`` (units, nodes, rounded score, rank, grade) or ``all`` (also the
         raw and normalised indicators).
         """
         rs = self.ruleset
-        cols: list[tuple[str, str, np.ndarray | pa.Array]] = [("unit", "unit", self.unit_ids)]
-        if self.unit_labels is not None:
-            cols.append(("label", "label", self.unit_labels))
-        if self.unit_groups is not None:
-            cols.append(("group", "group", self.unit_groups))
-        if self.unit_periods is not None:
-            cols.append(("period", "period", self.unit_periods))
+        word = {key: pair[LANGUAGES.index(lang)] for key, pair in REPORT_HEADINGS.items()}
+
+        def of(name: str, what: str) -> str:
+            return rs.label(name) + aside(word.get(what, what), lang)
+        cols: list[tuple[str, str, np.ndarray | pa.Array]] = [("unit", word["unit"], self.unit_ids)]
+        cols += [("label" if key == "name" else key, word[key], values) for key, values in self.descriptors()]
         if include == "all":
-            cols += [(f"{n}.raw", f"{rs.label(n)} (raw)", v) for n, v in self.raw.items()]
-            cols += [(f"{n}.treated", f"{rs.label(n)} (treated)", v) for n, v in self.treated.items()]
-            cols += [(f"{n}.normalised", f"{rs.label(n)} (normalised)", v) for n, v in self.normalised.items()]
+            cols += [(f"{n}.raw", of(n, "raw"), v) for n, v in self.raw.items()]
+            cols += [(f"{n}.treated", of(n, "treated"), v) for n, v in self.treated.items()]
+            cols += [(f"{n}.normalised", of(n, "normalised"), v) for n, v in self.normalised.items()]
         cols += [(n, rs.label(n), v) for n, v in self.nodes.items()]
         if include == "all":  # what methods report per unit (TOPSIS distances, VIKOR S and R...)
-            cols += [(f"{n}.{k}", f"{rs.label(n)} ({k})", v) for n, d in self.details.items()
+            cols += [(f"{n}.{k}", of(n, k), v) for n, d in self.details.items()
                      for k, v in d["details"].items() if isinstance(v, np.ndarray) and v.shape == (self.size,)]
-        cols += [(f"{n}.rounded", f"{rs.label(n)} (rounded)", v) for n, v in self.rounded.items()]
-        cols.append(("rank", "rank", self.rank))
+        cols += [(f"{n}.rounded", of(n, "rounded"), v) for n, v in self.rounded.items()]
+        cols.append(("rank", word["rank"], self.rank))
         if self.group_rank is not None:
-            cols.append(("group_rank", "group rank", self.group_rank))
+            cols.append(("group_rank", word["group_rank"], self.group_rank))
         if self.grade is not None:
-            cols.append(("grade", "grade", self.grade))
+            cols.append(("grade", word["grade"], self.grade))
         return cols

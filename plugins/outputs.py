@@ -32,7 +32,7 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
     """The result table in slices of ``rows`` units, so that writing a million units never holds a
     second copy of every column. ``exact``: each rounded column as a decimal of its step's digits, so that
     text keeps the trailing zeros (67.60 in a two-decimal column, not 67.6)."""
-    columns = result.columns(include)
+    columns = result.columns(include, language_of(result))
     places = {f"{node}.rounded": rounding.digits for node, rounding in result.ruleset.rounding.items()} if exact else {}
     whole = {key: values.dtype != object and key.endswith("rank") and bool(np.all(np.isnan(values) | (values == np.round(values))))
              for key, _, values in columns if not isinstance(values, pa.Array)}
@@ -189,7 +189,8 @@ def register_outputs(register):
     register("csv", write_csv, extension="csv", params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
-            "labels": {"type": "boolean", "default": False, "description": "Use labels (Chinese, say) as column headers instead of names."},
+            "labels": {"type": "boolean", "default": False, "description": "Column headers in the reader's language: the ruleset's "
+                                                                          "labels (治理水平 H) and words (名次), instead of codes for tools."},
             "bom": {"type": "boolean", "default": True, "description": "Start with a UTF-8 BOM, so spreadsheet programs read "
                                                                        "Chinese text correctly (never on standard output)."},
             "formulas": {"enum": ["neutralise", "raw"], "default": "neutralise",

@@ -64,6 +64,22 @@ def test_csv_output_opens_in_excel_with_labels(small, tmp_path):
     assert [r["unit"] for r in rows] == ["u1", "u2", "u3", "u4"] and rows[3]["rank"] == "1"
 
 
+def test_csv_headers_in_the_readers_language(tmp_path):
+    out = tmp_path / "h.csv"
+    assert engine("run", RULESETS / "governance.json", "-o", out, "-q", "--headers", "labels").returncode == 0
+    header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert header == ["编号", "名称", "分组", "社会化 S", "法治化 L", "智能化 I", "专业化 P", "治理水平 H", "治理水平 H（舍入后）",
+                      "名次", "组内名次", "等级"]
+    assert engine("run", RULESETS / "governance.json", "-o", out, "-q", "--headers", "labels", "--include", "all",
+                  "--lang", "en").returncode == 0
+    header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert header[:3] == ["Unit", "Name", "Group"] and "每千人注册志愿者 (raw)" in header and "Rank in group" in header
+    assert engine("run", RULESETS / "governance.json", "-o", out, "-q").returncode == 0  # codes stay the default, for tools
+    assert out.read_text(encoding="utf-8-sig").startswith('"unit","label","group","S"')
+    proc = engine("run", RULESETS / "governance.json", "-q", "--headers", "labels", "--lang", "en")
+    assert proc.returncode == 2 and "--headers is for the formats that take it: csv" in proc.stderr
+
+
 def test_csv_keeps_the_decimals_a_ruleset_rounds_to(tmp_path):
     # 67.60 in a two-decimal column, not 67.6: an office compares the CSV with its own table to the digit
     out = tmp_path / "h.csv"
