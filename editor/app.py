@@ -14,7 +14,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -149,5 +150,4 @@ def create_app(editing: Editing, token: str, port: int, lang: str) -> ASGIApp:
 
 async def _in_thread(f, *args, **kwargs):
     """Scoring is CPU work: off the event loop, so the server still answers (and Ctrl-C still stops it)."""
-    from starlette.concurrency import run_in_threadpool
     return await run_in_threadpool(f, *args, **kwargs)

@@ -229,5 +229,5 @@
     return keys.map((k) => field(k, (shown.properties || {})[k] || {}, own[k], join(pointer, k), ctx));
   }
 
-  window.Form = { at, resolve, fieldsOf, isScalar };
+  window.Form = { at, fieldsOf };
 })();
