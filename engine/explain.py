@@ -17,6 +17,7 @@ from .diagnostics import EngineError, did_you_mean, said
 from .data import number_or_none
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
+from .obstacles import obstacle_degrees
 from .result import Result
 from .textwidth import table
 
@@ -72,6 +73,9 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
     in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False) & same_period
                 if result.unit_groups is not None else same_period)
     shares = result.effective_weights()
+    obstacles = obstacle_degrees(result)
+    obstacle = (lambda kind, name: number_or_none(obstacles[kind][name][i]) if name in obstacles[kind] else None) \
+        if obstacles is not None else (lambda kind, name: None)
     linear, blocker = linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
     parent_of = {child: node for node, weights in result.weights.items() for child in weights}
@@ -100,6 +104,7 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
             "contribution": number_or_none(values[i] * share) if additive else None,
             "log_contribution": log_contribution(name, number_or_none(values[i])),
             "group_mean": number_or_none(np.nanmean(values[in_group])), "best": number_or_none(np.nanmax(values[same_period])),
+            "obstacle": obstacle(0, name),
         })
     compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
     compared.sort(key=lambda d: d["normalised"] - d["group_mean"])
@@ -118,11 +123,14 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
                   "grade": result.grade[i] if result.grade is not None else None},
         "nodes": [{"name": n, "label": rs.label(n), "value": number_or_none(result.nodes[n][i]),
                    "method": rs.nodes[n].aggregator.name if rs.nodes[n].aggregator else "formula",
-                   "effective_weight": shares.get(n), "log_contribution": log_contribution(n, number_or_none(result.nodes[n][i]))}
+                   "effective_weight": shares.get(n), "log_contribution": log_contribution(n, number_or_none(result.nodes[n][i])),
+                   "obstacle": obstacle(1, n)}
                   for n in reversed(list(rs.nodes))],
         "indicators": indicators,
         "strongest": [d["name"] for d in reversed(compared) if d["normalised"] > d["group_mean"]][:3],
         "weakest": [d["name"] for d in compared if d["normalised"] < d["group_mean"]][:3],
+        "obstacles": None if obstacles is None else sorted(
+            (d["name"] for d in indicators if d["obstacle"] is not None), key=lambda n: -obstacle(0, n))[:3],
         "additive": blocker is None,
         "not_additive_at": blocker,
     }
@@ -164,4 +172,11 @@ def format_explanation(e: dict, lang: str = "en") -> str:
     where = say("group_average_of", lang, group=e["group"]) if e["group"] else say("the_average", lang)
     lines.append(say("strongest", lang, where=where, names=listed((label[n] for n in e["strongest"]), lang) or say("none", lang)))
     lines.append(say("weakest", lang, where=where, names=listed((label[n] for n in e["weakest"]), lang) or say("none", lang)))
+    degree = {d["name"]: d["obstacle"] for d in e["indicators"]}
+    if e["obstacles"] is None:
+        lines.append(say("obstacles_undefined", lang))
+    elif e["obstacles"]:
+        lines.append(say("obstacles", lang, names=listed((f"{label[n]} {degree[n]:.1%}" for n in e["obstacles"]), lang)))
+    else:
+        lines.append(say("no_obstacle", lang))
     return "\n".join(lines) + "\n"

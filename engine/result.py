@@ -68,10 +68,12 @@ class Result:
         return [{"group": r["group"], "units": r["count_all"], "scored": r["score_count"],
                  "mean": r["score_mean"], "min": r["score_min"], "max": r["score_max"]} for r in rows]
 
-    def effective_weights(self) -> dict[str, float]:
+    def effective_weights(self, through: str | None = None) -> dict[str, float]:
         """Each node's and indicator's weight in the score: the products of weights along every path of
-        aggregation nodes down from the score, added up (the global weights of a hierarchical AHP)."""
-        out: dict[str, float] = {self.ruleset.score: 1.0}
+        aggregation nodes down from the score, added up (the global weights of a hierarchical AHP).
+        ``through``: only along the paths through that node (its own share of each one below it)."""
+        start = through or self.ruleset.score
+        out: dict[str, float] = {start: 1.0 if through is None else self.effective_weights().get(through, 0.0)}
         for name in reversed(list(self.ruleset.nodes)):  # parents before children
             share = out.get(name)
             if share is None or name not in self.weights:

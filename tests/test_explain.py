@@ -193,3 +193,42 @@ def test_explain_says_which_columns_are_normalised_and_can_be_quiet(tmp_path):
     assert "group mean (normalised)" in loud.stdout and "best (normalised)" in loud.stdout
     quiet = engine("explain", path, "--unit", "C311", "--lang", "en", "-q")
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout
+
+
+OBSTACLE_CSV = "id,name,town,a,b,c\nu1,一,甲,1,40,2\nu2,二,甲,2,10,5\nu3,三,乙,3,20,3\nu4,四,乙,4,30,4\n"
+
+
+def test_obstacle_degrees_of_a_hand_worked_example(small, tmp_path):
+    """Worked by hand (障碍度模型, O_ij = F_j·I_ij / Σ_j F_j·I_ij, I = 1 − x′ of min-max onto [0, 1]): unit u2 has
+    x′ = 1/3 on a, 0 on b (10 of 10–40), 0 on c (5 of 2–5, lower is better); with weights 0.5, 0.25, 0.25,
+    F·I = 1/3, 1/4, 1/4, summing to 5/6: obstacle degrees 0.4, 0.3, 0.3."""
+    from govscore.engine.obstacles import obstacle_degrees
+    from govscore.engine.plugins import load_plugins
+
+    plugins = load_plugins()
+    ruleset, _ = load_ruleset(str(small(csv=OBSTACLE_CSV)), plugins)
+    result = score(ruleset, plugins, load_data(ruleset, plugins))
+    indicators, nodes = obstacle_degrees(result)
+    assert [indicators[n][1] for n in "abc"] == pytest.approx([0.4, 0.3, 0.3])
+    # u4 is best on a, but not on b (30) nor c (4): x′ = 1, 2/3, 1/3; F·I = 0, 1/12, 1/6 of 1/4 → 0, 1/3, 2/3
+    assert [indicators[n][3] for n in "abc"] == pytest.approx([0, 1 / 3, 2 / 3])
+    assert nodes == {}  # the score's own node is not reported: its obstacle degree is 1
+    e = explain(result, "u2")
+    assert e["obstacles"] == ["a", "b", "c"] and e["indicators"][0]["obstacle"] == pytest.approx(0.4)
+    assert "Main obstacles (obstacle degree, 障碍度): 甲 40.0%, 乙 30.0%, 丙 30.0%" in format_explanation(e, "en")
+
+
+def test_obstacle_degrees_add_up_to_one_and_a_dimensions_is_its_indicators(governance):
+    from govscore.engine.obstacles import obstacle_degrees
+
+    result = governance[3]
+    indicators, nodes = obstacle_degrees(result)
+    total = sum(indicators.values())
+    assert np.allclose(total[~np.isnan(total)], 1.0) and (~np.isnan(total)).sum() == result.size
+    rs = result.ruleset
+    for dimension in ("S", "L", "I", "P"):
+        assert np.allclose(nodes[dimension], sum(indicators[c] for c in rs.nodes[dimension].children))
+    assert all(np.all((v >= -1e-12) & (v <= 1 + 1e-12)) for v in indicators.values())
+    # an unbounded normalisation has no deviation from the best: said, not computed
+    proc = engine("explain", RULESETS / "ranking_topsis.json", "--unit", "C311", "--lang", "en")
+    assert proc.returncode == 0 and "Obstacle degrees need every indicator normalised onto a fixed range" in proc.stdout
