@@ -245,6 +245,8 @@ REPORT_HEADINGS: dict[str, tuple[str, str]] = {
     "sheet_diagnostics": ("Warnings", "提示"),
     "sheet_ruleset": ("Ruleset", "规则集"),
     "sheet_run": ("Run", "运行信息"),
+    "imputed_legend": ("Filled in: the value was missing and was imputed as the ruleset says",
+                       "填补值：原值缺失，已按规则集的规定填补"),
     "key": ("Item", "项目"),
     "colon": (": ", "："),
     "comma": (", ", "，"),

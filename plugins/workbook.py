@@ -36,40 +36,66 @@ class _Book:
         import xlsxwriter
 
         self.book = xlsxwriter.Workbook(stream, {"constant_memory": True})
-        self.header = self.book.add_format({"bold": True, "bg_color": "#EEF2F6"})
-        self.formats: dict[str, object] = {}
+        self.header = self.book.add_format({"bold": True, "bg_color": "#EEF2F6", "text_wrap": True, "valign": "top"})
+        self.title = self.book.add_format({"bold": True, "font_size": 14})
+        self.formats: dict[tuple, object] = {}
 
-    def number_format(self, fmt: str | None):
-        if fmt is None:
+    def number_format(self, fmt: str | None, fill: str | None = None):
+        """A cell format with a number format and a fill colour, made once each."""
+        if fmt is None and fill is None:
             return None
-        if fmt not in self.formats:
-            self.formats[fmt] = self.book.add_format({"num_format": fmt})
-        return self.formats[fmt]
+        if (fmt, fill) not in self.formats:
+            self.formats[fmt, fill] = self.book.add_format({**({"num_format": fmt} if fmt else {}),
+                                                            **({"bg_color": fill} if fill else {})})
+        return self.formats[fmt, fill]
 
 
-def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]], size: int):
-    """A sheet from (header, values, number format) columns of ``size`` rows, header frozen. Text is
-    always written as text (a name starting with "=" is not a formula, nor an address a link)."""
+GRADE_FILLS = ("#D3F1DC", "#DCEBFB", "#FFF0C7", "#FBDCD8", "#E4DDF4", "#E6E6E6")  # best band first
+IMPUTED_FILL = "#FFE08A"
+
+
+def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]], size: int, order=None,
+           heading: str | None = None, fills: dict[int, list] | None = None):
+    """A sheet from (header, values, number format) columns of ``size`` rows, header frozen, filter on it,
+    printed A4 landscape as wide as the page with the header on every page. ``order``: the rows in the
+    order written (the units best first); ``heading``: a title row above the header; ``fills``: for a
+    column, each row's fill colour (or None). Text is always written as text (a name starting with "="
+    is not a formula, nor an address a link)."""
     sheet = book.book.add_worksheet(title)
     plain = [values.to_pylist() if isinstance(values, pa.Array) else values for _, values, _ in columns]
     for k, (header, _, _) in enumerate(columns):
         sample = [header] + [str(v) for v in (plain[k][:200] if size else [])]
         sheet.set_column(k, k, min(max(width(s) for s in sample) + 2, 60))
-    sheet.freeze_panes(1, 0)
+    top = 0
+    if heading is not None:
+        sheet.write_string(0, 0, heading, book.title)
+        top = 1
+    sheet.freeze_panes(top + 1, 0)
     for k, (name, _, _) in enumerate(columns):
-        sheet.write_string(0, k, str(name), book.header)
-    formats = [book.number_format(fmt) for _, _, fmt in columns]
-    for i in range(size):
-        for k, fmt in enumerate(formats):
+        sheet.write_string(top, k, str(name), book.header)
+    if columns:
+        sheet.autofilter(top, 0, top + max(size, 1), len(columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, top)
+    sheet.set_footer("&C&P / &N")
+    fills = fills or {}
+    for row, i in enumerate(order if order is not None else range(size), start=top + 1):
+        for k, (_, _, fmt) in enumerate(columns):
             value = plain[k][i]
+            cell = book.number_format(fmt, fills[k][i] if k in fills else None)
             if value is None:
+                if cell is not None and k in fills and fills[k][i]:
+                    sheet.write_blank(row, k, None, cell)
                 continue
             if isinstance(value, str):
-                sheet.write_string(i + 1, k, value)
+                sheet.write_string(row, k, value, cell)
             elif isinstance(value, (bool, np.bool_)):
-                sheet.write_boolean(i + 1, k, bool(value))
+                sheet.write_boolean(row, k, bool(value), cell)
             elif not np.isnan(value):
-                sheet.write_number(i + 1, k, float(value), fmt)
+                sheet.write_number(row, k, float(value), cell)
+    return sheet, top + 1 + size
 
 
 def _rows_sheet(book, title: str, headers: list[str], rows: list[list], formats: list[str | None]):
@@ -89,24 +115,34 @@ def write_xlsx(result, stream, params):
     book = _Book(stream)
     units = _unit_columns(result, t)
     score = result.rounded.get(rs.score, result.score)
-    scores = units + [(rs.label(rs.score), score, number), (t["rank"], result.rank, "0")]
+    order = result.best_first()  # every sheet of units lists them best first, as the ranking does
+    dimensions = [(rs.label(n), result.nodes[n], number) for n in rs.nodes if n != rs.score]
+    scores = units + dimensions + [(rs.label(rs.score), score, number), (t["rank"], result.rank, "0")]
     if result.group_rank is not None:
         scores.append((f"{t['rank']} ({t['group']})", result.group_rank, "0"))
+    fills = {}
     if result.grade is not None:
+        band = {b.label: GRADE_FILLS[min(k, len(GRADE_FILLS) - 1)] for k, b in enumerate(rs.bands)}
+        fills[len(scores)] = [band.get(g) for g in result.grade]
         scores.append((t["grade"], result.grade, None))
-    _sheet(book, t["sheet_scores"], scores, result.size)
-    _sheet(book, t["sheet_nodes"], units + [(rs.label(n), v, number) for n, v in result.nodes.items()], result.size)
-    values = []
+    _sheet(book, t["sheet_scores"], scores, result.size, order, heading=rs.title + (f" ({rs.version})" if rs.version else ""),
+           fills=fills)
+    _sheet(book, t["sheet_nodes"], units + [(rs.label(n), v, number) for n, v in result.nodes.items()], result.size, order)
+    values, fills = [], {}
     for name in result.raw:
+        if name in result.imputed and result.imputed[name].any():
+            fills[len(units) + len(values)] = [IMPUTED_FILL if m else None for m in result.imputed[name]]
         values.append((f"{rs.label(name)} ({t['raw']})", result.raw[name], "General"))
         if name in result.normalised:
             values.append((f"{rs.label(name)} ({t['normalised']})", result.normalised[name], number))
-    _sheet(book, t["sheet_normalised"], units + values, result.size)
+    sheet, after = _sheet(book, t["sheet_normalised"], units + values, result.size, order, fills=fills)
+    if fills:  # the legend of the fill, under the table
+        sheet.write_string(after + 1, 0, t["imputed_legend"], book.number_format(None, IMPUTED_FILL))
     shares = result.effective_weights()
     linear, _ = linear_names(result)
     leaves = [n for n in result.normalised if n in linear and n in shares]  # contributions add up only along linear paths
     _sheet(book, t["sheet_contributions"], units + [(rs.label(n), result.value(n) * shares[n], number) for n in leaves],
-           result.size)
+           result.size, order)
     weight_rows = [[w["label"], label, weight, share, w["aggregation"], w["method"], w["notes"]]
                    for w in weights_by_node(result, lang) for _, label, weight, share in w["parts"]]
     consistency = result.hierarchy_consistency()

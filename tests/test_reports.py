@@ -114,12 +114,29 @@ def test_workbook(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
     assert book.sheetnames == ["得分排名", "各节点", "标准化值", "贡献", "权重", "提示", "规则集", "运行信息"]
     scores = book["得分排名"]
-    assert [c.value for c in scores[1]] == ["编号", "名称", "分组", "治理水平 H", "名次", "名次 (分组)", "等级"]
-    assert scores.freeze_panes == "A2" and scores.max_row == 73
-    assert scores["D2"].number_format == "0.00" and scores["E2"].number_format == "0"
+    # what an office hands upwards: a title, every dimension, in rank order, filtered, printed A4 landscape
+    assert scores["A1"].value == "社区治理水平评价 H (1.0.0)"
+    assert [c.value for c in scores[2]] == ["编号", "名称", "分组", "社会化 S", "法治化 L", "智能化 I", "专业化 P", "治理水平 H",
+                                            "名次", "名次 (分组)", "等级"]
+    assert scores.freeze_panes == "A3" and scores.max_row == 74 and scores.auto_filter.ref == "A2:K74"
+    assert scores.page_setup.orientation == "landscape" and scores.page_setup.paperSize == 9
+    assert scores.sheet_properties.pageSetUpPr.fitToPage and scores.page_setup.fitToHeight == 0
+    assert scores.print_title_rows == "$1:$2"
+    assert scores["H3"].number_format == "0.00" and scores["I3"].number_format == "0"
     assert scores.column_dimensions["B"].width >= 16  # sized to the Chinese names
-    by_unit = {row[0]: row for row in scores.iter_rows(min_row=2, values_only=True)}
-    assert by_unit["C104"][4] == 1 and by_unit["C104"][6] == "优秀"
+    rows = list(scores.iter_rows(min_row=3, values_only=True))
+    assert [r[8] for r in rows] == sorted(r[8] for r in rows) and rows[0][0] == "C104" and rows[0][10] == "优秀"
+    by_unit = {row[0]: (row[0], row[1], row[2], row[7], row[8], row[9], row[10]) for row in rows}
+    fills = {scores.cell(k, 11).value: scores.cell(k, 11).fill.fgColor.rgb for k in range(3, 75)}
+    assert len(set(fills.values())) == 4 and fills["优秀"] != fills["不合格"]  # a colour a grade
+    # imputed values are marked, with the legend under the table
+    normalised = book["标准化值"]
+    header = [c.value for c in normalised[1]]
+    marked = {(normalised.cell(k, 1).value, header[c.column - 1]) for k in range(2, 74) for c in normalised[k]
+              if c.fill.fgColor.rgb not in (None, "00000000")}
+    assert marked == {("C406", "居民议事参与率 (原始值)"), ("C511", "法律顾问服务时长 (原始值)"),
+                      ("C306", "每千人智能感知设备 (原始值)"), ("C206", "人均培训时长 (原始值)")}
+    assert normalised.cell(normalised.max_row, 1).value.startswith("填补值")
     # the contributions of the indicators add up to the score (every aggregation is a weighted mean or sum)
     contributions = book["贡献"]
     for row in contributions.iter_rows(min_row=2, values_only=True):
