@@ -74,8 +74,10 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
                 if result.unit_groups is not None else same_period)
     shares = result.effective_weights()
     obstacles = obstacle_degrees(result)
-    obstacle = (lambda kind, name: number_or_none(obstacles[kind][name][i]) if name in obstacles[kind] else None) \
-        if obstacles is not None else (lambda kind, name: None)
+
+    def obstacle(kind: int, name: str) -> float | None:
+        """The unit's obstacle degree of an indicator (kind 0) or a node (kind 1), where there is one."""
+        return number_or_none(obstacles[kind][name][i]) if obstacles is not None and name in obstacles[kind] else None
     linear, blocker = linear_names(result)
     parent_weight = {child: w for weights in result.weights.values() for child, w in weights.items()}
     parent_of = {child: node for node, weights in result.weights.items() for child in weights}

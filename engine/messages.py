@@ -286,6 +286,8 @@ REPORT_HEADINGS: dict[str, tuple[str, str]] = {
     "samples": ("{n} configurations scored, seed {seed}; Sobol' indices of the mean absolute rank shift, ± 95% confidence.",
                 "共评分 {n} 个方案，随机种子 {seed}；平均绝对名次变化的 Sobol' 指数，± 为 95% 置信区间。"),
 }
+# lang -> key -> the heading in that language
+HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
 
 
 def say(key: str, lang: str = "en", **fields) -> str:

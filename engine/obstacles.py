@@ -45,6 +45,6 @@ def obstacle_degrees(result: Result) -> tuple[dict[str, np.ndarray], dict[str, n
         for node in result.ruleset.nodes:
             if node == result.ruleset.score or not shares.get(node):
                 continue
-            through = result.effective_weights(node)
+            through = result.effective_weights(node, shares[node])
             nodes[node] = sum(through[n] * deviation[n] for n in leaves if through.get(n)) / total
     return indicators, nodes

@@ -13,10 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .messages import LANGUAGES, NOT_RUN_HINT, REPORT_HEADINGS, WORDS, aside, language, listed, say
+from .messages import HEADINGS, NOT_RUN_HINT, WORDS, aside, language, listed, say
 from .result import Result
-
-HEADINGS = {lang: {key: pair[i] for key, pair in REPORT_HEADINGS.items()} for i, lang in enumerate(LANGUAGES)}
 
 
 def language_of(result: Result) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from .diagnostics import Diagnostic
-from .messages import LANGUAGES, REPORT_HEADINGS, aside
+from .messages import HEADINGS, aside
 from .model import Ruleset
 
 
@@ -68,12 +68,11 @@ class Result:
         return [{"group": r["group"], "units": r["count_all"], "scored": r["score_count"],
                  "mean": r["score_mean"], "min": r["score_min"], "max": r["score_max"]} for r in rows]
 
-    def effective_weights(self, through: str | None = None) -> dict[str, float]:
+    def effective_weights(self, start: str | None = None, share: float = 1.0) -> dict[str, float]:
         """Each node's and indicator's weight in the score: the products of weights along every path of
         aggregation nodes down from the score, added up (the global weights of a hierarchical AHP).
-        ``through``: only along the paths through that node (its own share of each one below it)."""
-        start = through or self.ruleset.score
-        out: dict[str, float] = {start: 1.0 if through is None else self.effective_weights().get(through, 0.0)}
+        ``start``, ``share``: only along the paths down from that node, whose own weight is ``share``."""
+        out: dict[str, float] = {start or self.ruleset.score: share}
         for name in reversed(list(self.ruleset.nodes)):  # parents before children
             share = out.get(name)
             if share is None or name not in self.weights:
@@ -115,7 +114,7 @@ class Result:
         raw and normalised indicators).
         """
         rs = self.ruleset
-        word = {key: pair[LANGUAGES.index(lang)] for key, pair in REPORT_HEADINGS.items()}
+        word = HEADINGS[lang]
 
         def of(name: str, what: str) -> str:
             return rs.label(name) + aside(word.get(what, what), lang)

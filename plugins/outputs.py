@@ -12,9 +12,9 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import say
+from govscore.engine.messages import HEADINGS, say
 from govscore.engine.panel import panel_changes
-from govscore.engine.report import ANALYSIS_PARAMS, HEADINGS, computed, language_of
+from govscore.engine.report import ANALYSIS_PARAMS, computed, language_of
 from govscore.engine.statistics import statistics
 from govscore.engine.textwidth import table
 

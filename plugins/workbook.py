@@ -18,8 +18,8 @@ import pyarrow as pa
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.explain import linear_names
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both, say
-from govscore.engine.report import ANALYSIS_PARAMS, HEADINGS, analyses, language_of, weights_by_node
+from govscore.engine.messages import HEADINGS, Both, say
+from govscore.engine.report import ANALYSIS_PARAMS, analyses, language_of, weights_by_node
 from govscore.engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -81,12 +81,14 @@ def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]
     sheet.repeat_rows(0, top)
     sheet.set_footer("&C&P / &N")
     fills = fills or {}
+    formats = [book.number_format(fmt) for _, _, fmt in columns]
     for row, i in enumerate(order if order is not None else range(size), start=top + 1):
-        for k, (_, _, fmt) in enumerate(columns):
+        for k, fmt in enumerate(formats):
             value = plain[k][i]
-            cell = book.number_format(fmt, fills[k][i] if k in fills else None)
+            filled = fills[k][i] if k in fills else None
+            cell = book.number_format(columns[k][2], filled) if filled else fmt
             if value is None:
-                if cell is not None and k in fills and fills[k][i]:
+                if filled:
                     sheet.write_blank(row, k, None, cell)
                 continue
             if isinstance(value, str):

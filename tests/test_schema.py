@@ -51,16 +51,12 @@ def test_the_published_file_is_up_to_date():
         "run: GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 engine schema -o schemas/ruleset.schema.json"
 
 
-def english_schema():
-    return published_schema(load_plugins(autoload=False))
-
-
 def test_the_published_chinese_file_is_up_to_date_and_every_description_is_translated():
     from govscore.engine.schema_zh import NAMES, ZH
     chinese = published_schema(load_plugins(autoload=False), "zh")
     assert json.loads((PUBLISHED.parent / "ruleset.schema.zh-CN.json").read_text(encoding="utf-8")) == chinese, \
         "run: GOVSCORE_DISABLE_PLUGIN_AUTOLOAD=1 engine schema --lang zh-CN -o schemas/ruleset.schema.zh-CN.json"
-    untranslated = []
+    untranslated, unnamed = [], []  # every description in Chinese; every property with a Chinese name (its title)
 
     def walk(node):
         if isinstance(node, dict):
@@ -69,33 +65,20 @@ def test_the_published_chinese_file_is_up_to_date_and_every_description_is_trans
                     untranslated.append(value)
                 if key == "enumDescriptions":
                     untranslated.extend(d for d in value if d not in ZH)
+                if key == "properties":
+                    unnamed.extend(k for k in value if k not in NAMES)
                 walk(value)
         elif isinstance(node, list):
             for value in node:
                 walk(value)
     walk(base_schema())
-    assert untranslated == []
-    # every property of the format has a Chinese name, the title the editor labels its field with
-    unnamed = []
-
-    def names(node):
-        if isinstance(node, dict):
-            for key, value in node.get("properties", {}).items():
-                if key not in NAMES:
-                    unnamed.append(key)
-            for value in node.values():
-                names(value)
-        elif isinstance(node, list):
-            for value in node:
-                names(value)
-    names(base_schema())
-    assert unnamed == []
+    assert untranslated == [] and unnamed == []
     assert chinese["properties"]["indicators"]["additionalProperties"]["properties"]["direction"]["title"] == "方向"
-    assert "title" not in english_schema()["properties"]["units"]
+    english = published_schema(load_plugins(autoload=False))
+    assert "title" not in english["properties"]["units"]  # the field names are the keys in English
     # every closed choice says what it does, in both languages; the methods' from the plugins' own words
     direction = chinese["properties"]["indicators"]["additionalProperties"]["properties"]["direction"]
     assert len(direction["enumDescriptions"]) == len(direction["enum"]) and direction["enumDescriptions"][0] == "越大越好（正向）。"
-    english = published_schema(load_plugins(autoload=False))
     normalise = english["properties"]["normalise"]["oneOf"][0]
     assert normalise["enumDescriptions"][normalise["enum"].index("minmax")].startswith("Min-max")
 
