@@ -534,3 +534,19 @@ def test_the_preview_shows_the_weights_the_data_gave(tmp_path, plugins):
         assert abs(sum(weights) - 1) < 1e-9 and len(set(weights)) == len(weights)
     result = json.loads(engine("run", path, "-o", "-", "--format", "json", "-q", cwd=tmp_path).stdout)
     assert preview["weights"] == result["weights"]  # the same weights as engine run reports
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_page_fits_a_laptop_and_a_phone_without_scrolling_sideways(tmp_path, server, browser, width):
+    problems = []
+    path = governance_copy(tmp_path)
+    page = open_page(browser, server(path, lang="zh-CN"), problems, width=width, height=844)
+    page.wait_for_selector("#ranking tbody tr")
+    settled(page)
+    for pointer in ("/nodes/H", "/nodes/S", "/grades", "/indicators/mean_age"):
+        page.click(f".tree-item[data-pointer='{pointer}']")
+        page.wait_for_selector("#form h2")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, pointer
+    page.screenshot(path=str(ARTEFACTS / f"editor-zh-{width}.png"))
+    assert problems == []
