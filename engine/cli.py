@@ -225,10 +225,11 @@ def main():
 
 @main.command()
 @click.argument("ruleset", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="PATH", help="Write the results here; - for standard output. "
-              "Without it, the ruleset's outputs are written, or a table is printed.")
+@click.option("-o", "--output", "outputs", metavar="PATH", multiple=True, help="Write the results here; - for standard "
+              "output. Give it again for more files (-o report.html -o scores.csv). Without it, the ruleset's outputs "
+              "are written, or a table is printed.")
 @click.option("--format", "fmt", metavar="NAME", help="Output format: table, csv, json, or one a plugin adds. "
-              "Default: from the file extension, else table.")
+              "Default: from each file's extension, else table.")
 @click.option("--include", type=click.Choice(["scores", "all"]), help="For csv, json and parquet: the scores only, or "
               "also every raw and normalised indicator and what each method computed per unit (DEA slacks, TOPSIS "
               "distances). Default: the output's own params, else scores.")
@@ -238,7 +239,7 @@ def main():
 @quiet_option
 @plugin_option
 @guarded
-def run(ruleset, output, fmt, include, headers, data, allow_dirs, quiet, plugin_modules):
+def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -250,8 +251,11 @@ def run(ruleset, output, fmt, include, headers, data, allow_dirs, quiet, plugin_
     data_paths = parse_data(data)
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=False)
-    if output or fmt or not compiled.outputs:
-        targets = [(fmt or format_for(output, plugins), output or "-", {})]
+    if outputs or fmt or not compiled.outputs:
+        targets = [(fmt or format_for(output, plugins), output, {}) for output in (outputs or ["-"])]
+        twice = sorted({o for o in outputs if outputs.count(o) > 1})
+        if twice:
+            raise click.BadParameter(say("cli.output_twice", current_language(), paths=", ".join(twice)), param_hint="-o")
     else:
         targets = [(o["format"], o["path"] if o["path"] == "-" else str(compiled.base_dir / o["path"]), o.get("params", {}))
                    for o in compiled.outputs]

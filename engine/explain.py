@@ -18,6 +18,7 @@ from .data import number_or_none
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
 from .obstacles import obstacle_degrees
+from .profiles import strengths_and_weaknesses
 from .result import Result
 from .textwidth import table
 
@@ -108,8 +109,8 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
             "group_mean": number_or_none(np.nanmean(values[in_group])), "best": number_or_none(np.nanmax(values[same_period])),
             "obstacle": obstacle(0, name),
         })
-    compared = [d for d in indicators if d["normalised"] is not None and d["group_mean"] is not None]
-    compared.sort(key=lambda d: d["normalised"] - d["group_mean"])
+    strongest, weakest = strengths_and_weaknesses({d["name"]: d["normalised"] - d["group_mean"] for d in indicators
+                                                   if d["normalised"] is not None and d["group_mean"] is not None})
     score = result.value(rs.score)
     rounded = result.rounded.get(rs.score)
     return {
@@ -129,8 +130,8 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
                    "obstacle": obstacle(1, n)}
                   for n in reversed(list(rs.nodes))],
         "indicators": indicators,
-        "strongest": [d["name"] for d in reversed(compared) if d["normalised"] > d["group_mean"]][:3],
-        "weakest": [d["name"] for d in compared if d["normalised"] < d["group_mean"]][:3],
+        "strongest": strongest,
+        "weakest": weakest,
         "obstacles": None if obstacles is None else sorted(
             (d["name"] for d in indicators if d["obstacle"] is not None), key=lambda n: -obstacle(0, n))[:3],
         "additive": blocker is None,

@@ -22,6 +22,10 @@ def language_of(result: Result) -> str:
     return result.meta.get("language") or language(ruleset=result.ruleset.language, environ={})
 
 
+GRADE_COLOURS = (("#2E7D32", "#D3F1DC"), ("#1F6FB2", "#DCEBFB"), ("#B7791F", "#FFF0C7"), ("#C0392B", "#FBDCD8"),
+                 ("#6B4FA0", "#E4DDF4"), ("#6B6B6B", "#E6E6E6"))  # (bar, cell fill) per grade, best band first
+
+
 @dataclass
 class Report:
     lang: str
@@ -33,15 +37,51 @@ class Report:
     dimensions: list[tuple[str, str]]  # (name, label) of the score's parts
     headers: list[str]
     rows: list[list]  # the ranking, best first: cells as plain Python values
+    digits: list[int | None]  # per column, the decimals a number is shown with (None: not a number)
     score_column: int  # where the score is in each row
     score_digits: int  # decimals of the score: its rounding in the ruleset, else 3
     dimension_columns: list[int]
+    name_column: int  # the column naming a unit to a reader: its name, else its id
+    group_column: int | None
+    grade_column: int | None
     hidden: int  # units left out of the rows by the limit
     group_means: list[tuple[str, list[float | None]]]  # per group (or all units), the mean of each dimension
+    grades: list[dict] = field(default_factory=list)  # per band, best first: label, count, colour (bars), fill (cells)
     weights: list[dict] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
+    imputed: list[dict] = field(default_factory=list)  # per indicator filled in: its label, how, and the units
     diagnostics: list[dict] = field(default_factory=list)
     analyses: list[dict] = field(default_factory=list)  # {"key", "title", "note", "tables": [{"title", "headers", "rows", "digits"}]}
+    profiles: list[dict] = field(default_factory=list)  # per listed unit, see engine.profiles
+    figures: dict = field(default_factory=dict)  # the charts' data, see engine.figures
+    provenance: list[tuple[str, str]] = field(default_factory=list)
+
+    def grade_of(self, label) -> dict | None:
+        return next((g for g in self.grades if g["label"] == label), None)
+
+
+def fixed(value, digits: int | None) -> str:
+    """A number with exactly ``digits`` decimals (trailing zeros kept); text as it is; "-" for none."""
+    if value is None:
+        return "-"
+    if digits is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def units_text(item: dict, t: dict, lang: str) -> str:
+    """The units a warning or a filled-in indicator concerns, in words: "C406 东风社区、C511 …等，另有 3 个"."""
+    if not item["units"]:
+        return ""
+    more = item.get("more_units", 0)
+    return listed(item["units"], lang) + ((t["comma"] if lang == "en" else "") + t["and_more"].format(n=more) if more else "")
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage with one decimal; a share too small to show as "<0.1%"."""
+    if share is None:
+        return "-"
+    return "<0.1%" if 0 < share < 0.0005 else f"{share * 100:.1f}%"
 
 
 ANALYSES = ("statistics", "sensitivity", "leave_one_out")  # what a report may add, each asked for by its own parameter
@@ -58,42 +98,108 @@ ANALYSIS_PARAMS = {
 }
 
 
+def digits_of(result: Result, name: str, default: int = 2) -> int:
+    """The decimals a node or indicator is shown with: its rounding in the ruleset, else ``default``."""
+    rounding = result.ruleset.rounding.get(name)
+    return rounding.digits if rounding is not None else default
+
+
 def build(result: Result, limit: int | None = 200, params: dict | None = None) -> Report:
     """The report of a run; ``limit`` caps the units listed (None or 0: all); ``params`` may ask for
     the analyses (statistics; sensitivity and leave-one-out when engine run has computed them)."""
+    from .figures import figures
+    from .profiles import profiles
+
     rs = result.ruleset
     lang = language_of(result)
     t = HEADINGS[lang]
     dims = [(c, rs.label(c)) for c in (rs.nodes[rs.score].children if rs.score in rs.nodes else ())]
     score = result.rounded.get(rs.score, result.score)
+    score_digits = digits_of(result, rs.score, 3)
     order = result.best_first()
     shown = order[:limit] if limit else order
-    headers, columns = [t["rank"], t["unit"]], [result.rank, result.unit_ids]
+    headers, columns, digits = [t["rank"], t["unit"]], [result.rank, result.unit_ids], [0, None]
     for key, values in result.descriptors():
         headers.append(t[key])
         columns.append(values)
+        digits.append(None)
     dimension_columns = list(range(len(headers), len(headers) + len(dims)))
     headers += [label for _, label in dims]
-    columns += [result.value(name) for name, _ in dims]
+    columns += [result.rounded.get(name, result.value(name)) for name, _ in dims]
+    digits += [digits_of(result, name) for name, _ in dims]
     score_column = len(headers)
     headers.append(rs.label(rs.score))
     columns.append(score)
+    digits.append(score_digits)
+    grade_column = None
     if result.grade is not None:
+        grade_column = len(headers)
         headers.append(t["grade"])
         columns.append(result.grade)
+        digits.append(None)
     picked = [_plain_list(values, shown) for values in columns]
     rows = [list(cells) for cells in zip(*picked)] if picked else []
-    return Report(
+    names = [key for key, _ in result.descriptors()]
+    report = Report(
         lang=lang, text=t, title=rs.title,
-        subtitle=" · ".join(x for x in (rs.id, rs.version, rs.document.get("date")) if x),
-        summary=_summary(result, score, t, lang), score_label=rs.label(rs.score), dimensions=dims, headers=headers,
-        rows=rows, score_column=score_column, score_digits=rs.rounding[rs.score].digits if rs.score in rs.rounding else 3,
-        dimension_columns=dimension_columns, hidden=result.size - len(shown),
-        group_means=_group_means(result, dims, t), weights=weights_by_node(result, lang), methods=_methods(result, lang),
+        subtitle=" · ".join(x for x in (rs.document.get("date"), say("version_is", lang, version=rs.version) if rs.version else "")
+                            if x),
+        summary=_summary(result, score, score_digits, t, lang), score_label=rs.label(rs.score), dimensions=dims,
+        headers=headers, rows=rows, digits=digits, score_column=score_column, score_digits=score_digits,
+        dimension_columns=dimension_columns, name_column=2 + names.index("name") if "name" in names else 1,
+        group_column=2 + names.index("group") if "group" in names else None, grade_column=grade_column,
+        hidden=result.size - len(shown), group_means=_group_means(result, dims, t), grades=_grades(result),
+        weights=weights_by_node(result, lang), methods=_methods(result, lang),
+        imputed=_imputed(result, lang),
         diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
-                      "units": list(d.units[:20])}
-                     for d in result.diagnostics],
-        analyses=analyses(result, params or {}, shown))
+                      "units": _named_units(result, d.units[:20]), "more_units": max(len(d.units) - 20, 0)}
+                     for d in result.diagnostics if d.code != "W_IMPUTED"],
+        analyses=analyses(result, params or {}, shown), provenance=_provenance(result, t))
+    report.profiles = _profiled(result, report, profiles(result, shown))
+    report.figures = figures(result, report, shown)
+    return report
+
+
+def _named_units(result: Result, ids) -> list[str]:
+    """Units as a reader knows them: the id with the name beside it, where the units have names."""
+    if result.unit_labels is None or not ids:
+        return list(ids)
+    name = dict(zip(result.unit_ids.to_pylist(), result.unit_labels.to_pylist()))
+    return [f"{u} {name[u]}" if name.get(u) else str(u) for u in ids]
+
+
+def _grades(result: Result) -> list[dict]:
+    if result.grade is None:
+        return []
+    labels, counts = np.unique(result.grade[result.grade != None].astype(str), return_counts=True)  # noqa: E711
+    by_band = dict(zip(labels.tolist(), counts.tolist()))
+    return [{"label": b.label, "count": by_band.get(b.label, 0), "colour": GRADE_COLOURS[min(k, len(GRADE_COLOURS) - 1)][0],
+             "fill": GRADE_COLOURS[min(k, len(GRADE_COLOURS) - 1)][1]} for k, b in enumerate(result.ruleset.bands)]
+
+
+def _profiled(result: Result, report: Report, found: list[dict]) -> list[dict]:
+    """The profiles of the listed units with labels and the report's numbers: what a reader sees."""
+    rs = result.ruleset
+    out = []
+    for row, p in zip(report.rows, found):
+        grade = report.grade_of(row[report.grade_column]) if report.grade_column is not None else None
+        i = p["row"]
+        out.append({
+            "unit": row[1], "name": row[report.name_column], "group": row[report.group_column] if report.group_column else None,
+            "rank": row[0], "group_rank": _plain(result.group_rank[i]) if result.group_rank is not None else None,
+            "score": fixed(row[report.score_column], report.score_digits), "grade": grade,
+            "dimensions": [{"label": rs.label(d["name"]), "value": d["value"], "peers": d["peers"],
+                            "shown": fixed(d["value"], digits_of(result, d["name"])),
+                            "peers_shown": fixed(d["peers"], digits_of(result, d["name"])),
+                            "obstacle": percent(d["obstacle"]) if d["obstacle"] is not None else "-"}
+                           for d in p["dimensions"]],
+            "strengths": [rs.label(n) for n in p["strengths"]], "weaknesses": [rs.label(n) for n in p["weaknesses"]],
+            "obstacles": None if p["obstacles"] is None else [(rs.label(n), percent(v)) for n, v in p["obstacles"]]})
+    return out
+
+
+def _plain(value):
+    return None if value is None or np.isnan(value) else int(value) if float(value).is_integer() else float(value)
 
 
 def _plain_list(values, rows) -> list:
@@ -105,20 +211,29 @@ def _plain_list(values, rows) -> list:
     return [None if np.isnan(v) else (int(v) if float(v).is_integer() and abs(v) < 1e15 else float(v)) for v in part]
 
 
-def _summary(result: Result, score: np.ndarray, t, lang: str) -> list[tuple[str, str]]:
+def _summary(result: Result, score: np.ndarray, digits: int, t, lang: str) -> list[tuple[str, str]]:
     present = score[~np.isnan(score)]
     out = [(t["units"], f"{result.size:,}"), (t["scored"], f"{len(present):,}")]
     if len(present):
-        out += [(t["mean"], f"{present.mean():.4g}"), (t["lowest"], f"{present.min():.4g}"),
-                (t["highest"], f"{present.max():.4g}")]
+        out += [(t["mean"], fixed(float(present.mean()), digits)), (t["lowest"], fixed(float(present.min()), digits)),
+                (t["highest"], fixed(float(present.max()), digits))]
     if result.grade is not None:
-        labels, counts = np.unique(result.grade[result.grade != None].astype(str), return_counts=True)  # noqa: E711
-        by_band = dict(zip(labels.tolist(), counts.tolist()))
-        out.append((t["grades"], listed((f"{b.label} {by_band.get(b.label, 0)}" for b in result.ruleset.bands), lang)))
+        out.append((t["grades"], listed((f"{g['label']} {g['count']}" for g in _grades(result)), lang)))
     if result.dropped:
         out.append((t["dropped"], f"{len(result.dropped)}"))
-    out.append((t["ruleset"], f"{result.meta.get('ruleset', {}).get('sha256', '')[:12]}"))
-    out.append((t["engine"], f"govscore {result.meta.get('engine_version', '')}"))
+    return out
+
+
+def _provenance(result: Result, t) -> list[tuple[str, str]]:
+    """Where the numbers come from: the engine, the ruleset and each data file, with their fingerprints."""
+    meta = result.meta
+    ruleset = meta.get("ruleset", {})
+    out = [(t["engine"], f"govscore {meta.get('engine_version', '')}"),
+           (t["ruleset"], " ".join(x for x in (ruleset.get("file"), ruleset.get("id"), ruleset.get("version")) if x)),
+           (t["ruleset"] + " SHA-256", ruleset.get("sha256", ""))]
+    for source in meta.get("inputs", []):
+        out.append((t["data_file"].format(source=source.get("source", "")),
+                    f"{source.get('path', '')} · {source.get('rows', '')} {t['rows']} · SHA-256 {source.get('sha256', '')}"))
     return out
 
 
@@ -164,38 +279,78 @@ def weights_by_node(result: Result, lang: str) -> list[dict]:
     return out
 
 
-def _methods(result: Result, lang: str) -> list[str]:
-    """Sentences on how the score is made, generated from the ruleset."""
+def _imputed(result: Result, lang: str) -> list[dict]:
+    """Per indicator with filled-in values: its label, how they were filled in, and the units (with their periods)."""
+    from .schema import MISSING_WORDS
+    from .schema_zh import ZH
+
     rs = result.ruleset
-    zh = lang == "zh"
     out = []
+    for name, mask in result.imputed.items():
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        how = MISSING_WORDS[rs.indicators[name].missing]
+        units = _named_units(result, result.unit_ids.take(pa.array(rows[:20])).to_pylist())
+        if result.unit_periods is not None:
+            units = [f"{u} ({p})" for u, p in zip(units, result.unit_periods.take(pa.array(rows[:20])).to_pylist())]
+        out.append({"indicator": rs.label(name), "how": ZH.get(how, how) if lang == "zh" else how, "count": len(rows),
+                    "units": units, "more_units": max(len(rows) - 20, 0)})
+    return out
+
+
+def _params_in_words(params: dict, lang: str) -> str:
+    """A method's parameters for a reader: a scale as "0–100", the rest as name value."""
+    words = []
+    for key, value in params.items():
+        if key == "scale" and isinstance(value, list) and len(value) == 2:
+            words.append(say("scaled_to", lang, low=f"{value[0]:g}", high=f"{value[1]:g}"))
+        elif not isinstance(value, (dict, list)):
+            words.append(f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}")
+    return listed(words, lang)
+
+
+def _in_sentence(title: str) -> str:
+    """A title inside a sentence: "Weighted mean" becomes "weighted mean"; "TOPSIS" stays."""
+    return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
+
+
+def _weights_text(values, lang: str) -> str:
+    return listed((f"{w:.4g}" for w in values), lang)
+
+
+def _methods(result: Result, lang: str) -> list[str]:
+    """Sentences on how the score is made, generated from the ruleset: how each group of indicators is
+    normalised, how each node combines its parts and with which weights, rounding and grades."""
+    rs = result.ruleset
+    normalised: dict[tuple, list[str]] = {}
     for ind in rs.indicators.values():
         if ind.normaliser is None:
             continue
-        direction = {"higher": ("正向", "higher is better"), "lower": ("逆向", "lower is better"),
-                     "range": ("适度", "best within a range")}[ind.direction][0 if zh else 1]
-        unit = f"（{ind.unit}）" if zh and ind.unit else (f" ({ind.unit})" if ind.unit else "")
-        treat = "" if ind.treatment is None else (f"，先经{named(ind.treatment, lang)}处理" if zh
-                                                  else f", treated with {named(ind.treatment, lang)}")
-        how = named(ind.normaliser, lang, ind.normaliser_params)
-        out.append(f"{ind.label}{unit}：{direction}，{how}{treat}。" if zh else
-                   f"{ind.label}{unit}: {direction}, normalised with {how}{treat}.")
-    for node in rs.nodes.values():
+        how = ind.normaliser.title(lang) + aside(_params_in_words(ind.normaliser_params, lang), lang)
+        what = say("direction_" + ind.direction, lang)
+        if ind.treatment is not None:
+            what += HEADINGS[lang]["comma"] + say("treated_with", lang, method=ind.treatment.title(lang))
+        normalised.setdefault((how,), []).append(ind.label + aside(what, lang))
+    out = [say("normalised_with", lang, method=how, indicators=listed(names, lang)) for (how,), names in normalised.items()]
+    for name, node in rs.nodes.items():
         if node.formula is not None:
-            out.append(f"{node.label} = {node.formula.text}" + ("。" if zh else "."))
+            out.append(say("node_formula", lang, node=node.label, formula=node.formula.text))
             continue
-        parts = ("、" if zh else ", ").join(rs.label(c) for c in node.children)
-        weighting = named(node.weight_set.weighting, lang) if node.weight_set is not None else ""
-        how = named(node.aggregator, lang)
-        out.append(f"{node.label}：以{how}合成 {parts}" + (f"，权重方法：{weighting}" if weighting else "") + "。"
-                   if zh else f"{node.label}: {how} of {parts}" + (f", weights by {weighting}" if weighting else "") + ".")
+        weights = result.weights.get(name)
+        sentence = say("node_combines", lang, node=node.label, method=_in_sentence(node.aggregator.title(lang)),
+                       parts=listed((rs.label(c) for c in node.children), lang))
+        if weights:
+            sentence += say("with_weights", lang, weights=_weights_text((weights[c] for c in node.children if c in weights), lang))
+            if node.weight_set is not None:
+                sentence += aside(node.weight_set.weighting.title(lang), lang)
+        out.append(sentence + say("full_stop", lang))
     if rs.score in rs.rounding:
-        digits = rs.rounding[rs.score].digits
-        out.append(f"总分保留 {digits} 位小数后排名。" if zh else f"The score is rounded to {digits} decimals before ranking.")
+        out.append(say("rounded_before_ranking", lang, digits=rs.rounding[rs.score].digits))
     if rs.bands:
         bands = listed((f"{b.label} ≥ {b.min:g}" if b.min is not None else f"{b.label} ≤ {b.max:g}" if b.max is not None
                         else b.label for b in rs.bands), lang)
-        out.append(f"等级：{bands}。" if zh else f"Grades: {bands}.")
+        out.append(say("grades_are", lang, bands=bands))
     return out
 
 
@@ -212,7 +367,7 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
     """The analyses ``params`` ask for, as titled tables; ``shown`` are the units listed (default all,
     in rank order)."""
     from .statistics import statistics
-    from .uncertainty import levels_text
+    from .uncertainty import factor_text, levels_text
 
     rs = result.ruleset
     lang = language_of(result)
@@ -240,7 +395,7 @@ def analyses(result: Result, params: dict, shown: np.ndarray | None = None) -> l
             out.append({"key": key, "title": t["statistics"], "note": "", "tables": tables})
         elif key == "sensitivity":
             found = computed(result, key)
-            factors = [[f["factor"], f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
+            factors = [[factor_text(f["factor"], rs, lang), f"{f['first_order']:.3f} ± {f['first_order_conf']:.3f}",
                         f"{f['total']:.3f} ± {f['total_conf']:.3f}",
                         levels_text(f, lang)] for f in found["factors"]]
             by_unit = {(u["unit"], u.get("period")): u for u in found["units"]}  # with panel data, once per period

@@ -7,7 +7,7 @@ import html
 
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import aside
-from govscore.engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build
+from govscore.engine.report import ANALYSIS_PARAMS, REPORT_LIMIT, build, fixed, units_text
 
 
 def plain(value) -> str:
@@ -15,20 +15,16 @@ def plain(value) -> str:
     return html.escape(str(value), quote=False)
 
 
-def cell(value, digits: int = 2) -> str:
-    """A table cell: numbers with ``digits`` decimals (whole numbers without), missing as -, pipes escaped."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return plain(value).replace("|", "\\|").replace("\n", " ")
+def cell(value, digits: int | None = None) -> str:
+    """A table cell: numbers with ``digits`` decimals (trailing zeros kept), missing as -, pipes escaped."""
+    return plain(fixed(value, digits)).replace("|", "\\|").replace("\n", " ")
 
 
-def table(headers: list[str], rows: list[list], digits: list[int] | None = None) -> list[str]:
-    digits = digits or [2] * len(headers)
+def table(headers: list[str], rows: list[list], digits: list[int | None] | None = None) -> list[str]:
+    digits = digits or [None] * len(headers)
     lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
              "| " + " | ".join("---:" if d is not None else "---" for d in digits) + " |"]
-    lines += ["| " + " | ".join(cell(v, d if d is not None else 2) for v, d in zip(row, digits)) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(v, d) for v, d in zip(row, digits)) + " |" for row in rows]
     return lines
 
 
@@ -38,17 +34,14 @@ def write_markdown(result, stream, params):
     out = [f"# {plain(report.title)}", "", plain(report.subtitle), "", f"## {t['summary']}", ""]
     out += table([t["key"], t["value"]], [list(p) for p in report.summary], [None, None])
     out += ["", f"## {t['ranking']}", ""]
-    digits = [None] * len(report.headers)
-    for k in report.dimension_columns:
-        digits[k] = 2
-    digits[report.score_column] = report.score_digits
-    out += table(report.headers, report.rows, digits)
+    out += table(report.headers, report.rows, report.digits)
     if report.hidden:
         out += ["", t["more"].format(n=f"{report.hidden:,}")]
     if report.dimensions:
         out += ["", f"## {t['dimensions']}", ""]
         out += table([t["group"]] + [label for _, label in report.dimensions],
-                     [[name] + means for name, means in report.group_means], [None] + [2] * len(report.dimensions))
+                     [[name] + means for name, means in report.group_means],
+                     [None] + [report.digits[k] for k in report.dimension_columns])
     out += ["", f"## {t['weights']}", ""]
     for w in report.weights:
         out += [f"### {plain(w['label'])}", "", plain(f"{t['method']}{t['colon']}{w['aggregation']}"
@@ -63,11 +56,15 @@ def write_markdown(result, stream, params):
             out += ([f"### {plain(part['title'])}", ""] if part["title"] else []) + table(part["headers"], part["rows"], part["digits"]) + [""]
     out += [f"## {t['methods']}", ""] + [f"- {plain(line)}" for line in report.methods]
     out += ["", f"## {t['diagnostics']}", ""]
-    if not report.diagnostics:
+    if not report.diagnostics and not report.imputed:
         out.append(t["none"])
     for d in report.diagnostics:
-        units = f" ({plain(', '.join(d['units']))})" if d["units"] else ""
-        out.append(f"- **{d['level']}** `{d['code']}`{t['colon']}{cell(d['message'])}{units}")
+        out.append(f"- **{d['level']}**{t['colon']}{cell(d['message'])}" + aside(units_text(d, t, report.lang), report.lang))
+    if report.imputed:
+        out += ["", f"### {t['imputed']}", ""]
+        out += table([t["indicator"], t["how_filled"], t["affected"]],
+                     [[i["indicator"], i["how"], units_text(i, t, report.lang)] for i in report.imputed])
+    out += ["", f"## {t['provenance']}", ""] + table([t["key"], t["value"]], [list(p) for p in report.provenance])
     stream.write(("\n".join(out) + "\n").encode("utf-8"))
 
 

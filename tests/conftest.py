@@ -9,6 +9,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
+ARTEFACTS = ROOT / "test-artefacts"  # screenshots and rendered documents, kept by CI to be looked at
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here (CI installs it): "
+                                                             "pages are not checked in a browser")
+
+
+@pytest.fixture
+def browser():
+    """Debian's headless Chromium through Playwright, with no network of its own."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(autouse=True)

@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, RULESETS, engine, sample_data
+from conftest import ARTEFACTS, ROOT, RULESETS, engine, needs_chromium, sample_data
 
 from govscore.editor.session import Editing
 from govscore.engine.jsonwrite import ruleset_text
 from govscore.engine.plugins import load_plugins
 
-ARTEFACTS = ROOT / "test-artefacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here (CI installs it): "
-                                                             "the editor's page is not checked in a browser")
 
 
 def governance_copy(folder: Path, name: str = "governance.json") -> Path:
@@ -269,17 +265,6 @@ def test_the_command_line_says_what_edit_does():
 
 
 # ---------- the page, in headless Chromium ----------
-
-@pytest.fixture
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
 
 def open_page(browser, s: Server, problems: list, width=1366, height=768):
     page = browser.new_page(viewport={"width": width, "height": height})

@@ -11,8 +11,6 @@ import pytest
 
 from conftest import ROOT, RULESETS, engine, sample_data, write_ruleset
 
-ARTEFACTS = ROOT / "test-artefacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def report(tmp_path, fmt, ruleset=RULESETS / "governance.json", *extra):
@@ -53,58 +51,6 @@ def test_markdown_limit(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "另有 67 个单位" in text
-
-
-def test_html_report_is_self_contained(tmp_path):
-    page = report(tmp_path, "html")
-    assert page.startswith("<!doctype html>") and '<html lang="zh-CN">' in page
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "the report must not load anything from elsewhere"
-    assert "<script" not in page and "@import" not in page and "url(" not in page
-    for section in ("summary", "ranking", "dimensions", "profiles", "weights", "methods", "diagnostics"):
-        assert f'<section id="{section}">' in page
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here (CI installs it): "
-                                              "the HTML report is not checked in a browser")
-def test_html_report_in_headless_chromium(tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
-    path = tmp_path / "report.html"
-    report(tmp_path, "html")
-    requests, problems = [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.goto(path.as_uri())
-        page.wait_for_load_state("load")
-        bars = page.locator("#ranking-chart rect.bar")
-        assert bars.count() == 72
-        widths = bars.evaluate_all("rs => rs.map(r => r.getBoundingClientRect().width)")
-        assert all(w > 0 for w in widths) and widths == sorted(widths, reverse=True)  # best first, drawn
-        assert page.locator("#profiles figure.profile").count() == 72
-        assert page.locator("table.heatmap tbody tr").count() == 7  # all units and six townships
-        shaded = page.locator("table.heatmap td[style]").count()
-        assert shaded == 7 * 4
-        # Chinese is drawn with a real font: two different characters in the page's own font give different
-        # pixels (without a CJK font both come out as the same empty box)
-        drawn = page.evaluate("""() => ['社', '区'].map(ch => {
-            const c = document.createElement('canvas'); c.width = 40; c.height = 40;
-            const g = c.getContext('2d'); g.font = '32px ' + getComputedStyle(document.body).fontFamily;
-            g.fillText(ch, 2, 34); return Array.from(g.getImageData(0, 0, 40, 40).data).join(','); })""")
-        assert drawn[0] != drawn[1], "no font draws Chinese: install one (CI installs fonts-wqy-zenhei)"
-        ARTEFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTEFACTS / "report.png"), full_page=True)
-        page.emulate_media(media="print")
-        page.pdf(path=str(ARTEFACTS / "report.pdf"))
-        browser.close()
-    assert requests == [path.as_uri()], "the report asked for something besides itself"
-    assert problems == []
-    assert (ARTEFACTS / "report.png").stat().st_size > 10_000 and (ARTEFACTS / "report.pdf").stat().st_size > 10_000
-    assert os.access(ARTEFACTS / "report.png", os.R_OK)
 
 
 def test_workbook(tmp_path):
