@@ -13,6 +13,21 @@ ARTEFACTS = ROOT / "test-artefacts"  # screenshots and rendered documents, kept 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed here (CI installs it): "
                                                              "pages are not checked in a browser")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_office = pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
+                                  reason="LibreOffice and poppler are not installed here (CI installs them): documents "
+                                         "are not opened in an office program")
+
+
+def office_convert(document: Path, target: str, folder: Path) -> Path:
+    """``document`` converted by headless LibreOffice into ``target`` (pdf, xlsx...) in ``folder``, as an
+    office opening it saves or prints it; a profile of its own, so tests never share one."""
+    proc = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
+                           "--convert-to", target, "--outdir", str(folder), str(document)],
+                          capture_output=True, text=True, timeout=180)
+    out = folder / f"{document.stem}.{target}"
+    assert out.exists(), proc.stdout + proc.stderr
+    return out
 
 
 @pytest.fixture

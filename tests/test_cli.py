@@ -226,3 +226,12 @@ def test_include_all_on_the_command_line(tmp_path):
     assert ".raw" in header and ".normalised" in header and "eta_dea.slack_staff" in header and "eta_dea.peers" in header
     proc = engine("run", RULESETS / "governance.json", "--include", "all", "--lang", "en")  # the terminal table lists no columns
     assert proc.returncode == 2 and "csv, json, parquet" in proc.stderr
+
+
+def test_run_writes_every_output_given(tmp_path):
+    html, csv = tmp_path / "r.html", tmp_path / "r.csv"
+    proc = engine("run", RULESETS / "governance.json", "-o", html, "-o", csv, "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>") and '"H.rounded"' in csv.read_text(encoding="utf-8")
+    twice = engine("run", RULESETS / "governance.json", "-o", csv, "-o", csv, "--lang", "en")
+    assert twice.returncode == 2 and "given more than once" in twice.stderr

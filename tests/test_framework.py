@@ -6,7 +6,7 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import RULESETS, engine, sample_data, write_ruleset
+from conftest import RULESETS, engine, needs_office, office_convert, sample_data, write_ruleset
 
 SHIPPED = sorted(RULESETS.glob("*.json"))
 
@@ -120,12 +120,7 @@ def test_coinr_metadata_comes_across_unchanged(tmp_path):
         assert got[row["uCode"]]["Index"] == pytest.approx(float(row["Index"]), rel=1e-9) and got[row["uCode"]]["rank"] == int(row["Rank"])
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice Calc and poppler are not installed here (CI installs them): the workbook is not "
-                           "opened in an office program")
+@needs_office
 def test_the_workbook_as_libreoffice_saves_and_prints_it(tmp_path):
     import subprocess
 
@@ -133,10 +128,7 @@ def test_the_workbook_as_libreoffice_saves_and_prints_it(tmp_path):
     assert engine("export", RULESETS / "governance.json", "-o", book).returncode == 0
     out = tmp_path / "office"
     for target in ("xlsx", "pdf"):  # as an office that opens it in LibreOffice or WPS saves and prints it
-        proc = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                               "--convert-to", target, "--outdir", str(out), str(book)],
-                              capture_output=True, text=True, timeout=180)
-        assert (out / f"framework.{target}").exists(), proc.stdout + proc.stderr
+        office_convert(book, target, out)
     # saved again by LibreOffice, the workbook still reads back as the same ruleset
     again = tmp_path / "again.json"
     proc = engine("import", out / "framework.xlsx", "-o", again, "--lang", "en")

@@ -120,7 +120,7 @@ def test_reports_carry_the_analyses(tmp_path):
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     for heading in ("## 指标统计", "### 维度的一致性与结构", "## 排名敏感性（蒙特卡洛）", "### 各抽样方案下的名次", "## 逐一剔除指标后的名次变化"):
         assert heading + "\n" in text
-    assert "| aggregation.H |" in text and "克朗巴赫 α" in text
+    assert "| 治理水平 H的合成方法 |" in text and "aggregation.H" not in text and "克朗巴赫 α" in text
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     for section in ("statistics", "sensitivity", "leave_one_out"):
         assert f'<section id="{section}">' in page
