@@ -148,7 +148,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         headers=headers, rows=rows, digits=digits, score_column=score_column, score_digits=score_digits,
         dimension_columns=dimension_columns, name_column=2 + names.index("name") if "name" in names else 1,
         group_column=2 + names.index("group") if "group" in names else None, grade_column=grade_column,
-        hidden=result.size - len(shown), group_means=_group_means(result, dims, t), grades=_grades(result),
+        hidden=result.size - len(shown), group_means=group_means(result, dims, t), grades=report_grades(result),
         weights=weights_by_node(result, lang), methods=_methods(result, lang),
         imputed=_imputed(result, lang),
         diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
@@ -168,7 +168,7 @@ def _named_units(result: Result, ids) -> list[str]:
     return [f"{u} {name[u]}" if name.get(u) else str(u) for u in ids]
 
 
-def _grades(result: Result) -> list[dict]:
+def report_grades(result: Result) -> list[dict]:
     if result.grade is None:
         return []
     labels, counts = np.unique(result.grade[result.grade != None].astype(str), return_counts=True)  # noqa: E711
@@ -218,7 +218,7 @@ def _summary(result: Result, score: np.ndarray, digits: int, t, lang: str) -> li
         out += [(t["mean"], fixed(float(present.mean()), digits)), (t["lowest"], fixed(float(present.min()), digits)),
                 (t["highest"], fixed(float(present.max()), digits))]
     if result.grade is not None:
-        out.append((t["grades"], listed((f"{g['label']} {g['count']}" for g in _grades(result)), lang)))
+        out.append((t["grades"], listed((f"{g['label']} {g['count']}" for g in report_grades(result)), lang)))
     if result.dropped:
         out.append((t["dropped"], f"{len(result.dropped)}"))
     return out
@@ -237,7 +237,7 @@ def _provenance(result: Result, t) -> list[tuple[str, str]]:
     return out
 
 
-def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]:
+def group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]:
     """The mean of each dimension over all units, then per group (best group first by the score)."""
     values = {f"d{k}": pa.array(result.value(name), from_pandas=True) for k, (name, _) in enumerate(dims)}  # NaN: null
     out = [(t["all_units"], [pc.mean(v).as_py() for v in values.values()])]
@@ -246,14 +246,6 @@ def _group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]
     by_group = pa.table({"group": result.unit_groups, **values}).group_by("group").aggregate([(k, "mean") for k in values])
     means = {row["group"]: [row[f"{k}_mean"] for k in values] for row in by_group.to_pylist()}  # one pass, any number of groups
     return out + [(str(group["group"]), means[group["group"]]) for group in result.group_summary()]
-
-
-def named(method, lang: str, params: dict | None = None) -> str:
-    """A method for people: its title in ``lang`` with the name (and parameters) the ruleset uses,
-    极差标准化（minmax {"scale": [0, 100]}）."""
-    title = method.title(lang)
-    written = method.written(params)
-    return written if title == method.name else title + aside(written, lang)
 
 
 def _reported(details: dict) -> dict:
@@ -273,8 +265,8 @@ def weights_by_node(result: Result, lang: str) -> list[dict]:
                                              for k, v in _reported(details.get("weights", {})).items()
                                              if "note_" + k in WORDS and np.isscalar(v))
         spec = rs.nodes[node]
-        out.append({"node": node, "label": rs.label(node), "aggregation": named(spec.aggregator, lang),
-                    "method": named(spec.weight_set.weighting, lang) if spec.weight_set is not None else "", "notes": notes,
+        out.append({"node": node, "label": rs.label(node), "aggregation": spec.aggregator.title(lang),
+                    "method": spec.weight_set.weighting.title(lang) if spec.weight_set is not None else "", "notes": notes,
                     "parts": [(child, rs.label(child), w, share.get(child)) for child, w in weights.items()]})
     return out
 
@@ -323,7 +315,7 @@ def _methods(result: Result, lang: str) -> list[str]:
     """Sentences on how the score is made, generated from the ruleset: how each group of indicators is
     normalised, how each node combines its parts and with which weights, rounding and grades."""
     rs = result.ruleset
-    normalised: dict[tuple, list[str]] = {}
+    normalised: dict[str, list[str]] = {}  # the indicators of each normaliser with its parameters
     for ind in rs.indicators.values():
         if ind.normaliser is None:
             continue
@@ -331,8 +323,8 @@ def _methods(result: Result, lang: str) -> list[str]:
         what = say("direction_" + ind.direction, lang)
         if ind.treatment is not None:
             what += HEADINGS[lang]["comma"] + say("treated_with", lang, method=ind.treatment.title(lang))
-        normalised.setdefault((how,), []).append(ind.label + aside(what, lang))
-    out = [say("normalised_with", lang, method=how, indicators=listed(names, lang)) for (how,), names in normalised.items()]
+        normalised.setdefault(how, []).append(ind.label + aside(what, lang))
+    out = [say("normalised_with", lang, method=how, indicators=listed(names, lang)) for how, names in normalised.items()]
     for name, node in rs.nodes.items():
         if node.formula is not None:
             out.append(say("node_formula", lang, node=node.label, formula=node.formula.text))
@@ -344,7 +336,7 @@ def _methods(result: Result, lang: str) -> list[str]:
             sentence += say("with_weights", lang, weights=_weights_text((weights[c] for c in node.children if c in weights), lang))
             if node.weight_set is not None:
                 sentence += aside(node.weight_set.weighting.title(lang), lang)
-        out.append(sentence + say("full_stop", lang))
+        out.append(sentence + HEADINGS[lang]["full_stop"])
     if rs.score in rs.rounding:
         out.append(say("rounded_before_ranking", lang, digits=rs.rounding[rs.score].digits))
     if rs.bands:

@@ -129,13 +129,14 @@ def profile(dimensions: list[dict], colour: str | None, top: float) -> bytes:
     figure.set_size_inches(WIDTH * 0.6, 0.35 + 0.3 * len(dimensions))
     ys = range(len(dimensions))
     ax.barh(ys, [d["value"] or 0 for d in dimensions], color=colour or BAR, height=0.6)
+    numbers = ax.get_yaxis_transform()  # x in axes fractions: the numbers in a column right of the bars, clear of the ticks
     for y, d in zip(ys, dimensions):
-        ax.text(d["value"] or 0, y, " " + d["shown"], va="center", fontsize=7)
+        ax.text(1.01, y, d["shown"], va="center", fontsize=7, transform=numbers)
         if d["peers"] is not None:
             ax.plot([d["peers"]] * 2, [y - 0.4, y + 0.4], color=PEER, linewidth=2)
     ax.set_yticks(list(ys), [d["label"] for d in dimensions])
     ax.set_ylim(len(dimensions) - 0.5, -0.5)
-    ax.set_xlim(0, top * 1.15 if top > 0 else 1)
+    ax.set_xlim(0, top * 1.02 if top > 0 else 1)
     ax.xaxis.set_visible(False)
     _style(ax)
     return _png(figure)

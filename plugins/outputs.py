@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -57,8 +58,8 @@ FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet may take for the start of 
 
 
 def neutralised(batch: pa.Table) -> pa.Table:
-    """Text cells that a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…, @SUM(…)) get a leading
-    apostrophe, which spreadsheets show as text."""
+    """Text cells and headers that a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…, @SUM(…))
+    get a leading apostrophe, which spreadsheets show as text."""
     columns = []
     for column in batch.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
@@ -66,7 +67,8 @@ def neutralised(batch: pa.Table) -> pa.Table:
             if pc.any(risky).as_py():
                 column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         columns.append(column)
-    return pa.Table.from_arrays(columns, names=batch.column_names)
+    names = ["'" + name if re.match(FORMULA_START, name) else name for name in batch.column_names]
+    return pa.Table.from_arrays(columns, names=names)
 
 
 def write_csv(result, stream, params):

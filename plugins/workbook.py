@@ -20,6 +20,7 @@ from govscore.engine.explain import linear_names
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import HEADINGS, Both, say
 from govscore.engine.report import ANALYSIS_PARAMS, analyses, language_of, weights_by_node
+from govscore.engine.report import group_means, report_grades
 from govscore.engine.textwidth import width
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -50,8 +51,9 @@ class _Book:
         return self.formats[fmt, fill]
 
 
-GRADE_FILLS = ("#D3F1DC", "#DCEBFB", "#FFF0C7", "#FBDCD8", "#E4DDF4", "#E6E6E6")  # best band first
 IMPUTED_FILL = "#FFE08A"
+TREATED_FILL = "#F8C9A8"
+CHART_UNITS = 200  # units drawn in the ranking chart; a bar chart of more is read by nobody
 
 
 def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]], size: int, order=None,
@@ -100,6 +102,87 @@ def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]
     return sheet, top + 1 + size
 
 
+def _grades(result) -> dict[str, dict]:
+    """Each grade's colours (the report's), by label."""
+    return {g["label"]: g for g in report_grades(result)}
+
+
+def _marks(result, name: str) -> list | None:
+    """Per unit, the fill of an indicator's raw value: filled in (imputed), changed by the outlier
+    treatment, or none; None when no value of it is either."""
+    imputed = result.imputed.get(name)
+    imputed = imputed if imputed is not None and imputed.any() else None
+    treated = None
+    if name in result.treated:
+        points = result.treatment.get(name, {}).get("points")  # the treatment's note per unit, where it gives one
+        if points is not None:
+            treated = np.array([p is not None for p in points], dtype=bool)
+        else:
+            raw, after = result.raw[name], result.treated[name]
+            treated = ~np.isnan(raw) & ~np.isnan(after) & (raw != after)
+        treated = treated if treated.any() else None
+    if imputed is None and treated is None:
+        return None
+    return [IMPUTED_FILL if imputed is not None and imputed[i] else TREATED_FILL if treated is not None and treated[i] else None
+            for i in range(result.size)]
+
+
+def _charts_sheet(book: _Book, result, t, number: str, name_column: int, score_column: int, grades: dict):
+    """A sheet of native Excel charts: the ranking (from the first sheet, bars coloured by grade) and the
+    dimensions by group (from the table of group means written here)."""
+    rs = result.ruleset
+    sheet = book.book.add_worksheet(t["sheet_charts"])
+    dims = list(rs.nodes[rs.score].children) if rs.score in rs.nodes else []
+    sheet.write_string(0, 0, t["dimensions"], book.title)
+    means = group_means(result, [(d, rs.label(d)) for d in dims], t)
+    legend = len(dims) + 2  # the grades' colours, right of the table
+    header = [t["group"]] + [rs.label(d) for d in dims] + ([None, t["grade"]] if grades else [])
+    for k, text in enumerate(header):
+        if text is not None:
+            sheet.write_string(1, k, text, book.header)
+    cell = book.number_format(number)
+    bands = list(grades.values())
+    for r in range(max(len(means), len(bands))):  # row by row: the book is written in constant memory
+        if r < len(means):
+            group, values = means[r]
+            sheet.write_string(2 + r, 0, str(group))
+            for k, v in enumerate(values, start=1):
+                if v is not None:
+                    sheet.write_number(2 + r, k, v, cell)
+        if r < len(bands):
+            sheet.write_string(2 + r, legend, f"{bands[r]['label']} ({bands[r]['count']})", book.number_format(None, bands[r]["fill"]))
+    sheet.set_column(0, 0, 14)
+    if bands:
+        sheet.set_column(legend, legend, 2 + max(width(f"{b['label']} ({b['count']})") for b in bands))
+    sheet.set_paper(9)  # A4, upright, as wide as the charts
+    sheet.fit_to_pages(1, 0)
+    last, below = 1 + len(means), 3 + max(len(means), len(bands))  # the last row of means; the first free row
+    if dims:
+        by_group = book.book.add_chart({"type": "column"})
+        for k, d in enumerate(dims, start=1):
+            by_group.add_series({"name": [t["sheet_charts"], 1, k], "categories": [t["sheet_charts"], 2, 0, last, 0],
+                                 "values": [t["sheet_charts"], 2, k, last, k]})
+        by_group.set_title({"name": t["dimensions"]})
+        by_group.set_size({"width": 640, "height": 340})
+        sheet.insert_chart(below, 0, by_group)
+    shown = min(result.size, CHART_UNITS)
+    if shown:
+        top = 2  # the first sheet's rows: title, header, then the units best first
+        order = result.best_first()[:shown]
+        grade = result.grade if result.grade is not None else [None] * result.size
+        colours = [grades[grade[i]]["colour"] if grade[i] in grades else "#2F6FB0" for i in order]
+        end = top + shown - 1
+        ranking = book.book.add_chart({"type": "bar"})
+        ranking.add_series({"name": rs.label(rs.score), "categories": [t["sheet_scores"], top, name_column, end, name_column],
+                            "values": [t["sheet_scores"], top, score_column, end, score_column],
+                            "points": [{"fill": {"color": c}} for c in colours], "gap": 40})
+        ranking.set_title({"name": t["ranking_chart"].format(score=rs.label(rs.score))})
+        ranking.set_y_axis({"reverse": True, "num_font": {"size": 8}})  # XlsxWriter names a bar chart's vertical (category) axis y
+        ranking.set_legend({"none": True})
+        ranking.set_size({"width": 640, "height": 80 + 16 * shown})
+        sheet.insert_chart(below + 19, 0, ranking)  # under the first chart's 340 px
+
+
 def _rows_sheet(book, title: str, headers: list[str], rows: list[list], formats: list[str | None]):
     columns = [(h, [r[k] for r in rows], f) for k, (h, f) in enumerate(zip(headers, formats))]
     return _sheet(book, title, columns, len(rows))
@@ -122,24 +205,28 @@ def write_xlsx(result, stream, params):
     scores = units + dimensions + [(rs.label(rs.score), score, number), (t["rank"], result.rank, "0")]
     if result.group_rank is not None:
         scores.append((f"{t['rank']} ({t['group']})", result.group_rank, "0"))
-    fills = {}
+    fills, grades = {}, _grades(result)
     if result.grade is not None:
-        band = {b.label: GRADE_FILLS[min(k, len(GRADE_FILLS) - 1)] for k, b in enumerate(rs.bands)}
-        fills[len(scores)] = [band.get(g) for g in result.grade]
+        fills[len(scores)] = [grades[g]["fill"] if g in grades else None for g in result.grade]
         scores.append((t["grade"], result.grade, None))
     _sheet(book, t["sheet_scores"], scores, result.size, order, heading=rs.title + (f" ({rs.version})" if rs.version else ""),
            fills=fills)
+    name_column = [h for h, _, _ in units].index(t["name"]) if result.unit_labels is not None else 0
+    _charts_sheet(book, result, t, number, name_column=name_column, score_column=len(units) + len(dimensions), grades=grades)
     _sheet(book, t["sheet_nodes"], units + [(rs.label(n), v, number) for n, v in result.nodes.items()], result.size, order)
     values, fills = [], {}
     for name in result.raw:
-        if name in result.imputed and result.imputed[name].any():
-            fills[len(units) + len(values)] = [IMPUTED_FILL if m else None for m in result.imputed[name]]
+        marks = _marks(result, name)
+        if marks is not None:
+            fills[len(units) + len(values)] = marks
         values.append((f"{rs.label(name)} ({t['raw']})", result.raw[name], "General"))
         if name in result.normalised:
             values.append((f"{rs.label(name)} ({t['normalised']})", result.normalised[name], number))
     sheet, after = _sheet(book, t["sheet_normalised"], units + values, result.size, order, fills=fills)
-    if fills:  # the legend of the fill, under the table
-        sheet.write_string(after + 1, 0, t["imputed_legend"], book.number_format(None, IMPUTED_FILL))
+    used = {fill for marks in fills.values() for fill in marks if fill}
+    legends = [(fill, t[key]) for fill, key in ((IMPUTED_FILL, "imputed_legend"), (TREATED_FILL, "treated_legend")) if fill in used]
+    for k, (fill, legend) in enumerate(legends):  # the legend of each fill used, under the table
+        sheet.write_string(after + 1 + k, 0, legend, book.number_format(None, fill))
     shares = result.effective_weights()
     linear, _ = linear_names(result)
     leaves = [n for n in result.normalised if n in linear and n in shares]  # contributions add up only along linear paths

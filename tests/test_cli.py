@@ -126,7 +126,7 @@ def test_exit_code_2_for_a_wrong_command_line(small):
     assert engine("run").returncode == 2
     assert engine("run", small(), "--colour").returncode == 2
     assert engine("run", small(), "--data", "nonsense").returncode == 2
-    proc = engine("run", small(), "--format", "docx")
+    proc = engine("run", small(), "--format", "odt")
     assert proc.returncode == 2 and "table" in proc.stderr
     assert engine("frobnicate").returncode == 2
 
@@ -195,8 +195,8 @@ def test_the_output_format_follows_the_extension(small, tmp_path):
     path = small()
     assert engine("run", path, "-o", tmp_path / "r.txt", "-q").returncode == 0
     assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith("小规则集")
-    proc = engine("run", path, "-o", tmp_path / "r.docx")
-    assert proc.returncode == 2 and "--format" in proc.stderr and not (tmp_path / "r.docx").exists()
+    proc = engine("run", path, "-o", tmp_path / "r.odt")
+    assert proc.returncode == 2 and "--format" in proc.stderr and not (tmp_path / "r.odt").exists()
     assert engine("run", path, "-o", tmp_path / "r.data", "--format", "json", "-q").returncode == 0
     assert json.loads((tmp_path / "r.data").read_text(encoding="utf-8"))["score"] == "total"
 

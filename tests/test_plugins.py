@@ -158,7 +158,7 @@ def test_plugin_option_loads_a_local_file(small, tmp_path):
     assert proc.returncode == 1 and 'no formula function "square"' in proc.stderr
     shared = small(small_ruleset(normalise="share"))  # the plugin's own title, in the reader's language
     assert engine("run", shared, "--plugin", module, "-o", tmp_path / "r.md", "-q", "--lang", "zh-CN").returncode == 0
-    assert "正向，占总量比重（share）。" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "标准化采用占总量比重：甲（正向）" in (tmp_path / "r.md").read_text(encoding="utf-8")
     proc = engine("plugins", "--plugin", tmp_path / "missing.py")
     assert proc.returncode == 3 and "E_PLUGIN_LOAD" in proc.stderr
 

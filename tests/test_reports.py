@@ -39,8 +39,8 @@ def test_markdown_report(tmp_path):
     assert "## Ranking" in english and "## Method notes" in english and "higher is better" in english
     # what a weighting reports beside its weights, named in the reader's language
     ahp = report(tmp_path, "md", RULESETS / "governance_ahp.json")
-    assert re.search(r"层次分析法（ahp）（最大特征值 λmax [\d.]+，一致性指标 CI [\d.e-]+，随机一致性指标 RI 0.58，一致性比率 CR", ahp)
-    assert re.search(r"AHP \(ahp\) \(λmax [\d.]+, CI [\d.e-]+, RI 0.58, CR", report(tmp_path, "md", RULESETS / "governance_ahp.json", "--lang", "en"))
+    assert re.search(r"层次分析法（最大特征值 λmax [\d.]+，一致性指标 CI [\d.e-]+，随机一致性指标 RI 0.58，一致性比率 CR", ahp)
+    assert re.search(r"AHP \(λmax [\d.]+, CI [\d.e-]+, RI 0.58, CR", report(tmp_path, "md", RULESETS / "governance_ahp.json", "--lang", "en"))
 
 
 def test_markdown_limit(tmp_path):
@@ -58,7 +58,7 @@ def test_workbook(tmp_path):
     import openpyxl
     report(tmp_path, "xlsx")
     book = openpyxl.load_workbook(tmp_path / "report.xlsx")
-    assert book.sheetnames == ["得分排名", "各节点", "标准化值", "贡献", "权重", "提示", "规则集", "运行信息"]
+    assert book.sheetnames == ["得分排名", "图表", "各节点", "标准化值", "贡献", "权重", "提示", "规则集", "运行信息"]
     scores = book["得分排名"]
     # what an office hands upwards: a title, every dimension, in rank order, filtered, printed A4 landscape
     assert scores["A1"].value == "社区治理水平评价 H (1.0.0)"
@@ -83,6 +83,17 @@ def test_workbook(tmp_path):
     assert marked == {("C406", "居民议事参与率 (原始值)"), ("C511", "法律顾问服务时长 (原始值)"),
                       ("C306", "每千人智能感知设备 (原始值)"), ("C206", "人均培训时长 (原始值)")}
     assert normalised.cell(normalised.max_row, 1).value.startswith("填补值")
+    # native charts: the dimensions by group from the table beside them, the ranking from the first sheet
+    charts = book["图表"]
+    assert [c.value for c in charts[2]][:5] == ["分组", "社会化 S", "法治化 L", "智能化 I", "专业化 P"]
+    assert charts["A3"].value == "全部单位" and charts["G2"].value == "等级" and charts["G3"].value.startswith("优秀 (")
+    columns, ranking = charts._charts
+    assert columns.type == "col" and len(columns.series) == 4
+    assert ranking.type == "bar" and len(ranking.series) == 1 and ranking.x_axis.scaling.orientation == "maxMin"  # best at the top
+    series = ranking.series[0]
+    assert (series.cat.strRef or series.cat.numRef).f == "得分排名!$B$3:$B$74" and series.val.numRef.f == "得分排名!$H$3:$H$74"
+    colours = [p.spPr.solidFill.srgbClr for p in series.dPt]
+    assert len(colours) == 72 and colours[0] != colours[-1]  # coloured by grade, best first as the sheet
     # the contributions of the indicators add up to the score (every aggregation is a weighted mean or sum)
     contributions = book["贡献"]
     for row in contributions.iter_rows(min_row=2, values_only=True):
@@ -103,7 +114,7 @@ def test_workbook(tmp_path):
     english = tmp_path / "en"
     english.mkdir()
     report(english, "xlsx", english_governance(english))
-    assert openpyxl.load_workbook(english / "report.xlsx").sheetnames[:3] == ["Scores", "Nodes", "Normalised"]
+    assert openpyxl.load_workbook(english / "report.xlsx").sheetnames[:4] == ["Scores", "Charts", "Nodes", "Normalised"]
     assert not np.isnan(by_unit["C104"][3])
 
 
@@ -158,3 +169,62 @@ def test_workbook_writes_text_as_text(small, tmp_path):
     assert names["u1"] == "=1+1" and names["u2"] == "https://example.org"
     cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row}
     assert cells["=1+1"].data_type == "s" and cells["https://example.org"].hyperlink is None
+
+
+FORMULA_LIKE = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)")
+
+
+def test_a_label_that_looks_like_a_formula_is_text_in_every_format(small, tmp_path):
+    # names and labels beginning with = + - @ would run as formulas in a spreadsheet: every output keeps them text
+    import csv
+    import io
+    import docx
+    import openpyxl
+    from conftest import small_ruleset
+    doc = small_ruleset(language="en")
+    doc["indicators"]["b"]["label"] = "=HYPERLINK(1)"
+    data = io.StringIO()
+    csv.writer(data).writerows([["id", "name", "town", "a", "b", "c"]] + [[f"u{k}", name, "甲", k, 10 * k, 5 - k]
+                                                                       for k, name in enumerate(FORMULA_LIKE, start=1)])
+    path = small(doc, csv=data.getvalue())
+    outputs = {ext: tmp_path / f"out.{ext}" for ext in ("csv", "xlsx", "html", "md", "docx")}
+    proc = engine("run", path, *[a for p in outputs.values() for a in ("-o", p)], "-q")
+    assert proc.returncode == 0, proc.stderr
+    labelled = tmp_path / "labelled.csv"
+    assert engine("run", path, "-o", labelled, "--headers", "labels", "--include", "all", "-q").returncode == 0
+    for table in (outputs["csv"], labelled):
+        cells = [c for row in csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"))) for c in row]
+        assert not [c for c in cells if c[:1] in "=+-@" and c[:1]], table.name
+        assert {"'" + name for name in FORMULA_LIKE} <= set(cells)
+    assert any(c.startswith("'=HYPERLINK(1)") for c in next(csv.reader(io.StringIO(labelled.read_text(encoding="utf-8-sig")))))
+    book = openpyxl.load_workbook(outputs["xlsx"])
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no cell of any sheet is a formula
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert set(FORMULA_LIKE) <= texts and any(t.startswith("=HYPERLINK(1)") for t in texts)
+    page, markdown = outputs["html"].read_text(encoding="utf-8"), outputs["md"].read_text(encoding="utf-8")
+    words = "\n".join(p.text for p in docx.Document(outputs["docx"]).paragraphs) + "\n".join(
+        c.text for t in docx.Document(outputs["docx"]).tables for row in t.rows for c in row.cells)
+    for name in FORMULA_LIKE:
+        assert name.replace("|", "\\|") in markdown and name in words  # Markdown escapes the bar of a table
+        assert name.replace("'", "&#39;") in page or name in page
+
+
+def test_workbook_marks_values_the_outlier_treatment_changed(small, tmp_path):
+    import openpyxl
+    from conftest import small_ruleset
+    doc = small_ruleset(language="en")
+    doc["indicators"]["a"]["treat"] = {"method": "winsorise_log", "params": {"winmax": 1}}
+    a = [1, 2, 3, 4, 5, 6, 7, 100]  # skewness 2.8, kurtosis 8: one step of winsorising brings 100 to 7
+    csv = "id,name,town,a,b,c\n" + "".join(f"u{k},n{k},甲,{v},{k},{9 - k}\n" for k, v in enumerate(a, start=1))
+    out = tmp_path / "r.xlsx"
+    assert engine("run", small(doc, csv=csv), "-o", out, "-q").returncode == 0
+    sheet = openpyxl.load_workbook(out)["Normalised"]
+    header = [c.value for c in sheet[1]]
+    filled = {(sheet.cell(k, 1).value, header[c.column - 1]) for k in range(2, 10) for c in sheet[k]
+              if c.fill.fgColor.rgb not in (None, "00000000")}
+    assert filled == {("u8", "甲 (raw)")}
+    row = next(k for k in range(2, 10) if sheet.cell(k, 1).value == "u8")
+    assert sheet.cell(row, header.index("甲 (raw)") + 1).value == 100  # the raw value is shown, marked
+    legends = [sheet.cell(k, 1).value for k in range(10, sheet.max_row + 1) if sheet.cell(k, 1).value]
+    assert legends == ["Treated: an outlier the ruleset's treatment changed before normalising (the raw value is shown)"]

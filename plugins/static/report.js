@@ -107,15 +107,17 @@
     profile: function (el) {
       var p = data.profiles[Number(el.dataset.profile)];
       var names = p.dimensions.map(function (d) { return d.label; });
+      var numbers = categoryAxis(names, true);  // the numbers in a column of their own, where no tick covers one
+      numbers.position = "right";
+      numbers.axisLine = {show: false};
+      numbers.axisLabel = {fontSize: 10, formatter: function (name, i) { return p.dimensions[i].shown; }};
       make(el, {
-        grid: {left: 4, right: 40, top: 4, bottom: 4, containLabel: true},
+        grid: {left: 4, right: 4, top: 4, bottom: 4, containLabel: true},
         xAxis: {type: "value", show: false, max: data.profile_max},
-        yAxis: categoryAxis(names, true),
+        yAxis: [categoryAxis(names, true), numbers],
         series: [
           {type: "bar", barGap: "-100%", barMaxWidth: 12, itemStyle: {color: p.colour || BAR},
-           data: p.dimensions.map(function (d) { return d.value; }),
-           label: {show: true, position: "right", fontSize: 10, distance: 6, textBorderColor: "#fff", textBorderWidth: 2,
-                   formatter: function (q) { return p.dimensions[q.dataIndex].shown; }}},
+           data: p.dimensions.map(function (d) { return d.value; })},
           {type: "scatter", symbol: "rect", symbolSize: [3, 16], itemStyle: {color: PEER},
            data: p.dimensions.map(function (d, i) { return [d.peers, i]; })}]
       });
