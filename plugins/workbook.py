@@ -80,6 +80,7 @@ def _sheet(book: _Book, title: str, columns: list[tuple[str, object, str | None]
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
+    sheet.print_area(0, 0, top + max(size, 1), max(len(columns) - 1, 0))
     sheet.repeat_rows(0, top)
     sheet.set_footer("&C&P / &N")
     fills = fills or {}
@@ -227,6 +228,8 @@ def write_xlsx(result, stream, params):
     legends = [(fill, t[key]) for fill, key in ((IMPUTED_FILL, "imputed_legend"), (TREATED_FILL, "treated_legend")) if fill in used]
     for k, (fill, legend) in enumerate(legends):  # the legend of each fill used, under the table
         sheet.write_string(after + 1 + k, 0, legend, book.number_format(None, fill))
+    if legends:
+        sheet.print_area(0, 0, after + len(legends), len(units) + len(values) - 1)
     shares = result.effective_weights()
     linear, _ = linear_names(result)
     leaves = [n for n in result.normalised if n in linear and n in shares]  # contributions add up only along linear paths

@@ -67,7 +67,7 @@ def test_workbook(tmp_path):
     assert scores.freeze_panes == "A3" and scores.max_row == 74 and scores.auto_filter.ref == "A2:K74"
     assert scores.page_setup.orientation == "landscape" and scores.page_setup.paperSize == 9
     assert scores.sheet_properties.pageSetUpPr.fitToPage and scores.page_setup.fitToHeight == 0
-    assert scores.print_title_rows == "$1:$2"
+    assert scores.print_title_rows == "$1:$2" and scores.print_area == "'得分排名'!$A$1:$K$74"
     assert scores["H3"].number_format == "0.00" and scores["I3"].number_format == "0"
     assert scores.column_dimensions["B"].width >= 16  # sized to the Chinese names
     rows = list(scores.iter_rows(min_row=3, values_only=True))
@@ -83,6 +83,7 @@ def test_workbook(tmp_path):
     assert marked == {("C406", "居民议事参与率 (原始值)"), ("C511", "法律顾问服务时长 (原始值)"),
                       ("C306", "每千人智能感知设备 (原始值)"), ("C206", "人均培训时长 (原始值)")}
     assert normalised.cell(normalised.max_row, 1).value.startswith("填补值")
+    assert normalised.print_area.endswith(f"$A$1:${normalised.cell(1, normalised.max_column).column_letter}${normalised.max_row}")
     # native charts: the dimensions by group from the table beside them, the ranking from the first sheet
     charts = book["图表"]
     assert [c.value for c in charts[2]][:5] == ["分组", "社会化 S", "法治化 L", "智能化 I", "专业化 P"]
