@@ -658,6 +658,9 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
             if w is not None:
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
                                                           all(c in complete for c in node.children))
+                warnings += [said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
+                                  name=name, method=node.aggregator.name, problem=problem)
+                             for problem in method_details.pop("warnings", [])]
                 details[name] = {"method": node.aggregator.name, "details": method_details}
                 if node.aggregator.options.get("weighted", True):  # DEA and the like choose their own
                     weights_used[name] = {c: float(x) for c, x in zip(node.children, w)}

@@ -101,7 +101,9 @@ def register_aggregators(register) -> None:
     depend only on its own row, unless the method registers ``whole_columns=True`` (TOPSIS, DEA:
     methods that compare units); then it is called once with every unit and also gets
     ``units=``, the unit ids. Such a method may return ``(values, details)``: what it computed, per
-    unit (arrays, shown as columns of the results) or for the node (reported in the JSON output). A child that is missing for a unit has weight 0 there and value
+    unit (arrays, shown as columns of the results) or for the node (reported in the JSON output);
+    ``details["warnings"]``, a list of messages (``both(...)`` from the catalogue, or text), become the
+    run's warnings (W_METHOD), placed at the node. A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
     outside it. ``weighted=False`` says the method chooses its own weights (DEA, the minimum): the

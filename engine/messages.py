@@ -451,6 +451,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
+    "coupling.too_few": ("Coupling coordination needs two or more subsystems as the node's children; it has {count}.",
+                         "耦合协调度至少需要两个子系统作为该节点的组成部分；现有 {count} 个。"),
+    "coupling.above_one": ('The node "{name}" computes coupling coordination, which needs every subsystem level between 0 and '
+                           "{full}; {count} unit(s) have one above it.",
+                           "节点“{name}”计算耦合协调度，要求各子系统水平在 0 到 {full} 之间；有 {count} 个单位的某个子系统超出。"),
+    "coupling.all_zero": ("every subsystem is 0 for {count} unit(s) ({which}): their coupling C and coordination D are set to 0.",
+                          "有 {count} 个单位（{which}）的各子系统均为 0：其耦合度 C 与耦合协调度 D 记为 0。"),
     "aggregate.geometric_zero": ('The node "{name}" is a geometric mean, which needs every child above 0; {count} unit(s) have '
                                  "a child at exactly 0.",
                                  "节点“{name}”为几何平均，要求各组成部分大于 0；有 {count} 个单位的某个组成部分正好为 0。"),
@@ -719,6 +726,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "(the other children are rescaled to keep that total).",
                             "--weight {name}={value}：权重须在 0 到 {total}（该节点权重之和）之间（其余组成部分按比例调整以保持总和不变）。"),
     "weights.method_warning": ('Node "{name}", weighting "{method}": {problem}', "节点“{name}”，赋权方法“{method}”：{problem}"),
+    "node.method_warning": ('Node "{name}", method "{method}": {problem}', "节点“{name}”，合成方法“{method}”：{problem}"),
     "weights.constant_zero": ('"{child}" has the same value for every unit, so its {method} weight is 0.',
                               "“{child}”在所有单位上取值相同，因此其{method}权重为 0。"),
     "ahp.accepted": ("{problem} (accepted by the ruleset).", "{problem}（规则集已声明接受）。"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .messages import HEADINGS, aside
 from .result import Result
 
 
@@ -48,3 +49,15 @@ def obstacle_degrees(result: Result) -> tuple[dict[str, np.ndarray], dict[str, n
             through = result.effective_weights(node, shares[node])
             nodes[node] = sum(through[n] * deviation[n] for n in leaves if through.get(n)) / total
     return indicators, nodes
+
+
+def obstacle_columns(result: Result, lang: str) -> list[tuple[str, str, np.ndarray]]:
+    """The obstacle degrees as result columns (``<name>.obstacle``, indicators then nodes); none when they
+    cannot be computed."""
+    found = obstacle_degrees(result)
+    if found is None:
+        return []
+    indicators, nodes = found
+    word = HEADINGS[lang]["obstacle"]
+    return [(f"{name}.obstacle", result.ruleset.label(name) + aside(word, lang), values)
+            for name, values in {**indicators, **nodes}.items()]

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import HEADINGS, say
+from govscore.engine.obstacles import obstacle_columns
 from govscore.engine.panel import panel_changes
 from govscore.engine.report import ANALYSIS_PARAMS, computed, language_of
 from govscore.engine.statistics import statistics
@@ -33,7 +34,11 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
     """The result table in slices of ``rows`` units, so that writing a million units never holds a
     second copy of every column. ``exact``: each rounded column as a decimal of its step's digits, so that
     text keeps the trailing zeros (67.60 in a two-decimal column, not 67.6)."""
-    columns = result.columns(include, language_of(result))
+    lang = language_of(result)
+    columns = result.columns(include, lang)
+    if include == "all":  # each unit's obstacle degrees, before the rounded score and the ranks
+        at = next(k for k, (key, _, _) in enumerate(columns) if key.endswith(".rounded") or key == "rank")
+        columns[at:at] = obstacle_columns(result, lang)
     places = {f"{node}.rounded": rounding.digits for node, rounding in result.ruleset.rounding.items()} if exact else {}
     whole = {key: values.dtype != object and key.endswith("rank") and bool(np.all(np.isnan(values) | (values == np.round(values))))
              for key, _, values in columns if not isinstance(values, pa.Array)}

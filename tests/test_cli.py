@@ -15,7 +15,7 @@ SHIPPED = sorted(RULESETS.glob("*.json"))
 
 def test_the_shipped_rulesets_each_have_golden_cases():
     assert [p.name for p in SHIPPED] == ["effectiveness.json", "efficiency.json", "efficiency_dea.json", "governance.json",
-                                         "governance_ahp.json", "governance_entropy.json", "grassroots.json",
+                                         "governance_ahp.json", "governance_coupling.json", "governance_entropy.json", "grassroots.json",
                                          "ranking_topsis.json"]
     assert sorted(p.name for p in (RULESETS / "golden").glob("*.json")) == [p.name for p in SHIPPED]
 

@@ -216,6 +216,16 @@ def test_obstacle_degrees_of_a_hand_worked_example(small, tmp_path):
     e = explain(result, "u2")
     assert e["obstacles"] == ["a", "b", "c"] and e["indicators"][0]["obstacle"] == pytest.approx(0.4)
     assert "Main obstacles (obstacle degree, 障碍度): 甲 40.0%, 乙 30.0%, 丙 30.0%" in format_explanation(e, "en")
+    # written out with the other results of every unit: CSV, Parquet and JSON with include "all"
+    out = tmp_path / "all.csv"
+    assert engine("run", small(csv=OBSTACLE_CSV), "-o", out, "--include", "all", "-q").returncode == 0
+    rows = {r["unit"]: r for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    assert [float(rows["u2"][f"{n}.obstacle"]) for n in "abc"] == pytest.approx([0.4, 0.3, 0.3])
+    header = list(rows["u2"])
+    assert header.index("c.obstacle") < header.index("rank") and "total.obstacle" not in header
+    labelled = tmp_path / "labelled.csv"
+    assert engine("run", small(csv=OBSTACLE_CSV), "-o", labelled, "--include", "all", "--headers", "labels", "-q").returncode == 0
+    assert "甲 (Obstacle degree)" in labelled.read_text(encoding="utf-8-sig").splitlines()[0]
 
 
 def test_obstacle_degrees_add_up_to_one_and_a_dimensions_is_its_indicators(governance):
