@@ -44,7 +44,7 @@ def coupling_degree(u: np.ndarray, form: str) -> np.ndarray:
             spread = np.abs(u[:, i] - u[:, j]).sum(axis=1) / (n * (n - 1) / 2)
             ratio = np.exp(np.log(u / top[:, None]).sum(axis=1) / (n - 1))
             c = np.sqrt((1.0 - spread) * ratio)
-    return np.where(top > 0, c, 0.0)
+    return np.where(top > 0, c, np.where(np.isnan(top), np.nan, 0.0))  # a missing level leaves C missing
 
 
 def grades(d: np.ndarray, bands, boundary: str) -> np.ndarray:

@@ -96,13 +96,14 @@ def test_children_on_0_to_100_and_the_boundary_of_a_band(tmp_path, plugins):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.floats(0, 1), min_size=4, max_size=4), min_size=1, max_size=20))
 def test_c_and_d_stay_within_0_and_1_in_both_forms(levels):
-    from govscore.plugins.coupling import coupling_coordination
+    from govscore.plugins.coupling import coupling_coordination, coupling_degree
     x = np.array(levels)
     w = np.full((1, 4), 0.25)
     for form in ("classic", "wang2021"):
         d, details = coupling_coordination(x, w, {"coupling": form}, ["a", "b", "c", "d"], units=np.arange(len(x)))
         assert np.all((details["C"] >= -1e-12) & (details["C"] <= 1 + 1e-12)) and np.all((d >= -1e-12) & (d <= 1 + 1e-12))
         equal = np.ptp(x, axis=1) == 0
+        assert np.all(np.isnan(coupling_degree(np.array([[np.nan, 0.5]]), form)))  # a missing level: no C
         assert np.allclose(details["C"][equal & (x[:, 0] > 0)], 1.0)  # equal levels couple fully
 
 
