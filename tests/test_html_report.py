@@ -99,6 +99,10 @@ def test_report_in_chromium(tmp_path, browser, language):
             # a unit's name stays on one line: the table scrolls in its own box instead
             heights = page.evaluate("() => [...document.querySelectorAll('table.ranking td.name')].map(td => td.getBoundingClientRect().height)")
             assert max(heights) < 1.8 * min(heights)
+            # and a dimension's name in a unit's profile is not broken one character a line by the wider headers
+            lines = page.evaluate("""() => [...document.querySelectorAll('article.profile tbody td:first-child')].map(td => {
+                const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length; })""")
+            assert lines and max(lines) == 1
             page.close()
             continue
         options = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-chart]')].map((el, k) =>
