@@ -236,6 +236,12 @@ def _judgement(value):
     return value
 
 
+def _as_judgement(x: float, digits: int) -> str:
+    """A judgement as the ruleset writes it: 5, or 1/5 below 1."""
+    inverse = f"{1 / x:.{digits}g}"
+    return f"{x:.{digits}g}" if x >= 1 or inverse == "1" else f"1/{inverse}"
+
+
 def ahp_matrix(rows, names: list[str], which: str = "the matrix") -> np.ndarray:
     """A complete reciprocal matrix from the ruleset's rows (nulls below the diagonal filled in)."""
     n = len(names)
@@ -283,7 +289,7 @@ def ahp_priorities(a: np.ndarray, method: str) -> tuple[np.ndarray, float]:
     return w, float(np.mean((a @ w) / w))
 
 
-def ahp_consistency(a: np.ndarray, w: np.ndarray, lambda_max: float, table: str) -> dict:
+def ahp_consistency(a: np.ndarray, lambda_max: float, table: str) -> dict:
     n = len(a)
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
     ri_table = RANDOM_INDEX[table]
@@ -292,11 +298,29 @@ def ahp_consistency(a: np.ndarray, w: np.ndarray, lambda_max: float, table: str)
                                 hint=Both("split the node into smaller groups", "请把该节点拆分为更小的组"))])
     ri = ri_table[n]
     cr = ci / ri if ri > 0 else 0.0
-    # the judgement furthest from what the weights imply
-    ratio = np.abs(np.log(a * w[None, :] / w[:, None]))
-    i, j = np.unravel_index(np.argmax(np.triu(ratio, 1)), ratio.shape)
-    return {"lambda_max": lambda_max, "CI": ci, "RI": ri, "CR": cr, "worst": (int(i), int(j), float(a[i, j]),
-                                                                              float(w[i] / w[j]))}
+    return {"lambda_max": lambda_max, "CI": ci, "RI": ri, "CR": cr, "worst": furthest_judgement(a)}
+
+
+def furthest_judgement(a: np.ndarray) -> tuple[int, int, float, float] | None:
+    """The judgement a_ij furthest from what the other judgements imply, and that implied value: the
+    geometric mean of the indirect judgements a_ik·a_kj through every third child k (A/B = 3 and B/C = 5
+    imply A/C = 15). The priorities themselves are no guide, since they contain the judgement in question.
+    Of equal deviations (in a 3×3 matrix all three are equal) the widest span of the order is named, the
+    one the adjacent judgements imply. None below three children."""
+    n = len(a)
+    if n < 3:
+        return None
+    logs = np.log(a)
+    indirect = logs[:, None, :] + logs.T[None, :, :]  # [i, j, k] = ln a_ik + ln a_kj
+    k = np.arange(n)
+    others = (k[None, None, :] != k[:, None, None]) & (k[None, None, :] != k[None, :, None])
+    implied = (indirect * others).sum(axis=2) / (n - 2)
+    deviation = np.triu(np.abs(logs - implied), 1)
+    i, j = np.triu_indices(n, 1)
+    worst = deviation[i, j].max()
+    ties = np.flatnonzero(deviation[i, j] >= worst * (1 - 1e-9))
+    pick = ties[np.argmax(j[ties] - i[ties])]
+    return int(i[pick]), int(j[pick]), float(a[i[pick], j[pick]]), float(np.exp(implied[i[pick], j[pick]]))
 
 
 def ahp(children, params, data):
@@ -313,18 +337,18 @@ def ahp(children, params, data):
     priority = params.get("priority", "eigenvector")
     table = params.get("random_index", "saaty")
     w, lambda_max = ahp_priorities(a, priority)
-    check = ahp_consistency(a, w, lambda_max, table)
+    check = ahp_consistency(a, lambda_max, table)
     threshold = params.get("cr_threshold", 0.1)
     details = {"priority": priority, "random_index": table, "order": order, "matrix": a,
                "consistency": {**{k: v for k, v in check.items() if k != "worst"}, "threshold": threshold,
                                "consistent": bool(check["CR"] < threshold)}}
     if matrices:
-        details["experts_CR"] = [ahp_consistency(m, *ahp_priorities(m, priority), table)["CR"] for m in matrices]
+        details["experts_CR"] = [ahp_consistency(m, ahp_priorities(m, priority)[1], table)["CR"] for m in matrices]
     warnings = []
     if check["CR"] >= threshold:
         i, j, written, implied = check["worst"]
-        found = dict(cr=f"{check['CR']:.3f}", threshold=f"{threshold:g}", a=order[i], b=order[j], written=f"{written:.3g}",
-                     implied=f"{implied:.2g}")
+        found = dict(cr=f"{check['CR']:.3f}", threshold=f"{threshold:g}", a=order[i], b=order[j],
+                     written=_as_judgement(written, 3), implied=_as_judgement(implied, 2))
         if not params.get("accept_inconsistency", False):
             raise EngineError([said("E_AHP_INCONSISTENT", "ahp.inconsistent", **found,
                                     hint=Both('revise that judgement with the experts, or set "accept_inconsistency": true',

@@ -137,11 +137,26 @@ WANG_CHIN = [[1, 4, 3, 1, 3, 4], [None, 1, 7, 3, "1/5", 1], [None, None, 1, "1/5
              [None, None, None, 1, 1, "1/3"], [None, None, None, None, 1, 3], [None, None, None, None, None, 1]]
 
 
+def test_ahp_names_the_judgement_the_others_contradict():
+    """What the other judgements imply for a_ij is the geometric mean of a_ik·a_kj over the third children:
+    A/B = 3 and B/C = 5 imply A/C = 15, whatever the priorities (which contain the judgement itself) say."""
+    from govscore.plugins.weightings import furthest_judgement
+    assert furthest_judgement(np.array([[1, 3, 1 / 3], [1 / 3, 1, 5], [3, 1 / 5, 1]])) == pytest.approx((0, 2, 1 / 3, 15))
+    w = np.array([8, 4, 2, 1.0])
+    a = w[:, None] / w[None, :]  # consistent, then A/D written 1/2 instead of 8
+    a[0, 3], a[3, 0] = 0.5, 2
+    assert furthest_judgement(a) == pytest.approx((0, 3, 0.5, 8))
+    assert furthest_judgement(np.array([[1, 2], [0.5, 1]])) is None
+
+
 def test_ahp_eigenvector_and_consistency(tmp_path, plugins):
     data = np.arange(36.0).reshape(6, 6) % 7 + 1
     with pytest.raises(AssertionError) as exc:  # the ruleset does not compile
         score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": WANG_CHIN}})
-    assert "E_AHP_INCONSISTENT" in str(exc.value) and "CR = 0.229" in str(exc.value) and "c0 against c2" in str(exc.value)
+    # the judgement furthest from the others: c1 against c4 is 1/5, while c1→k→c4 through the four other
+    # children gives 7·5, 3·1, 1·(1/3) and 1·(1/3)… whose geometric mean is about 1
+    assert "E_AHP_INCONSISTENT" in str(exc.value) and "CR = 0.229" in str(exc.value)
+    assert "c1 against c4: written 1/5, while the other judgements imply about 1" in str(exc.value)
     result = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {"matrix": WANG_CHIN,
                                                                                   "accept_inconsistency": True}})
     np.testing.assert_allclose(weights_of(result), [0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391], atol=5e-5)
