@@ -626,6 +626,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "weights.expert_missing": ("expert {expert} gives no points to {children}.", "第 {expert} 位专家没有给 {children} 打分。"),
     "weights.expert_none": ("expert {expert} gives no points at all.", "第 {expert} 位专家没有给出任何分数。"),
     "weights.product_zero": ("the product of the combined weights is 0 for every child.", "组合权重的乘积对每个组成部分都为 0。"),
+    "weights.game_theory_zero": ("the game-theory combination found no weight for any of the sets.", "博弈论组合未能为任何权重集求得系数。"),
     "weights.linear_two": ('a linear combination takes exactly two weight sets in "of".', "线性组合的 of 中须恰好有两个权重集。"),
     "ahp.size": ("{which} must have {n} rows of {n} judgements, one for each of {names}.",
                  "{which} 须为 {n} 行、每行 {n} 个判断，分别对应 {names}。"),

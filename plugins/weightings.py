@@ -177,9 +177,24 @@ def budget_allocation(children, params, data):
     return shares.mean(axis=0), {"experts": shares, "spread": shares.std(axis=0)}
 
 
+def game_theory(u: np.ndarray) -> tuple[np.ndarray, dict]:
+    """博弈论组合赋权: the combination w = Σ α_k·u_k nearest every set u_i at once, α solving
+    Σ_k α_k·(u_i·u_k) = u_i·u_i for each i; α normalised as |α| / Σ|α| (a negative α, from sets that pull
+    apart, counts by its size as the published method does)."""
+    gram = u @ u.T
+    alpha = np.linalg.lstsq(gram, np.diag(gram), rcond=None)[0]  # identical sets make gram singular: any split is right
+    if not np.abs(alpha).sum() > 0:
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.game_theory_zero")])
+    share = np.abs(alpha) / np.abs(alpha).sum()
+    return share @ u, {"mode": "game_theory", "alpha_solved": alpha, "alpha": share}
+
+
 def combined(children, params, data):
-    """Combined (组合赋权) subjective and objective weights: α·w₁ + (1 − α)·w₂ ("linear"), or
-    w₁·w₂ renormalised ("multiplicative"). ``data`` holds the weight sets named in ``of``, one row each."""
+    """Combined (组合赋权) subjective and objective weights: α·w₁ + (1 − α)·w₂ ("linear"), w₁·w₂
+    renormalised ("multiplicative"), or the game-theory combination of any number of sets. ``data`` holds
+    the weight sets named in ``of``, one row each."""
+    if params.get("mode", "linear") == "game_theory":
+        return game_theory(np.asarray(data, dtype=float))
     if params.get("mode", "linear") == "multiplicative":
         w = np.prod(data, axis=0)
         if not w.sum() > 0:
@@ -409,10 +424,12 @@ def register_weightings(register):
                    "description": "The weight sets combined: subjective first, then objective (e.g. an AHP set and an entropy set)."},
             "alpha": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                       "description": "Linear mode: the share of the first weight set."},
-            "mode": {"enum": ["linear", "multiplicative"], "default": "linear",
-                     "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised."}}},
-        description={"en": "Combined weights (组合赋权): subjective and objective weight sets, linearly or multiplicatively.",
-                     "zh": "组合赋权：主观与客观权重集按线性或乘法方式组合。"})
+            "mode": {"enum": ["linear", "multiplicative", "game_theory"], "default": "linear",
+                     "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised; game_theory "
+                                    "(博弈论组合赋权): α from the linear system Σ α_k·(u_i·u_k) = u_i·u_i, normalised."}}},
+        description={"en": "Combined weights (组合赋权): subjective and objective weight sets, linearly, multiplicatively or "
+                           "by game theory.",
+                     "zh": "组合赋权：主观与客观权重集按线性、乘法或博弈论方式组合。"})
     register("ahp", ahp, title={"en": "AHP", "zh": "层次分析法"}, params=AHP_PARAMS, renormalise_default=True,
              description={"en": "AHP (层次分析法): weights from a pairwise judgement matrix, with its consistency ratio checked.",
                           "zh": "层次分析法：由两两比较判断矩阵求权重，并检验一致性比率。"})

@@ -533,6 +533,25 @@ def test_pca_two_children_by_hand(tmp_path, plugins):
     assert weights_of(both) == pytest.approx([0.5, 0.5])
 
 
+def test_game_theory_combined_weights_by_hand(tmp_path, plugins):
+    """博弈论组合赋权 (the combination nearest every set, as in the studies that cite it): u1 = (0.5, 0.3, 0.2),
+    u2 = (0.3, 0.3, 0.4). u1·u1 = 0.38, u1·u2 = 0.32, u2·u2 = 0.34; solving 0.38·a1 + 0.32·a2 = 0.38 and
+    0.32·a1 + 0.34·a2 = 0.34 gives a1 = 51/67, a2 = 19/67, normalised 51/70 and 19/70, so
+    w = (51·0.5 + 19·0.3, 70·0.3, 51·0.2 + 19·0.4) / 70 = (0.445714, 0.3, 0.254286)."""
+    sets = {"u1": {"method": "fixed", "params": {"values": {"c0": 0.5, "c1": 0.3, "c2": 0.2}}},
+            "u2": {"method": "fixed", "params": {"values": {"c0": 0.3, "c1": 0.3, "c2": 0.4}}}}
+    result = score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1], [2, 2, 2]], extra_weights=sets,
+                   weighting={"method": "combined", "params": {"of": ["u1", "u2"], "mode": "game_theory"}})
+    assert weights_of(result) == pytest.approx([31.2 / 70, 0.3, 17.8 / 70])
+    details = result.details["score"]["weights"]
+    assert details["alpha_solved"] == pytest.approx([51 / 67, 19 / 67]) and details["alpha"] == pytest.approx([51 / 70, 19 / 70])
+    same = tmp_path / "same"
+    same.mkdir()  # two equal sets: the combination is that set
+    equal = score(same, plugins, [[1, 2, 3], [3, 1, 1]], extra_weights={"u1": sets["u1"], "u2": sets["u1"]},
+                  weighting={"method": "combined", "params": {"of": ["u1", "u2"], "mode": "game_theory"}})
+    assert weights_of(equal) == pytest.approx([0.5, 0.3, 0.2])
+
+
 def test_budget_allocation_by_hand(tmp_path, plugins):
     # Expert 1 gives 50, 30, 20 points (shares 0.5, 0.3, 0.2); expert 2 gives 20, 20, 10 of 50 (0.4, 0.4, 0.2).
     # The weights are the mean shares: 0.45, 0.35, 0.2.
