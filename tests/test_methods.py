@@ -552,6 +552,42 @@ def test_game_theory_combined_weights_by_hand(tmp_path, plugins):
     assert weights_of(equal) == pytest.approx([0.5, 0.3, 0.2])
 
 
+DELPHI = [{"c0": 9, "c1": 7, "c2": 5, "c3": 3}, {"c0": 8, "c1": 8, "c2": 6, "c3": 4}, {"c0": 9, "c1": 6, "c2": 7, "c3": 5}]
+
+
+def test_delphi_consolidation_by_hand(tmp_path, plugins):
+    """Three experts score four children (expert 2 ties c0 and c1). Ranks within each expert: (4, 3, 2, 1),
+    (3.5, 3.5, 2, 1), (4, 2, 3, 1); rank sums 11.5, 8.5, 7, 3 about their mean 7.5, so S = 37.5. The tie
+    correction is T = 2³ − 2 = 6 (Kendall & Babington Smith 1939): W = 12·37.5 / (3²·(4³ − 4) − 3·6) = 450/522 =
+    0.862069; χ² = 3·3·W = 7.758621 on 3 degrees of freedom. Means 26/3, 7, 6, 4 give the weights."""
+    from scipy.stats import chi2
+    result = score(tmp_path, plugins, [[1, 2, 3, 4], [4, 3, 2, 1], [2, 2, 3, 3]],
+                   weighting={"method": "delphi", "params": {"experts": DELPHI, "full_mark": 9}})
+    means = np.array([26 / 3, 7, 6, 4])
+    assert weights_of(result) == pytest.approx(means / means.sum())
+    details = result.details["score"]["weights"]
+    concordance = details["concordance"]
+    assert concordance["W"] == pytest.approx(450 / 522) and concordance["chi2"] == pytest.approx(9 * 450 / 522)
+    assert concordance["df"] == 3 and concordance["p"] == pytest.approx(chi2.sf(9 * 450 / 522, 3))
+    assert details["full_mark_rate"] == pytest.approx([2 / 3, 0, 0, 0])
+    assert details["cv"][0] == pytest.approx(np.std([9, 8, 9], ddof=1) / (26 / 3))
+    said = [d.message for d in result.diagnostics if d.code == "W_METHOD"]
+    assert len(said) == 2 and 'disagree on "c3": its coefficient of variation is 0.25' in said[0]  # sd 1 over mean 4
+    assert "Kendall's W = 0.862, p = 0.0513" in said[1]  # not significant at 0.05
+
+
+def test_delphi_perfect_agreement_and_bad_input(tmp_path, plugins):
+    same = [{"c0": 5, "c1": 3, "c2": 1}] * 4
+    result = score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "delphi", "params": {"experts": same}})
+    concordance = result.details["score"]["weights"]["concordance"]
+    assert concordance["W"] == pytest.approx(1) and not [d for d in result.diagnostics if d.code == "W_METHOD"]
+    assert weights_of(result) == pytest.approx([5 / 9, 3 / 9, 1 / 9])
+    with pytest.raises(AssertionError) as exc:  # an expert who skipped a child is told, with the child
+        score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "delphi", "params": {
+            "experts": [{"c0": 5, "c1": 3}, {"c0": 4, "c1": 3, "c2": 2}]}})
+    assert "E_WEIGHTS_MISSING" in str(exc.value) and "c2" in str(exc.value)
+
+
 def test_budget_allocation_by_hand(tmp_path, plugins):
     # Expert 1 gives 50, 30, 20 points (shares 0.5, 0.3, 0.2); expert 2 gives 20, 20, 10 of 50 (0.4, 0.4, 0.2).
     # The weights are the mean shares: 0.45, 0.35, 0.2.
