@@ -451,6 +451,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
+    "rsr.too_few": ("The rank-sum ratio needs at least three units to rank and regress; there are {count}.",
+                    "秩和比法至少需要三个单位才能排秩并回归；现有 {count} 个。"),
+    "rsr.labels": ("The rank-sum ratio's {bands} grades need {bands} labels; the ruleset gives {labels}.",
+                   "秩和比法的 {bands} 个等级需要 {bands} 个名称；规则集给出了 {labels} 个。"),
     "coupling.too_few": ("Coupling coordination needs two or more subsystems as the node's children; it has {count}.",
                          "耦合协调度至少需要两个子系统作为该节点的组成部分；现有 {count} 个。"),
     "coupling.above_one": ('The node "{name}" computes coupling coordination, which needs every subsystem level between 0 and '

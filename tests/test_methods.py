@@ -588,6 +588,49 @@ def test_delphi_perfect_agreement_and_bad_input(tmp_path, plugins):
     assert "E_WEIGHTS_MISSING" in str(exc.value) and "c2" in str(exc.value)
 
 
+def test_rank_sum_ratio_by_hand(tmp_path, plugins):
+    """秩和比 (田凤调 1988). Five units, two children with equal weights: ranks (1, 2, 3, 4, 5) and (2, 1, 4, 3, 5),
+    so RSR = ΣR / (2·5) = 0.3, 0.3, 0.7, 0.7, 1.0. The distinct values hold units of mean rank 1.5, 3.5 and 5: p =
+    0.3, 0.7 and 1, the last corrected to 1 − 1/(4·5) = 0.95; probits 5 + Φ⁻¹(p) = 4.475599, 5.524401, 6.644854.
+    Least squares over the three: RSR = −1.120252 + 0.322067·probit (R² = 0.989761), fitted 0.321190, 0.658974,
+    1.019835. With three grades cut at probits 4 and 6: 中, 中, 中, 中, 上."""
+    x = [[1, 2], [2, 1], [3, 4], [4, 3], [5, 5]]
+    result = score(tmp_path, plugins, x, normalise="none", method="rank_sum_ratio")
+    details = result.details["score"]["details"]
+    assert result.nodes["score"] == pytest.approx([0.3, 0.3, 0.7, 0.7, 1.0])
+    assert details["probit"] == pytest.approx([4.475599, 4.475599, 5.524401, 5.524401, 6.644854], abs=1e-6)
+    regression = details["regression"]
+    assert regression["intercept"] == pytest.approx(-1.120252, abs=1e-6) and regression["slope"] == pytest.approx(0.322067, abs=1e-6)
+    assert regression["r2"] == pytest.approx(0.989761, abs=1e-6)
+    assert details["fitted"] == pytest.approx([0.321190, 0.321190, 0.658974, 0.658974, 1.019835], abs=1e-6)
+    assert list(details["grade"]) == ["中", "中", "中", "中", "上"]
+    assert details["thresholds"]["RSR"] == pytest.approx([-1.120252 + 0.322067 * 4, -1.120252 + 0.322067 * 6], abs=1e-5)
+    # 田凤调's cumulative count: p = 2/5, 4/5 and 1 → 0.95; weights change the ranks' shares; non-integer ranks
+    other = tmp_path / "other"
+    other.mkdir()
+    cumulative = score(other, plugins, x, normalise="none", method="rank_sum_ratio", params={"percent": "cumulative"})
+    assert cumulative.details["score"]["details"]["probit"][[0, 2, 4]] == pytest.approx([4.746653, 5.841621, 6.644854], abs=1e-6)
+    weighted = score(other, plugins, x, normalise="none", method="rank_sum_ratio",
+                     weighting={"method": "fixed", "params": {"values": {"c0": 0.8, "c1": 0.2}}})
+    assert weighted.nodes["score"] == pytest.approx([(0.8 * a + 0.2 * b) / 5 for a, b in ([1, 2], [2, 1], [3, 4], [4, 3], [5, 5])])
+    scaled = score(other, plugins, [[10, 1], [20, 3], [40, 5]], normalise="none", method="rank_sum_ratio",
+                   params={"ranks": "non_integer", "value": "fitted", "levels": 4})
+    r = np.array([[1, 1], [1 + 2 * 10 / 30, 2], [3, 3]])  # 1 + (n − 1)·(x − min)/(max − min)
+    assert scaled.details["score"]["details"]["RSR"] == pytest.approx(r.mean(axis=1) / 3)
+    assert scaled.nodes["score"] == pytest.approx(scaled.details["score"]["details"]["fitted"])
+    assert set(scaled.details["score"]["details"]["grade"]) <= {"差", "中", "良", "优"}
+
+
+def test_rank_sum_ratio_bad_input(tmp_path, plugins):
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, 2], [2, 1]], normalise="none", method="rank_sum_ratio")
+    assert "at least three units" in str(exc.value)
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, 2], [2, 1], [3, 3]], normalise="none", method="rank_sum_ratio",
+              params={"probits": [5], "labels": ["low", "middle", "high"]})
+    assert "2 grades need 2 labels; the ruleset gives 3" in str(exc.value)
+
+
 def test_budget_allocation_by_hand(tmp_path, plugins):
     # Expert 1 gives 50, 30, 20 points (shares 0.5, 0.3, 0.2); expert 2 gives 20, 20, 10 of 50 (0.4, 0.4, 0.2).
     # The weights are the mean shares: 0.45, 0.35, 0.2.
