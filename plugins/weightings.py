@@ -177,6 +177,24 @@ def budget_allocation(children, params, data):
     return shares.mean(axis=0), {"experts": shares, "spread": shares.std(axis=0)}
 
 
+def g1(children, params, data):
+    """序关系分析法 (G1, 郭亚军): the experts order the children by importance and give, for each pair of
+    neighbours in that order, the ratio r_k = w_{k−1} / w_k (1.0 equal … 1.8 extremely more important).
+    Then w_m = 1 / (1 + Σ_{k=2..m} Π_{i=k..m} r_i) and w_{k−1} = r_k·w_k."""
+    order, ratios = list(params["order"]), np.asarray(params["ratios"], dtype=float)
+    if sorted(order) != sorted(children):
+        raise EngineError([said("E_PARAMS", "g1.order", children=", ".join(children), order=", ".join(order))])
+    if len(ratios) != len(order) - 1:
+        raise EngineError([said("E_PARAMS", "g1.ratios", count=len(ratios), needed=len(order) - 1)])
+    tail = np.cumprod(ratios[::-1])[::-1]  # Π_{i=k..m} r_i for k = 2 … m
+    w = np.empty(len(order))
+    w[-1] = 1.0 / (1.0 + tail.sum())
+    for k in range(len(order) - 2, -1, -1):
+        w[k] = ratios[k] * w[k + 1]
+    position = {name: k for k, name in enumerate(order)}
+    return np.array([w[position[c]] for c in children]), {"order": order, "ratios": ratios}
+
+
 def game_theory(u: np.ndarray) -> tuple[np.ndarray, dict]:
     """博弈论组合赋权: the combination w = Σ α_k·u_k nearest every set u_i at once, α solving
     Σ_k α_k·(u_i·u_k) = u_i·u_i for each i; α normalised as |α| / Σ|α| (a negative α, from sets that pull
@@ -417,6 +435,15 @@ def register_weightings(register):
                         "description": "Each expert's points for each child (any budget, e.g. 100)."}}},
         description={"en": "Budget allocation (预算分配法): the mean of the experts' shares of their points.",
                      "zh": "预算分配法：各专家分配点数所占比例的平均值。"})
+    register("g1", g1, title={"en": "G1 order relation", "zh": "序关系分析法（G1）"}, renormalise_default=True, params={
+        "type": "object", "additionalProperties": False, "required": ["order", "ratios"], "properties": {
+            "order": {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "minItems": 2,
+                      "description": "The children from the most important to the least."},
+            "ratios": {"type": "array", "items": {"type": "number", "minimum": 1, "maximum": 10},
+                       "description": "For each neighbour in the order, how many times the one before matters more "
+                                      "(w_{k−1}/w_k): 1.0 equally, 1.2 slightly, 1.4 clearly, 1.6 strongly, 1.8 extremely."}}},
+        description={"en": "G1 order relation (序关系分析法): weights from an importance order and the ratios of neighbours.",
+                     "zh": "序关系分析法（G1）：由重要性排序及相邻指标的重要性比值求权重。"})
     register("combined", combined, title={"en": "Combined weights", "zh": "组合赋权"},
              combines=True, renormalise_default=True, params={
         "type": "object", "additionalProperties": False, "required": ["of"], "properties": {

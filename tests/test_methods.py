@@ -402,6 +402,27 @@ def test_adjusted_mazziotta_pareto_over_periods(tmp_path, plugins):
     np.testing.assert_allclose(per_period.normalised["a"], [40, 100, 160, 100])
 
 
+def test_panel_entropy_pools_every_period(tmp_path, plugins):
+    """Panel entropy (面板熵值法): with r years of n units, min-max over all r·n rows and k = 1/ln(r·n), so that
+    the weights are one set for every year. Two units over two years: a = 1, 3, 2, 4 (min-max 0, 2/3, 1/3, 1),
+    b = 5, 5, 5, 9 (0, 0, 0, 1). Shares of a: 0, 1/3, 1/6, 1/2; E_a = −(1/3 ln 1/3 + 1/6 ln 1/6 + 1/2 ln 1/2) / ln 4
+    = 1.011404 / 1.386294 = 0.729574; b's single 1 gives E_b = 0; weights ∝ 1 − E: 0.270426 and 1."""
+    (tmp_path / "panel.csv").write_text("id,year,a,b\nu1,2020,1,5\nu2,2020,3,5\nu1,2021,2,5\nu2,2021,4,9\n", encoding="utf-8")
+    document = {
+        "format": "govscore/1", "id": "panel-entropy", "title": "panel entropy", "units": {"id": "id", "period": "year"},
+        "sources": {"data": {"format": "csv", "path": "panel.csv"}}, "normalise": "none",
+        "indicators": {"a": {"column": "a", "direction": "higher"}, "b": {"column": "b", "direction": "higher"}},
+        "weights": {"w": {"method": "entropy"}},
+        "nodes": {"s": {"method": "weighted_sum", "children": ["a", "b"], "weights": "w"}}, "score": "s",
+    }
+    result = compile_and_run(write_ruleset(tmp_path, document), plugins)
+    shares = np.array([1 / 3, 1 / 6, 1 / 2])
+    e_a = -(shares * np.log(shares)).sum() / np.log(4)
+    assert e_a == pytest.approx(0.729574, abs=1e-6)
+    d = np.array([1 - e_a, 1.0])
+    assert list(result.weights["s"].values()) == pytest.approx(d / d.sum())
+
+
 def test_mazziotta_pareto_overtaking_rule(tmp_path, plugins):
     # Mazziotta & Pareto, "Il metodo per la sintesi degli indicatori" (Istat, 2010), §2: the index ranks the unit
     # with the higher mean first only if the difference of the means exceeds the difference of the penalties
@@ -629,6 +650,23 @@ def test_rank_sum_ratio_bad_input(tmp_path, plugins):
         score(tmp_path, plugins, [[1, 2], [2, 1], [3, 3]], normalise="none", method="rank_sum_ratio",
               params={"probits": [5], "labels": ["low", "middle", "high"]})
     assert "2 grades need 2 labels; the ruleset gives 3" in str(exc.value)
+
+
+def test_g1_order_relation_by_hand(tmp_path, plugins):
+    """序关系分析法 (G1): c1 > c2 > c0 with r2 = w(c1)/w(c2) = 1.2 and r3 = w(c2)/w(c0) = 1.4. Then
+    w(c0) = 1 / (1 + 1.2·1.4 + 1.4) = 1/4.08 = 0.245098, w(c2) = 1.4·w(c0) = 0.343137, w(c1) = 1.2·w(c2) = 0.411765."""
+    g1 = {"method": "g1", "params": {"order": ["c1", "c2", "c0"], "ratios": [1.2, 1.4]}}
+    result = score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1], [2, 2, 2]], weighting=g1)
+    assert weights_of(result) == pytest.approx([1 / 4.08, 1.2 * 1.4 / 4.08, 1.4 / 4.08])
+    equal = {"method": "g1", "params": {"order": ["c0", "c1", "c2"], "ratios": [1, 1]}}
+    assert weights_of(score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting=equal)) == pytest.approx([1 / 3] * 3)
+    with pytest.raises((AssertionError, EngineError)) as exc:
+        score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "g1", "params": {"order": ["c0", "c1", "c2"],
+                                                                                              "ratios": [1.2]}})
+    assert "one ratio for each neighbour in the order, 2; the ruleset gives 1" in str(exc.value)
+    with pytest.raises((AssertionError, EngineError)) as exc:
+        score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "g1", "params": {"order": ["c0", "c1"], "ratios": [1.2]}})
+    assert "must list exactly the node's children" in str(exc.value)
 
 
 def test_budget_allocation_by_hand(tmp_path, plugins):
