@@ -246,7 +246,13 @@ AHP_PARAMS = {
     "properties": {
         "matrix": MATRIX,
         "experts": {"type": "array", "minItems": 2, "items": MATRIX,
-                    "description": "Several experts' matrices instead of one: combined by element-wise geometric mean."},
+                    "description": "Several experts' matrices instead of one (group AHP), combined as aggregation says."},
+        "aggregation": {"enum": ["judgements", "priorities", "priorities_geometric"], "default": "judgements",
+                        "description": "judgements: the weighted geometric mean of the experts' judgements, then one matrix "
+                                       "(AIJ); priorities / priorities_geometric: each expert's priorities, each matrix "
+                                       "checked, combined by the weighted arithmetic / geometric mean (AIP)."},
+        "expert_weights": {"type": "array", "items": {"type": "number", "minimum": 0},
+                           "description": "Each expert's weight, in the order of experts (default: equal)."},
         "order": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
                   "description": "The children in the order of the matrix rows; default: the node's children."},
         "priority": {"enum": ["eigenvector", "geometric_mean", "column_mean"], "default": "eigenvector",
@@ -356,37 +362,69 @@ def furthest_judgement(a: np.ndarray) -> tuple[int, int, float, float] | None:
     return int(i[pick]), int(j[pick]), float(a[i[pick], j[pick]]), float(np.exp(implied[i[pick], j[pick]]))
 
 
+def _consistency(a: np.ndarray, lambda_max: float, params: dict, order: list[str], expert: int | None = None):
+    """A matrix's consistency as reported, and the warnings; a CR at or above the threshold stops the run
+    unless the ruleset accepts it. ``expert`` names whose matrix it is, when several are checked."""
+    threshold = params.get("cr_threshold", 0.1)
+    check = ahp_consistency(a, lambda_max, params.get("random_index", "saaty"))
+    reported = {**{k: v for k, v in check.items() if k != "worst"}, "threshold": threshold, "consistent": bool(check["CR"] < threshold)}
+    if check["CR"] < threshold:
+        return reported, []
+    i, j, written, implied = check["worst"]
+    key, fields = "ahp.inconsistent", dict(cr=f"{check['CR']:.3f}", threshold=f"{threshold:g}", a=order[i], b=order[j],
+                                           written=_as_judgement(written, 3), implied=_as_judgement(implied, 2))
+    if expert is not None:
+        key, fields = "ahp.of_expert", {"expert": expert, "problem": both(key, **fields)}
+    if not params.get("accept_inconsistency", False):
+        raise EngineError([said("E_AHP_INCONSISTENT", key, **fields,
+                                hint=Both('revise that judgement with the experts, or set "accept_inconsistency": true',
+                                          '请与专家一起修正该判断，或设 "accept_inconsistency": true'))])
+    return reported, [both("ahp.accepted", problem=both(key, **fields))]
+
+
+def _expert_weights(params: dict, count: int) -> np.ndarray:
+    given = params.get("expert_weights")
+    if given is None:
+        return np.full(count, 1.0 / count)
+    if len(given) != count or not sum(given) > 0:
+        raise EngineError([said("E_PARAMS", "ahp.expert_weights", count=len(given), experts=count)])
+    return np.asarray(given, dtype=float) / sum(given)
+
+
 def ahp(children, params, data):
-    """层次分析法: weights from a pairwise judgement matrix, with its consistency ratio."""
+    """层次分析法: weights from a pairwise judgement matrix, with its consistency ratio. With several
+    experts (group AHP), their judgements are combined by the weighted geometric mean ("judgements", AIJ)
+    and the combined matrix checked, or each expert's priorities are derived and checked and then
+    combined by the weighted arithmetic or geometric mean ("priorities", "priorities_geometric", AIP;
+    Forman & Peniwati 1998)."""
     order = list(params.get("order", children))
     if sorted(order) != sorted(children):
         raise EngineError([said("E_PARAMS", "ahp.order", children=", ".join(children), order=", ".join(order))])
+    priority = params.get("priority", "eigenvector")
+    details = {"priority": priority, "random_index": params.get("random_index", "saaty"), "order": order}
+    warnings = []
     if "experts" in params:
         matrices = [ahp_matrix(m, order, f"the matrix of expert {k + 1}") for k, m in enumerate(params["experts"])]
-        a = np.exp(np.mean([np.log(m) for m in matrices], axis=0))
+        share = _expert_weights(params, len(matrices))
+        found = [ahp_priorities(m, priority) for m in matrices]
+        details.update(aggregation=params.get("aggregation", "judgements"), expert_weights=share,
+                       experts_CR=[ahp_consistency(m, lam, details["random_index"])["CR"] for m, (_, lam) in zip(matrices, found)])
+        if details["aggregation"] == "judgements":
+            a = np.exp(np.tensordot(share, np.log(np.array(matrices)), axes=1))
+        else:
+            for k, (m, (_, lam)) in enumerate(zip(matrices, found), start=1):
+                warnings += _consistency(m, lam, params, order, expert=k)[1]
+            vectors = np.array([v for v, _ in found])
+            w = share @ vectors if details["aggregation"] == "priorities" else np.exp(share @ np.log(vectors))
+            w = w / w.sum()
+            details["experts_priorities"] = vectors
+            position = {name: k for k, name in enumerate(order)}
+            return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
     else:
-        matrices = []
         a = ahp_matrix(params["matrix"], order)
-    priority = params.get("priority", "eigenvector")
-    table = params.get("random_index", "saaty")
     w, lambda_max = ahp_priorities(a, priority)
-    check = ahp_consistency(a, lambda_max, table)
-    threshold = params.get("cr_threshold", 0.1)
-    details = {"priority": priority, "random_index": table, "order": order, "matrix": a,
-               "consistency": {**{k: v for k, v in check.items() if k != "worst"}, "threshold": threshold,
-                               "consistent": bool(check["CR"] < threshold)}}
-    if matrices:
-        details["experts_CR"] = [ahp_consistency(m, ahp_priorities(m, priority)[1], table)["CR"] for m in matrices]
-    warnings = []
-    if check["CR"] >= threshold:
-        i, j, written, implied = check["worst"]
-        found = dict(cr=f"{check['CR']:.3f}", threshold=f"{threshold:g}", a=order[i], b=order[j],
-                     written=_as_judgement(written, 3), implied=_as_judgement(implied, 2))
-        if not params.get("accept_inconsistency", False):
-            raise EngineError([said("E_AHP_INCONSISTENT", "ahp.inconsistent", **found,
-                                    hint=Both('revise that judgement with the experts, or set "accept_inconsistency": true',
-                                              '请与专家一起修正该判断，或设 "accept_inconsistency": true'))])
-        warnings.append(both("ahp.accepted", problem=both("ahp.inconsistent", **found)))
+    details["matrix"] = a
+    details["consistency"], warnings = _consistency(a, lambda_max, params, order)
     position = {name: k for k, name in enumerate(order)}
     return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
 

@@ -196,6 +196,34 @@ def test_ahp_group_judgements_and_matrix_errors(tmp_path, plugins):
     assert "E_AHP_MATRIX" in str(exc.value) and "c0 against c1 is 3" in str(exc.value)
 
 
+def test_group_ahp_with_expert_weights_and_both_aggregations(tmp_path, plugins):
+    """Group AHP (Forman & Peniwati 1998). Expert 1 (weight 3) writes c0/c1 = 2, expert 2 (weight 1) writes 8.
+    AIJ: 2^0.75·8^0.25 = 2^1.5 = 2.828427, so w = (2.828427, 1) / 3.828427. AIP: priorities (2/3, 1/3) and
+    (8/9, 1/9); arithmetic 0.75·(2/3, 1/3) + 0.25·(8/9, 1/9) = (13/18, 5/18); geometric, normalised."""
+    data = [[1, 2], [2, 1], [3, 3]]
+    experts = {"experts": [[[1, 2], [None, 1]], [[1, 8], [None, 1]]], "expert_weights": [3, 1]}
+    aij = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": experts})
+    assert weights_of(aij) == pytest.approx(np.array([2 ** 1.5, 1]) / (2 ** 1.5 + 1))
+    assert aij.details["score"]["weights"]["expert_weights"] == pytest.approx([0.75, 0.25])
+    aip = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {**experts, "aggregation": "priorities"}})
+    assert weights_of(aip) == pytest.approx([13 / 18, 5 / 18])
+    geometric = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {**experts, "aggregation": "priorities_geometric"}})
+    g = np.array([(2 / 3) ** 0.75 * (8 / 9) ** 0.25, (1 / 3) ** 0.75 * (1 / 9) ** 0.25])
+    assert weights_of(geometric) == pytest.approx(g / g.sum())
+    # with priorities combined, each expert's matrix is checked, and the one that fails is named
+    inconsistent = [[1, 3, "1/3"], [None, 1, 5], [None, None, 1]]
+    consistent = [[1, 2, 4], [None, 1, 2], [None, None, 1]]
+    three = [[1, 2, 3], [2, 1, 3], [3, 2, 1]]
+    with pytest.raises(AssertionError) as exc:
+        score(tmp_path, plugins, three, weighting={"method": "ahp", "params": {"experts": [consistent, inconsistent],
+                                                                              "aggregation": "priorities"}})
+    assert "E_AHP_INCONSISTENT" in str(exc.value) and "expert 2: the consistency ratio" in str(exc.value)
+    assert "c0 against c2: written 1/3, while the other judgements imply about 15" in str(exc.value)
+    with pytest.raises(AssertionError) as exc:
+        score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {**experts, "expert_weights": [1]}})
+    assert "expert_weights gives 1 weights for 2 experts" in str(exc.value)
+
+
 def test_ahp_is_checked_by_validate_without_data(tmp_path):
     from conftest import engine
     document = {"format": "govscore/1", "id": "x", "title": "x", "units": {"id": "id"},
