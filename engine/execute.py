@@ -686,6 +686,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     whole = bool(reg.options.get("whole_columns"))
     step = size if whole else BLOCK_ROWS
     extra = {"units": ids.to_numpy(zero_copy_only=False)} if whole else {}
+    parts: list[dict] = []
     for start in range(0, size, step):
         block = slice(start, min(start + step, size))
         x = np.vstack([c[block] for c in children]).T  # units × children, each child contiguous
@@ -714,6 +715,11 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
         if lost is not None:  # per-unit details are missing where the value is
             details = {k: np.where(lost, np.nan, v) if isinstance(v, np.ndarray) and v.shape == (len(y),) else v
                        for k, v in details.items()}
+        parts.append((details, len(y)))
+    if len(parts) > 1:  # a method called block by block: its per-unit details joined up, the rest from the last block
+        def per_unit(key):
+            return all(isinstance(d.get(key), np.ndarray) and d[key].shape == (n,) for d, n in parts)
+        details = {k: np.concatenate([d[k] for d, _ in parts]) if per_unit(k) else v for k, v in parts[-1][0].items()}
     if outside.any():
         need = Both("greater than 0", "大于 0") if domain == "positive" else Both("0 or more", "不小于 0")
         problems.append(said(

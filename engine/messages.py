@@ -451,6 +451,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
+    "fuzzy.lengths": ("Fuzzy evaluation needs as many centres (or plateaus) and values as grades: {grades} grades, {scale} "
+                      "centres or plateaus, {values} values.",
+                      "模糊综合评价的中心点（或平台区间）与等级值须与等级一样多：现有 {grades} 个等级、{scale} 个中心点或区间、{values} 个等级值。"),
+    "fuzzy.order": ("Fuzzy evaluation lists the grades best first: the centres must fall, and each plateau [low, high] lie "
+                    "above the next.", "模糊综合评价按由优到差列出等级：中心点须递减，每个平台区间 [低, 高] 须位于下一个之上。"),
     "rsr.too_few": ("The rank-sum ratio needs at least three units to rank and regress; there are {count}.",
                     "秩和比法至少需要三个单位才能排秩并回归；现有 {count} 个。"),
     "rsr.labels": ("The rank-sum ratio's {bands} grades need {bands} labels; the ruleset gives {labels}.",
