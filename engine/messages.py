@@ -458,6 +458,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "above the next.", "模糊综合评价按由优到差列出等级：中心点须递减，每个平台区间 [低, 高] 须位于下一个之上。"),
     "rsr.too_few": ("The rank-sum ratio needs at least three units to rank and regress; there are {count}.",
                     "秩和比法至少需要三个单位才能排秩并回归；现有 {count} 个。"),
+    "rsr.cuts": ("The rank-sum ratio's probit cut points must ascend; the ruleset gives {cuts}.",
+                 "秩和比法的概率单位分档点须递增；规则集给出的是 {cuts}。"),
     "rsr.labels": ("The rank-sum ratio's {bands} grades need {bands} labels; the ruleset gives {labels}.",
                    "秩和比法的 {bands} 个等级需要 {bands} 个名称；规则集给出了 {labels} 个。"),
     "coupling.too_few": ("Coupling coordination needs two or more subsystems as the node's children; it has {count}.",

@@ -64,6 +64,8 @@ def rank_sum_ratio(x, w, params, children, units=None):
     fitted = intercept + slope * unit_probit
     levels = params.get("levels", 3)
     cuts = tuple(params["probits"]) if "probits" in params else PROBIT_BANDS[levels]
+    if any(a >= b for a, b in zip(cuts, cuts[1:])):
+        raise EngineError([said("E_PARAMS", "rsr.cuts", cuts=", ".join(f"{c:g}" for c in cuts))])
     labels = tuple(params["labels"]) if "labels" in params else LABELS.get(len(cuts) + 1)
     if labels is None or len(labels) != len(cuts) + 1:
         raise EngineError([said("E_PARAMS", "rsr.labels", bands=len(cuts) + 1, labels=len(labels or ()))])

@@ -678,6 +678,9 @@ def test_rank_sum_ratio_bad_input(tmp_path, plugins):
         score(tmp_path, plugins, [[1, 2], [2, 1], [3, 3]], normalise="none", method="rank_sum_ratio",
               params={"probits": [5], "labels": ["low", "middle", "high"]})
     assert "2 grades need 2 labels; the ruleset gives 3" in str(exc.value)
+    with pytest.raises(EngineError) as exc:
+        score(tmp_path, plugins, [[1, 2], [2, 1], [3, 3]], normalise="none", method="rank_sum_ratio", params={"probits": [6, 4]})
+    assert "cut points must ascend; the ruleset gives 6, 4" in str(exc.value)
 
 
 def test_g1_order_relation_by_hand(tmp_path, plugins):
