@@ -22,6 +22,8 @@ import numpy as np
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
+from govscore.engine.model import Band
+from govscore.engine.ranking import grade
 
 BANDS = ((0.9, "优质协调"), (0.8, "良好协调"), (0.7, "中级协调"), (0.6, "初级协调"), (0.5, "勉强协调"),
          (0.4, "濒临失调"), (0.3, "轻度失调"), (0.2, "中度失调"), (0.1, "严重失调"), (0.0, "极度失调"))
@@ -48,17 +50,14 @@ def coupling_degree(u: np.ndarray, form: str) -> np.ndarray:
 
 
 def grades(d: np.ndarray, bands, boundary: str) -> np.ndarray:
-    """The band of each D: the first (from the top) whose lower bound D exceeds ("upper": a < D ≤ b)
-    or reaches ("lower": a ≤ D < b); the lowest band takes what is left."""
-    order = sorted(bands, key=lambda band: -band[0])
-    out = np.full(len(d), order[-1][1], dtype=object)
-    taken = np.isnan(d)
-    for low, label in order[:-1]:
-        hit = ~taken & ((d > low) if boundary == "upper" else (d >= low))
-        out[hit] = label
-        taken |= hit
-    out[np.isnan(d)] = None
-    return out
+    """The band of each D, bands given as (lower bound, label): "upper" puts a D on a boundary in the band
+    below (a < D ≤ b, as the published table), "lower" in the band above (a ≤ D < b)."""
+    order = sorted(bands, key=lambda band: band[0])  # lowest first
+    if boundary == "upper":  # each band up to the next one's lower bound, the top band the rest
+        capped = tuple(Band(label, None, top) for (_, label), (top, _) in zip(order, order[1:]))
+        return grade(d, capped + (Band(order[-1][1], None),))
+    floored = tuple(Band(label, low) for low, label in order[:0:-1])  # the best first, the lowest band the rest
+    return grade(d, floored + (Band(order[0][1], None),))
 
 
 def coupling_coordination(x, w, params, children, units=None):

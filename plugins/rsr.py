@@ -20,6 +20,8 @@ from scipy.stats import norm, rankdata
 
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.hookspecs import hookimpl
+from govscore.engine.model import Band
+from govscore.engine.ranking import grade
 
 PROBIT_BANDS = {3: (4.0, 6.0), 4: (3.72, 5.0, 6.28), 5: (3.52, 4.48, 5.52, 6.48)}
 LABELS = {3: ("下", "中", "上"), 4: ("差", "中", "良", "优"), 5: ("差", "较差", "中", "较好", "好")}
@@ -69,10 +71,9 @@ def rank_sum_ratio(x, w, params, children, units=None):
     labels = tuple(params["labels"]) if "labels" in params else LABELS.get(len(cuts) + 1)
     if labels is None or len(labels) != len(cuts) + 1:
         raise EngineError([said("E_PARAMS", "rsr.labels", bands=len(cuts) + 1, labels=len(labels or ()))])
-    grade = np.full(n, None, dtype=object)
-    grade[present] = np.asarray(labels, dtype=object)[np.searchsorted(np.asarray(cuts), unit_probit[present], side="right")]
+    bands = tuple(Band(label, cut) for cut, label in zip(cuts[::-1], labels[:0:-1])) + (Band(labels[0], None),)  # best first
     value = fitted if params.get("value", "rsr") == "fitted" else rsr
-    return value, {"RSR": rsr, "probit": unit_probit, "fitted": fitted, "grade": grade,
+    return value, {"RSR": rsr, "probit": unit_probit, "fitted": fitted, "grade": grade(unit_probit, bands),
                    "regression": {"intercept": float(intercept), "slope": float(slope),
                                   "r2": float(1 - residual / spread) if spread > 0 else 1.0},
                    "thresholds": {"probits": list(cuts), "RSR": [float(intercept + slope * c) for c in cuts]}}

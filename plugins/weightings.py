@@ -177,22 +177,29 @@ def budget_allocation(children, params, data):
     return shares.mean(axis=0), {"experts": shares, "spread": shares.std(axis=0)}
 
 
+def _order(children, params: dict, method: str) -> list[str]:
+    """The order a method's judgements are written in (default: the node's children), checked to hold them all."""
+    order = list(params.get("order", children))
+    if sorted(order) != sorted(children):
+        raise EngineError([said("E_PARAMS", "weights.order", method=method, children=", ".join(children), order=", ".join(order))])
+    return order
+
+
+def _by_child(w: np.ndarray, order: list[str], children) -> np.ndarray:
+    """Weights found in ``order``, returned in the order of the node's children."""
+    position = {name: k for k, name in enumerate(order)}
+    return np.array([w[position[c]] for c in children])
+
+
 def g1(children, params, data):
     """序关系分析法 (G1, 郭亚军): the experts order the children by importance and give, for each pair of
     neighbours in that order, the ratio r_k = w_{k−1} / w_k (1.0 equal … 1.8 extremely more important).
-    Then w_m = 1 / (1 + Σ_{k=2..m} Π_{i=k..m} r_i) and w_{k−1} = r_k·w_k."""
-    order, ratios = list(params["order"]), np.asarray(params["ratios"], dtype=float)
-    if sorted(order) != sorted(children):
-        raise EngineError([said("E_PARAMS", "g1.order", children=", ".join(children), order=", ".join(order))])
+    Each weight is then the product of the ratios after it times the last one, w_m = 1 / (1 + Σ_k Π_{i≥k} r_i)."""
+    order, ratios = _order(children, params, "G1"), np.asarray(params["ratios"], dtype=float)
     if len(ratios) != len(order) - 1:
         raise EngineError([said("E_PARAMS", "g1.ratios", count=len(ratios), needed=len(order) - 1)])
-    tail = np.cumprod(ratios[::-1])[::-1]  # Π_{i=k..m} r_i for k = 2 … m
-    w = np.empty(len(order))
-    w[-1] = 1.0 / (1.0 + tail.sum())
-    for k in range(len(order) - 2, -1, -1):
-        w[k] = ratios[k] * w[k + 1]
-    position = {name: k for k, name in enumerate(order)}
-    return np.array([w[position[c]] for c in children]), {"order": order, "ratios": ratios}
+    w = np.append(np.cumprod(ratios[::-1])[::-1], 1.0)  # Π_{i=k..m} r_i for k = 2 … m, and 1 for the last
+    return _by_child(w / w.sum(), order, children), {"order": order, "ratios": ratios}
 
 
 def game_theory(u: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -397,9 +404,7 @@ def ahp(children, params, data):
     and the combined matrix checked, or each expert's priorities are derived and checked and then
     combined by the weighted arithmetic or geometric mean ("priorities", "priorities_geometric", AIP;
     Forman & Peniwati 1998)."""
-    order = list(params.get("order", children))
-    if sorted(order) != sorted(children):
-        raise EngineError([said("E_PARAMS", "ahp.order", children=", ".join(children), order=", ".join(order))])
+    order = _order(children, params, "AHP")
     priority = params.get("priority", "eigenvector")
     details = {"priority": priority, "random_index": params.get("random_index", "saaty"), "order": order}
     warnings = []
@@ -416,17 +421,14 @@ def ahp(children, params, data):
                 warnings += _consistency(m, lam, params, order, expert=k)[1]
             vectors = np.array([v for v, _ in found])
             w = share @ vectors if details["aggregation"] == "priorities" else np.exp(share @ np.log(vectors))
-            w = w / w.sum()
             details["experts_priorities"] = vectors
-            position = {name: k for k, name in enumerate(order)}
-            return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
+            return _by_child(w / w.sum(), order, children), {**details, "warnings": warnings}
     else:
         a = ahp_matrix(params["matrix"], order)
     w, lambda_max = ahp_priorities(a, priority)
     details["matrix"] = a
     details["consistency"], warnings = _consistency(a, lambda_max, params, order)
-    position = {name: k for k, name in enumerate(order)}
-    return np.array([w[position[c]] for c in children]), {**details, "warnings": warnings}
+    return _by_child(w, order, children), {**details, "warnings": warnings}
 
 
 @hookimpl

@@ -124,8 +124,9 @@ def _marks(result, name: str) -> list | None:
         treated = treated if treated.any() else None
     if imputed is None and treated is None:
         return None
-    return [IMPUTED_FILL if imputed is not None and imputed[i] else TREATED_FILL if treated is not None and treated[i] else None
-            for i in range(result.size)]
+    none = np.zeros(result.size, dtype=bool)
+    imputed, treated = (none if mark is None else mark for mark in (imputed, treated))
+    return np.where(imputed, IMPUTED_FILL, np.where(treated, TREATED_FILL, None)).tolist()
 
 
 def _charts_sheet(book: _Book, result, t, number: str, name_column: int, score_column: int, grades: dict):
