@@ -254,13 +254,17 @@ class _Writer:
 
 def _widths(rows: list[list], digits: list[int | None]):
     """Column widths in proportion to the widest cell of each column (a Chinese character counting two;
-    a heading may wrap onto two lines), filling the text width: a unit's name on one line where it can."""
+    a heading may wrap onto two lines between its words), filling the text width: a unit's name on one line
+    where it can."""
     from docx.shared import Cm
 
     from govscore.engine.textwidth import width
 
     header, *body = rows
-    need = [max([width(fixed(row[k], d)) for row in body] + [0.6 * width(str(header[k]))]) + 3  # + the cell's padding
+    def heading(text: str) -> float:  # it may wrap between words, never inside one (名次 is not 名/次)
+        return max([0.6 * width(text)] + [width(word) for word in text.split()])
+
+    need = [max([width(fixed(row[k], d)) for row in body] + [heading(str(header[k]))]) + 3  # + the cell's padding
             for k, d in enumerate(digits)]
     total = sum(need)
     return [Cm(TEXT_WIDTH_CM * n / total) for n in need]
