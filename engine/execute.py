@@ -656,8 +656,9 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
                 problems += [d for d in reported if d.is_error]
                 warnings += [d for d in reported if not d.is_error]
             if w is not None:
+                below = {c: details[c]["details"] for c in node.children if c in details}
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
-                                                          all(c in complete for c in node.children))
+                                                          all(c in complete for c in node.children), below)
                 warnings += [said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
                                   name=name, method=node.aggregator.name, problem=problem)
                              for problem in method_details.pop("warnings", [])]
@@ -672,10 +673,11 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
     return values, weights_used, details, warnings
 
 
-def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool
-               ) -> tuple[np.ndarray, dict]:
+def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool,
+               below: dict[str, dict]) -> tuple[np.ndarray, dict]:
     """One aggregation node, block by block (or at once, for methods that need every unit).
-    ``complete``: no child is missing for any unit. Returns the values and what the method reported."""
+    ``complete``: no child is missing for any unit; ``below``: what the children that are nodes
+    reported, offered to a method that takes ``child_details``. Returns the values and what the method reported."""
     reg = node.aggregator
     size = len(ids)
     out = np.empty(size)
@@ -695,6 +697,9 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
         if not complete:
             has_all[block] = ~np.isnan(x).any(axis=1)
             x, W, lost = _missing_children(node, x, np.broadcast_to(w, x.shape), w)
+        if reg.accepts("child_details"):
+            extra["child_details"] = {c: {k: v[block] if _per_unit(v, size) else v for k, v in d.items()}
+                                      for c, d in below.items()}
         if domain != "any":
             bad = (x <= 0) if domain == "positive" else (x < 0)
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
@@ -713,12 +718,11 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             return out, {}
         out[block] = y if lost is None else np.where(lost, np.nan, y)
         if lost is not None:  # per-unit details are missing where the value is
-            details = {k: np.where(lost, np.nan, v) if isinstance(v, np.ndarray) and v.shape == (len(y),) else v
-                       for k, v in details.items()}
+            details = {k: np.where(lost, np.nan, v) if _per_unit(v, len(y)) else v for k, v in details.items()}
         parts.append((details, len(y)))
     if len(parts) > 1:  # a method called block by block: its per-unit details joined up, the rest from the last block
         def per_unit(key):
-            return all(isinstance(d.get(key), np.ndarray) and d[key].shape == (n,) for d, n in parts)
+            return all(_per_unit(d.get(key), n) for d, n in parts)
         details = {k: np.concatenate([d[k] for d, _ in parts]) if per_unit(k) else v for k, v in parts[-1][0].items()}
     if outside.any():
         need = Both("greater than 0", "大于 0") if domain == "positive" else Both("0 or more", "不小于 0")
@@ -732,6 +736,11 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
         problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=_units_text(ids, bad),
                              name=node.name, method=reg.name, count=int(bad.sum())))
     return out, details
+
+
+def _per_unit(value, size: int) -> bool:
+    """Whether a method's detail is one value per unit (a column of the results)."""
+    return isinstance(value, np.ndarray) and value.shape == (size,)
 
 
 def _missing_children(node: Node, x, W, w):

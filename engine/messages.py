@@ -451,11 +451,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "用 {normaliser} 标准化“{name}”时，有 {count} 个单位得不到有效数值。"),
     "domain.children": ('The method "{method}" of node "{name}" needs every child to be {need}; {count} unit(s) have a child '
                         "that is not.", "节点“{name}”的方法“{method}”要求每个组成部分都{need}；有 {count} 个单位不满足。"),
-    "fuzzy.lengths": ("Fuzzy evaluation needs as many centres (or plateaus) and values as grades: {grades} grades, {scale} "
-                      "centres or plateaus, {values} values.",
-                      "模糊综合评价的中心点（或平台区间）与等级值须与等级一样多：现有 {grades} 个等级、{scale} 个中心点或区间、{values} 个等级值。"),
-    "fuzzy.order": ("Fuzzy evaluation lists the grades best first: the centres must fall, and each plateau [low, high] lie "
-                    "above the next.", "模糊综合评价按由优到差列出等级：中心点须递减，每个平台区间 [低, 高] 须位于下一个之上。"),
+    "fuzzy.lengths": ("Fuzzy evaluation needs one value per grade: {grades} grades, {values} values.",
+                      "模糊综合评价的等级值须与等级一样多：现有 {grades} 个等级、{values} 个等级值。"),
+    "fuzzy.scale_length": ('Fuzzy evaluation needs one centre (or plateau) per grade for "{child}": {grades} grades, {scale} '
+                           "given.", "模糊综合评价对“{child}”须每个等级一个中心点（或平台区间）：现有 {grades} 个等级，给了 {scale} 个。"),
+    "fuzzy.order": ('The centres (or plateaus) for "{child}" must run one way, best grade first: falling when higher values '
+                    "are better, rising when lower values are; plateaus [low, high] must not overlap.",
+                    "“{child}”的中心点（或平台区间）须按由优到差单向排列：数值越大越好时递减，越小越好时递增；平台区间 [低, 高] 不能重叠。"),
+    "fuzzy.no_scale": ('"{child}" is not a fuzzy evaluation itself, so its memberships come from membership functions: give '
+                       '"centres" or "plateaus" (one list for every child, or one for "{child}" by name).',
+                       "“{child}”本身不是模糊综合评价，其隶属度须由隶属函数求得：请给出 centres 或 plateaus（所有组成部分共用一组，或按名称给“{child}”一组）。"),
+    "fuzzy.child_grades": ('"{child}" is evaluated in the grades {theirs}, this node in {ours}: multi-level fuzzy evaluation '
+                           "needs the same grades at every level.",
+                           "“{child}”的评语集是 {theirs}，本节点是 {ours}：多级模糊综合评价的各级须使用同一评语集。"),
+    "fuzzy.values_needed": ('Fuzzy evaluation needs "values", one per grade, for its score: they can be left out only when '
+                            "one list of centres or plateaus holds for every child.",
+                            "模糊综合评价计算得分需要 values（每个等级一个值）：只有所有组成部分共用一组中心点或平台区间时才可省略。"),
+    "fuzzy.declared_children": ("Declared memberships need one child (a column of shares or counts) per grade: {grades} "
+                                "grades, {count} children.",
+                                "给定隶属度要求每个等级对应一个组成部分（一列比例或人数）：现有 {grades} 个等级、{count} 个组成部分。"),
+    "fuzzy.shares_sum": ('The shares of the grades of "{name}" must add up to 1 (give or take {tolerance}); for {count} '
+                         "unit(s) they do not.", "“{name}”各等级的隶属度（比例）之和应为 1（允许相差 {tolerance}）；有 {count} 个单位不满足。"),
+    "fuzzy.no_answers": ('The counts of answers of "{name}" are all 0 for {count} unit(s): there is nothing to take shares of.',
+                         "“{name}”有 {count} 个单位各等级的回答人数都是 0，无法计算隶属度。"),
     "rsr.too_few": ("The rank-sum ratio needs at least three units to rank and regress; there are {count}.",
                     "秩和比法至少需要三个单位才能排秩并回归；现有 {count} 个。"),
     "rsr.cuts": ("The rank-sum ratio's probit cut points must ascend; the ruleset gives {cuts}.",

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import importlib
 import importlib.util
+import inspect
 import json
 import os
 import sys
@@ -79,6 +80,13 @@ class Registration:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             return run_plugin_code(self.impl, *args, **kwargs)
+
+    def accepts(self, argument: str) -> bool:
+        """Whether the method's function takes ``argument`` (what a kind offers only to those that ask, by name)."""
+        try:
+            return argument in inspect.signature(self.impl).parameters
+        except (TypeError, ValueError):
+            return False
 
     def written(self, params: dict | None = None) -> str:
         """The method as a ruleset writes it: its name, with its parameters when it has any."""

@@ -37,4 +37,4 @@ def test_each_method_example_runs_on_the_sample_data(fragment, tmp_path):
 
 
 def test_the_section_has_an_example_for_every_method_it_names():
-    assert len(FRAGMENTS) == 7
+    assert len(FRAGMENTS) == 8
