@@ -4,6 +4,8 @@ Each child is ranked over the units (the children arrive with their direction ap
 value has the highest rank): integer ranks 1…n with ties at their mean rank (整次秩和比), or
 non-integer ranks 1 + (n − 1)·(x − min)/(max − min) (非整次秩和比). The weighted rank-sum ratio is
 WRSR = Σ w_j·R_ij / n with the node's weights (summing to 1; equal weights give the plain RSR).
+Units missing a child are not ranked and get no RSR (complete cases, as DEA and Copeland): n counts
+the units ranked.
 
 The distinct RSR values, in ascending order, each get a cumulative percentage p, in one of the two
 ways implementations use: ``mean_rank``, the mean rank of the units holding that value over n (as most
@@ -28,13 +30,12 @@ LABELS = {3: ("下", "中", "上"), 4: ("差", "中", "良", "优"), 5: ("差", 
 
 
 def ranks(x: np.ndarray, kind: str) -> np.ndarray:
-    """Each column's ranks over the units (NaN stays NaN)."""
+    """Each column's ranks over the units (every value present)."""
     if kind == "integer":
-        return np.where(np.isnan(x), np.nan, rankdata(x, axis=0, nan_policy="omit"))
-    low, high = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-    n = np.sum(~np.isnan(x), axis=0)
+        return rankdata(x, axis=0)
+    low, high = x.min(axis=0), x.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
-    return 1 + (n - 1) * (x - low) / span
+    return 1 + (len(x) - 1) * (x - low) / span
 
 
 def probits(values: np.ndarray, percent: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,13 +49,14 @@ def probits(values: np.ndarray, percent: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rank_sum_ratio(x, w, params, children, units=None):
-    if len(x) < 3:
-        raise EngineError([said("E_PARAMS", "rsr.too_few", count=len(x))])
     w = np.broadcast_to(w, x.shape)
-    r = ranks(np.where(w > 0, x, np.nan), params.get("ranks", "integer"))
+    present = (w[:, (w > 0).any(axis=0)] > 0).all(axis=1)  # complete cases: a unit missing a child is not ranked
+    if present.sum() < 3:
+        raise EngineError([said("E_PARAMS", "rsr.too_few", count=int(present.sum()))])
     n = len(x)
-    rsr = (w * r).sum(axis=1) / (w.sum(axis=1) * n)  # a unit missing a child has no RSR (NaN)
-    present = ~np.isnan(rsr)
+    ranked = ranks(x[present], params.get("ranks", "integer"))
+    rsr = np.full(n, np.nan)
+    rsr[present] = (w[present] * ranked).sum(axis=1) / (w[present].sum(axis=1) * present.sum())
     key = np.round(rsr, 12)  # equal rank sums reached by different sums of floats are one value
     distinct, probit = probits(key[present], params.get("percent", "mean_rank"))
     slope, intercept = np.polyfit(probit, distinct, 1) if len(distinct) > 1 else (0.0, float(distinct[0]))

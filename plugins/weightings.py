@@ -216,15 +216,17 @@ def game_theory(u: np.ndarray) -> tuple[np.ndarray, dict]:
 
 def combined(children, params, data):
     """Combined (组合赋权) subjective and objective weights: α·w₁ + (1 − α)·w₂ ("linear"), w₁·w₂
-    renormalised ("multiplicative"), or the game-theory combination of any number of sets. ``data`` holds
-    the weight sets named in ``of``, one row each."""
-    if params.get("mode", "linear") == "game_theory":
+    renormalised ("multiplicative"), their geometric mean renormalised ("geometric", the weights
+    nearest every set in relative entropy), or the game-theory combination of any number of sets.
+    ``data`` holds the weight sets named in ``of``, one row each."""
+    mode = params.get("mode", "linear")
+    if mode == "game_theory":
         return game_theory(np.asarray(data, dtype=float))
-    if params.get("mode", "linear") == "multiplicative":
-        w = np.prod(data, axis=0)
+    if mode in ("multiplicative", "geometric"):
+        w = np.prod(data, axis=0) ** (1 / len(data) if mode == "geometric" else 1)
         if not w.sum() > 0:
             raise EngineError([said("E_WEIGHTS_DATA", "weights.product_zero")])
-        return w / w.sum(), {"mode": "multiplicative"}
+        return w / w.sum(), {"mode": mode}
     alpha = params.get("alpha", 0.5)
     if len(data) != 2:
         raise EngineError([said("E_PARAMS", "weights.linear_two")])
@@ -491,8 +493,9 @@ def register_weightings(register):
                    "description": "The weight sets combined: subjective first, then objective (e.g. an AHP set and an entropy set)."},
             "alpha": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                       "description": "Linear mode: the share of the first weight set."},
-            "mode": {"enum": ["linear", "multiplicative", "game_theory"], "default": "linear",
-                     "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised; game_theory "
+            "mode": {"enum": ["linear", "multiplicative", "geometric", "game_theory"], "default": "linear",
+                     "description": "linear: α·w₁ + (1 − α)·w₂; multiplicative: the product, renormalised; geometric: the "
+                                    "geometric mean, renormalised (博弈均衡几何平均, least relative entropy); game_theory "
                                     "(博弈论组合赋权): α from the linear system Σ α_k·(u_i·u_k) = u_i·u_i, normalised."}}},
         description={"en": "Combined weights (组合赋权): subjective and objective weight sets, linearly, multiplicatively or "
                            "by game theory.",

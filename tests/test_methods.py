@@ -12,7 +12,7 @@ from govscore.engine.diagnostics import EngineError
 
 
 def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weighting=None, method="weighted_mean",
-          params=None, rank_order=None, extra_weights=None):
+          params=None, rank_order=None, extra_weights=None, missing=None):
     """Run a one-node ruleset over ``matrix`` (units × criteria); criteria c0, c1, ..."""
     matrix = np.asarray(matrix, dtype=float)
     names = [f"c{j}" for j in range(matrix.shape[1])]
@@ -28,7 +28,8 @@ def score(tmp_path, plugins, matrix, directions=None, normalise="minmax", weight
         "format": "govscore/1", "id": "method-test", "title": "method test",
         "units": {"id": "id"}, "sources": {"data": {"format": "csv", "path": "data.csv"}},
         "normalise": normalise,
-        "indicators": {n: {"column": n, "direction": d} for n, d in zip(names, directions)},
+        "indicators": {n: {"column": n, "direction": d, **({"missing": missing} if missing else {})}
+                       for n, d in zip(names, directions)},
         "weights": {**({"w": weighting} if weighting is not None else {}), **(extra_weights or {})},
         "nodes": {"score": node},
         "score": "score",
@@ -601,6 +602,22 @@ def test_game_theory_combined_weights_by_hand(tmp_path, plugins):
     assert weights_of(equal) == pytest.approx([0.5, 0.3, 0.2])
 
 
+@pytest.mark.parametrize("mode,extra,expected", [
+    ("linear", {"alpha": 0.6}, [0.34, 0.26, 0.24, 0.16]),
+    ("multiplicative", {}, [0.4081633, 0.2448980, 0.2448980, 0.1020408]),
+    ("geometric", {}, [0.3279556, 0.2540333, 0.2540333, 0.1639778]),
+    ("game_theory", {}, [0.3735683, 0.2823789, 0.2176211, 0.1264317])])
+def test_combined_weights_published_example(tmp_path, plugins, mode, extra, expected):
+    """张敬信, mathmodels 包使用手册, 主客观组合赋权: subjective (0.4, 0.3, 0.2, 0.1) and objective
+    (0.25, 0.2, 0.3, 0.25) combined linearly (α = 0.6), multiplicatively, by the geometric mean (博弈均衡几何平均)
+    and by the game-theory optimal linear combination (博弈最优线性组合), as printed there."""
+    sets = {"s": {"method": "fixed", "params": {"values": {"c0": 0.4, "c1": 0.3, "c2": 0.2, "c3": 0.1}}},
+            "o": {"method": "fixed", "params": {"values": {"c0": 0.25, "c1": 0.2, "c2": 0.3, "c3": 0.25}}}}
+    result = score(tmp_path, plugins, [[1, 2, 3, 4], [3, 1, 1, 2], [2, 2, 2, 1]], extra_weights=sets,
+                   weighting={"method": "combined", "params": {"of": ["s", "o"], "mode": mode, **extra}})
+    assert weights_of(result) == pytest.approx(expected, abs=5e-8)
+
+
 DELPHI = [{"c0": 9, "c1": 7, "c2": 5, "c3": 3}, {"c0": 8, "c1": 8, "c2": 6, "c3": 4}, {"c0": 9, "c1": 6, "c2": 7, "c3": 5}]
 
 
@@ -668,6 +685,52 @@ def test_rank_sum_ratio_by_hand(tmp_path, plugins):
     assert scaled.details["score"]["details"]["RSR"] == pytest.approx(r.mean(axis=1) / 3)
     assert scaled.nodes["score"] == pytest.approx(scaled.details["score"]["details"]["fitted"])
     assert set(scaled.details["score"]["details"]["grade"]) <= {"差", "中", "良", "优"}
+
+
+# Published worked example: 田凤调's 孕产妇保健 data as in the textbooks (孙振球 主编《医学统计学》, the RSR
+# chapter) and reproduced in 张敬信, mathmodels 包使用手册, 第 9 章 秩和比法 (9.2 案例：孕产妇保健评价): ten
+# regions, 产前检查率 (higher is better), 孕妇死亡率 and 围产儿死亡率 (lower is better).
+MATERNAL = [[99.54, 60.27, 16.15], [96.52, 59.67, 20.10], [99.36, 43.91, 15.60], [92.83, 58.99, 17.04],
+            [91.71, 35.40, 15.01], [95.35, 44.71, 13.93], [96.09, 49.81, 17.43], [99.27, 31.69, 13.89],
+            [94.76, 22.91, 19.87], [84.80, 81.49, 23.63]]
+
+
+def test_rank_sum_ratio_published_example(tmp_path, plugins):
+    """Integer ranks, equal weights: RSR A…J = 0.6, 0.4, 0.767, 0.4, 0.6, 0.667, 0.5, 0.9, 0.567, 0.1; probits of the
+    mean ranks over n (the last corrected to 1 − 1/40 = 0.975) 3.72 … 6.96; RSR = −0.60855 + 0.22169·Probit over the
+    eight distinct values, R² = 0.9379. Non-integer ranks with the book's entropy weights (0.2945205, 0.3631078,
+    0.3423717): RSR J … H = 0.1, 0.544, 0.578, 0.676, 0.720, 0.725, 0.754, 0.802, 0.826, 0.946, fitted J 0.366, H 1.03."""
+    directions = ["higher", "lower", "lower"]
+    # min-max keeps each indicator's order (reversed where lower is better) and its linear spacing, which is all
+    # integer and non-integer ranks see (the book reverses by 1/x and max − x)
+    result = score(tmp_path, plugins, MATERNAL, directions=directions, method="rank_sum_ratio")
+    details = result.details["score"]["details"]
+    assert details["RSR"] == pytest.approx([0.6, 0.4, 23 / 30, 0.4, 0.6, 2 / 3, 0.5, 0.9, 17 / 30, 0.1])
+    assert details["probit"] == pytest.approx([5.39, 4.33, 6.28, 4.33, 5.39, 5.84, 4.75, 6.96, 5.00, 3.72], abs=0.005)
+    regression = details["regression"]
+    assert regression["intercept"] == pytest.approx(-0.60855, abs=5e-6) and regression["slope"] == pytest.approx(0.22169, abs=5e-6)
+    assert regression["r2"] == pytest.approx(0.9379, abs=5e-5)
+    assert details["fitted"] == pytest.approx([0.585, 0.350, 0.784, 0.350, 0.585, 0.686, 0.444, 0.934, 0.500, 0.216], abs=5e-4)
+    other = tmp_path / "non_integer"
+    other.mkdir()
+    entropy = {"method": "fixed", "params": {"values": {"c0": 0.2945205, "c1": 0.3631078, "c2": 0.3423717}}}
+    result = score(other, plugins, MATERNAL, directions=directions, method="rank_sum_ratio", weighting=entropy, params={"ranks": "non_integer"})
+    details = result.details["score"]["details"]
+    assert details["RSR"] == pytest.approx([0.720, 0.544, 0.826, 0.578, 0.754, 0.802, 0.676, 0.946, 0.725, 0.1], abs=5e-4)
+    assert details["fitted"][[9, 7]] == pytest.approx([0.366, 1.03], abs=5e-3)
+
+
+def test_rank_sum_ratio_ranks_complete_cases(tmp_path, plugins):
+    """A unit missing a child is not ranked: the others' ranks and RSR are those of the data without it."""
+    rows = MATERNAL[:5] + [[np.nan, 40.0, 15.0]]  # kept with "leave": the node decides
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with_gap = score(tmp_path / "a", plugins, rows, normalise="none", method="rank_sum_ratio", missing="leave")
+    without = score(tmp_path / "b", plugins, MATERNAL[:5], normalise="none", method="rank_sum_ratio")
+    got = with_gap.details["score"]["details"]
+    assert np.isnan(with_gap.nodes["score"][5]) and np.isnan(got["probit"][5])
+    assert got["RSR"][:5] == pytest.approx(without.details["score"]["details"]["RSR"])
+    assert got["probit"][:5] == pytest.approx(without.details["score"]["details"]["probit"])
 
 
 def test_rank_sum_ratio_bad_input(tmp_path, plugins):
