@@ -237,9 +237,14 @@ def combined(children, params, data):
 
 # Random consistency indices by matrix order (index 0 unused). Saaty (1980), The Analytic Hierarchy
 # Process, table 1.7; and the table of most Chinese textbooks (e.g. 许树柏《实用决策方法——层次分析法原理》, 1988).
+# Alonso & Lamata (2006), "Consistency in the analytic hierarchy process: a new approach", International
+# Journal of Uncertainty, Fuzziness and Knowledge-Based Systems 14(4): 445-459, from 100,000 random matrices.
+# Another table can be given in the ruleset, one value per order from 1.
 RANDOM_INDEX = {
     "saaty": [0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
     "chinese": [0, 0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59],
+    "alonso_lamata": [0, 0, 0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854, 1.5141, 1.5365, 1.5551,
+                      1.5713, 1.5838],
 }
 _FRACTION = re.compile(r"^\s*([1-9])\s*/\s*([1-9])\s*$")
 JUDGEMENT = {"oneOf": [{"type": "number", "minimum": 1 / 9, "maximum": 9},
@@ -266,8 +271,12 @@ AHP_PARAMS = {
                   "description": "The children in the order of the matrix rows; default: the node's children."},
         "priority": {"enum": ["eigenvector", "geometric_mean", "column_mean"], "default": "eigenvector",
                      "description": "Principal eigenvector (Saaty), row geometric mean, or mean of the normalised columns."},
-        "random_index": {"enum": ["saaty", "chinese"], "default": "saaty",
-                         "description": "saaty: Saaty (1980); chinese: the table of Chinese textbooks (RI 0.52, 0.89, 1.12, 1.26…)."},
+        "random_index": {"oneOf": [{"enum": list(RANDOM_INDEX)},
+                                   {"type": "array", "minItems": 3, "items": {"type": "number", "minimum": 0}}],
+                         "default": "saaty",
+                         "description": "saaty: Saaty (1980); chinese: the table of Chinese textbooks (RI 0.52, 0.89, 1.12, "
+                                        "1.26…); alonso_lamata: Alonso & Lamata (2006), to order 15; or a table of your "
+                                        "own, one RI per matrix order from 1 (e.g. [0, 0, 0.58, 0.9])."},
         "cr_threshold": {"type": "number", "exclusiveMinimum": 0, "default": 0.1,
                          "description": "A consistency ratio at or above this is an error."},
         "accept_inconsistency": {"type": "boolean", "default": False,
@@ -337,13 +346,18 @@ def ahp_priorities(a: np.ndarray, method: str) -> tuple[np.ndarray, float]:
     return w, float(np.mean((a @ w) / w))
 
 
-def ahp_consistency(a: np.ndarray, lambda_max: float, table: str) -> dict:
+def ahp_consistency(a: np.ndarray, lambda_max: float, table: str | list) -> dict:
     n = len(a)
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
-    ri_table = RANDOM_INDEX[table]
+    ri_table = RANDOM_INDEX[table] if isinstance(table, str) else [0, *table]  # index 0 unused
     if n >= len(ri_table):
-        raise EngineError([said("E_AHP_MATRIX", "ahp.random_index", table=table, limit=len(ri_table) - 1, n=n,
-                                hint=Both("split the node into smaller groups", "请把该节点拆分为更小的组"))])
+        if isinstance(table, str):
+            name, hint = table, Both("split the node into smaller groups, or give a longer random_index table",
+                                     "请把该节点拆分为更小的组，或给出更长的 random_index 表")
+        else:
+            name, hint = Both("ruleset's", "规则集给出的"), Both(f"give an RI for every order up to {n}",
+                                                            f"请给出直到 {n} 阶的每个 RI 值")
+        raise EngineError([said("E_AHP_MATRIX", "ahp.random_index", table=name, limit=len(ri_table) - 1, n=n, hint=hint)])
     ri = ri_table[n]
     cr = ci / ri if ri > 0 else 0.0
     return {"lambda_max": lambda_max, "CI": ci, "RI": ri, "CR": cr, "worst": furthest_judgement(a)}

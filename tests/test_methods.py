@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import compile_and_run, write_ruleset
 from govscore.engine.diagnostics import EngineError
@@ -169,6 +171,16 @@ def test_ahp_eigenvector_and_consistency(tmp_path, plugins):
     chinese = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
         "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": "chinese"}})
     assert chinese.details["score"]["weights"]["consistency"]["RI"] == 1.26
+    for table, ri in (("alonso_lamata", 1.2479), ([0, 0, 0.52, 0.89, 1.11, 1.25], 1.25)):  # a table from another source
+        other = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
+            "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": table}})
+        check = other.details["score"]["weights"]["consistency"]
+        assert check["RI"] == ri and check["CR"] == pytest.approx(check["CI"] / ri)
+    with pytest.raises(AssertionError) as exc:  # a table too short for the matrix: the ruleset does not compile
+        score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
+            "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": [0, 0, 0.58, 0.9]}})
+    assert "ruleset's random-index table stops at 4 elements; this matrix has 6" in str(exc.value)
+    assert "give an RI for every order up to 6" in str(exc.value)
 
 
 def test_ahp_consistent_matrix_and_priority_methods(tmp_path, plugins):
@@ -640,6 +652,24 @@ def test_delphi_consolidation_by_hand(tmp_path, plugins):
     said = [d.message for d in result.diagnostics if d.code == "W_METHOD"]
     assert len(said) == 2 and 'disagree on "c3": its coefficient of variation is 0.25' in said[0]  # sd 1 over mean 4
     assert "Kendall's W = 0.862, p = 0.0513" in said[1]  # not significant at 0.05
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 8).flatmap(lambda m: st.integers(3, 7).flatmap(
+    lambda n: st.lists(st.lists(st.integers(1, 5), min_size=n, max_size=n), min_size=m, max_size=m))))
+def test_kendall_w_agrees_with_the_friedman_test(scores):
+    """Kendall's W corrected for ties is the tie-corrected Friedman statistic over m(n − 1) (Kendall &
+    Babington Smith 1939; Friedman 1937): checked against scipy's independent friedmanchisquare on expert
+    scores with many ties."""
+    from scipy.stats import friedmanchisquare
+    from govscore.plugins.delphi import kendall_w
+    x = np.array(scores, dtype=float)  # experts × children
+    if any(np.ptp(row) == 0 for row in x):
+        return  # an expert who scores every child alike leaves the Friedman statistic undefined
+    m, n = x.shape
+    concordance = kendall_w(x)
+    statistic = friedmanchisquare(*x.T).statistic
+    assert concordance["chi2"] == pytest.approx(statistic) and concordance["W"] == pytest.approx(statistic / (m * (n - 1)))
 
 
 def test_delphi_perfect_agreement_and_bad_input(tmp_path, plugins):
