@@ -103,7 +103,10 @@ def register_aggregators(register) -> None:
     ``units=``, the unit ids. Such a method may return ``(values, details)``: what it computed, per
     unit (arrays, shown as columns of the results) or for the node (reported in the JSON output);
     ``details["warnings"]``, a list of messages (``both(...)`` from the catalogue, or text), become the
-    run's warnings (W_METHOD), placed at the node. A child that is missing for a unit has weight 0 there and value
+    run's warnings (W_METHOD), placed at the node; a per-unit ``details["grade"]`` (text) is the grade the
+    method gave each unit, which reports count. A method whose function takes a ``child_details``
+    argument is also given what its children that are nodes reported, ``{child: details}`` for the same
+    units (a multi-level fuzzy evaluation composes its children's vectors so). A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,
     ``"positive"`` or ``"nonnegative"``; the engine checks it before calling and names the units
     outside it. ``weighted=False`` says the method chooses its own weights (DEA, the minimum): the

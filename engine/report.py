@@ -248,9 +248,26 @@ def group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]
     return out + [(str(group["group"]), means[group["group"]]) for group in result.group_summary()]
 
 
-def _reported(details: dict) -> dict:
-    """What a weighting reported, its consistency check (an AHP's λmax, CI, RI, CR) among the rest."""
-    return {**details, **details.get("consistency", {})}
+def _notes(details: dict, lang: str) -> list[str]:
+    """What a method reported for its node, in words: the figures that have a name for readers (an AHP's
+    CR, a Delphi round's Kendall W and its p, an RSR regression's slope and R²), one level of grouping deep."""
+    flat = {**details, **{k: v for group in details.values() if isinstance(group, dict) for k, v in group.items()}}
+    return [say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
+            for k, v in flat.items() if "note_" + k in WORDS and np.isscalar(v) and not isinstance(v, (bool, np.bool_))]
+
+
+def _grade_counts(grades, values: np.ndarray, lang: str) -> list[str]:
+    """The units in each grade a method gave (coupling coordination, fuzzy evaluation, RSR), best grade
+    first: grades ordered by their units' mean value of the node."""
+    if not isinstance(grades, np.ndarray) or grades.dtype != object or not len(grades):
+        return []
+    given = np.array([g is not None and g == g for g in grades])  # None and NaN: no grade
+    if not given.any():
+        return []
+    labels, where, counts = np.unique(grades[given].astype(str), return_inverse=True, return_counts=True)
+    means = np.bincount(where, weights=np.nan_to_num(values[given])) / counts
+    order = np.argsort(-means, kind="stable")
+    return [say("note_grades", lang, grades=listed((f"{labels[k]} {counts[k]}" for k in order), lang))]
 
 
 def weights_by_node(result: Result, lang: str) -> list[dict]:
@@ -261,9 +278,8 @@ def weights_by_node(result: Result, lang: str) -> list[dict]:
     out = []
     for node, weights in result.weights.items():
         details = result.details.get(node, {})
-        notes = HEADINGS[lang]["comma"].join(say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
-                                             for k, v in _reported(details.get("weights", {})).items()
-                                             if "note_" + k in WORDS and np.isscalar(v))
+        notes = HEADINGS[lang]["comma"].join(_notes(details.get("weights", {}), lang) + _notes(details.get("details", {}), lang)
+                                             + _grade_counts(details.get("details", {}).get("grade"), result.nodes[node], lang))
         spec = rs.nodes[node]
         out.append({"node": node, "label": rs.label(node), "aggregation": spec.aggregator.title(lang),
                     "method": spec.weight_set.weighting.title(lang) if spec.weight_set is not None else "", "notes": notes,

@@ -84,7 +84,7 @@ def coupling_coordination(x, w, params, children, units=None):
     zero = (np.nan_to_num(u, nan=1.0) == 0).all(axis=1)
     warnings = [both("coupling.all_zero", which=", ".join(map(str, np.asarray(units, dtype=object)[zero][:10])),
                      count=int(zero.sum()))] if zero.any() and units is not None else []
-    return d, {"C": c, "T": t, "coordination": grades(d, bands, params.get("boundary", "upper")), "lagging": lagging,
+    return d, {"C": c, "T": t, "grade": grades(d, bands, params.get("boundary", "upper")), "lagging": lagging,
                "coupling": params.get("coupling", "classic"), "rescaled": bool(params.get("rescale", False)),
                "warnings": warnings}
 

@@ -47,7 +47,7 @@ def test_the_published_two_subsystem_example(tmp_path, plugins):
     assert details["T"] == pytest.approx([row[4] for row in PUBLISHED], abs=1e-3)
     assert result.nodes["D"] == pytest.approx([row[5] for row in PUBLISHED], abs=2e-3)
     # the ten bands of 田深圳 et al. (地理学报 2021, 76(4), table 1): 0.4 < D ≤ 0.5 濒临失调 … 0.8 < D ≤ 0.9 良好协调
-    assert list(details["coordination"]) == ["濒临失调", "勉强协调", "勉强协调", "勉强协调", "初级协调", "初级协调", "中级协调",
+    assert list(details["grade"]) == ["濒临失调", "勉强协调", "勉强协调", "勉强协调", "初级协调", "初级协调", "中级协调",
                                              "中级协调", "良好协调", "良好协调"]
     assert list(details["lagging"]) == ["u1"] * 4 + ["u2"] * 6  # urban logistics lags until 2015
 
@@ -84,13 +84,13 @@ def test_spssau_rescaling_and_the_weights_of_t(tmp_path, plugins):
 def test_children_on_0_to_100_and_the_boundary_of_a_band(tmp_path, plugins):
     # equal levels couple fully (C = 1), so D = √T: 0.81 gives D = 0.9 exactly, on the boundary of 优质协调
     upper = compile_and_run(coupling_ruleset(tmp_path, [("a", 81, 81)], {"full": 100}), plugins)
-    assert upper.nodes["D"][0] == pytest.approx(0.9) and upper.details["D"]["details"]["coordination"][0] == "良好协调"
+    assert upper.nodes["D"][0] == pytest.approx(0.9) and upper.details["D"]["details"]["grade"][0] == "良好协调"
     assert upper.details["D"]["details"]["lagging"][0] is None  # neither lags
     lower = compile_and_run(coupling_ruleset(tmp_path, [("a", 81, 81)], {"full": 100, "boundary": "lower"}), plugins)
-    assert lower.details["D"]["details"]["coordination"][0] == "优质协调"
+    assert lower.details["D"]["details"]["grade"][0] == "优质协调"
     bands = [{"above": 0.5, "label": "coordinated"}, {"above": 0, "label": "not yet"}]
     own = compile_and_run(coupling_ruleset(tmp_path, [("a", 81, 81), ("b", 10, 20)], {"full": 100, "bands": bands}), plugins)
-    assert list(own.details["D"]["details"]["coordination"]) == ["coordinated", "not yet"]
+    assert list(own.details["D"]["details"]["grade"]) == ["coordinated", "not yet"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -120,5 +120,5 @@ def test_bad_input_is_told(tmp_path, plugins):
                  "-q")
     assert out.returncode == 0
     rows = list(csv.DictReader(io.StringIO((tmp_path / "all.csv").read_text(encoding="utf-8-sig"))))
-    assert float(rows[0]["D"]) == 0 and float(rows[0]["D.C"]) == 0 and rows[1]["D.coordination"] == "濒临失调"
+    assert float(rows[0]["D"]) == 0 and float(rows[0]["D.C"]) == 0 and rows[1]["D.grade"] == "濒临失调"
     assert rows[1]["D.lagging"] == "u1"

@@ -229,3 +229,25 @@ def test_workbook_marks_values_the_outlier_treatment_changed(small, tmp_path):
     assert sheet.cell(row, header.index("甲 (raw)") + 1).value == 100  # the raw value is shown, marked
     legends = [sheet.cell(k, 1).value for k in range(10, sheet.max_row + 1) if sheet.cell(k, 1).value]
     assert legends == ["Treated: an outlier the ruleset's treatment changed before normalising (the raw value is shown)"]
+
+
+def test_reports_put_what_a_method_found_for_its_node_in_words(tmp_path, plugins):
+    """A Delphi round's Kendall W and p, an RSR regression and the units in each grade a method gave,
+    best grade first, appear beside the node's method in the report (not only in the JSON)."""
+    from conftest import compile_and_run
+    from govscore.engine.report import weights_by_node
+    from test_methods import score
+    experts = [{"c0": 9, "c1": 7, "c2": 5}, {"c0": 8, "c1": 8, "c2": 6}, {"c0": 9, "c1": 6, "c2": 7}]
+    x = [[1, 2, 3], [2, 1, 1], [3, 4, 2], [4, 3, 5], [5, 5, 4]]
+    result = score(tmp_path, plugins, x, normalise="none", method="rank_sum_ratio",
+                   weighting={"method": "delphi", "params": {"experts": experts}})
+    regression = result.details["score"]["details"]["regression"]
+    w = result.details["score"]["weights"]["concordance"]["W"]
+    for lang, words in (("en", [f"Kendall's W {w:.4g}", f"slope {regression['slope']:.4g}", "R² ", "units per grade: "]),
+                        ("zh", [f"肯德尔和谐系数 W {w:.4g}", "斜率", "决定系数 R²", "各等级单位数："])):
+        notes = weights_by_node(result, lang)[0]["notes"]
+        assert all(word in notes for word in words), notes
+    grades = list(result.details["score"]["details"]["grade"])
+    counted = weights_by_node(result, "en")[0]["notes"].split("units per grade: ")[1]
+    best = result.details["score"]["details"]["grade"][int(np.argmax(result.nodes["score"]))]
+    assert counted.startswith(f"{best} {grades.count(best)}")  # the best grade first
