@@ -793,6 +793,21 @@ def test_g1_order_relation_by_hand(tmp_path, plugins):
     assert "must list exactly the node's children" in str(exc.value)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([1.0, 1.2, 1.4, 1.6, 1.8]), min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_g1_weights_keep_every_declared_ratio(ratios, rng):
+    """The defining property of G1: w(order[k−1]) / w(order[k]) = r_k for each neighbour, weights summing to 1,
+    in whatever order the children are listed."""
+    from govscore.plugins.weightings import g1
+    children = [f"c{j}" for j in range(len(ratios) + 1)]
+    order = children[:]
+    rng.shuffle(order)
+    w, _ = g1(children, {"order": order, "ratios": ratios}, None)
+    by = dict(zip(children, w))
+    assert sum(w) == pytest.approx(1)
+    assert [by[a] / by[b] for a, b in zip(order, order[1:])] == pytest.approx(ratios)
+
+
 def test_budget_allocation_by_hand(tmp_path, plugins):
     # Expert 1 gives 50, 30, 20 points (shares 0.5, 0.3, 0.2); expert 2 gives 20, 20, 10 of 50 (0.4, 0.4, 0.2).
     # The weights are the mean shares: 0.45, 0.35, 0.2.
