@@ -235,16 +235,27 @@ def combined(children, params, data):
 
 # ---------------------------------------------------------------- AHP
 
-# Random consistency indices by matrix order (index 0 unused). Saaty (1980), The Analytic Hierarchy
-# Process, table 1.7; and the table of most Chinese textbooks (e.g. 许树柏《实用决策方法——层次分析法原理》, 1988).
-# Alonso & Lamata (2006), "Consistency in the analytic hierarchy process: a new approach", International
-# Journal of Uncertainty, Fuzziness and Knowledge-Based Systems 14(4): 445-459, from 100,000 random matrices.
+# Random consistency indices by matrix order (index 0 unused), each table as its source prints it:
+# - saaty: Saaty (1980), The Analytic Hierarchy Process, table 1.7;
+# - saaty_2005: Saaty (2005), Theory and Applications of the Analytic Network Process, RWS Publications, p. 31;
+# - chinese: the table of most Chinese textbooks (e.g. 许树柏《实用决策方法——层次分析法原理》, 1988);
+# - alonso_lamata: Alonso & Lamata (2006), "Consistency in the analytic hierarchy process: a new approach",
+#   International Journal of Uncertainty, Fuzziness and Knowledge-Based Systems 14(4): 445-459 (100,000 matrices);
+# - tummala_ling: Tummala & Ling (1998), "A note on the computation of the mean random consistency index of
+#   the analytic hierarchy process (AHP)", Theory and Decision 44(3): 221-230;
+# - donegan_dodd: Donegan & Dodd (1991), "A note on Saaty's random indexes", Mathematical and Computer
+#   Modelling 15(10): 135-137.
 # Another table can be given in the ruleset, one value per order from 1.
 RANDOM_INDEX = {
     "saaty": [0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
+    "saaty_2005": [0, 0, 0, 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59],
     "chinese": [0, 0, 0, 0.52, 0.89, 1.12, 1.26, 1.36, 1.41, 1.46, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59],
     "alonso_lamata": [0, 0, 0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854, 1.5141, 1.5365, 1.5551,
                       1.5713, 1.5838],
+    "tummala_ling": [0, 0, 0, 0.5799, 0.8921, 1.1159, 1.2358, 1.3322, 1.3952, 1.4537, 1.4882, 1.5117, 1.5356, 1.5571,
+                     1.5714, 1.5831],
+    "donegan_dodd": [0, 0, 0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733, 1.4055, 1.4213, 1.4497, 1.4643,
+                     1.4822, 1.4969, 1.5078, 1.5153, 1.5262, 1.5313, 1.5371],
 }
 _FRACTION = re.compile(r"^\s*([1-9])\s*/\s*([1-9])\s*$")
 JUDGEMENT = {"oneOf": [{"type": "number", "minimum": 1 / 9, "maximum": 9},
@@ -274,9 +285,11 @@ AHP_PARAMS = {
         "random_index": {"oneOf": [{"enum": list(RANDOM_INDEX)},
                                    {"type": "array", "minItems": 3, "items": {"type": "number", "minimum": 0}}],
                          "default": "saaty",
-                         "description": "saaty: Saaty (1980); chinese: the table of Chinese textbooks (RI 0.52, 0.89, 1.12, "
-                                        "1.26…); alonso_lamata: Alonso & Lamata (2006), to order 15; or a table of your "
-                                        "own, one RI per matrix order from 1 (e.g. [0, 0, 0.58, 0.9])."},
+                         "description": "saaty: Saaty (1980), to order 10; saaty_2005: Saaty (2005), to 15; chinese: the "
+                                        "table of Chinese textbooks (RI 0.52, 0.89, 1.12, 1.26…), to 15; alonso_lamata: "
+                                        "Alonso & Lamata (2006), to 15; tummala_ling: Tummala & Ling (1998), to 15; "
+                                        "donegan_dodd: Donegan & Dodd (1991), to 20; or a table of your own, one RI per "
+                                        "matrix order from 1 (e.g. [0, 0, 0.58, 0.9])."},
         "cr_threshold": {"type": "number", "exclusiveMinimum": 0, "default": 0.1,
                          "description": "A consistency ratio at or above this is an error."},
         "accept_inconsistency": {"type": "boolean", "default": False,

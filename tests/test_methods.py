@@ -171,7 +171,8 @@ def test_ahp_eigenvector_and_consistency(tmp_path, plugins):
     chinese = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
         "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": "chinese"}})
     assert chinese.details["score"]["weights"]["consistency"]["RI"] == 1.26
-    for table, ri in (("alonso_lamata", 1.2479), ([0, 0, 0.52, 0.89, 1.11, 1.25], 1.25)):  # a table from another source
+    for table, ri in (("alonso_lamata", 1.2479), ("tummala_ling", 1.2358), ("donegan_dodd", 1.1797), ("saaty_2005", 1.25),
+                      ([0, 0, 0.52, 0.89, 1.11, 1.25], 1.25)):  # the tables' RI for order 6, and one from another source
         other = score(tmp_path, plugins, data, weighting={"method": "ahp", "params": {
             "matrix": WANG_CHIN, "accept_inconsistency": True, "random_index": table}})
         check = other.details["score"]["weights"]["consistency"]
