@@ -684,6 +684,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     details: dict = {}
     domain = reg.options.get("domain", "any")
     outside = np.zeros(size, dtype=bool)
+    told = np.zeros(size, dtype=bool)
     has_all = np.ones(size, dtype=bool)  # units with every child: their value must be a number
     whole = bool(reg.options.get("whole_columns"))
     step = size if whole else BLOCK_ROWS
@@ -707,6 +708,8 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             answer = reg.call(x, W, node.params, list(node.children), **extra)
             y, details = answer if isinstance(answer, tuple) else (answer, {})
             y = np.asarray(y, dtype=float)
+            if "no_value" in details:  # units the method leaves without a value on purpose, having said why
+                told[block] = np.asarray(details.pop("no_value"), dtype=bool)
         except EngineError as exc:
             problems += [_at(d, ruleset, node) for d in exc.diagnostics]
             return out, {}
@@ -731,7 +734,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             method=reg.name, name=node.name, need=need, count=int(outside.sum()),
             hint=Both("normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)",
                       "把各组成部分标准化到正的区间（例如 minmax 并设 params.scale 为 [1, 100]）")))
-    bad = (np.isinf(out) | (np.isnan(out) & has_all)) & ~outside  # units outside the domain are told already
+    bad = (np.isinf(out) | (np.isnan(out) & has_all & ~told)) & ~outside  # units outside the domain are told already
     if bad.any():
         problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=_units_text(ids, bad),
                              name=node.name, method=reg.name, count=int(bad.sum())))

@@ -104,7 +104,9 @@ def register_aggregators(register) -> None:
     unit (arrays, shown as columns of the results) or for the node (reported in the JSON output);
     ``details["warnings"]``, a list of messages (``both(...)`` from the catalogue, or text), become the
     run's warnings (W_METHOD), placed at the node; a per-unit ``details["grade"]`` (text) is the grade the
-    method gave each unit, which reports count. A method whose function takes a ``child_details``
+    method gave each unit, which reports count; a per-unit boolean ``details["no_value"]`` marks units the
+    method leaves without a value on purpose (NaN), having said why in its warnings (any other NaN for a
+    unit that has every child is an error). A method whose function takes a ``child_details``
     argument is also given what its children that are nodes reported, ``{child: details}`` for the same
     units (a multi-level fuzzy evaluation composes its children's vectors so). A child that is missing for a unit has weight 0 there and value
     1.0, so the method needs no missing-value logic of its own. ``domain`` is ``"any"``,

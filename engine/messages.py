@@ -76,7 +76,8 @@ TITLES: dict[str, tuple[str, str]] = {
                 "敏感性分析的备选方法使部分指标与其他指标处于不同尺度"),
     "W_RANK_ORDER": ("ranks or grades that run against the score method's own order (VIKOR's Q: the lowest is best)",
                      "排名或等级与得分方法本身的优劣方向相反（如 VIKOR 的 Q 越低越好）"),
-    "W_NO_SCORE": ("units left without a score (a missing value the ruleset leaves missing)", "有单位没有得分（规则集保留了缺失值）"),
+    "W_NO_SCORE": ("units left without a score (a missing value the ruleset leaves missing, or a method that gives them none)",
+                   "有单位没有得分（规则集保留了缺失值，或某个方法没有给出数值）"),
     "W_DROPPED_UNITS": ("units dropped because of missing values", "因缺失值剔除了单位"),
     "W_IMPUTED": ("missing values filled in", "缺失值已填补"),
     "W_COVERAGE": ("units or indicators with data for less than the coverage threshold", "单位或指标的数据覆盖率低于阈值"),
@@ -598,6 +599,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dea.unsolved": ("a DEA programme could not be solved: {status}.", "有一个 DEA 线性规划无法求解：{status}。"),
     "dea.domain": ("{model} needs every input above 0, no negative output and at least one output above 0.",
                    "{model} 要求每个投入大于 0、产出不为负且至少有一个产出大于 0。"),
+    "dea.super_infeasible": ("super-efficiency has no value for {count} unit(s) ({which}): under {model}, {orientation}, no "
+                             "combination of the other units can be their reference, so the programme has no solution. They "
+                             "are efficient (efficiency 1) but super-efficiency cannot rank them; under CCR (constant returns "
+                             "to scale) they get a value as long as other units produce each of their outputs.",
+                             "{count} 个单位（{which}）没有超效率值：在 {model}、{orientation} 下，其他单位的任何组合都无法作为其参照，"
+                             "线性规划无解。它们是有效的（效率为 1），但超效率无法为其排序；改用 CCR（规模报酬不变）时，只要其各项产出"
+                             "都有其他单位生产，就会有值。"),
     "dea.too_few": ("{method} needs at least two units with every child present.", "{method}至少需要两个各组成部分都齐全的单位。"),
     "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),
@@ -612,8 +620,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "数据源“{source}”中有单位数据源未列出的单位，已忽略。"),
     "coverage.units": ("{count} unit(s) have data for less than {limit} of the indicators.", "有 {count} 个单位只有不到 {limit} 的指标有数据。"),
     "units.no_score": ("{count} of {total} unit(s) have no score, because a value they need is missing and the ruleset leaves "
-                       "it missing: they get no rank and no grade.",
-                       "{total} 个单位中有 {count} 个没有得分：它们缺少所需的数值，而规则集保留了缺失值；这些单位没有名次和等级。"),
+                       "it missing, or a method gives them none (its warning says why): they get no rank and no grade.",
+                       "{total} 个单位中有 {count} 个没有得分：它们缺少所需的数值而规则集保留了缺失值，或某个方法没有给出数值"
+                       "（见该方法的警告）；这些单位没有名次和等级。"),
     "coverage.units_in_period": ("In period {period}, {count} unit(s) have data for less than {limit} of the indicators.",
                                  "在 {period} 期，有 {count} 个单位只有不到 {limit} 的指标有数据。"),
     "coverage.indicator": ('The indicator "{name}" has data for {share} of the units, less than {limit}.',

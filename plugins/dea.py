@@ -29,10 +29,11 @@ import numpy as np
 from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both
+from govscore.engine.messages import Both, both
 
 TOLERANCE = 1e-9
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")
+ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向")}
 
 
 def _split(x, w, params, children):
@@ -206,6 +207,49 @@ def _slacks_and_peers(X, Y, score, model, orientation):
     return slacks, peers
 
 
+def _super_efficiency(X, Y, units, model, orientation):
+    """Andersen & Petersen (1993): each of ``units`` (efficient ones) against the frontier of all the
+    others, in envelopment form over every other unit (a unit dominated only by the one left out
+    joins the frontier). Input: min θ, Σ λ_j x_j ≤ θ x_o, Σ λ_j y_j ≥ y_o; output: max φ, Σ λ_j x_j ≤
+    x_o, Σ λ_j y_j ≥ φ y_o, the score 1/φ; BCC adds Σ λ = 1. Returns the scores, NaN where the
+    programme has no solution (possible under BCC: no combination of the others reaches the unit)."""
+    n, m, s = len(X), X.shape[1], Y.shape[1]
+    solver = _highs()
+    solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ_1 … λ_n, then θ (φ)
+    lam = np.arange(n, dtype=np.int32)
+    sense = 1.0 if orientation == "input" else -1.0
+    solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.r_[np.zeros(n), sense])
+    for i in range(m):
+        solver.addRow(-INF, 0.0, n, lam, X[:, i])  # θ column, or the bound x_io, set per unit
+    for r in range(s):
+        solver.addRow(0.0, INF, n, lam, Y[:, r])
+    if model == "BCC":
+        solver.addRow(1.0, 1.0, n, lam, np.ones(n))
+    theta = n
+    out = np.full(len(units), np.nan)
+    for k, o in enumerate(units):
+        solver.changeColBounds(int(o), 0.0, 0.0)  # the unit is not part of its own frontier
+        if orientation == "input":
+            for i in range(m):
+                solver.changeCoeff(i, theta, -float(X[o, i]))
+            for r in range(s):
+                solver.changeRowBounds(m + r, float(Y[o, r]), INF)
+        else:
+            for i in range(m):
+                solver.changeRowBounds(i, -INF, float(X[o, i]))
+            for r in range(s):
+                solver.changeCoeff(m + r, theta, -float(Y[o, r]))
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = solver.getInfo().objective_function_value
+            out[k] = value if orientation == "input" else 1.0 / -value
+        elif status != highspy.HighsModelStatus.kInfeasible:
+            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
+        solver.changeColBounds(int(o), 0.0, INF)
+    return out
+
+
 def dea(x, w, params, children, units=None):
     """DEA efficiency per unit, with peers, slacks and (for BCC) scale efficiency."""
     model = params.get("model", "CCR")
@@ -220,6 +264,10 @@ def dea(x, w, params, children, units=None):
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("DEA", "DEA "))])
     score, _ = _efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
+    value = score
+    if params.get("super"):
+        value, details["efficiency"], details["status"], told = _super(X, Y, score, present, model, orientation, units)
+        details.update(told)
     if model == "BCC":
         crs, _ = _efficiency(X, Y, "CCR", orientation)
         details["scale_efficiency"] = spread(crs / score, present)
@@ -234,7 +282,25 @@ def dea(x, w, params, children, units=None):
         full = np.full(len(x), None, dtype=object)
         full[present] = text
         details["peers"] = full
-    return spread(score, present), details
+    return spread(value, present), details
+
+
+def _super(X, Y, score, present, model, orientation, units):
+    """Super-efficiency for the efficient units, the ordinary efficiency for the others (which their
+    super-efficiency equals); each unit's status, and what to tell about units without a solution."""
+    efficient = np.flatnonzero(score >= 1 - 1e-7)
+    value = score.copy()
+    value[efficient] = _super_efficiency(X, Y, efficient, model, orientation)
+    status = np.full(len(present), None, dtype=object)
+    status[present] = np.where(np.isnan(value), "infeasible", "optimal")
+    told = {}
+    if np.isnan(value).any():
+        ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
+        missing = ids[np.isnan(value)]
+        told = {"no_value": np.isin(np.arange(len(present)), np.flatnonzero(present)[np.isnan(value)]),
+                "warnings": [both("dea.super_infeasible", count=len(missing), which=", ".join(map(str, missing[:10])),
+                                  model=model, orientation=ORIENTED[orientation])]}
+    return value, spread(score, present), status, told
 
 
 def benefit_of_the_doubt(x, w, params, children, units=None):
@@ -276,7 +342,11 @@ def register_aggregators(register):
                       "description": "CCR: constant returns to scale; BCC: variable returns (also reports scale efficiency)."},
             "orientation": {"enum": ["input", "output"], "default": "input",
                             "description": "input: how far inputs could shrink; output: how far outputs could grow."},
-            "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."}}},
+            "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."},
+            "super": {"type": "boolean", "default": False,
+                      "description": "Super-efficiency (Andersen & Petersen 1993): each efficient unit against the frontier of "
+                                     "the others, so efficient units score 1 or more and can be ranked; the others keep "
+                                     "their efficiency. The ordinary efficiency and each unit's status are reported."}}},
         description={"en": "Data envelopment analysis (数据包络分析): efficiency from 0 to 1 with each unit's most favourable "
                     "weights; peers, slacks and scale efficiency reported.",
                     "zh": "数据包络分析：以每个单位最有利的权重求 0 到 1 的效率；报告参照单位、松弛量和规模效率。"})

@@ -514,6 +514,80 @@ def test_dea_by_hand(tmp_path, plugins, model, orientation, expected):
         np.testing.assert_allclose(details["scale_efficiency"], [2 / 3, 8 / 9, 1, 2 / 3])
 
 
+# Super-efficiency (Andersen & Petersen 1993) of the same four units, each efficient unit against the others.
+# CCR: B's output/input 1.5 over the best of the rest, 1: 1.5 (both orientations). BCC input: A must reach
+# output 1 from D, B, C, which B does with input 2: θ = 2; B must reach 3 from A, D, C, which A–C does at
+# λ_A = 1/3 with input 3: θ = 1.5; no mix of the others reaches C's output 4: no solution. BCC output: no
+# other unit uses input 1 or less, so A has none; B (input 2) gets output 2 from A–C at λ_A = 2/3: 1/φ = 1.5;
+# C (input 4) gets output 3 from B: 4/3.
+@pytest.mark.parametrize("model,orientation,expected", [
+    ("CCR", "input", [2 / 3, 4 / 9, 1.5, 2 / 3]),
+    ("CCR", "output", [2 / 3, 4 / 9, 1.5, 2 / 3]),
+    ("BCC", "input", [2, 0.5, 1.5, np.nan]),
+    ("BCC", "output", [np.nan, 4 / 7, 1.5, 4 / 3]),
+])
+def test_dea_super_efficiency_by_hand(tmp_path, plugins, model, orientation, expected):
+    result = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                   params={"inputs": ["c0"], "model": model, "orientation": orientation, "super": True})
+    np.testing.assert_allclose(result.nodes["score"], expected, atol=1e-9)
+    details = result.details["score"]["details"]
+    ordinary = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                     params={"inputs": ["c0"], "model": model, "orientation": orientation}).nodes["score"]
+    np.testing.assert_allclose(details["efficiency"], ordinary, atol=1e-12)
+    infeasible = np.isnan(expected)
+    assert list(details["status"]) == ["infeasible" if f else "optimal" for f in infeasible]
+    told = [d for d in result.diagnostics if d.code == "W_METHOD" and "super-efficiency has no value" in d.message]
+    assert len(told) == int(infeasible.any())
+    if infeasible.any():  # named, and left unranked rather than given a made-up number
+        unit = f"u{int(np.flatnonzero(infeasible)[0])}"
+        assert f"1 unit(s) ({unit})" in told[0].message and "efficient (efficiency 1)" in told[0].message
+        assert np.isnan(result.rank[infeasible]).all() and any(d.code == "W_NO_SCORE" for d in result.diagnostics)
+
+
+def _super_by_linprog(X, Y, model, orientation):
+    """The Andersen-Petersen programmes written directly for scipy's linprog (envelopment form), every unit."""
+    from scipy.optimize import linprog
+    n, m, s = len(X), X.shape[1], Y.shape[1]
+    out = np.full(n, np.nan)
+    for o in range(n):
+        others = [j for j in range(n) if j != o]
+        c = np.r_[np.zeros(n - 1), 1.0 if orientation == "input" else -1.0]
+        if orientation == "input":
+            a = np.vstack([np.c_[X[others].T, -X[o][:, None]], np.c_[-Y[others].T, np.zeros((s, 1))]])
+            b = np.r_[np.zeros(m), -Y[o]]
+        else:
+            a = np.vstack([np.c_[X[others].T, np.zeros((m, 1))], np.c_[-Y[others].T, Y[o][:, None]]])
+            b = np.r_[X[o], np.zeros(s)]
+        eq = dict(A_eq=np.r_[np.ones(n - 1), 0.0][None, :], b_eq=[1.0]) if model == "BCC" else {}
+        res = linprog(c, A_ub=a, b_ub=b, bounds=[(0, None)] * n, method="highs", **eq)
+        if res.status == 0:
+            out[o] = res.fun if orientation == "input" else 1 / -res.fun
+    return out
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["CCR", "BCC"]), st.sampled_from(["input", "output"]))
+def test_dea_super_efficiency_matches_an_independent_solution(seed, model, orientation):
+    """Against the same programmes solved for every unit by scipy's linprog, on random data with 2 inputs and
+    2 outputs: equal within 1e-7, the same units without a solution, super-efficiency ≥ 1 exactly for
+    the efficient units and equal to the efficiency of the others; unchanged by rescaling a column."""
+    from govscore.plugins.dea import dea
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(1, 10, size=(12, 4))
+    params = {"inputs": ["i0", "i1"], "model": model, "orientation": orientation, "super": True}
+    children = ["i0", "i1", "o0", "o1"]
+    got, details = dea(x, np.ones((1, 4)), params, children, units=[f"u{k}" for k in range(12)])
+    expected = _super_by_linprog(x[:, :2], x[:, 2:], model, orientation)
+    assert np.array_equal(np.isnan(got), np.isnan(expected))
+    np.testing.assert_allclose(got[~np.isnan(got)], expected[~np.isnan(expected)], rtol=1e-7)
+    efficient = details["efficiency"] >= 1 - 1e-7
+    assert (got[efficient & ~np.isnan(got)] >= 1 - 1e-9).all()
+    np.testing.assert_allclose(got[~efficient], details["efficiency"][~efficient], rtol=1e-9)
+    scaled = x * np.array([1e6, 1, 1, 1e-3])
+    again, _ = dea(scaled, np.ones((1, 4)), params, children, units=[f"u{k}" for k in range(12)])
+    np.testing.assert_allclose(again, got, rtol=1e-6)
+
+
 def test_dea_slacks_and_invariants(tmp_path, plugins):
     # Two inputs, one output of 1 for every unit. Whatever the peers and slacks, the definition must hold:
     # θ·x_o − s− is the peers' combination of inputs.
