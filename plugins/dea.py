@@ -87,11 +87,11 @@ class _Multipliers:
     def __init__(self, X, Y, model, orientation):
         self.X, self.Y, self.orientation = X, Y, orientation
         self.m, self.s = X.shape[1], Y.shape[1]
-        self.free = 1 if model == "BCC" else 0
+        self.free = 1 if model in ("BCC", "NIRS") else 0
         self.ncol = self.s + self.m + self.free
         self.solver = _highs()
         lower = np.zeros(self.ncol)
-        if self.free:
+        if model == "BCC":  # Σ λ = 1; under NIRS (Σ λ ≤ 1) its multiplier u0 is ≥ 0
             lower[-1] = -INF
         self.solver.addVars(self.ncol, lower, np.full(self.ncol, INF))
         self.scaled = np.arange(self.s, self.s + self.m) if orientation == "input" else np.arange(self.s)
@@ -137,8 +137,9 @@ class _Multipliers:
         return (-objective if self.orientation == "input" else objective), u, v, u0
 
 
-def _efficiency(X, Y, model, orientation, bounds=None):
+def _efficiency(X, Y, model, orientation, bounds=None, which=None):
     """Efficiency of every unit (input: θ; output: 1/φ), by column generation over a shared reference set.
+    ``model`` CCR, BCC or NIRS (non-increasing returns, Σ λ ≤ 1); ``which``: only these units (NaN for the rest).
 
     ``bounds`` (benefit of the doubt): for each output, the lowest and highest share of the unit's
     score it may carry, as rows u_r·y_ro − share·Σ u·y_o ≥ 0 (or ≤ 0) added for that unit only.
@@ -149,9 +150,9 @@ def _efficiency(X, Y, model, orientation, bounds=None):
     reference = {int(k) for k in np.argmax(ratios.reshape(n, -1), axis=0)} | {int(np.argmin(X.sum(axis=1)))}
     for j in sorted(reference):
         lp.add(j)
-    score = np.empty(n)
+    score = np.full(n, np.nan)
     weights = np.zeros(Y.shape)
-    for o in range(n):
+    for o in range(n) if which is None else which:
         extra = _share_rows(Y[o], bounds, lp.ncol - Y.shape[1]) if bounds is not None else ()
         while True:
             value, u, v, u0 = lp.solve(o, own_row=o not in reference, extra=extra)
@@ -272,17 +273,47 @@ def dea(x, w, params, children, units=None):
         crs, _ = _efficiency(X, Y, "CCR", orientation)
         details["scale_efficiency"] = spread(crs / score, present)
         details["ccr_efficiency"] = spread(crs, present)
+        details["returns_to_scale"] = spread_text(_returns_to_scale(X, Y, crs, score, orientation), present)
     if params.get("slacks", True):
         slacks, peers = _slacks_and_peers(X, Y, score, model, orientation)
         names = [c for c in children if c in params.get("inputs", [])] + [c for c in children if c not in params.get("inputs", [])]
+        targets = _targets(X, Y, score, slacks, orientation)
         for j, name in enumerate(names):
             details[f"slack_{name}"] = spread(slacks[:, j], present)
+        for j, name in enumerate(names):
+            details[f"target_{name}"] = spread(targets[:, j], present)
         ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
         text = np.array(["; ".join(f"{ids[j]} {lam:.3g}" for j, lam in p) for p in peers], dtype=object)
-        full = np.full(len(x), None, dtype=object)
-        full[present] = text
-        details["peers"] = full
+        details["peers"] = spread_text(text, present)
     return spread(value, present), details
+
+
+def spread_text(values, present: np.ndarray) -> np.ndarray:
+    """Text computed for the ``present`` units, put back among all units (None elsewhere)."""
+    out = np.full(len(present), None, dtype=object)
+    out[present] = values
+    return out
+
+
+def _returns_to_scale(X, Y, crs, vrs, orientation) -> np.ndarray:
+    """Each unit's returns to scale, as DEAP reports them (Färe, Grosskopf & Lovell): constant where scale
+    efficiency is 1; else decreasing where the efficiency under non-increasing returns equals the BCC
+    one, increasing where it does not."""
+    scale_inefficient = np.flatnonzero(crs < vrs * (1 - 1e-7))
+    nirs, _ = _efficiency(X, Y, "NIRS", orientation, which=scale_inefficient)
+    out = np.full(len(X), "constant", dtype=object)
+    out[scale_inefficient] = np.where(np.abs(nirs[scale_inefficient] - vrs[scale_inefficient]) <= 1e-7 * vrs[scale_inefficient],
+                                      "decreasing", "increasing")
+    return out
+
+
+def _targets(X, Y, score, slacks, orientation) -> np.ndarray:
+    """Each unit's projection onto the frontier, inputs then outputs: input oriented θ·x − s⁻ and y + s⁺,
+    output oriented x − s⁻ and y/θ + s⁺ (θ the efficiency 1/φ)."""
+    m = X.shape[1]
+    if orientation == "input":
+        return np.c_[score[:, None] * X - slacks[:, :m], Y + slacks[:, m:]]
+    return np.c_[X - slacks[:, :m], Y / score[:, None] + slacks[:, m:]]
 
 
 def _super(X, Y, score, present, model, orientation, units):
@@ -291,8 +322,7 @@ def _super(X, Y, score, present, model, orientation, units):
     efficient = np.flatnonzero(score >= 1 - 1e-7)
     value = score.copy()
     value[efficient] = _super_efficiency(X, Y, efficient, model, orientation)
-    status = np.full(len(present), None, dtype=object)
-    status[present] = np.where(np.isnan(value), "infeasible", "optimal")
+    status = spread_text(np.where(np.isnan(value), "infeasible", "optimal"), present)
     told = {}
     if np.isnan(value).any():
         ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)

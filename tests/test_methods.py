@@ -514,6 +514,43 @@ def test_dea_by_hand(tmp_path, plugins, model, orientation, expected):
         np.testing.assert_allclose(details["scale_efficiency"], [2 / 3, 8 / 9, 1, 2 / 3])
 
 
+# Published worked example: Coelli (1996), A Guide to DEAP Version 2.1, CEPA Working Paper 96/08, example
+# EG1: five firms, one output and two inputs (y; x1, x2), CRS input oriented, as DEAP prints it.
+DEAP_EG1 = [[2, 5, 1], [2, 4, 2], [6, 6, 3], [3, 2, 1], [6, 2, 2]]  # x1, x2, y
+
+
+def test_dea_reproduces_deap_example_one(tmp_path, plugins):
+    """DEAP: te 0.500, 1.000, 0.833, 0.714, 1.000; firm 1's slack on input 2 is 0.5; peers 1: 2 (0.5), 3: 5 and 2
+    (0.5, 1.0), 4: 5 and 2 (0.286, 0.214); input targets (1, 2), (2, 4), (5, 5), (2.143, 1.429), (6, 2)."""
+    result = score(tmp_path, plugins, DEAP_EG1, normalise="none", method="dea", params={"inputs": ["c0", "c1"]})
+    details = result.details["score"]["details"]
+    np.testing.assert_allclose(result.nodes["score"], [0.5, 1, 5 / 6, 5 / 7, 1], atol=1e-9)
+    np.testing.assert_allclose(details["slack_c1"], [0.5, 0, 0, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(details["slack_c0"], 0, atol=1e-9)
+    assert list(details["peers"]) == ["u1 0.5", "u1 1", "u1 1; u4 0.5", "u1 0.214; u4 0.286", "u4 1"]
+    np.testing.assert_allclose(np.c_[details["target_c0"], details["target_c1"]],
+                               [[1, 2], [2, 4], [5, 5], [15 / 7, 10 / 7], [6, 2]], atol=1e-9)
+    np.testing.assert_allclose(details["target_c2"], [1, 2, 3, 1, 2], atol=1e-9)
+
+
+def test_dea_returns_to_scale_and_targets_by_hand(tmp_path, plugins):
+    """BCC, input oriented, the same four units. Returns to scale where scale efficiency is below 1, by the
+    efficiency under non-increasing returns (Σλ ≤ 1): A's is 2/3 (a third of B), not its BCC 1: increasing;
+    D's is 4/9 (two thirds of B), not 0.5: increasing; C's is 1 (C itself), its BCC score: decreasing; B is
+    scale efficient: constant. Targets: θ·x − s⁻ and y + s⁺, D (3, 2) → (1.5, 2), on the segment A–B;
+    output oriented, D's output grows by 1/θ = 7/4 to 3.5 at input 3."""
+    result = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                   params={"inputs": ["c0"], "model": "BCC", "orientation": "input"})
+    details = result.details["score"]["details"]
+    assert list(details["returns_to_scale"]) == ["increasing", "increasing", "constant", "decreasing"]
+    np.testing.assert_allclose(details["target_c0"], [1, 1.5, 2, 4], atol=1e-9)
+    np.testing.assert_allclose(details["target_c1"], [1, 2, 3, 4], atol=1e-9)
+    out = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                params={"inputs": ["c0"], "model": "BCC", "orientation": "output"}).details["score"]["details"]
+    np.testing.assert_allclose(out["target_c0"][1], 3, atol=1e-9)
+    np.testing.assert_allclose(out["target_c1"][1], 3.5, atol=1e-9)
+
+
 # Super-efficiency (Andersen & Petersen 1993) of the same four units, each efficient unit against the others.
 # CCR: B's output/input 1.5 over the best of the rest, 1: 1.5 (both orientations). BCC input: A must reach
 # output 1 from D, B, C, which B does with input 2: θ = 2; B must reach 3 from A, D, C, which A–C does at
