@@ -606,6 +606,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{count} 个单位（{which}）没有超效率值：在 {model}、{orientation} 下，其他单位的任何组合都无法作为其参照，"
                              "线性规划无解。它们是有效的（效率为 1），但超效率无法为其排序；改用 CCR（规模报酬不变）时，只要其各项产出"
                              "都有其他单位生产，就会有值。"),
+    "sbm.two_roles": ("{children} cannot be both an input and an undesirable output.", "{children} 不能既是投入又是非期望产出。"),
+    "sbm.roles": ("SBM needs at least one input and one desirable output (a child that is neither an input nor undesirable).",
+                  "SBM 至少需要一个投入和一个期望产出（既不是投入也不是非期望产出的组成部分）。"),
+    "sbm.domain": ("SBM divides by every input and output, so each must be above 0.",
+                   "SBM 要除以每个投入和产出，因此它们都必须大于 0。"),
+    "sbm.super_undesirable": ("super-SBM with undesirable outputs is not available: the variants in use differ in how the "
+                              "undesirable outputs enter the score. Use super-SBM without them, or SBM with them.",
+                              "暂不提供含非期望产出的超效率 SBM：现有文献对非期望产出如何进入得分有不同写法。请改用不含非期望产出的超效率 SBM，"
+                              "或含非期望产出的 SBM。"),
     "dea.too_few": ("{method} needs at least two units with every child present.", "{method}至少需要两个各组成部分都齐全的单位。"),
     "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),
