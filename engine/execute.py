@@ -92,6 +92,7 @@ class Prepared:
     complete: frozenset[str]  # indicators with no missing normalised value
     dropped: tuple[str, ...]
     warnings: list[Diagnostic]
+    periods: pa.StringArray | None = None  # the kept units' periods, with panel data
 
 
 @_placed
@@ -126,7 +127,8 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     treated, treatment = _treat(ruleset, raw, ids)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
     normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods)
-    return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings)
+    return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings,
+                    _subset(units.get("period"), active))
 
 
 @_placed
@@ -658,7 +660,7 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
             if w is not None:
                 below = {c: details[c]["details"] for c in node.children if c in details}
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
-                                                          all(c in complete for c in node.children), below)
+                                                          all(c in complete for c in node.children), below, prepared.periods)
                 warnings += [said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
                                   name=name, method=node.aggregator.name, problem=problem)
                              for problem in method_details.pop("warnings", [])]
@@ -674,10 +676,11 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
 
 
 def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool,
-               below: dict[str, dict]) -> tuple[np.ndarray, dict]:
+               below: dict[str, dict], periods: pa.StringArray | None = None) -> tuple[np.ndarray, dict]:
     """One aggregation node, block by block (or at once, for methods that need every unit).
     ``complete``: no child is missing for any unit; ``below``: what the children that are nodes
-    reported, offered to a method that takes ``child_details``. Returns the values and what the method reported."""
+    reported, offered to a method that takes ``child_details``; ``periods`` (panel data), offered to a
+    whole-column method that takes ``periods``. Returns the values and what the method reported."""
     reg = node.aggregator
     size = len(ids)
     out = np.empty(size)
@@ -689,6 +692,8 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     whole = bool(reg.options.get("whole_columns"))
     step = size if whole else BLOCK_ROWS
     extra = {"units": ids.to_numpy(zero_copy_only=False)} if whole else {}
+    if whole and reg.accepts("periods"):
+        extra["periods"] = None if periods is None else periods.to_numpy(zero_copy_only=False)
     parts: list[dict] = []
     for start in range(0, size, step):
         block = slice(start, min(start + step, size))

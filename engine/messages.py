@@ -64,6 +64,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "E_DATA_DUPLICATE_UNIT": ("the same unit id appears twice in one source", "同一数据源中单位编号重复"),
     "E_DATA_NO_UNITS": ("no units to score", "没有可评分的单位"),
     "E_MISSING_VALUE": ("units with a missing value where the ruleset says that is an error", "有单位缺失数值，而规则集规定缺失即为错误"),
+    "E_PANEL_UNBALANCED": ("panel data in which a unit lacks a period a method needs", "面板数据中有单位缺少某方法所需的时期"),
     "E_DOMAIN": ("a calculation outside its domain (division by zero, log of a non-positive number…)", "计算超出定义域（除以零、对非正数取对数等）"),
     "E_ZERO_RANGE": ("an indicator with the same value for every unit, so it cannot be rescaled", "指标对所有单位取值相同，无法缩放"),
     "E_OUTPUT": ("an output that cannot be written", "输出无法写入"),
@@ -615,6 +616,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "undesirable outputs enter the score. Use super-SBM without them, or SBM with them.",
                               "暂不提供含非期望产出的超效率 SBM：现有文献对非期望产出如何进入得分有不同写法。请改用不含非期望产出的超效率 SBM，"
                               "或含非期望产出的 SBM。"),
+    "malmquist.no_periods": ('The Malmquist index compares periods: the ruleset needs panel data, with the column of periods '
+                             'named in "units" as "period".', "Malmquist 指数比较不同时期：规则集需要面板数据，请在 units 中用 period 指明时期列。"),
+    "malmquist.one_period": ("The Malmquist index needs at least two periods; the data have one.",
+                             "Malmquist 指数至少需要两个时期；数据只有一个时期。"),
+    "malmquist.unbalanced": ("The Malmquist index needs every unit in each of the {periods} periods with every input and output; "
+                             "{count} unit(s) lack some: {which}.",
+                             "Malmquist 指数要求每个单位在全部 {periods} 个时期都有全部投入和产出；有 {count} 个单位缺少某些时期：{which}。"),
+    "malmquist.first_period": ("the first period ({period}) has no Malmquist index: it is the base the next period is compared "
+                               "with.", "第一个时期（{period}）没有 Malmquist 指数：它是下一时期比较的基期。"),
     "dea.too_few": ("{method} needs at least two units with every child present.", "{method}至少需要两个各组成部分都齐全的单位。"),
     "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),

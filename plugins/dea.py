@@ -36,6 +36,17 @@ BOD = Both("benefit of the doubt", "有利权重法（BoD）")
 ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向")}
 
 
+def column_scales(*matrices: np.ndarray) -> list[np.ndarray]:
+    """Each column's mean absolute value (1 where it is 0): DEA scores do not change when a column is divided
+    by a positive number, and the solver's tolerances hold best on columns of like size, so data in billions
+    and in fractions give the same answer."""
+    out = []
+    for matrix in matrices:
+        size = np.abs(matrix).mean(axis=0) if len(matrix) else np.ones(matrix.shape[1])
+        out.append(np.where(size > 0, size, 1.0))
+    return out
+
+
 def _split(x, w, params, children):
     inputs = params.get("inputs", [])
     unknown = [c for c in inputs if c not in children]
@@ -260,9 +271,10 @@ def dea(x, w, params, children, units=None):
     if bad.any():
         raise UnitsError("E_DOMAIN", "dea.domain", bad, hint=Both("normalise inputs and outputs with ratio (to the mean) or none",
                                                                   "投入和产出请用 ratio（除以均值）或 none 标准化"), model="DEA")
-    X, Y = X_all[present], Y_all[present]
-    if len(X) < 2:
+    if present.sum() < 2:
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("DEA", "DEA "))])
+    scales = np.r_[tuple(column_scales(X_all[present], Y_all[present]))]
+    X, Y = X_all[present] / scales[:X_all.shape[1]], Y_all[present] / scales[X_all.shape[1]:]
     score, _ = _efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
     value = score
@@ -276,8 +288,9 @@ def dea(x, w, params, children, units=None):
         details["returns_to_scale"] = spread_text(_returns_to_scale(X, Y, crs, score, orientation), present)
     if params.get("slacks", True):
         slacks, peers = _slacks_and_peers(X, Y, score, model, orientation)
+        slacks = slacks * scales  # back in the children's own units
         names = [c for c in children if c in params.get("inputs", [])] + [c for c in children if c not in params.get("inputs", [])]
-        targets = _targets(X, Y, score, slacks, orientation)
+        targets = _targets(X_all[present], Y_all[present], score, slacks, orientation)
         for j, name in enumerate(names):
             details[f"slack_{name}"] = spread(slacks[:, j], present)
         for j, name in enumerate(names):

@@ -30,7 +30,7 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
-from govscore.plugins.dea import INF, ORIENTED, _highs, spread_text
+from govscore.plugins.dea import INF, ORIENTED, _highs, column_scales, spread_text
 
 OPTIMAL, INFEASIBLE = highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible
 
@@ -160,16 +160,19 @@ def sbm(x, w, params, children, units=None):
     X, G, B = x[present][:, is_input], x[present][:, is_good], x[present][:, is_bad]
     if len(X) < 2:
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("SBM", "SBM "))])
-    lp = _Slacks(X, G, B, returns, orientation)
+    scales = np.r_[tuple(column_scales(X, G, B))]  # SBM is units invariant; the solver prefers columns of like size
+    m, s1 = X.shape[1], G.shape[1]
+    lp = _Slacks(X / scales[:m], G / scales[m:m + s1], B / scales[m + s1:], returns, orientation)
     found = [lp.solve(o) for o in range(len(X))]
     rho = np.array([f[0] for f in found])
-    slacks = np.array([f[1] for f in found])
+    slacks = np.array([f[1] for f in found]) * scales
     details: dict = {"returns": returns, "orientation": orientation}
     value = rho
     if params.get("super"):
         if is_bad.any():
             raise EngineError([said("E_PARAMS", "sbm.super_undesirable")])
-        value, details["efficiency"], details["status"], told = _super_values(X, G, rho, present, returns, orientation, units)
+        value, details["efficiency"], details["status"], told = _super_values(X / scales[:m], G / scales[m:], rho, present,
+                                                                              returns, orientation, units)
         details.update(told)
     order = [*np.flatnonzero(is_input), *np.flatnonzero(is_good), *np.flatnonzero(is_bad)]
     own = np.c_[X, G, B]
