@@ -625,6 +625,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Malmquist 指数要求每个单位在全部 {periods} 个时期都有全部投入和产出；有 {count} 个单位缺少某些时期：{which}。"),
     "malmquist.first_period": ("the first period ({period}) has no Malmquist index: it is the base the next period is compared "
                                "with.", "第一个时期（{period}）没有 Malmquist 指数：它是下一时期比较的基期。"),
+    "ddf.domain": ("the directional distance function needs every input above 0 and no negative output.",
+                   "方向距离函数要求每个投入大于 0、产出不为负。"),
     "dea.too_few": ("{method} needs at least two units with every child present.", "{method}至少需要两个各组成部分都齐全的单位。"),
     "bod.negative": ("{method} needs children of 0 or more.", "{method}要求各组成部分不小于 0。"),
     "bod.zero": ("a unit with every child at 0 has no favourable weights ({method}).", "所有组成部分都为 0 的单位没有有利权重（{method}）。"),

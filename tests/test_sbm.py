@@ -156,3 +156,53 @@ def test_sbm_through_a_ruleset_and_bad_input(tmp_path, plugins):
         with pytest.raises(EngineError) as exc:
             score(tmp_path, plugins, TONE_2001, normalise="none", method="sbm", params=params)
         assert words in str(exc.value)
+
+
+def ddf_by_linprog(X, G, B, returns, with_inputs):
+    """The directional distance programme of every unit written for scipy: variables λ, β; max β."""
+    n = len(X)
+    out = []
+    for o in range(n):
+        c = np.r_[np.zeros(n), -1.0]
+        a_ub = [np.r_[X[:, i], X[o, i] if with_inputs else 0.0] for i in range(X.shape[1])]
+        b_ub = list(X[o])
+        a_ub += [np.r_[-G[:, r], G[o, r]] for r in range(G.shape[1])]
+        b_ub += list(-G[o])
+        a_eq = [np.r_[B[:, k], B[o, k]] for k in range(B.shape[1])]
+        b_eq = list(B[o])
+        if returns == "variable":
+            a_eq.append(np.r_[np.ones(n), 0.0]), b_eq.append(1.0)
+        res = linprog(c, A_ub=np.array(a_ub), b_ub=b_ub, A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None,
+                      bounds=[(0, None)] * n + [(None, None)], method="highs")
+        out.append(-res.fun)
+    return np.array(out)
+
+
+def test_directional_distance_by_hand():
+    """Two units using input 1: A makes 2 good and 2 bad, B 4 good and 2 bad. Along g = (0, y^g, −y^b), A reaches
+    the frontier with λ_B = 1 − β and 4(1 − β) ≥ 2(1 + β): β = 1/3; B is on it: 0."""
+    from govscore.plugins.ddf import ddf
+    x = np.array([[1, 2, 2], [1, 4, 2]], dtype=float)
+    beta, _ = ddf(x, np.ones((1, 3)), {"inputs": ["x"], "undesirable": ["b"]}, ["x", "g", "b"])
+    assert beta == pytest.approx([1 / 3, 0])
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["constant", "variable"]), st.booleans())
+def test_directional_distance_matches_an_independent_solution(seed, returns, with_inputs):
+    from govscore.plugins.ddf import ddf
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(1, 10, size=(10, 4))
+    params = {"inputs": ["i0"], "undesirable": ["b"], "returns": returns,
+              "direction": "inputs_and_outputs" if with_inputs else "outputs"}
+    beta, _ = ddf(x, ONES, params, ["i0", "g0", "g1", "b"])
+    assert beta == pytest.approx(ddf_by_linprog(x[:, :1], x[:, 1:3], x[:, 3:], returns, with_inputs), abs=1e-8)
+    assert (beta >= -1e-12).all()
+    again, _ = ddf(x * np.array([1e6, 1, 1e-3, 1]), ONES, params, ["i0", "g0", "g1", "b"])
+    assert again == pytest.approx(beta, abs=1e-7)
+
+
+def test_directional_distance_ranks_lowest_first(tmp_path, plugins):
+    result = score(tmp_path, plugins, [[1, 2, 2], [1, 4, 2], [1, 3, 1]], normalise="none", method="directional_distance",
+                   params={"inputs": ["c0"], "undesirable": ["c2"]})
+    assert result.nodes["score"][1] == pytest.approx(0) and result.rank[0] == 3  # A, furthest from the frontier, last
