@@ -30,7 +30,7 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
-from govscore.plugins.dea import INF, ORIENTED, _highs, column_scales, spread_text
+from govscore.plugins.dea import INF, ORIENTED, _efficiency, _highs, column_scales, spread_text
 
 OPTIMAL, INFEASIBLE = highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible
 
@@ -53,11 +53,11 @@ def roles(children, params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 class _Slacks:
-    """The SBM programme of one unit after another, in one HiGHS model whose columns are Λ (every unit),
-    S⁻ (inputs), S^g, S^b and t; only the unit's own data change between units."""
+    """The SBM programme of one unit after another, in one HiGHS model whose columns are Λ (the reference
+    units), S⁻ (inputs), S^g, S^b and t; only the unit's own data change between units."""
 
     def __init__(self, X, G, B, returns, orientation):
-        self.X, self.G, self.B, self.orientation = X, G, B, orientation
+        self.orientation = orientation
         n, self.m, self.s1, self.s2 = len(X), X.shape[1], G.shape[1], B.shape[1]
         self.n, self.t = n, n + self.m + self.s1 + self.s2
         ncol = self.t + 1
@@ -74,9 +74,8 @@ class _Slacks:
             self.solver.addRow(0.0, 0.0, n + 1, np.r_[lam, self.t].astype(np.int32), np.r_[np.ones(n), -1.0])
         self.columns = np.arange(ncol, dtype=np.int32)
 
-    def solve(self, o):
-        """ρ of unit o, with its slacks (inputs, desirable, undesirable) and λ."""
-        x, g, b = self.X[o], self.G[o], self.B[o]
+    def solve(self, x, g, b):
+        """ρ of the unit with inputs x and outputs g, b, with its slacks (inputs, desirable, undesirable) and λ."""
         m, s = self.m, self.s1 + self.s2
         own = np.r_[x, g, b]
         for row, value in enumerate(own, start=1):
@@ -99,6 +98,15 @@ class _Slacks:
         t = z[self.t]
         rho = 1.0 / (1.0 - objective) if self.orientation == "output" else objective
         return min(rho, 1.0), np.maximum(z[self.n:self.t], 0.0) / t, z[:self.n] / t
+
+
+def _frontier_candidates(X, G, B, returns) -> np.ndarray:
+    """The units the SBM programmes need as references: every optimal λ lies on SBM-efficient units (Tone 2001,
+    theorem 5), which are radially efficient in the same technology (undesirable outputs, bounded above like
+    inputs, counted with them). So the radial efficient set, found fast, is enough; the tolerance keeps every
+    unit that might be on the frontier."""
+    radial, _ = _efficiency(np.c_[X, B], G, "CCR" if returns == "constant" else "BCC", "input")
+    return np.flatnonzero(radial >= 1 - 1e-6)
 
 
 def _super_sbm(X, Y, units, returns, orientation):
@@ -162,8 +170,10 @@ def sbm(x, w, params, children, units=None):
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("SBM", "SBM "))])
     scales = np.r_[tuple(column_scales(X, G, B))]  # SBM is units invariant; the solver prefers columns of like size
     m, s1 = X.shape[1], G.shape[1]
-    lp = _Slacks(X / scales[:m], G / scales[m:m + s1], B / scales[m + s1:], returns, orientation)
-    found = [lp.solve(o) for o in range(len(X))]
+    Xs, Gs, Bs = X / scales[:m], G / scales[m:m + s1], B / scales[m + s1:]
+    ref = _frontier_candidates(Xs, Gs, Bs, returns)
+    lp = _Slacks(Xs[ref], Gs[ref], Bs[ref], returns, orientation)
+    found = [lp.solve(Xs[o], Gs[o], Bs[o]) for o in range(len(X))]
     rho = np.array([f[0] for f in found])
     slacks = np.array([f[1] for f in found]) * scales
     details: dict = {"returns": returns, "orientation": orientation}
