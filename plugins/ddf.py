@@ -21,7 +21,7 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.dea import INF, _highs, column_scales
+from govscore.plugins.lp import INF, column_scales, highs
 from govscore.plugins.sbm import roles
 
 
@@ -39,7 +39,7 @@ def ddf(x, w, params, children, units=None):
     data = x[present] / np.r_[tuple(column_scales(x[present]))]
     X, G, B = data[:, is_input], data[:, is_good], data[:, is_bad]
     n = len(data)
-    solver = _highs()
+    solver = highs()
     solver.addVars(n + 1, np.r_[np.zeros(n), -INF], np.full(n + 1, INF))  # λ, then β (free: a unit beyond the frontier)
     solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.r_[np.zeros(n), -1.0])
     lam = np.arange(n, dtype=np.int32)

@@ -20,31 +20,17 @@ multiplied by a positive number.
 
 from __future__ import annotations
 
-import os
-import sys
-
 import highspy
 import numpy as np
 
 from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both, both
+from govscore.engine.messages import Both
+from govscore.plugins.lp import INF, column_scales, highs, spread_text, without_solution
 
 TOLERANCE = 1e-9
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")
-ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向")}
-
-
-def column_scales(*matrices: np.ndarray) -> list[np.ndarray]:
-    """Each column's mean absolute value (1 where it is 0): DEA scores do not change when a column is divided
-    by a positive number, and the solver's tolerances hold best on columns of like size, so data in billions
-    and in fractions give the same answer."""
-    out = []
-    for matrix in matrices:
-        size = np.abs(matrix).mean(axis=0) if len(matrix) else np.ones(matrix.shape[1])
-        out.append(np.where(size > 0, size, 1.0))
-    return out
 
 
 def _split(x, w, params, children):
@@ -57,27 +43,6 @@ def _split(x, w, params, children):
         raise EngineError([said("E_PARAMS", "dea.no_output")])
     present = complete_rows(x, w)  # a unit missing any child is not scored
     return x[:, is_input], x[:, ~is_input], present
-
-
-INF = highspy.kHighsInf
-
-
-def _highs() -> highspy.Highs:
-    """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results),
-    on the calling thread only: these small LPs gain nothing from HiGHS's worker threads, and a worker still
-    alive when the process exits can abort it ("terminate called without an active exception")."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            solver = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("threads", 1)
-    return solver
 
 
 def _solve(solver: highspy.Highs) -> tuple[float, np.ndarray]:
@@ -100,7 +65,7 @@ class _Multipliers:
         self.m, self.s = X.shape[1], Y.shape[1]
         self.free = 1 if model in ("BCC", "NIRS") else 0
         self.ncol = self.s + self.m + self.free
-        self.solver = _highs()
+        self.solver = highs()
         lower = np.zeros(self.ncol)
         if model == "BCC":  # Σ λ = 1; under NIRS (Σ λ ≤ 1) its multiplier u0 is ≥ 0
             lower[-1] = -INF
@@ -148,7 +113,7 @@ class _Multipliers:
         return (-objective if self.orientation == "input" else objective), u, v, u0
 
 
-def _efficiency(X, Y, model, orientation, bounds=None, which=None):
+def efficiency(X, Y, model, orientation, bounds=None, which=None):
     """Efficiency of every unit (input: θ; output: 1/φ), by column generation over a shared reference set.
     ``model`` CCR, BCC or NIRS (non-increasing returns, Σ λ ≤ 1); ``which``: only these units (NaN for the rest).
 
@@ -196,7 +161,7 @@ def _slacks_and_peers(X, Y, score, model, orientation):
     n, m, s = len(X), X.shape[1], Y.shape[1]
     efficient = np.flatnonzero(score >= 1 - 1e-7)
     k = len(efficient)
-    solver = _highs()
+    solver = highs()
     ncol = k + m + s
     solver.addVars(ncol, np.zeros(ncol), np.full(ncol, INF))
     solver.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), np.r_[np.zeros(k), -np.ones(m + s)])
@@ -226,7 +191,7 @@ def _super_efficiency(X, Y, units, model, orientation):
     x_o, Σ λ_j y_j ≥ φ y_o, the score 1/φ; BCC adds Σ λ = 1. Returns the scores, NaN where the
     programme has no solution (possible under BCC: no combination of the others reaches the unit)."""
     n, m, s = len(X), X.shape[1], Y.shape[1]
-    solver = _highs()
+    solver = highs()
     solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ_1 … λ_n, then θ (φ)
     lam = np.arange(n, dtype=np.int32)
     sense = 1.0 if orientation == "input" else -1.0
@@ -275,14 +240,14 @@ def dea(x, w, params, children, units=None):
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("DEA", "DEA "))])
     scales = np.r_[tuple(column_scales(X_all[present], Y_all[present]))]
     X, Y = X_all[present] / scales[:X_all.shape[1]], Y_all[present] / scales[X_all.shape[1]:]
-    score, _ = _efficiency(X, Y, model, orientation)
+    score, _ = efficiency(X, Y, model, orientation)
     details: dict = {"model": model, "orientation": orientation}
     value = score
     if params.get("super"):
         value, details["efficiency"], details["status"], told = _super(X, Y, score, present, model, orientation, units)
         details.update(told)
     if model == "BCC":
-        crs, _ = _efficiency(X, Y, "CCR", orientation)
+        crs, _ = efficiency(X, Y, "CCR", orientation)
         details["scale_efficiency"] = spread(crs / score, present)
         details["ccr_efficiency"] = spread(crs, present)
         details["returns_to_scale"] = spread_text(_returns_to_scale(X, Y, crs, score, orientation), present)
@@ -301,19 +266,12 @@ def dea(x, w, params, children, units=None):
     return spread(value, present), details
 
 
-def spread_text(values, present: np.ndarray) -> np.ndarray:
-    """Text computed for the ``present`` units, put back among all units (None elsewhere)."""
-    out = np.full(len(present), None, dtype=object)
-    out[present] = values
-    return out
-
-
 def _returns_to_scale(X, Y, crs, vrs, orientation) -> np.ndarray:
     """Each unit's returns to scale, as DEAP reports them (Färe, Grosskopf & Lovell): constant where scale
     efficiency is 1; else decreasing where the efficiency under non-increasing returns equals the BCC
     one, increasing where it does not."""
     scale_inefficient = np.flatnonzero(crs < vrs * (1 - 1e-7))
-    nirs, _ = _efficiency(X, Y, "NIRS", orientation, which=scale_inefficient)
+    nirs, _ = efficiency(X, Y, "NIRS", orientation, which=scale_inefficient)
     out = np.full(len(X), "constant", dtype=object)
     out[scale_inefficient] = np.where(np.abs(nirs[scale_inefficient] - vrs[scale_inefficient]) <= 1e-7 * vrs[scale_inefficient],
                                       "decreasing", "increasing")
@@ -335,14 +293,7 @@ def _super(X, Y, score, present, model, orientation, units):
     efficient = np.flatnonzero(score >= 1 - 1e-7)
     value = score.copy()
     value[efficient] = _super_efficiency(X, Y, efficient, model, orientation)
-    status = spread_text(np.where(np.isnan(value), "infeasible", "optimal"), present)
-    told = {}
-    if np.isnan(value).any():
-        ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
-        missing = ids[np.isnan(value)]
-        told = {"no_value": np.isin(np.arange(len(present)), np.flatnonzero(present)[np.isnan(value)]),
-                "warnings": [both("dea.super_infeasible", count=len(missing), which=", ".join(map(str, missing[:10])),
-                                  model=model, orientation=ORIENTED[orientation])]}
+    status, told = without_solution(value, present, units, model, orientation)
     return value, spread(score, present), status, told
 
 
@@ -369,7 +320,7 @@ def benefit_of_the_doubt(x, w, params, children, units=None):
     bounds = [tuple(shares.get(c, (None, None))) for c in children] if shares else None
     if bounds and sum(low or 0 for low, _ in bounds) > 1:
         raise EngineError([said("E_PARAMS", "bod.shares_over_one")])
-    score, u = _efficiency(np.ones((len(Y), 1)), Y, "CCR", "input", bounds)
+    score, u = efficiency(np.ones((len(Y), 1)), Y, "CCR", "input", bounds)
     details = {f"weight_{c}": spread(u[:, j], present) for j, c in enumerate(children)}
     return spread(score, present), details
 

@@ -27,7 +27,7 @@ from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
-from govscore.plugins.dea import INF, _highs, column_scales
+from govscore.plugins.lp import INF, column_scales, highs
 
 INDICES = ("effch", "techch", "pech", "sech", "tfpch")
 
@@ -38,7 +38,7 @@ class _Frontier:
     def __init__(self, X, Y, returns, orientation):
         n, self.m, self.s = len(X), X.shape[1], Y.shape[1]
         self.orientation, self.k = orientation, n
-        self.solver = _highs()
+        self.solver = highs()
         self.solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ, then θ (or φ)
         cost = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
         self.solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), cost)

@@ -30,7 +30,8 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
-from govscore.plugins.dea import INF, ORIENTED, _efficiency, _highs, column_scales, spread_text
+from govscore.plugins.dea import efficiency
+from govscore.plugins.lp import INF, column_scales, highs, without_solution
 
 OPTIMAL, INFEASIBLE = highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible
 
@@ -61,7 +62,7 @@ class _Slacks:
         n, self.m, self.s1, self.s2 = len(X), X.shape[1], G.shape[1], B.shape[1]
         self.n, self.t = n, n + self.m + self.s1 + self.s2
         ncol = self.t + 1
-        self.solver = _highs()
+        self.solver = highs()
         self.solver.addVars(ncol, np.zeros(ncol), np.full(ncol, INF))
         lam = np.arange(n, dtype=np.int32)
         self.solver.addRow(1.0, 1.0, 1, np.array([self.t], dtype=np.int32), np.ones(1))  # the normalisation, row 0
@@ -105,7 +106,7 @@ def _frontier_candidates(X, G, B, returns) -> np.ndarray:
     theorem 5), which are radially efficient in the same technology (undesirable outputs, bounded above like
     inputs, counted with them). So the radial efficient set, found fast, is enough; the tolerance keeps every
     unit that might be on the frontier."""
-    radial, _ = _efficiency(np.c_[X, B], G, "CCR" if returns == "constant" else "BCC", "input")
+    radial, _ = efficiency(np.c_[X, B], G, "CCR" if returns == "constant" else "BCC", "input")
     return np.flatnonzero(radial >= 1 - 1e-6)
 
 
@@ -117,7 +118,7 @@ def _super_sbm(X, Y, units, returns, orientation):
     n, m, s = len(X), X.shape[1], Y.shape[1]
     out = np.full(len(units), np.nan)
     for k, o in enumerate(units):
-        solver = _highs()
+        solver = highs()
         ncol = n + m + s + 1
         t = ncol - 1
         upper = np.full(ncol, INF)
@@ -197,15 +198,8 @@ def _super_values(X, Y, rho, present, returns, orientation, units):
     efficient = np.flatnonzero(rho >= 1 - 1e-7)
     value = rho.copy()
     value[efficient] = _super_sbm(X, Y, efficient, returns, orientation)
-    status = spread_text(np.where(np.isnan(value), "infeasible", "optimal"), present)
-    told = {}
-    if np.isnan(value).any():
-        ids = np.asarray(units, dtype=object)[present] if units is not None else np.arange(len(X)).astype(str)
-        missing = ids[np.isnan(value)]
-        told = {"no_value": np.isin(np.arange(len(present)), np.flatnonzero(present)[np.isnan(value)]),
-                "warnings": [both("dea.super_infeasible", count=len(missing), which=", ".join(map(str, missing[:10])),
-                                  model=Both(f"SBM, {returns} returns", f"SBM（规模报酬{'不变' if returns == 'constant' else '可变'}）"),
-                                  orientation=ORIENTED.get(orientation, Both("non-oriented", "非导向")))]}
+    model = Both(f"SBM, {returns} returns", f"SBM（规模报酬{'不变' if returns == 'constant' else '可变'}）")
+    status, told = without_solution(value, present, units, model, orientation)
     return value, spread(rho, present), status, told
 
 

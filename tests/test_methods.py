@@ -784,6 +784,21 @@ def test_kendall_w_agrees_with_the_friedman_test(scores):
     assert concordance["chi2"] == pytest.approx(statistic) and concordance["W"] == pytest.approx(statistic / (m * (n - 1)))
 
 
+@pytest.mark.parametrize("experts,w", [
+    # six teachers grade six papers, no ties: R = 19, 8, 11, 31, 23, 34, S = 546, W = 12·546 / (36·210) = 0.87
+    ([[3, 1, 2, 5, 4, 6], [2, 1, 3, 4, 5, 6], [3, 2, 1, 5, 4, 6], [4, 1, 2, 6, 3, 5], [3, 1, 2, 6, 4, 5],
+      [4, 2, 1, 5, 3, 6]], 0.87),
+    # three experts, two of them with tied grades: T = 6 and 12, W = 12·130 / (9·210 − 3·18) = 0.85
+    ([[1, 4, 2.5, 5, 6, 2.5], [2, 3, 1, 5, 6, 4], [1.5, 3, 1.5, 4, 5.5, 5.5]], 0.85)])
+def test_kendall_w_textbook_examples(tmp_path, plugins, experts, w):
+    """The two worked examples of Kendall's W in the psychology and education statistics textbooks
+    (张厚粲、徐建平《现代心理与教育统计学》, 肯德尔和谐系数, 例 1 and 例 2), given as each expert's grades."""
+    names = [f"c{j}" for j in range(6)]
+    result = score(tmp_path, plugins, np.arange(36.0).reshape(6, 6) % 7 + 1, weighting={
+        "method": "delphi", "params": {"experts": [dict(zip(names, row)) for row in experts]}})
+    assert result.details["score"]["weights"]["concordance"]["W"] == pytest.approx(w, abs=0.005)
+
+
 def test_delphi_perfect_agreement_and_bad_input(tmp_path, plugins):
     same = [{"c0": 5, "c1": 3, "c2": 1}] * 4
     result = score(tmp_path, plugins, [[1, 2, 3], [3, 1, 1]], weighting={"method": "delphi", "params": {"experts": same}})
