@@ -21,7 +21,7 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.lp import INF, column_scales, highs
+from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs
 from govscore.plugins.sbm import roles
 
 
@@ -74,12 +74,9 @@ def ddf(x, w, params, children, units=None):
 
 PARAMS = {
     "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
-        "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
-                   "description": "The children that are inputs; the others are outputs."},
-        "undesirable": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
-                        "description": "The outputs that are undesirable (emissions, complaints), weakly disposable."},
-        "returns": {"enum": ["constant", "variable"], "default": "constant",
-                    "description": "Returns to scale: constant (CRS) or variable (VRS, Σλ = 1)."},
+        "inputs": INPUTS,
+        "undesirable": {**UNDESIRABLE, "description": UNDESIRABLE["description"] + " Weakly disposable."},
+        "returns": RETURNS,
         "direction": {"enum": ["outputs", "inputs_and_outputs"], "default": "outputs",
                       "description": "outputs: g = (0, y^g, −y^b); inputs_and_outputs: g = (−x, y^g, −y^b)."}}}
 

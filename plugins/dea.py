@@ -27,7 +27,7 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.lp import INF, column_scales, highs, spread_text, without_solution
+from govscore.plugins.lp import INF, INPUTS, column_scales, highs, spread_text, without_solution
 
 TOLERANCE = 1e-9
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")
@@ -330,8 +330,7 @@ def register_aggregators(register):
     register("dea", dea, title={"en": "Data envelopment analysis", "zh": "数据包络分析"},
              weighted=False, whole_columns=True, domain="nonnegative", params={
         "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
-            "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
-                       "description": "The children that are inputs; the others are outputs."},
+            "inputs": INPUTS,
             "model": {"enum": ["CCR", "BCC"], "default": "CCR",
                       "description": "CCR: constant returns to scale; BCC: variable returns (also reports scale efficiency)."},
             "orientation": {"enum": ["input", "output"], "default": "input",

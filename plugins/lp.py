@@ -16,6 +16,14 @@ ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("out
 
 INF = highspy.kHighsInf
 
+# Parameters the models share, as their schemas write them.
+INPUTS = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
+          "description": "The children that are inputs; the others are outputs."}
+UNDESIRABLE = {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+               "description": "The outputs that are undesirable (emissions, complaints: less is better)."}
+RETURNS = {"enum": ["constant", "variable"], "default": "constant",
+           "description": "Returns to scale: constant (CRS) or variable (VRS, Σλ = 1)."}
+
 
 def highs() -> highspy.Highs:
     """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results),

@@ -26,8 +26,8 @@ import pyarrow as pa
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both, both
-from govscore.plugins.lp import INF, column_scales, highs
+from govscore.engine.messages import both
+from govscore.plugins.lp import INF, INPUTS, column_scales, highs
 
 INDICES = ("effch", "techch", "pech", "sech", "tfpch")
 
@@ -163,8 +163,7 @@ def _means(index, table, names, labels) -> dict:
 
 PARAMS = {
     "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
-        "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
-                   "description": "The children that are inputs; the others are outputs."},
+        "inputs": INPUTS,
         "orientation": {"enum": ["input", "output"], "default": "input",
                         "description": "input: distances by how far inputs could shrink; output: how far outputs could grow."},
         "frontier": {"enum": ["adjacent", "sequential", "global"], "default": "adjacent",

@@ -29,9 +29,9 @@ import numpy as np
 from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both, both
+from govscore.engine.messages import Both
 from govscore.plugins.dea import efficiency
-from govscore.plugins.lp import INF, column_scales, highs, without_solution
+from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs, without_solution
 
 OPTIMAL, INFEASIBLE = highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible
 
@@ -205,12 +205,9 @@ def _super_values(X, Y, rho, present, returns, orientation, units):
 
 PARAMS = {
     "type": "object", "additionalProperties": False, "required": ["inputs"], "properties": {
-        "inputs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
-                   "description": "The children that are inputs; the others are outputs."},
-        "undesirable": {"type": "array", "items": {"type": "string"}, "uniqueItems": True,
-                        "description": "The outputs that are undesirable (emissions, complaints: less is better), Tone (2003)."},
-        "returns": {"enum": ["constant", "variable"], "default": "constant",
-                    "description": "Returns to scale: constant (CRS) or variable (VRS, Σλ = 1)."},
+        "inputs": INPUTS,
+        "undesirable": {**UNDESIRABLE, "description": UNDESIRABLE["description"] + " Tone (2003)."},
+        "returns": RETURNS,
         "orientation": {"enum": ["none", "input", "output"], "default": "none",
                         "description": "none: inputs and outputs both (Tone 2001); input: input slacks only count; output: "
                                        "output slacks only."},
