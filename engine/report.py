@@ -270,18 +270,29 @@ def _grade_counts(grades, values: np.ndarray, lang: str) -> list[str]:
     return [say("note_grades", lang, grades=listed((f"{labels[k]} {counts[k]}" for k in order), lang))]
 
 
+def _with_aside(title: str, text: str, lang: str) -> str:
+    """``text`` in brackets after ``title``; inside the title's own closing bracket when it has one
+    ("秩和比法（RSR；回归截距 …）", not two brackets in a row)."""
+    if text and title.endswith(("）", ")")):
+        return title[:-1] + say("clause_sep", lang) + text + title[-1]
+    return title + aside(text, lang)
+
+
 def weights_by_node(result: Result, lang: str) -> list[dict]:
-    """Per aggregation node: its label, aggregator and weighting for people, what the weighting
-    reported (CR, λmax...) in words, and each child's label, weight and weight in the score."""
+    """Per aggregation node: its label, aggregator (with what it found for the node, in words) and
+    weighting for people, what the weighting reported (CR, λmax...) in words, and each child's label,
+    weight and weight in the score."""
     rs = result.ruleset
     share = result.effective_weights()
     out = []
     for node, weights in result.weights.items():
         details = result.details.get(node, {})
-        notes = HEADINGS[lang]["comma"].join(_notes(details.get("weights", {}), lang) + _notes(details.get("details", {}), lang)
-                                             + _grade_counts(details.get("details", {}).get("grade"), result.nodes[node], lang))
+        comma = HEADINGS[lang]["comma"]
+        notes = comma.join(_notes(details.get("weights", {}), lang))  # the weighting's (an AHP's CR)
+        found = comma.join(_notes(details.get("details", {}), lang)  # the method's own (an RSR regression)
+                           + _grade_counts(details.get("details", {}).get("grade"), result.nodes[node], lang))
         spec = rs.nodes[node]
-        out.append({"node": node, "label": rs.label(node), "aggregation": spec.aggregator.title(lang),
+        out.append({"node": node, "label": rs.label(node), "aggregation": _with_aside(spec.aggregator.title(lang), found, lang),
                     "method": spec.weight_set.weighting.title(lang) if spec.weight_set is not None else "", "notes": notes,
                     "parts": [(child, rs.label(child), w, share.get(child)) for child, w in weights.items()]})
     return out

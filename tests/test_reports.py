@@ -245,9 +245,11 @@ def test_reports_put_what_a_method_found_for_its_node_in_words(tmp_path, plugins
     w = result.details["score"]["weights"]["concordance"]["W"]
     for lang, words in (("en", [f"Kendall's W {w:.4g}", f"slope {regression['slope']:.4g}", "R² ", "units per grade: "]),
                         ("zh", [f"肯德尔和谐系数 W {w:.4g}", "斜率", "决定系数 R²", "各等级单位数："])):
-        notes = weights_by_node(result, lang)[0]["notes"]
-        assert all(word in notes for word in words), notes
+        part = weights_by_node(result, lang)[0]
+        said = part["notes"] + part["aggregation"]  # the weighting's figures beside it, the method's beside the method
+        assert all(word in said for word in words), said
+        assert words[0] in part["notes"] and words[1] in part["aggregation"] and words[1] not in part["notes"]
     grades = list(result.details["score"]["details"]["grade"])
-    counted = weights_by_node(result, "en")[0]["notes"].split("units per grade: ")[1]
+    counted = weights_by_node(result, "en")[0]["aggregation"].split("units per grade: ")[1]
     best = result.details["score"]["details"]["grade"][int(np.argmax(result.nodes["score"]))]
     assert counted.startswith(f"{best} {grades.count(best)}")  # the best grade first
