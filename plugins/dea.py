@@ -246,7 +246,7 @@ def dea(x, w, params, children, units=None):
     if params.get("super"):
         value, details["efficiency"], details["status"], told = _super(X, Y, score, present, model, orientation, units)
         details.update(told)
-    if model == "BCC":
+    if model == "BCC" and params.get("scale", True):
         crs, _ = efficiency(X, Y, "CCR", orientation)
         details["scale_efficiency"] = spread(crs / score, present)
         details["ccr_efficiency"] = spread(crs, present)
@@ -336,6 +336,9 @@ def register_aggregators(register):
             "orientation": {"enum": ["input", "output"], "default": "input",
                             "description": "input: how far inputs could shrink; output: how far outputs could grow."},
             "slacks": {"type": "boolean", "default": True, "description": "Also compute slacks and peers (a second programme per unit)."},
+            "scale": {"type": "boolean", "default": True,
+                      "description": "BCC: also the scale efficiency (a CCR programme per unit) and the returns to scale (a "
+                                     "programme under non-increasing returns per scale-inefficient unit); false skips both."},
             "super": {"type": "boolean", "default": False,
                       "description": "Super-efficiency (Andersen & Petersen 1993): each efficient unit against the frontier of "
                                      "the others, so efficient units score 1 or more and can be ranked; the others keep "

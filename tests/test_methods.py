@@ -543,6 +543,10 @@ def test_dea_returns_to_scale_and_targets_by_hand(tmp_path, plugins):
                    params={"inputs": ["c0"], "model": "BCC", "orientation": "input"})
     details = result.details["score"]["details"]
     assert list(details["returns_to_scale"]) == ["increasing", "increasing", "constant", "decreasing"]
+    bare = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
+                 params={"inputs": ["c0"], "model": "BCC", "scale": False})  # BCC alone, faster
+    assert bare.nodes["score"] == pytest.approx(result.nodes["score"])
+    assert "scale_efficiency" not in bare.details["score"]["details"] and "returns_to_scale" not in bare.details["score"]["details"]
     np.testing.assert_allclose(details["target_c0"], [1, 1.5, 2, 4], atol=1e-9)
     np.testing.assert_allclose(details["target_c1"], [1, 2, 3, 4], atol=1e-9)
     out = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea",
