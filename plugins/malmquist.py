@@ -74,19 +74,17 @@ def _panel(units, periods, usable):
     """Rows as a units × periods table of row numbers, periods in time order; the problem when unbalanced."""
     if periods is None:
         raise EngineError([said("E_PARAMS", "malmquist.no_periods")])
-    ids = np.asarray(units, dtype=object).astype(str)
-    when = np.asarray(periods, dtype=object).astype(str)
-    labels = np.unique(when)
-    labels = labels[np.argsort(period_numbers(pa.array(labels)), kind="stable")]  # time order
-    names = np.unique(ids)
+    names, unit_at = np.unique(np.asarray(units, dtype=object).astype(str), return_inverse=True)
+    seen, when = np.unique(np.asarray(periods, dtype=object).astype(str), return_inverse=True)
+    order = np.argsort(period_numbers(pa.array(seen)), kind="stable")  # time order
+    labels, period_at = seen[order], np.argsort(order)[when]
     table = np.full((len(names), len(labels)), -1)
-    unit_at = np.searchsorted(names, ids)
-    period_at = np.array([{p: k for k, p in enumerate(labels)}[p] for p in when]) if len(when) else np.zeros(0, int)
     rows = np.flatnonzero(usable)
     table[unit_at[rows], period_at[rows]] = rows
-    gaps = [f"{names[u]} ({', '.join(labels[table[u] < 0])})" for u in range(len(names)) if (table[u] < 0).any()]
-    if gaps:
-        raise EngineError([said("E_PANEL_UNBALANCED", "malmquist.unbalanced", count=len(gaps), which="; ".join(gaps[:10]),
+    lacking = np.flatnonzero((table < 0).any(axis=1))
+    if len(lacking):
+        which = "; ".join(f"{names[u]} ({', '.join(labels[table[u] < 0])})" for u in lacking[:10])
+        raise EngineError([said("E_PANEL_UNBALANCED", "malmquist.unbalanced", count=len(lacking), which=which,
                                 periods=len(labels))])
     if len(labels) < 2:
         raise EngineError([said("E_PARAMS", "malmquist.one_period")])
