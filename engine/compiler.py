@@ -112,8 +112,7 @@ class _Compiler:
     def check_params(self, reg: Registration | None, params, path: str):
         if reg is not None:
             kind = KINDS[reg.kind]
-            self.diagnostics += params_problems(params, reg.params, path, Both(f"the parameters of the {kind.en} {reg.name}",
-                                                                                f"{kind.zh} {reg.name} 的参数"))
+            self.diagnostics += params_problems(params, reg.params, path, Both(f"the {kind.en} {reg.name}", f"{kind.zh} {reg.name}"))
 
     # -- the whole document
     def build(self, base_dir: Path, file: str | None) -> Ruleset | None:

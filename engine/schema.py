@@ -386,7 +386,8 @@ def check_structure(document) -> list[Diagnostic]:
 
 
 def params_problems(params, schema: dict | None, path: str, what: Both) -> list[Diagnostic]:
-    """Check a plugin's parameters against the schema fragment it declared; ``what`` names them."""
+    """Check a plugin's parameters against the schema fragment it declared; ``what`` names the method
+    ("the aggregator sbm"), and each problem names the parameter it is in."""
     if not schema:
         return []
     validator = Draft202012Validator(schema)
@@ -416,8 +417,10 @@ def _described(schema: dict) -> Both | None:
 def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
     path = base + pointer(*e.absolute_path)
     parts = list(e.absolute_path)
-    if what is not None:
-        where = what
+    if what is not None and parts:  # a method's parameter: name it (the path points at the exact item)
+        where = Both(f'the parameter "{parts[0]}" of {what.en}', f"{what.zh} 的参数“{parts[0]}”")
+    elif what is not None:
+        where = Both(f"the parameters of {what.en}", f"{what.zh} 的参数")
     elif parts and isinstance(parts[-1], int):  # an item of a list: say which, of which list
         of = parts[-2] if len(parts) > 1 else ""
         where = Both(f'item {parts[-1] + 1} of "{of}"', f"“{of}”的第 {parts[-1] + 1} 项")

@@ -131,9 +131,9 @@ def test_ruleset_mistakes_are_told_in_chinese(tmp_path):
     assert "“paramz”不是“d”的属性。" in out and "提示：是否想写“params”？" in out
     assert "“direction”为 \"hihger\"，应为以下之一" in out and "提示：是否想写“higher”？" in out
     assert "\"b c\" 不能用作名称。" in out and "中文请写在 label 中" in out
-    assert "标准化方法 minmax 的参数有 1 项，至少需要 2 个。" in out
+    assert "标准化方法 minmax 的参数“scale”有 1 项，至少需要 2 个。" in out
     english = engine("validate", wrong, "--lang", "en").stderr
-    assert '"paramz" is not a property of "d".' in english and "the parameters of the normaliser minmax: 1 item given, at least 2 needed." in english
+    assert '"paramz" is not a property of "d".' in english and 'the parameter "scale" of the normaliser minmax: 1 item given, at least 2 needed.' in english
 
 
 def test_every_report_heading_in_both_languages():
@@ -321,7 +321,7 @@ def test_chinese_messages_hold_no_english_words_and_chinese_markers_mean_missing
     doc = small_ruleset(language="zh-CN", weights={"w": {"method": "ahp", "params": {"matrix": [[1, 12, 1], [None, 1, 1], [None, None, 1]]}}})
     doc["nodes"]["total"]["weights"] = "w"
     proc = engine("validate", small(doc))
-    assert "赋权方法 ahp 的参数为 12" in proc.stderr and "提示：1–9 标度的判断值" in proc.stderr and "weighting" not in proc.stderr
+    assert "赋权方法 ahp 的参数“matrix”为 12" in proc.stderr and "提示：1–9 标度的判断值" in proc.stderr and "weighting" not in proc.stderr
     # 暂无, 无, — and ／ are missing values without a ruleset listing them
     csv = "id,name,town,a,b,c\nu1,一,甲,暂无,10,5\nu2,二,甲,2,无,4\nu3,三,乙,3,30,—\nu4,四,乙,／,40,2\n"
     proc = engine("run", small(small_ruleset(language="zh-CN"), csv=csv))
