@@ -27,22 +27,11 @@ from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.lp import INF, INPUTS, column_scales, highs, spread_text, without_solution
+from govscore.plugins.lp import (INF, INPUTS, Envelopment, column_scales, highs, inputs_and_outputs, spread_text,
+                                 without_solution)
 
 TOLERANCE = 1e-9
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")
-
-
-def _split(x, w, params, children):
-    inputs = params.get("inputs", [])
-    unknown = [c for c in inputs if c not in children]
-    if unknown:
-        raise EngineError([said("E_PARAMS", "dea.unknown_inputs", children=", ".join(unknown))])
-    is_input = np.isin(np.asarray(children), inputs)
-    if is_input.all() or (inputs and not is_input.any()):
-        raise EngineError([said("E_PARAMS", "dea.no_output")])
-    present = complete_rows(x, w)  # a unit missing any child is not scored
-    return x[:, is_input], x[:, ~is_input], present
 
 
 def _solve(solver: highspy.Highs) -> tuple[float, np.ndarray]:
@@ -186,52 +175,17 @@ def _slacks_and_peers(X, Y, score, model, orientation):
 
 def _super_efficiency(X, Y, units, model, orientation):
     """Andersen & Petersen (1993): each of ``units`` (efficient ones) against the frontier of all the
-    others, in envelopment form over every other unit (a unit dominated only by the one left out
-    joins the frontier). Input: min θ, Σ λ_j x_j ≤ θ x_o, Σ λ_j y_j ≥ y_o; output: max φ, Σ λ_j x_j ≤
-    x_o, Σ λ_j y_j ≥ φ y_o, the score 1/φ; BCC adds Σ λ = 1. Returns the scores, NaN where the
-    programme has no solution (possible under BCC: no combination of the others reaches the unit)."""
-    n, m, s = len(X), X.shape[1], Y.shape[1]
-    solver = highs()
-    solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ_1 … λ_n, then θ (φ)
-    lam = np.arange(n, dtype=np.int32)
-    sense = 1.0 if orientation == "input" else -1.0
-    solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.r_[np.zeros(n), sense])
-    for i in range(m):
-        solver.addRow(-INF, 0.0, n, lam, X[:, i])  # θ column, or the bound x_io, set per unit
-    for r in range(s):
-        solver.addRow(0.0, INF, n, lam, Y[:, r])
-    if model == "BCC":
-        solver.addRow(1.0, 1.0, n, lam, np.ones(n))
-    theta = n
-    out = np.full(len(units), np.nan)
-    for k, o in enumerate(units):
-        solver.changeColBounds(int(o), 0.0, 0.0)  # the unit is not part of its own frontier
-        if orientation == "input":
-            for i in range(m):
-                solver.changeCoeff(i, theta, -float(X[o, i]))
-            for r in range(s):
-                solver.changeRowBounds(m + r, float(Y[o, r]), INF)
-        else:
-            for i in range(m):
-                solver.changeRowBounds(i, -INF, float(X[o, i]))
-            for r in range(s):
-                solver.changeCoeff(m + r, theta, -float(Y[o, r]))
-        solver.run()
-        status = solver.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            value = solver.getInfo().objective_function_value
-            out[k] = value if orientation == "input" else 1.0 / -value
-        elif status != highspy.HighsModelStatus.kInfeasible:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
-        solver.changeColBounds(int(o), 0.0, INF)
-    return out
+    others, in envelopment form over every other unit (a unit dominated only by the one left out joins
+    the frontier). NaN where the programme has no solution (possible under BCC)."""
+    frontier = Envelopment(X, Y, "variable" if model == "BCC" else "constant", orientation)
+    return np.array([frontier.efficiency(X[o], Y[o], leave_out=o) for o in units])
 
 
 def dea(x, w, params, children, units=None):
     """DEA efficiency per unit, with peers, slacks and (for BCC) scale efficiency."""
     model = params.get("model", "CCR")
     orientation = params.get("orientation", "input")
-    X_all, Y_all, present = _split(x, w, params, children)
+    X_all, Y_all, present = inputs_and_outputs(x, w, params, children)
     bad = present & ((X_all <= 0).any(axis=1) | (Y_all < 0).any(axis=1) | (Y_all <= 0).all(axis=1))
     if bad.any():
         raise UnitsError("E_DOMAIN", "dea.domain", bad, hint=Both("normalise inputs and outputs with ratio (to the mean) or none",

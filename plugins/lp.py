@@ -9,6 +9,8 @@ import sys
 import highspy
 import numpy as np
 
+from govscore.engine.data import complete_rows
+from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.messages import Both, both
 
 ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向"),
@@ -74,3 +76,64 @@ def without_solution(value: np.ndarray, present: np.ndarray, units, model, orien
     return status, {"no_value": no_value,
                     "warnings": [both("dea.super_infeasible", count=len(missing), which=", ".join(map(str, missing[:10])),
                                       model=model, orientation=ORIENTED[orientation])]}
+
+
+def inputs_and_outputs(x, w, params, children) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The inputs named in params and the other children as outputs, and the units that have every child."""
+    inputs = params.get("inputs", [])
+    unknown = [c for c in inputs if c not in children]
+    if unknown:
+        raise EngineError([said("E_PARAMS", "dea.unknown_inputs", children=", ".join(unknown))])
+    is_input = np.isin(np.asarray(children), inputs)
+    if is_input.all() or (inputs and not is_input.any()):
+        raise EngineError([said("E_PARAMS", "dea.no_output")])
+    return x[:, is_input], x[:, ~is_input], complete_rows(x, w)
+
+
+class Envelopment:
+    """The radial envelopment programme over one reference set (rows of X, Y), for points in or outside
+    it: input oriented min θ, Σ λ_j x_j ≤ θ x, Σ λ_j y_j ≥ y; output oriented max φ, Σ λ_j x_j ≤ x,
+    Σ λ_j y_j ≥ φ y, the efficiency 1/φ; Σ λ = 1 under variable returns. One HiGHS model, only the
+    evaluated point changing between calls."""
+
+    def __init__(self, X, Y, returns, orientation):
+        n, self.m, self.s = len(X), X.shape[1], Y.shape[1]
+        self.orientation, self.k = orientation, n
+        self.solver = highs()
+        self.solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ, then θ (or φ)
+        cost = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
+        self.solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), cost)
+        lam = np.arange(n, dtype=np.int32)
+        for i in range(self.m):
+            self.solver.addRow(-INF, 0.0, n, lam, X[:, i])
+        for r in range(self.s):
+            self.solver.addRow(0.0, INF, n, lam, Y[:, r])
+        if returns == "variable":
+            self.solver.addRow(1.0, 1.0, n, lam, np.ones(n))
+
+    def efficiency(self, x, y, leave_out: int | None = None) -> float:
+        """The point's efficiency; ``leave_out``: a reference unit not to use (super-efficiency). NaN where
+        the programme has no solution (under variable returns, no combination reaches the point)."""
+        m, k = self.m, self.k
+        if self.orientation == "input":  # Σλx − θx ≤ 0, Σλy ≥ y
+            for i in range(m):
+                self.solver.changeCoeff(i, k, -float(x[i]))
+            for r in range(self.s):
+                self.solver.changeRowBounds(m + r, float(y[r]), INF)
+        else:  # Σλx ≤ x, Σλy − φy ≥ 0
+            for i in range(m):
+                self.solver.changeRowBounds(i, -INF, float(x[i]))
+            for r in range(self.s):
+                self.solver.changeCoeff(m + r, k, -float(y[r]))
+        if leave_out is not None:
+            self.solver.changeColBounds(int(leave_out), 0.0, 0.0)
+        self.solver.run()
+        status = self.solver.getModelStatus()  # read before the model changes again (a change clears it)
+        value = self.solver.getInfo().objective_function_value
+        if leave_out is not None:
+            self.solver.changeColBounds(int(leave_out), 0.0, INF)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return float("nan")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=self.solver.modelStatusToString(status))])
+        return value if self.orientation == "input" else 1.0 / -value

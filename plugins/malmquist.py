@@ -19,7 +19,6 @@ input and output.
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 import pyarrow as pa
 
@@ -27,47 +26,9 @@ from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import both
-from govscore.plugins.lp import INF, INPUTS, column_scales, highs
+from govscore.plugins.lp import INPUTS, Envelopment, column_scales, inputs_and_outputs
 
 INDICES = ("effch", "techch", "pech", "sech", "tfpch")
-
-
-class _Frontier:
-    """The envelopment programme over one reference set (rows of X, Y), for points in or outside it."""
-
-    def __init__(self, X, Y, returns, orientation):
-        n, self.m, self.s = len(X), X.shape[1], Y.shape[1]
-        self.orientation, self.k = orientation, n
-        self.solver = highs()
-        self.solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ, then θ (or φ)
-        cost = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
-        self.solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), cost)
-        lam = np.arange(n, dtype=np.int32)
-        for i in range(self.m):
-            self.solver.addRow(-INF, 0.0, n, lam, X[:, i])
-        for r in range(self.s):
-            self.solver.addRow(0.0, INF, n, lam, Y[:, r])
-        if returns == "variable":
-            self.solver.addRow(1.0, 1.0, n, lam, np.ones(n))
-
-    def efficiency(self, x, y) -> float:
-        m, k = self.m, self.k
-        if self.orientation == "input":  # Σλx − θx ≤ 0, Σλy ≥ y
-            for i in range(m):
-                self.solver.changeCoeff(i, k, -float(x[i]))
-            for r in range(self.s):
-                self.solver.changeRowBounds(m + r, float(y[r]), INF)
-        else:  # Σλx ≤ x, Σλy − φy ≥ 0
-            for i in range(m):
-                self.solver.changeRowBounds(i, -INF, float(x[i]))
-            for r in range(self.s):
-                self.solver.changeCoeff(m + r, k, -float(y[r]))
-        self.solver.run()
-        status = self.solver.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=self.solver.modelStatusToString(status))])
-        value = self.solver.getInfo().objective_function_value
-        return value if self.orientation == "input" else 1.0 / -value
 
 
 def _panel(units, periods, usable):
@@ -92,16 +53,8 @@ def _panel(units, periods, usable):
 
 
 def malmquist(x, w, params, children, units=None, periods=None):
-    inputs = params.get("inputs", [])
-    unknown = [c for c in inputs if c not in children]
-    if unknown:
-        raise EngineError([said("E_PARAMS", "dea.unknown_inputs", children=", ".join(unknown))])
-    is_input = np.isin(np.asarray(children), inputs)
-    if is_input.all() or not is_input.any():
-        raise EngineError([said("E_PARAMS", "dea.no_output")])
-    usable = (np.broadcast_to(w, x.shape) > 0).all(axis=1)  # a row missing a child breaks the panel
+    X, Y, usable = inputs_and_outputs(x, w, params, children)  # a row missing a child breaks the panel
     table, names, labels = _panel(units, periods, usable)
-    X, Y = x[:, is_input], x[:, ~is_input]
     if (X[usable] <= 0).any() or (Y[usable] < 0).any():
         raise EngineError([said("E_DOMAIN", "dea.domain", model="Malmquist")])
     x_scale, y_scale = column_scales(X[usable], Y[usable])
@@ -115,7 +68,7 @@ def malmquist(x, w, params, children, units=None, periods=None):
         return table[:, :t + 1].ravel() if frontier == "sequential" else table[:, t]
 
     def efficiencies(ref_rows, points, returns):
-        f = _Frontier(X[ref_rows], Y[ref_rows], returns, orientation)
+        f = Envelopment(X[ref_rows], Y[ref_rows], returns, orientation)
         return np.array([f.efficiency(X[j], Y[j]) for j in points])
 
     crs = [efficiencies(reference(t), table[:, t], "constant") for t in range(T)]  # E^t(t); global: E^G(t)
