@@ -113,44 +113,52 @@ def _frontier_candidates(X, G, B, returns) -> np.ndarray:
 def _super_sbm(X, Y, units, returns, orientation):
     """Super-SBM of ``units`` (SBM-efficient), each against every other unit (Tone 2002), linearised with
     t: min t + (1/m) Σ S⁻/x_o, t − (1/s) Σ S⁺/y_o = 1 (non-oriented), Σ Λ x − S⁻ ≤ t x_o,
-    Σ Λ y + S⁺ ≥ t y_o, S⁺ ≤ t y_o. Input oriented S⁺ = 0; output oriented S⁻ = 0 and δ = 1 / (that
-    denominator). NaN where the programme has no solution."""
+    Σ Λ y + S⁺ ≥ t y_o, S⁺ ≤ t y_o: the nearest point of the others' frontier that is no better than the unit.
+    Input oriented S⁺ = 0 and t = 1; output oriented S⁻ = 0, t = 1 and δ = 1 / (1 − the least Σ S⁺/(s·y)).
+    NaN where the programme has no solution."""
     n, m, s = len(X), X.shape[1], Y.shape[1]
+    ncol = n + m + s + 1
+    t = ncol - 1
+    upper = np.full(ncol, INF)
+    if orientation == "input":
+        upper[n + m:n + m + s] = 0.0
+    if orientation == "output":
+        upper[n:n + m] = 0.0
+    solver = highs()  # one model; only the evaluated unit's data change from one unit to the next
+    solver.addVars(ncol, np.zeros(ncol), upper)
+    lam = np.arange(n, dtype=np.int32)
+    solver.addRow(1.0, 1.0, 1, np.array([t], dtype=np.int32), np.ones(1))  # the normalisation, row 0
+    for i in range(m):  # Σ Λ x − S⁻ − t x_o ≤ 0
+        solver.addRow(-INF, 0.0, n + 1, np.r_[lam, n + i].astype(np.int32), np.r_[X[:, i], -1.0])
+    for r in range(s):  # Σ Λ y + S⁺ − t y_o ≥ 0 and S⁺ − t y_o ≤ 0
+        solver.addRow(0.0, INF, n + 1, np.r_[lam, n + m + r].astype(np.int32), np.r_[Y[:, r], 1.0])
+        solver.addRow(-INF, 0.0, 1, np.array([n + m + r], dtype=np.int32), np.ones(1))
+    if returns == "variable":
+        solver.addRow(0.0, 0.0, n + 1, np.r_[lam, t].astype(np.int32), np.r_[np.ones(n), -1.0])
+    columns = np.arange(ncol, dtype=np.int32)
     out = np.full(len(units), np.nan)
     for k, o in enumerate(units):
-        solver = highs()
-        ncol = n + m + s + 1
-        t = ncol - 1
-        upper = np.full(ncol, INF)
-        upper[o] = 0.0  # the unit is not part of its own frontier
-        if orientation == "input":
-            upper[n + m:n + m + s] = 0.0
-        if orientation == "output":
-            upper[n:n + m] = 0.0
-        solver.addVars(ncol, np.zeros(ncol), upper)
-        lam = np.arange(n, dtype=np.int32)
-        input_cost = 1.0 / (m * X[o])
         output_term = 1.0 / (s * Y[o])
-        cost = np.r_[np.zeros(n), input_cost, np.zeros(s), 1.0]
         if orientation == "output":
-            cost = np.r_[np.zeros(n + m), -output_term, 0.0]  # max Σ S⁺/(s·y) with t = 1
-        solver.changeColsCost(ncol, np.arange(ncol, dtype=np.int32), cost)
-        if orientation == "none":
-            solver.addRow(1.0, 1.0, s + 1, np.r_[np.arange(n + m, n + m + s), t].astype(np.int32), np.r_[-output_term, 1.0])
+            cost = np.r_[np.zeros(n + m), output_term, 0.0]  # the least shortfall Σ S⁺/(s·y), with t = 1
         else:
-            solver.addRow(1.0, 1.0, 1, np.array([t], dtype=np.int32), np.ones(1))
+            cost = np.r_[np.zeros(n), 1.0 / (m * X[o]), np.zeros(s), 1.0]
+        solver.changeColsCost(ncol, columns, cost)
+        if orientation == "none":  # t − Σ S⁺/(s·y) = 1
+            for r in range(s):
+                solver.changeCoeff(0, n + m + r, -float(output_term[r]))
         for i in range(m):
-            solver.addRow(-INF, 0.0, n + 2, np.r_[lam, n + i, t].astype(np.int32), np.r_[X[:, i], -1.0, -X[o, i]])
+            solver.changeCoeff(1 + i, t, -float(X[o, i]))
         for r in range(s):
-            solver.addRow(0.0, INF, n + 2, np.r_[lam, n + m + r, t].astype(np.int32), np.r_[Y[:, r], 1.0, -Y[o, r]])
-            solver.addRow(-INF, 0.0, 2, np.array([n + m + r, t], dtype=np.int32), np.array([1.0, -Y[o, r]]))
-        if returns == "variable":
-            solver.addRow(0.0, 0.0, n + 1, np.r_[lam, t].astype(np.int32), np.r_[np.ones(n), -1.0])
+            solver.changeCoeff(1 + m + 2 * r, t, -float(Y[o, r]))
+            solver.changeCoeff(2 + m + 2 * r, t, -float(Y[o, r]))
+        solver.changeColBounds(int(o), 0.0, 0.0)  # the unit is not part of its own frontier
         solver.run()
-        status = solver.getModelStatus()
+        status = solver.getModelStatus()  # read before the model changes again
+        value = solver.getInfo().objective_function_value
+        solver.changeColBounds(int(o), 0.0, INF)
         if status == OPTIMAL:
-            value = solver.getInfo().objective_function_value
-            out[k] = 1.0 / (1.0 + value) if orientation == "output" else value
+            out[k] = 1.0 / (1.0 - value) if orientation == "output" else value
         elif status != INFEASIBLE:
             raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
     return out

@@ -102,11 +102,14 @@ def test_sbm_matches_an_independent_solution_and_is_units_invariant(seed, return
         assert (rho <= radial + 1e-9).all()
 
 
-def super_by_linprog(X, Y, o, returns):
-    """Tone (2002)'s super-SBM of unit o, non-oriented, written for scipy: variables Λ (o's fixed at 0), S⁻, S⁺, t."""
+def super_by_linprog(X, Y, o, returns, orientation="none"):
+    """Tone (2002)'s super-SBM of unit o written for scipy: variables Λ (o's fixed at 0), S⁻, S⁺, t; the least
+    δ = (1 + mean S⁻/x) / (1 − mean S⁺/y) over the others' frontier (input oriented S⁺ = 0, output S⁻ = 0)."""
     n, m, s = len(X), X.shape[1], Y.shape[1]
     size = n + m + s + 1
     c = np.r_[np.zeros(n), 1 / (m * X[o]), np.zeros(s), 1.0]
+    if orientation == "output":
+        c = np.r_[np.zeros(n + m), 1 / (s * Y[o]), 0.0]
     a_ub, b_ub = [], []
     for i in range(m):  # Σ Λ x − S⁻ − t x_o ≤ 0
         row = np.zeros(size)
@@ -119,26 +122,35 @@ def super_by_linprog(X, Y, o, returns):
         row = np.zeros(size)
         row[n + m + r], row[-1] = 1.0, -Y[o, r]
         a_ub.append(row), b_ub.append(0.0)
-    norm = np.r_[np.zeros(n + m), -1 / (s * Y[o]), 1.0]
+    norm = np.r_[np.zeros(n + m), -1 / (s * Y[o]) if orientation == "none" else np.zeros(s), 1.0]
     a_eq, b_eq = [norm], [1.0]
     if returns == "variable":
         a_eq.append(np.r_[np.ones(n), np.zeros(m + s), -1.0]), b_eq.append(0.0)
-    bounds = [(0, 0) if j == o else (0, None) for j in range(size)]
+    fixed = {"input": range(n + m, n + m + s), "output": range(n, n + m)}.get(orientation, ())
+    bounds = [(0, 0) if j == o or j in fixed else (0, None) for j in range(size)]
     res = linprog(c, A_ub=np.array(a_ub), b_ub=b_ub, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
-    return res.fun
+    if res.status == 2:
+        return np.nan
+    return 1 / (1 - res.fun) if orientation == "output" else res.fun
 
 
 @pytest.mark.parametrize("returns", ["constant", "variable"])
-def test_super_sbm_matches_an_independent_solution(returns):
-    """Super-SBM is at least 1 for the SBM-efficient units (C and E of Tone 2001) and the SBM score for the others."""
-    rho, _ = sbm(TONE_2001, ONES, {"inputs": ["x1", "x2"], "returns": returns}, ["x1", "x2", "y1", "y2"])
-    delta, details = sbm(TONE_2001, ONES, {"inputs": ["x1", "x2"], "returns": returns, "super": True},
-                         ["x1", "x2", "y1", "y2"], units=list("ABCDE"))
-    efficient = rho >= 1 - 1e-9
-    assert (delta[efficient] >= 1).all() and delta[~efficient] == pytest.approx(rho[~efficient])
-    for o in np.flatnonzero(efficient):
-        assert delta[o] == pytest.approx(super_by_linprog(TONE_2001[:, :2], TONE_2001[:, 2:], o, returns))
-    assert details["efficiency"] == pytest.approx(rho) and set(details["status"]) == {"optimal"}
+@pytest.mark.parametrize("orientation", ["none", "input", "output"])
+def test_super_sbm_matches_an_independent_solution(returns, orientation):
+    """Super-SBM is at least 1 for the SBM-efficient units and the SBM score for the others, on Tone (2001)'s
+    units and on random ones, in every orientation (a unit without a solution is NaN in both)."""
+    rng = np.random.default_rng(7)
+    for data in (TONE_2001, rng.uniform(1, 10, size=(12, 4))):
+        params = {"inputs": ["x1", "x2"], "returns": returns, "orientation": orientation}
+        rho, _ = sbm(data, ONES, params, ["x1", "x2", "y1", "y2"])
+        delta, details = sbm(data, ONES, {**params, "super": True}, ["x1", "x2", "y1", "y2"],
+                             units=[f"u{k}" for k in range(len(data))])
+        efficient = rho >= 1 - 1e-9
+        found = delta[efficient & ~np.isnan(delta)]
+        assert (found >= 1 - 1e-9).all() and delta[~efficient] == pytest.approx(rho[~efficient])
+        expected = [super_by_linprog(data[:, :2], data[:, 2:], o, returns, orientation) for o in np.flatnonzero(efficient)]
+        assert delta[efficient] == pytest.approx(expected, nan_ok=True)
+        assert details["efficiency"] == pytest.approx(rho)
 
 
 def test_sbm_through_a_ruleset_and_bad_input(tmp_path, plugins):
