@@ -1,13 +1,13 @@
 """Time the DEA family on synthetic units, as ratios to CCR in the same run, with a check against scipy.
 
-    python benchmarks/dea.py                  # 5,000 units, 3 inputs, 4 outputs
-    python benchmarks/dea.py --units 1000 --growth
+    python benchmarks/dea.py                          # 1,000 and 5,000 units, 3 inputs, 4 outputs
+    python benchmarks/dea.py --sizes 1000 5000 50000  # CCR alone at the largest size: --only-ccr
 
 Each model is timed once per size (a 2-core machine is noisy: repeat the run, or time the whole
-command with the library's paired timer). A sample of units is solved again with
+command with the library's paired timer). At each size a sample of units is solved again with
 scipy.optimize.linprog — the envelopment programmes written out directly — and the largest
-difference is printed. --growth also runs a fifth of the units and prints each model's growth
-exponent log(t₂/t₁) / log(n₂/n₁). The Malmquist run is a panel of a fifth of the units over five periods.
+difference is printed. Between consecutive sizes each model's growth exponent log(t₂/t₁) / log(n₂/n₁)
+is printed. The Malmquist run is a panel of a fifth of the units over five periods.
 """
 
 from __future__ import annotations
@@ -51,17 +51,19 @@ def ccr_by_linprog(X, Y, o) -> float:
     return linprog(np.r_[np.zeros(n), 1.0], A_ub=a, b_ub=b, bounds=[(0, None)] * (n + 1), method="highs").fun
 
 
-def timings(units: int) -> dict[str, float]:
+def timings(units: int, models: dict) -> dict[str, float]:
     x = data(units)
     out = {}
-    for name, (method, params) in MODELS.items():
+    for name, (method, params) in models.items():
         start = time.perf_counter()
         score, _ = method(x, np.ones((1, 7)), params, CHILDREN, units=[f"u{k}" for k in range(units)])
         out[name] = time.perf_counter() - start
         if name == "CCR input":
             sample = np.random.default_rng(2).choice(units, size=min(20, units), replace=False)
             worst = max(abs(score[o] - ccr_by_linprog(x[:, :3], x[:, 3:], o)) for o in sample)
-            print(f"  CCR against scipy's linprog on {len(sample)} units: largest difference {worst:.1e}")
+            print(f"  {units:,} units: CCR against scipy's linprog on {len(sample)} units, largest difference {worst:.1e}")
+    if len(models) < len(MODELS):
+        return out
     per = max(units // 5, 10)
     panel = data(per * 5, seed=3)
     start = time.perf_counter()
@@ -73,21 +75,20 @@ def timings(units: int) -> dict[str, float]:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=5000)
-    parser.add_argument("--growth", action="store_true", help="also run a fifth of the units and print growth exponents")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--only-ccr", action="store_true", help="time CCR alone and with slacks (for 50,000 units)")
     args = parser.parse_args()
-    print(f"{args.units:,} units, 3 inputs, 4 outputs")
-    big = timings(args.units)
-    base = big["CCR input"]
-    small = None
-    if args.growth:
-        print(f"{args.units // 5:,} units")
-        small = timings(args.units // 5)
-    for name, seconds in big.items():
-        line = f"  {name}: {seconds:.2f} s, {seconds / base:.2f}× CCR"
-        if small is not None and name in small and small[name] > 0:
-            line += f", growth exponent {math.log(seconds / small[name]) / math.log(5):.2f}"
-        print(line)
+    models = {k: v for k, v in MODELS.items() if k.startswith("CCR input")} if args.only_ccr else MODELS
+    runs = {n: timings(n, models) for n in sorted(args.sizes)}
+    previous = None
+    for n, seconds in runs.items():
+        print(f"{n:,} units, 3 inputs, 4 outputs")
+        for name, t in seconds.items():
+            line = f"  {name}: {t:.2f} s, {t / seconds['CCR input']:.2f}× CCR"
+            if previous is not None and name in runs[previous]:
+                line += f", growth exponent {math.log(t / runs[previous][name]) / math.log(n / previous):.2f}"
+            print(line)
+        previous = n
 
 
 if __name__ == "__main__":

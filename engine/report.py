@@ -249,11 +249,37 @@ def group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]
 
 
 def _notes(details: dict, lang: str) -> list[str]:
-    """What a method reported for its node, in words: the figures that have a name for readers (an AHP's
-    CR, a Delphi round's Kendall W and its p, an RSR regression's slope and R²), one level of grouping deep."""
-    flat = {**details, **{k: v for group in details.values() if isinstance(group, dict) for k, v in group.items()}}
-    return [say("note_" + k, lang) + " " + (f"{v:.4g}" if isinstance(v, float) else str(v))
-            for k, v in flat.items() if "note_" + k in WORDS and np.isscalar(v) and not isinstance(v, (bool, np.bool_))]
+    """What a method reported for its node, in words: the choices it names (a DEA's model and orientation),
+    the figures that have a name for readers (an AHP's CR, a Delphi round's Kendall W and its p, an RSR
+    regression's slope and R², a Malmquist index's mean changes), two levels of grouping deep."""
+    flat = dict(details)
+    for group in [g for g in details.values() if isinstance(g, dict)]:
+        flat.update(group)
+        flat.update({k: v for inner in group.values() if isinstance(inner, dict) for k, v in inner.items()})
+    out = []
+    for key, value in flat.items():
+        if isinstance(value, str) and f"value_{key}_{value}" in WORDS:
+            out.append(say(f"value_{key}_{value}", lang))
+        elif "note_" + key in WORDS and np.isscalar(value) and not isinstance(value, (bool, np.bool_, str)):
+            out.append(say("note_" + key, lang) + " " + (f"{value:.4g}" if isinstance(value, float) else str(value)))
+        elif "note_" + key in WORDS and isinstance(value, str):
+            out.append(say("note_" + key, lang) + " " + value)
+    return out + _category_counts(details, lang)
+
+
+def _category_counts(details: dict, lang: str) -> list[str]:
+    """The units in each class of a per-unit classification with words of its own (DEA's returns to scale):
+    "returns to scale: increasing 20, constant 5, decreasing 10", the largest class first."""
+    out = []
+    for key, values in details.items():
+        if not (isinstance(values, np.ndarray) and values.dtype == object and "{counts}" in WORDS.get("note_" + key, ("",))[0]):
+            continue
+        classes, counts = np.unique([v for v in values if isinstance(v, str)], return_counts=True)
+        if len(classes):
+            order = np.argsort(-counts, kind="stable")
+            words = (say(f"value_{key}_{classes[k]}", lang) if f"value_{key}_{classes[k]}" in WORDS else str(classes[k]) for k in order)
+            out.append(say("note_" + key, lang, counts=listed((f"{w} {counts[k]}" for w, k in zip(words, order)), lang)))
+    return out
 
 
 def _grade_counts(grades, values: np.ndarray, lang: str) -> list[str]:
@@ -278,6 +304,14 @@ def _with_aside(title: str, text: str, lang: str) -> str:
     return title + aside(text, lang)
 
 
+def _method_with_findings(result: Result, node: str, lang: str) -> str:
+    """A node's aggregation method with what it found for the node in brackets (an RSR regression, a DEA's
+    model and efficient units, a Malmquist index's mean changes)."""
+    details = result.details.get(node, {}).get("details", {})
+    found = HEADINGS[lang]["comma"].join(_notes(details, lang) + _grade_counts(details.get("grade"), result.nodes[node], lang))
+    return _with_aside(result.ruleset.nodes[node].aggregator.title(lang), found, lang)
+
+
 def weights_by_node(result: Result, lang: str) -> list[dict]:
     """Per aggregation node: its label, aggregator (with what it found for the node, in words) and
     weighting for people, what the weighting reported (CR, λmax...) in words, and each child's label,
@@ -289,10 +323,8 @@ def weights_by_node(result: Result, lang: str) -> list[dict]:
         details = result.details.get(node, {})
         comma = HEADINGS[lang]["comma"]
         notes = comma.join(_notes(details.get("weights", {}), lang))  # the weighting's (an AHP's CR)
-        found = comma.join(_notes(details.get("details", {}), lang)  # the method's own (an RSR regression)
-                           + _grade_counts(details.get("details", {}).get("grade"), result.nodes[node], lang))
         spec = rs.nodes[node]
-        out.append({"node": node, "label": rs.label(node), "aggregation": _with_aside(spec.aggregator.title(lang), found, lang),
+        out.append({"node": node, "label": rs.label(node), "aggregation": _method_with_findings(result, node, lang),
                     "method": spec.weight_set.weighting.title(lang) if spec.weight_set is not None else "", "notes": notes,
                     "parts": [(child, rs.label(child), w, share.get(child)) for child, w in weights.items()]})
     return out
@@ -329,9 +361,15 @@ def _params_in_words(params: dict, lang: str) -> str:
     return listed(words, lang)
 
 
+PROPER_NAMES = ("Borda", "Copeland", "Delphi", "Malmquist", "Mazziotta")
+
+
 def _in_sentence(title: str) -> str:
-    """A title inside a sentence: "Weighted mean" becomes "weighted mean"; "TOPSIS" stays."""
-    return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
+    """A title inside a sentence: "Weighted mean" becomes "weighted mean"; "TOPSIS" and "Malmquist
+    productivity index" (a person's name) stay."""
+    if title.startswith(PROPER_NAMES) or len(title) < 2 or not title[1].islower():
+        return title
+    return title[0].lower() + title[1:]
 
 
 def _weights_text(values, lang: str) -> str:
@@ -350,14 +388,16 @@ def _methods(result: Result, lang: str) -> list[str]:
         what = say("direction_" + ind.direction, lang)
         if ind.treatment is not None:
             what += HEADINGS[lang]["comma"] + say("treated_with", lang, method=ind.treatment.title(lang))
-        normalised.setdefault(how, []).append(ind.label + aside(what, lang))
-    out = [say("normalised_with", lang, method=how, indicators=listed(names, lang)) for how, names in normalised.items()]
+        normalised.setdefault("" if ind.normaliser.name == "none" else how, []).append(ind.label + aside(what, lang))
+    out = [say("normalised_with", lang, method=how, indicators=listed(names, lang)) if how
+           else say("not_normalised", lang, indicators=listed(names, lang)) for how, names in normalised.items()]
     for name, node in rs.nodes.items():
         if node.formula is not None:
             out.append(say("node_formula", lang, node=node.label, formula=node.formula.text))
             continue
         weights = result.weights.get(name)
-        sentence = say("node_combines", lang, node=node.label, method=_in_sentence(node.aggregator.title(lang)),
+        method = node.aggregator.title(lang) if weights else _method_with_findings(result, name, lang)  # else beside the weights
+        sentence = say("node_combines", lang, node=node.label, method=_in_sentence(method),
                        parts=listed((rs.label(c) for c in node.children), lang))
         if weights:
             sentence += say("with_weights", lang, weights=_weights_text((weights[c] for c in node.children if c in weights), lang))

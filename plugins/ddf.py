@@ -14,15 +14,41 @@ frontier; larger is worse, so the node is ranked lowest first.
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 
 from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs
+from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, Envelopment, column_scales
 from govscore.plugins.sbm import roles
+
+
+class _Directional(Envelopment):
+    """The directional programme over a reference set that grows by column generation (as DEA's): the outputs
+    are the desirable then the undesirable ones, and the measured column is β, free, maximised."""
+
+    def __init__(self, X, G, B, returns, with_inputs):
+        self.good, self.with_inputs = G.shape[1], with_inputs
+        first = np.unique(np.r_[np.argmax(G, axis=0), np.argmin(X, axis=0), np.argmin(B, axis=0)]) if len(X) else []
+        super().__init__(X, np.c_[G, B], returns, "output", reference=first)
+        self.solver.changeColBounds(0, -INF, INF)
+
+    def _point(self, x, y) -> None:
+        m, solver = self.m, self.solver
+        for i in range(m):  # Σλx + β·d·x_o ≤ x_o
+            solver.changeCoeff(i, 0, float(x[i]) if self.with_inputs else 0.0)
+            solver.changeRowBounds(i, -INF, float(x[i]))
+        for r in range(self.s):
+            if r < self.good:  # Σλy − β·y_o ≥ y_o
+                solver.changeCoeff(m + r, 0, -float(y[r]))
+                solver.changeRowBounds(m + r, float(y[r]), INF)
+            else:  # Σλb + β·b_o = b_o
+                solver.changeCoeff(m + r, 0, float(y[r]))
+                solver.changeRowBounds(m + r, float(y[r]), float(y[r]))
+
+    def _measure(self, objective: float) -> float:
+        return -objective
 
 
 def ddf(x, w, params, children, units=None):
@@ -38,38 +64,10 @@ def ddf(x, w, params, children, units=None):
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("the directional distance function", "方向距离函数"))])
     data = x[present] / np.r_[tuple(column_scales(x[present]))]
     X, G, B = data[:, is_input], data[:, is_good], data[:, is_bad]
-    n = len(data)
-    solver = highs()
-    solver.addVars(n + 1, np.r_[np.zeros(n), -INF], np.full(n + 1, INF))  # λ, then β (free: a unit beyond the frontier)
-    solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), np.r_[np.zeros(n), -1.0])
-    lam = np.arange(n, dtype=np.int32)
-    with_beta = np.r_[lam, n].astype(np.int32)
-    rows = []  # (block, k): the unit's own value enters the row's bound and β's coefficient
-    for block, data_block in (("x", X), ("g", G), ("b", B)):
-        for k in range(data_block.shape[1]):
-            solver.addRow(-INF, INF, n + 1, with_beta, np.r_[data_block[:, k], 0.0])
-            rows.append((block, k))
-    if returns == "variable":
-        solver.addRow(1.0, 1.0, n, lam, np.ones(n))
-    beta = np.empty(n)
-    for o in range(n):
-        for row, (block, k) in enumerate(rows):
-            own = {"x": X, "g": G, "b": B}[block][o, k]
-            if block == "x":  # Σλx + β·d·x_o ≤ x_o
-                solver.changeCoeff(row, n, float(own if with_inputs else 0.0))
-                solver.changeRowBounds(row, -INF, float(own))
-            elif block == "g":  # Σλy − β·y_o ≥ y_o
-                solver.changeCoeff(row, n, -float(own))
-                solver.changeRowBounds(row, float(own), INF)
-            else:  # Σλb + β·b_o = b_o
-                solver.changeCoeff(row, n, float(own))
-                solver.changeRowBounds(row, float(own), float(own))
-        solver.run()
-        status = solver.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
-        beta[o] = -solver.getInfo().objective_function_value
-    return spread(beta, present), {"returns": returns, "direction": "inputs_and_outputs" if with_inputs else "outputs"}
+    frontier = _Directional(X, G, B, returns, with_inputs)
+    beta = np.array([frontier.generate(o).efficiency for o in range(len(data))])
+    return spread(beta, present), {"returns": returns, "direction": "inputs_and_outputs" if with_inputs else "outputs",
+                                   "efficient": int((beta <= 1e-7).sum())}
 
 
 PARAMS = {

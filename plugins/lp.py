@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NamedTuple
 
 import highspy
 import numpy as np
@@ -90,50 +91,121 @@ def inputs_and_outputs(x, w, params, children) -> tuple[np.ndarray, np.ndarray, 
     return x[:, is_input], x[:, ~is_input], complete_rows(x, w)
 
 
+class Optimum(NamedTuple):
+    efficiency: float
+    multipliers: np.ndarray  # the row duals: −v for the inputs, u for the outputs (then u0)
+    lambda_sum: float
+    peers: tuple[int, ...]  # the units with λ > 0
+
+
+RETURNS_ROW = {"constant": None, "variable": (1.0, 1.0)}  # bounds on Σ λ
+TOLERANCE = 1e-9
+
+
 class Envelopment:
-    """The radial envelopment programme over one reference set (rows of X, Y), for points in or outside
-    it: input oriented min θ, Σ λ_j x_j ≤ θ x, Σ λ_j y_j ≥ y; output oriented max φ, Σ λ_j x_j ≤ x,
-    Σ λ_j y_j ≥ φ y, the efficiency 1/φ; Σ λ = 1 under variable returns. One HiGHS model, only the
-    evaluated point changing between calls."""
+    """The radial envelopment programme over a reference set of the units (rows of X, Y), for points in
+    or outside it: input oriented min θ, Σ λ_j x_j ≤ θ x, Σ λ_j y_j ≥ y; output oriented max φ,
+    Σ λ_j x_j ≤ x, Σ λ_j y_j ≥ φ y, the efficiency 1/φ; Σ λ = 1 under variable returns. One HiGHS
+    model, only the evaluated point changing between calls.
 
-    def __init__(self, X, Y, returns, orientation):
-        n, self.m, self.s = len(X), X.shape[1], Y.shape[1]
-        self.orientation, self.k = orientation, n
+    Columns: θ (or φ), the evaluated unit's own column (open only in ``generate``), then the reference
+    units, ``reference`` (all units when None). The envelopment form has one row per input and output
+    however many units there are, which keeps each programme small when the reference set grows."""
+
+    def __init__(self, X, Y, returns, orientation, reference=None):
+        self.X, self.Y, self.orientation = X, Y, orientation
+        self.m, self.s = X.shape[1], Y.shape[1]
+        self.nrow = self.m + self.s + (RETURNS_ROW[returns] is not None)
+        self.A = np.c_[X, Y, np.ones(len(X))][:, :self.nrow]  # each unit's column
+        self.rows = np.arange(self.nrow, dtype=np.int32)
         self.solver = highs()
-        self.solver.addVars(n + 1, np.zeros(n + 1), np.full(n + 1, INF))  # λ, then θ (or φ)
-        cost = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
-        self.solver.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), cost)
-        lam = np.arange(n, dtype=np.int32)
-        for i in range(self.m):
-            self.solver.addRow(-INF, 0.0, n, lam, X[:, i])
-        for r in range(self.s):
-            self.solver.addRow(0.0, INF, n, lam, Y[:, r])
-        if returns == "variable":
-            self.solver.addRow(1.0, 1.0, n, lam, np.ones(n))
+        self.solver.addVars(2, np.zeros(2), np.array([INF, 0.0]))
+        self.solver.changeColCost(0, 1.0 if orientation == "input" else -1.0)
+        lower, upper = np.full(self.nrow, -INF), np.full(self.nrow, INF)
+        if RETURNS_ROW[returns] is not None:
+            lower[-1], upper[-1] = RETURNS_ROW[returns]
+        self.solver.addRows(self.nrow, lower, upper, 0, np.zeros(self.nrow, dtype=np.int32),
+                            np.zeros(0, dtype=np.int32), np.zeros(0))
+        self.column = np.full(len(X), -1)  # each unit's column, −1 outside the reference set
+        self.unit = [-1, -1]  # each column's unit (−1: θ, the evaluated unit's own column, a unit's extras)
+        self.add(np.arange(len(X)) if reference is None else np.asarray(reference, dtype=int))
 
-    def efficiency(self, x, y, leave_out: int | None = None) -> float:
-        """The point's efficiency; ``leave_out``: a reference unit not to use (super-efficiency). NaN where
-        the programme has no solution (under variable returns, no combination reaches the point)."""
-        m, k = self.m, self.k
+    def add(self, units: np.ndarray) -> None:
+        """Bring these units into the reference set."""
+        k, first = len(units), self.solver.getNumCol()
+        self.solver.addCols(k, np.zeros(k), np.zeros(k), np.full(k, INF), k * self.nrow,
+                            (np.arange(k) * self.nrow).astype(np.int32), np.tile(self.rows, k), self.A[units].ravel())
+        self.column[units] = first + np.arange(k)
+        self.unit.extend(int(j) for j in units)
+
+    def _point(self, x, y) -> None:
+        m, s, solver = self.m, self.s, self.solver
         if self.orientation == "input":  # Σλx − θx ≤ 0, Σλy ≥ y
             for i in range(m):
-                self.solver.changeCoeff(i, k, -float(x[i]))
-            for r in range(self.s):
-                self.solver.changeRowBounds(m + r, float(y[r]), INF)
+                solver.changeCoeff(i, 0, -float(x[i]))
+            solver.changeRowsBounds(s, self.rows[m:m + s], np.asarray(y, dtype=float), np.full(s, INF))
+            solver.changeRowsBounds(m, self.rows[:m], np.full(m, -INF), np.zeros(m))
         else:  # Σλx ≤ x, Σλy − φy ≥ 0
-            for i in range(m):
-                self.solver.changeRowBounds(i, -INF, float(x[i]))
-            for r in range(self.s):
-                self.solver.changeCoeff(m + r, k, -float(y[r]))
-        if leave_out is not None:
-            self.solver.changeColBounds(int(leave_out), 0.0, 0.0)
+            solver.changeRowsBounds(m, self.rows[:m], np.full(m, -INF), np.asarray(x, dtype=float))
+            solver.changeRowsBounds(s, self.rows[m:m + s], np.zeros(s), np.full(s, INF))
+            for r in range(s):
+                solver.changeCoeff(m + r, 0, -float(y[r]))
+
+    def _run(self) -> float:
+        """The optimum's efficiency; NaN where the programme has no solution."""
         self.solver.run()
         status = self.solver.getModelStatus()  # read before the model changes again (a change clears it)
-        value = self.solver.getInfo().objective_function_value
-        if leave_out is not None:
-            self.solver.changeColBounds(int(leave_out), 0.0, INF)
         if status == highspy.HighsModelStatus.kInfeasible:
             return float("nan")
         if status != highspy.HighsModelStatus.kOptimal:
             raise EngineError([said("E_DOMAIN", "dea.unsolved", status=self.solver.modelStatusToString(status))])
-        return value if self.orientation == "input" else 1.0 / -value
+        return self._measure(self.solver.getInfo().objective_function_value)
+
+    def _measure(self, objective: float) -> float:
+        return objective if self.orientation == "input" else 1.0 / -objective
+
+    def efficiency(self, x, y, leave_out: int | None = None) -> float:
+        """The point's efficiency; ``leave_out``: a reference unit not to use (super-efficiency). NaN where
+        the programme has no solution (under variable returns, no combination reaches the point)."""
+        self._point(x, y)
+        if leave_out is not None:
+            self.solver.changeColBounds(int(self.column[leave_out]), 0.0, 0.0)
+        try:
+            return self._run()
+        finally:
+            if leave_out is not None:
+                self.solver.changeColBounds(int(self.column[leave_out]), 0.0, INF)
+
+    def generate(self, o: int, extra=()) -> Optimum:
+        """Unit o's efficiency by column generation: solved over the reference set, which gains the unit the
+        optimal multipliers would rate furthest above the frontier until no unit is rated above it. Unit o's
+        own column keeps the programme feasible and the efficiency at most 1. ``extra``: columns over the
+        output rows for this unit only (bounds on its multipliers)."""
+        solver, first = self.solver, self.solver.getNumCol()
+        self._point(self.X[o], self.Y[o])
+        for r in range(self.nrow):
+            solver.changeCoeff(r, 1, float(self.A[o, r]))
+        solver.changeColBounds(1, 0.0, INF)
+        for coefficients in extra:
+            solver.addCol(0.0, 0.0, INF, self.s, self.rows[self.m:self.m + self.s], coefficients)
+            self.unit.append(-1)
+        try:
+            while True:
+                value = self._run()
+                solution = solver.getSolution()
+                duals = np.asarray(solution.row_dual)
+                reduced = -(self.A @ duals)  # < 0: a unit rated above the frontier by these multipliers
+                worst = int(np.argmin(reduced))
+                if reduced[worst] >= -TOLERANCE * max(1.0, abs(value)) or self.column[worst] >= 0:
+                    lam = np.asarray(solution.col_value)
+                    lam[first:first + len(extra)] = 0.0  # not λ
+                    support = np.flatnonzero(lam[1:] > 1e-9) + 1
+                    peers = sorted({o if j == 1 else self.unit[j] for j in support})
+                    return Optimum(value, duals, float(lam[1:].sum()), tuple(peers))
+                self.add(np.array([worst]))
+        finally:
+            solver.changeColBounds(1, 0.0, 0.0)
+            if extra:
+                solver.deleteCols(len(extra), np.arange(first, first + len(extra), dtype=np.int32))
+                self.column[self.column >= first + len(extra)] -= len(extra)
+                del self.unit[first:first + len(extra)]

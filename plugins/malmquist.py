@@ -26,6 +26,7 @@ from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import both
+from govscore.plugins.dea import efficiency
 from govscore.plugins.lp import INPUTS, Envelopment, column_scales, inputs_and_outputs
 
 INDICES = ("effch", "techch", "pech", "sech", "tfpch")
@@ -67,9 +68,18 @@ def malmquist(x, w, params, children, units=None, periods=None):
             return table.ravel()
         return table[:, :t + 1].ravel() if frontier == "sequential" else table[:, t]
 
+    frontiers: dict = {}
+
     def efficiencies(ref_rows, points, returns):
-        f = Envelopment(X[ref_rows], Y[ref_rows], returns, orientation)
-        return np.array([f.efficiency(X[j], Y[j]) for j in points])
+        """E of the points against the frontier of ref_rows: the reference units' own efficiencies by column
+        generation, the other points against the efficient reference units only, where every optimal λ lies."""
+        key = (ref_rows.tobytes(), returns)
+        if key not in frontiers:
+            radial = efficiency(X[ref_rows], Y[ref_rows], "CCR" if returns == "constant" else "BCC", orientation).score
+            efficient = ref_rows[radial >= 1 - 1e-6]
+            frontiers[key] = dict(zip(ref_rows.tolist(), radial)), Envelopment(X[efficient], Y[efficient], returns, orientation)
+        scores, envelope = frontiers[key]
+        return np.array([scores[j] if j in scores else envelope.efficiency(X[j], Y[j]) for j in points.tolist()])
 
     crs = [efficiencies(reference(t), table[:, t], "constant") for t in range(T)]  # E^t(t); global: E^G(t)
     own = crs if frontier != "global" else [efficiencies(table[:, t], table[:, t], "constant") for t in range(T)]

@@ -106,7 +106,7 @@ def _frontier_candidates(X, G, B, returns) -> np.ndarray:
     theorem 5), which are radially efficient in the same technology (undesirable outputs, bounded above like
     inputs, counted with them). So the radial efficient set, found fast, is enough; the tolerance keeps every
     unit that might be on the frontier."""
-    radial, _ = efficiency(np.c_[X, B], G, "CCR" if returns == "constant" else "BCC", "input")
+    radial = efficiency(np.c_[X, B], G, "CCR" if returns == "constant" else "BCC", "input").score
     return np.flatnonzero(radial >= 1 - 1e-6)
 
 
@@ -185,7 +185,7 @@ def sbm(x, w, params, children, units=None):
     found = [lp.solve(Xs[o], Gs[o], Bs[o]) for o in range(len(X))]
     rho = np.array([f[0] for f in found])
     slacks = np.array([f[1] for f in found]) * scales
-    details: dict = {"returns": returns, "orientation": orientation}
+    details: dict = {"returns": returns, "orientation": orientation, "efficient": int((rho >= 1 - 1e-7).sum())}
     value = rho
     if params.get("super"):
         if is_bad.any():

@@ -96,6 +96,52 @@ def test_decomposition_identities(seed, frontier):
     assert scaled[later] == pytest.approx(d["tfpch"][later], rel=1e-7)
 
 
+
+def distance(Xr, Yr, x, y, returns, orientation):
+    """E of the point (x, y) against the frontier of (Xr, Yr), the programme written directly for scipy's linprog
+    over every reference unit (NaN where it has no solution)."""
+    from scipy.optimize import linprog
+    n, m, s = len(Xr), Xr.shape[1], Yr.shape[1]
+    c = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
+    if orientation == "input":
+        a, b = np.vstack([np.c_[Xr.T, -x[:, None]], np.c_[-Yr.T, np.zeros((s, 1))]]), np.r_[np.zeros(m), -y]
+    else:
+        a, b = np.vstack([np.c_[Xr.T, np.zeros((m, 1))], np.c_[-Yr.T, y[:, None]]]), np.r_[x, np.zeros(s)]
+    eq = dict(A_eq=np.r_[np.ones(n), 0.0][None, :], b_eq=[1.0]) if returns == "variable" else {}
+    res = linprog(c, A_ub=a, b_ub=b, bounds=[(0, None)] * (n + 1), method="highs", **eq)
+    return np.nan if res.status != 0 else res.fun if orientation == "input" else 1 / -res.fun
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["adjacent", "sequential", "global"]), st.sampled_from(["input", "output"]))
+def test_indices_match_an_independent_solution(seed, frontier, orientation):
+    """Every distance written directly for linprog against every unit of its frontier (govscore solves the
+    points outside a frontier against its efficient units only): tfpch, effch and pech within 1e-8."""
+    x, ids, when = random_panel(seed, units=8, periods=3)
+    _, d = malmquist(x, np.ones((1, 3)), {"inputs": ["a", "b"], "frontier": frontier, "orientation": orientation},
+                     ["a", "b", "y"], units=ids, periods=when)
+    X, Y = x[:, :2], x[:, 2:]
+    rows = [np.arange(t * 8, (t + 1) * 8) for t in range(3)]
+    ref = {"adjacent": lambda t: rows[t], "sequential": lambda t: np.concatenate(rows[:t + 1]),
+           "global": lambda t: np.arange(24)}[frontier]
+
+    def e(t, j, returns="constant"):
+        r = rows[t] if returns == "variable" and frontier == "global" else ref(t)
+        return distance(X[r], Y[r], X[j], Y[j], returns, orientation)
+    for t in range(2):
+        for k in range(8):
+            a, b = rows[t][k], rows[t + 1][k]
+            if frontier == "global":
+                tfp = e(t, b) / e(t, a)
+            else:
+                tfp = np.sqrt(e(t, b) / e(t, a) * e(t + 1, b) / e(t + 1, a))
+            own_a = e(t, a) if frontier != "global" else distance(X[rows[t]], Y[rows[t]], X[a], Y[a], "constant", orientation)
+            own_b = e(t + 1, b) if frontier != "global" else distance(X[rows[t + 1]], Y[rows[t + 1]], X[b], Y[b], "constant",
+                                                                     orientation)
+            assert d["tfpch"][b] == pytest.approx(tfp, rel=1e-8)
+            assert d["effch"][b] == pytest.approx(own_b / own_a, rel=1e-8)
+            assert d["pech"][b] == pytest.approx(e(t + 1, b, "variable") / e(t, a, "variable"), rel=1e-8)
+
 def test_an_unbalanced_panel_names_the_units_and_periods(tmp_path, plugins):
     for kind in ("drop", "blank"):
         gaps = {kind: [("f2", "3"), ("f4", "2")]}

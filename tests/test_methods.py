@@ -534,8 +534,8 @@ def test_dea_reproduces_deap_example_one(tmp_path, plugins):
 
 
 def test_dea_returns_to_scale_and_targets_by_hand(tmp_path, plugins):
-    """BCC, input oriented, the same four units. Returns to scale where scale efficiency is below 1, by the
-    efficiency under non-increasing returns (Σλ ≤ 1): A's is 2/3 (a third of B), not its BCC 1: increasing;
+    """BCC, input oriented, the same four units. Returns to scale where scale efficiency is below 1, as DEAP
+    finds them by the efficiency under non-increasing returns (Σλ ≤ 1): A's is 2/3 (a third of B), not its BCC 1: increasing;
     D's is 4/9 (two thirds of B), not 0.5: increasing; C's is 1 (C itself), its BCC score: decreasing; B is
     scale efficient: constant. Targets: θ·x − s⁻ and y + s⁺, D (3, 2) → (1.5, 2), on the segment A–B;
     output oriented, D's output grows by 1/θ = 7/4 to 3.5 at input 3."""
@@ -554,6 +554,44 @@ def test_dea_returns_to_scale_and_targets_by_hand(tmp_path, plugins):
     np.testing.assert_allclose(out["target_c0"][1], 3, atol=1e-9)
     np.testing.assert_allclose(out["target_c1"][1], 3.5, atol=1e-9)
 
+
+
+def _radial_by_linprog(X, Y, o, returns, orientation):
+    """Unit o's radial efficiency written directly for scipy's linprog: Σλ free (CRS), = 1 (VRS) or ≤ 1 (NIRS)."""
+    from scipy.optimize import linprog
+    n, m, s = len(X), X.shape[1], Y.shape[1]
+    c = np.r_[np.zeros(n), 1.0 if orientation == "input" else -1.0]
+    if orientation == "input":
+        a = np.vstack([np.c_[X.T, -X[o][:, None]], np.c_[-Y.T, np.zeros((s, 1))]])
+        b = np.r_[np.zeros(m), -Y[o]]
+    else:
+        a = np.vstack([np.c_[X.T, np.zeros((m, 1))], np.c_[-Y.T, Y[o][:, None]]])
+        b = np.r_[X[o], np.zeros(s)]
+    convex = np.r_[np.ones(n), 0.0][None, :]
+    extra = {"VRS": dict(A_eq=convex, b_eq=[1.0]), "NIRS": dict(A_ub=np.vstack([a, convex]), b_ub=np.r_[b, 1.0])}
+    res = linprog(c, **{"A_ub": a, "b_ub": b, **extra.get(returns, {})}, bounds=[(0, None)] * (n + 1), method="highs")
+    return res.fun if orientation == "input" else 1 / -res.fun
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["input", "output"]), st.booleans())
+def test_dea_returns_to_scale_match_deaps_nirs_test(seed, orientation, whole_numbers):
+    """DEAP classifies returns to scale by a third programme, under non-increasing returns: where that
+    efficiency equals the BCC one, decreasing, else increasing. govscore reads Σλ of the CCR solution
+    instead (Seiford & Zhu 1999); on random data (whole numbers too, for ties) the classes must agree."""
+    from govscore.plugins.dea import dea
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(1, 10, size=(25, 4))
+    if whole_numbers:
+        x = np.round(x)
+    _, details = dea(x, np.ones((1, 4)), {"inputs": ["i0", "i1"], "model": "BCC", "orientation": orientation},
+                     ["i0", "i1", "o0", "o1"])
+    X, Y = x[:, :2], x[:, 2:]
+    for o in range(len(x)):
+        crs, vrs, nirs = (_radial_by_linprog(X, Y, o, r, orientation) for r in ("CRS", "VRS", "NIRS"))
+        expected = ("constant" if crs >= vrs * (1 - 1e-7) else
+                    "decreasing" if abs(nirs - vrs) <= 1e-7 * vrs else "increasing")
+        assert details["returns_to_scale"][o] == expected, o
 
 # Super-efficiency (Andersen & Petersen 1993) of the same four units, each efficient unit against the others.
 # CCR: B's output/input 1.5 over the best of the rest, 1: 1.5 (both orientations). BCC input: A must reach
@@ -669,8 +707,8 @@ def test_dea_and_benefit_of_the_doubt_need_two_complete_units(tmp_path, plugins,
     assert d.code == "E_WEIGHTS_DATA" and "at least two units" in d.message
     from govscore.plugins.dea import benefit_of_the_doubt, dea
     aggregate = dea if method == "dea" else benefit_of_the_doubt
-    with pytest.raises(EngineError):  # no unit has every child
-        aggregate(np.array([[np.nan, 1.0], [1.0, np.nan]]), np.ones((2, 2)), params, ["c0", "c1"])
+    with pytest.raises(EngineError):  # no unit has every child (a missing child has weight 0)
+        aggregate(np.array([[np.nan, 1.0], [1.0, np.nan]]), np.array([[0.0, 1.0], [1.0, 0.0]]), params, ["c0", "c1"])
 
 
 # ---------------------------------------------------------------- more weightings

@@ -253,3 +253,29 @@ def test_reports_put_what_a_method_found_for_its_node_in_words(tmp_path, plugins
     counted = weights_by_node(result, "en")[0]["aggregation"].split("units per grade: ")[1]
     best = result.details["score"]["details"]["grade"][int(np.argmax(result.nodes["score"]))]
     assert counted.startswith(f"{best} {grades.count(best)}")  # the best grade first
+
+
+def test_reports_say_what_a_frontier_method_found(tmp_path, plugins):
+    """A DEA node has no weights to sit beside, so the methods paragraph says what it found: the model, the
+    orientation, how many units are efficient and, under BCC, how many have each returns to scale (the four
+    units of the DEA tests: increasing 2, constant 1, decreasing 1); a Malmquist index its mean changes
+    (DEAP's example EG4: overall TFP change 1.061)."""
+    from govscore.engine.report import build
+    from test_malmquist import EG4, panel_ruleset
+    from test_methods import DEA_UNITS, score
+    from conftest import compile_and_run
+    result = score(tmp_path, plugins, DEA_UNITS, normalise="none", method="dea", params={"inputs": ["c0"], "model": "BCC"})
+    efficient = int((result.nodes["score"] >= 1 - 1e-7).sum())
+    for lang, words in (("en", ["data envelopment analysis (BCC, input-oriented", f"efficient units {efficient}",
+                                "returns to scale: increasing 2, constant 1, decreasing 1)"]),
+                        ("zh", ["数据包络分析（BCC 模型，投入导向", f"有效单位数 {efficient}", "规模报酬：递增 2、不变 1、递减 1）"])):
+        result.meta["language"] = lang
+        sentence = next(m for m in build(result).methods if "envelopment" in m or "包络" in m)
+        assert all(word in sentence for word in words), sentence
+    panel = compile_and_run(panel_ruleset(tmp_path, EG4, {"orientation": "output"}), plugins)
+    panel.meta["language"] = "en"
+    sentence = next(m for m in build(panel).methods if "Malmquist productivity index (" in m)  # a name, not lowercased
+    overall = panel.details["M"]["details"]["means"]["overall"]
+    assert f"mean TFP change {overall['tfpch']:.4g}" in sentence and sentence.count("mean ") == 5, sentence
+    assert "output-oriented" in sentence and "adjacent frontiers" in sentence and f"{overall['tfpch']:.3f}" == "1.061"
+    assert "Used as they are, not normalised: x (higher is better), y (higher is better)." in build(panel).methods
