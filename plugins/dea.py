@@ -23,24 +23,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import highspy
 import numpy as np
 
 from govscore.engine.data import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.plugins.lp import (INF, INPUTS, Envelopment, column_scales, highs, inputs_and_outputs, spread_text,
+from govscore.plugins.lp import (INF, INPUTS, Envelopment, column_scales, highs, inputs_and_outputs, solved, spread_text,
                                  without_solution)
 
 BOD = Both("benefit of the doubt", "有利权重法（BoD）")
-
-
-def _solve(solver: highspy.Highs) -> tuple[float, np.ndarray]:
-    solver.run()
-    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(solver.getModelStatus()))])
-    return solver.getInfo().objective_function_value, np.asarray(solver.getSolution().col_value)
 
 
 class Radial(NamedTuple):
@@ -118,7 +110,8 @@ def _slacks_and_peers(X, Y, radial: Radial, model, orientation):
     for o in sorted(range(n), key=radial.peers.__getitem__):
         rhs = np.r_[score[o] * X[o], Y[o]] if orientation == "input" else np.r_[X[o], Y[o] / score[o]]
         solver.changeRowsBounds(m + s, rows, rhs, rhs)
-        _, x = _solve(solver)
+        solved(solver)
+        x = np.asarray(solver.getSolution().col_value)
         slacks[o] = np.maximum(x[k:], 0.0)
         peers[o] = [(int(efficient[j]), float(x[j])) for j in np.flatnonzero(x[:k] > 1e-9)]
     return slacks, peers

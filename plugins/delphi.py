@@ -13,7 +13,6 @@ by their sum.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2, rankdata
 
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.hookspecs import hookimpl
@@ -22,6 +21,8 @@ from govscore.engine.messages import both
 
 def kendall_w(scores: np.ndarray) -> dict:
     """Kendall's W of ``scores`` (experts × children), with the tie correction, χ² and p."""
+    from scipy.stats import chi2, rankdata  # here, not on every command's start-up
+
     m, n = scores.shape
     ranks = rankdata(scores, axis=1)
     total = ranks.sum(axis=0)

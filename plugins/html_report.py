@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-import jinja2
 from markupsafe import Markup
 
 from govscore.engine import __version__
@@ -27,6 +26,8 @@ CHARTS_NOTICE = ("Charts drawn with Apache ECharts 6.1.0 (Apache License 2.0, wi
 
 @cache
 def _template() -> jinja2.Template:
+    import jinja2  # here, not on every command's start-up
+
     environment = jinja2.Environment(loader=jinja2.PackageLoader("govscore.plugins", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.get_template("report.html")

@@ -3,11 +3,11 @@ results put back among all units, and what to say of units whose programme has n
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from typing import NamedTuple
 
-import highspy
 import numpy as np
 
 from govscore.engine.data import complete_rows
@@ -17,7 +17,7 @@ from govscore.engine.messages import Both, both
 ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向"),
             "none": Both("non-oriented", "非导向")}
 
-INF = highspy.kHighsInf
+INF = math.inf  # HiGHS's own infinity (highspy.kHighsInf), without importing HiGHS before a model is solved
 
 # Parameters the models share, as their schemas write them.
 INPUTS = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True,
@@ -28,10 +28,12 @@ RETURNS = {"enum": ["constant", "variable"], "default": "constant",
            "description": "Returns to scale: constant (CRS) or variable (VRS, Σλ = 1)."}
 
 
-def highs() -> highspy.Highs:
+def highs():
     """A silent HiGHS instance (its constructor prints a banner on standard output, which may carry results),
     on the calling thread only: these small LPs gain nothing from HiGHS's worker threads, and a worker still
     alive when the process exits can abort it ("terminate called without an active exception")."""
+    import highspy  # here, not on every command's start-up
+
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -44,6 +46,26 @@ def highs() -> highspy.Highs:
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("threads", 1)
     return solver
+
+
+def solve(solver) -> bool:
+    """Run HiGHS: True when the programme is solved, False when it has no solution; any other end (a limit,
+    an unbounded programme) is an error naming HiGHS's status."""
+    import highspy
+
+    solver.run()
+    status = solver.getModelStatus()  # read before the model changes again (a change clears it)
+    if status == highspy.HighsModelStatus.kOptimal:
+        return True
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return False
+    raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
+
+
+def solved(solver) -> None:
+    """Run HiGHS where a programme always has a solution: any other end is an error."""
+    if not solve(solver):
+        raise EngineError([said("E_DOMAIN", "dea.unsolved", status="Infeasible")])
 
 
 def column_scales(*matrices: np.ndarray) -> list[np.ndarray]:
@@ -153,12 +175,8 @@ class Envelopment:
 
     def _run(self) -> float:
         """The optimum's efficiency; NaN where the programme has no solution."""
-        self.solver.run()
-        status = self.solver.getModelStatus()  # read before the model changes again (a change clears it)
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if not solve(self.solver):
             return float("nan")
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=self.solver.modelStatusToString(status))])
         return self._measure(self.solver.getInfo().objective_function_value)
 
     def _measure(self, objective: float) -> float:

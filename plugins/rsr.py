@@ -18,7 +18,6 @@ four: 3.72, 5, 6.28; five: 3.52, 4.48, 5.52, 6.48), or against bands the ruleset
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import norm, rankdata
 
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.hookspecs import hookimpl
@@ -32,6 +31,7 @@ LABELS = {3: ("下", "中", "上"), 4: ("差", "中", "良", "优"), 5: ("差", 
 def ranks(x: np.ndarray, kind: str) -> np.ndarray:
     """Each column's ranks over the units (every value present)."""
     if kind == "integer":
+        from scipy.stats import rankdata  # here, not on every command's start-up
         return rankdata(x, axis=0)
     low, high = x.min(axis=0), x.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
@@ -40,6 +40,8 @@ def ranks(x: np.ndarray, kind: str) -> np.ndarray:
 
 def probits(values: np.ndarray, percent: str) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values in ascending order and the probit of each."""
+    from scipy.stats import norm
+
     n = len(values)
     distinct, counts = np.unique(values, return_counts=True)
     upper = np.cumsum(counts)

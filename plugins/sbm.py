@@ -23,7 +23,6 @@ Every input must be above 0 and every output above 0 (the measure divides by the
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 
 from govscore.engine.data import complete_rows, spread
@@ -31,9 +30,8 @@ from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
 from govscore.plugins.dea import efficiency
-from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs, without_solution
+from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs, solve, solved, without_solution
 
-OPTIMAL, INFEASIBLE = highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible
 
 
 def roles(children, params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,9 +89,7 @@ class _Slacks:
         if self.orientation == "none":  # t + Σ S/(s·y) = 1
             for k, value in enumerate(output_term[m:]):
                 self.solver.changeCoeff(0, self.n + m + k, float(value))
-        self.solver.run()
-        if self.solver.getModelStatus() != OPTIMAL:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=self.solver.modelStatusToString(self.solver.getModelStatus()))])
+        solved(self.solver)
         objective = self.solver.getInfo().objective_function_value
         z = np.asarray(self.solver.getSolution().col_value)
         t = z[self.t]
@@ -153,14 +149,11 @@ def _super_sbm(X, Y, units, returns, orientation):
             solver.changeCoeff(1 + m + 2 * r, t, -float(Y[o, r]))
             solver.changeCoeff(2 + m + 2 * r, t, -float(Y[o, r]))
         solver.changeColBounds(int(o), 0.0, 0.0)  # the unit is not part of its own frontier
-        solver.run()
-        status = solver.getModelStatus()  # read before the model changes again
+        found = solve(solver)
         value = solver.getInfo().objective_function_value
         solver.changeColBounds(int(o), 0.0, INF)
-        if status == OPTIMAL:
+        if found:
             out[k] = 1.0 / (1.0 - value) if orientation == "output" else value
-        elif status != INFEASIBLE:
-            raise EngineError([said("E_DOMAIN", "dea.unsolved", status=solver.modelStatusToString(status))])
     return out
 
 
