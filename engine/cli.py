@@ -26,10 +26,8 @@ import click
 from . import __version__
 from .compiler import load_ruleset
 from .jsonload import load_file
-from .data import LARGEST
+from .values import LARGEST
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
-from .execute import load_data, score
-from .execute import run as run_ruleset
 from .messages import KINDS, LANGUAGES, Both, language, listed, message, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
@@ -267,6 +265,8 @@ def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin
         targets = _given(targets, writers, plugins, "include", include, "--include")
     if headers:
         targets = _given(targets, writers, plugins, "labels", headers == "labels", "--headers")
+    from .execute import load_data, score  # Arrow and the scoring, only for commands that read data
+
     loaded = load_data(compiled, plugins, data_paths, allow_dirs)
     inputs = [ruleset, *loaded.files]
     try:
@@ -368,6 +368,7 @@ def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_ch
       engine explain rulesets/governance.json --unit C311 --set online_rate=80
       engine explain rulesets/governance.json --unit C311 --weight beta.I=0.4 --format json
     """
+    from .execute import load_data, score
     from .explain import explain, format_explanation
     from .whatif import format_what_if, what_if
 
@@ -428,6 +429,7 @@ def stats_command(ruleset, on, method, data, allow_dirs, fmt, quiet, plugin_modu
       engine stats rulesets/governance.json
       engine stats rulesets/governance.json --on raw --method spearman --format json
     """
+    from .execute import run as run_ruleset
     from .statistics import statistics
     from .textwidth import table
 
@@ -476,6 +478,7 @@ def compare_command(first, second, fmt, limit, allow_dirs, quiet, plugin_modules
       engine compare old.json new.json --format json
     """
     from .compare import compare
+    from .execute import run as run_ruleset
 
     plugins = plugins_for_run(plugin_modules)
     results = []
@@ -537,6 +540,8 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs
       engine sensitivity rulesets/governance.json --format json -o out/sensitivity.json
       engine sensitivity rulesets/governance.json --leave-one-out
     """
+    from .execute import load_data
+
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=not quiet)
     loaded = load_data(compiled, plugins, parse_data(data), allow_dirs)
@@ -556,6 +561,7 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs
 
 
 def _leave_one_out_report(compiled, plugins, loaded) -> tuple[dict, list[str]]:
+    from .execute import score
     from .sensitivity import as_json, leave_one_out
 
     found = leave_one_out(compiled, plugins, loaded, score(compiled, plugins, loaded))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from .data import number_or_none, positions
+from .data import positions
+from .values import number_or_none
 from .result import Result
 from .statistics import correlation
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 
 from .confine import inside
-from .data import excerpt
-from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, pointer, said
+from .diagnostics import Diagnostic, EngineError, SourceMap, did_you_mean, excerpt, pointer, said
 from .formula import compile_formula
 from .jsonload import load_file
 from .messages import KINDS, Both

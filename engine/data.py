@@ -15,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .diagnostics import Diagnostic, EngineError, did_you_mean, said
+from .diagnostics import Diagnostic, EngineError, did_you_mean, excerpt, said
 from .messages import Both
+from .values import LARGEST, too_large
 
 DEFAULT_NA = ("", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "——", "－", "/", "／",
               "缺失", "无数据", "暂无", "暂无数据", "无", "空")
@@ -100,14 +101,6 @@ def check_encoding(path: str, encoding: str, auto: bool = False) -> str:
                                           "请在表格软件中另存为“CSV UTF-8”"))]) from None
 
 
-def excerpt(text: str, limit: int = 40) -> str:
-    """A short, cleaned piece of a file's content for a message: control characters dropped, cut at
-    ``limit`` characters, so that a file that was never meant as data (a process environment, a
-    password file) is not echoed whole."""
-    clean = "".join(c if c.isprintable() else " " for c in str(text)).strip()
-    return clean if len(clean) <= limit else clean[:limit - 1] + "…"
-
-
 def _listed_columns(present: list[str]) -> str:
     """A file's columns for a message: the first 30, each and all of them cut short."""
     return excerpt(", ".join(excerpt(c) for c in present[:30]), 300)
@@ -167,18 +160,6 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
             hint=Both("fix those cells, or list the marker they use for 'no data' in the source's params.na",
                       "请改正这些单元格，或在数据源的 params.na 中列出它们表示“无数据”的标记"))])
     return _contiguous(pc.cast(text, pa.float64()))
-
-
-# Beyond this, squares (variances, correlations, distances) overflow a float: numbers read from any
-# source, formula results and a ruleset's own numbers are held to it.
-LARGEST = 1e150
-
-
-def too_large(x: np.ndarray) -> np.ndarray:
-    """Where a value is infinite ("inf" in a file, or 1e400, beyond what a float holds) or beyond ±LARGEST:
-    a mistake in the data, which would turn every statistic and score it reached into nonsense."""
-    with np.errstate(invalid="ignore"):
-        return np.abs(x) > LARGEST
 
 
 def _contiguous(values) -> np.ndarray:
@@ -247,27 +228,6 @@ def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: 
     return Table(out, len(units), file=f"{table.file} (long format)", row_numbers_offset=table.row_numbers_offset)
 
 
-def complete_rows(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """For an aggregator: the units that have every child (a missing child has weight 0)."""
-    return (np.broadcast_to(w, x.shape) > 0).all(axis=1)
-
-
-def spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Values computed for the ``present`` units only, put back in place among all units (NaN elsewhere).
-
-    For methods that score only the units with every child present (DEA, Copeland)."""
-    out = np.full(len(present), np.nan)
-    out[present] = values
-    return out
-
-
 def positions(keys: pa.Array, among: pa.Array) -> np.ndarray:
     """For each key, its position in ``among`` (-1 where it is not there)."""
     return pc.fill_null(pc.index_in(keys, value_set=among), -1).to_numpy(zero_copy_only=False)
-
-
-def number_or_none(x) -> float | None:
-    """A plain float for JSON and reports; None for a missing value (NaN), and for an infinite one, which
-    JSON cannot hold (a statistic of values whose squares overflow, say)."""
-    x = float(x)
-    return x if np.isfinite(x) else None

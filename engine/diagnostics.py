@@ -22,6 +22,14 @@ EXIT_FAILURE = 3  # a plugin failed, or the engine itself did
 CODES: dict[str, str] = {code: en for code, (en, _) in TITLES.items()}
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, cleaned piece of a file's content for a message: control characters dropped, cut at
+    ``limit`` characters, so that a file that was never meant as data (a process environment, a
+    password file) is not echoed whole."""
+    clean = "".join(c if c.isprintable() else " " for c in str(text)).strip()
+    return clean if len(clean) <= limit else clean[:limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str

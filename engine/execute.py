@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 
 from . import __version__
 from .confine import allowed
-from .data import LARGEST, Table, duplicates, pivot_long, positions, too_large
+from .data import Table, duplicates, pivot_long, positions
+from .values import LARGEST, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .messages import KINDS, Both
 from .formula import evaluate

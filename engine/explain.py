@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .diagnostics import EngineError, did_you_mean, said
-from .data import number_or_none
+from .values import number_or_none
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
 from .obstacles import obstacle_degrees

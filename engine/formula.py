@@ -23,7 +23,7 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, EngineError, did_you_mean, said
-from .data import LARGEST, too_large
+from .values import LARGEST, too_large
 from .messages import KINDS, Both, both, in_words
 
 MAX_LENGTH = 2000

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from json.decoder import scanstring
 
-from .data import LARGEST
+from .values import LARGEST
 from .diagnostics import EngineError, SourceMap, pointer, said
 from .messages import Both
 

@@ -11,7 +11,8 @@ import copy
 import numpy as np
 
 from .compiler import compile_document
-from .data import number_or_none, positions
+from .data import positions
+from .values import number_or_none
 from .diagnostics import EngineError, within
 from .execute import Data, score
 from .model import Ruleset

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import number_or_none
+from .values import number_or_none
 from .result import Result
 
 SKEW_LIMIT = 2.0  # the JRC rule COINr applies: a distribution needs treatment when |skew| > 2 and kurtosis > 3.5

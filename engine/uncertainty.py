@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pyarrow as pa
 
-from .data import number_or_none
+from .values import number_or_none
 from .diagnostics import EngineError, said, within
 from .messages import Both, listed, say
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from govscore.engine.data import complete_rows
+from govscore.engine.values import complete_rows
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.messages import Both, both
 
