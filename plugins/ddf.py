@@ -28,6 +28,8 @@ class _Directional(Envelopment):
     """The directional programme over a reference set that grows by column generation (as DEA's): the outputs
     are the desirable then the undesirable ones, and the measured column is β, free, maximised."""
 
+    dominance = False  # the undesirable outputs' rows are equalities, their multipliers free
+
     def __init__(self, X, G, B, returns, with_inputs):
         self.good, self.with_inputs = G.shape[1], with_inputs
         first = np.unique(np.r_[np.argmax(G, axis=0), np.argmin(X, axis=0), np.argmin(B, axis=0)]) if len(X) else []

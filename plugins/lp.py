@@ -134,6 +134,8 @@ class Envelopment:
     units, ``reference`` (all units when None). The envelopment form has one row per input and output
     however many units there are, which keeps each programme small when the reference set grows."""
 
+    dominance = True  # see _drop_dominated
+
     def __init__(self, X, Y, returns, orientation, reference=None):
         self.X, self.Y, self.orientation = X, Y, orientation
         self.m, self.s = X.shape[1], Y.shape[1]
@@ -150,6 +152,7 @@ class Envelopment:
                             np.zeros(0, dtype=np.int32), np.zeros(0))
         self.column = np.full(len(X), -1)  # each unit's column, −1 outside the reference set
         self.unit = [-1, -1]  # each column's unit (−1: θ, the evaluated unit's own column, a unit's extras)
+        self.candidates = np.arange(len(X))  # the units outside the reference set that could still join it
         self.add(np.arange(len(X)) if reference is None else np.asarray(reference, dtype=int))
 
     def add(self, units: np.ndarray) -> None:
@@ -159,6 +162,22 @@ class Envelopment:
                             (np.arange(k) * self.nrow).astype(np.int32), np.tile(self.rows, k), self.A[units].ravel())
         self.column[units] = first + np.arange(k)
         self.unit.extend(int(j) for j in units)
+        self._drop_dominated(units)
+
+    def _drop_dominated(self, units: np.ndarray) -> None:
+        """Leave out of the pricing the units that no longer could join: those now in the reference set, and
+        those a reference unit dominates (no more output, no less input). Multipliers are never negative, so
+        a dominated unit's reduced cost is at least its dominator's, which is not negative at an optimum.
+        (Rows with free multipliers — equalities — make no such promise: a subclass that has them keeps all.)"""
+        candidates = np.setdiff1d(self.candidates, units, assume_unique=True)
+        if self.dominance:
+            for j in units:
+                if not len(candidates):
+                    break
+                inside = ((self.X[candidates] >= self.X[j]).all(axis=1) & (self.Y[candidates] <= self.Y[j]).all(axis=1))
+                candidates = candidates[~inside]
+        self.candidates = candidates
+        self.priced = self.A[candidates]
 
     def _point(self, x, y) -> None:
         m, s, solver = self.m, self.s, self.solver
@@ -212,15 +231,15 @@ class Envelopment:
                 value = self._run()
                 solution = solver.getSolution()
                 duals = np.asarray(solution.row_dual)
-                reduced = -(self.A @ duals)  # < 0: a unit rated above the frontier by these multipliers
-                worst = int(np.argmin(reduced))
-                if reduced[worst] >= -TOLERANCE * max(1.0, abs(value)) or self.column[worst] >= 0:
+                reduced = -(self.priced @ duals)  # < 0: a unit rated above the frontier by these multipliers
+                best = int(np.argmin(reduced)) if len(reduced) else -1
+                if best < 0 or reduced[best] >= -TOLERANCE * max(1.0, abs(value)):
                     lam = np.asarray(solution.col_value)
                     lam[first:first + len(extra)] = 0.0  # not λ
                     support = np.flatnonzero(lam[1:] > 1e-9) + 1
                     peers = sorted({o if j == 1 else self.unit[j] for j in support})
                     return Optimum(value, duals, float(lam[1:].sum()), tuple(peers))
-                self.add(np.array([worst]))
+                self.add(self.candidates[best:best + 1])
         finally:
             solver.changeColBounds(1, 0.0, 0.0)
             if extra:
