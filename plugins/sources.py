@@ -89,7 +89,7 @@ def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
 
 def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -> Table:
     skip = params.get("skip_rows", 0)
-    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip, block_size=1 << 26)
+    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip)
     parse = pv.ParseOptions(delimiter=params.get("delimiter", ","))
     problems = missing_columns(path, columns, _header(path, encoding, skip, parse.delimiter))
     if problems:
