@@ -260,10 +260,8 @@ def _notes(details: dict, lang: str) -> list[str]:
     for key, value in flat.items():
         if isinstance(value, str) and f"value_{key}_{value}" in WORDS:
             out.append(say(f"value_{key}_{value}", lang))
-        elif "note_" + key in WORDS and np.isscalar(value) and not isinstance(value, (bool, np.bool_, str)):
+        elif "note_" + key in WORDS and np.isscalar(value) and not isinstance(value, (bool, np.bool_)):
             out.append(say("note_" + key, lang) + " " + (f"{value:.4g}" if isinstance(value, float) else str(value)))
-        elif "note_" + key in WORDS and isinstance(value, str):
-            out.append(say("note_" + key, lang) + " " + value)
     return out + _category_counts(details, lang)
 
 

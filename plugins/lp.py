@@ -229,6 +229,8 @@ class Envelopment:
         try:
             while True:
                 value = self._run()
+                if value != value:  # the unit's own column makes this impossible; never loop on it
+                    raise EngineError([said("E_DOMAIN", "dea.unsolved", status="Infeasible")])
                 solution = solver.getSolution()
                 duals = np.asarray(solution.row_dual)
                 reduced = -(self.priced @ duals)  # < 0: a unit rated above the frontier by these multipliers
