@@ -25,12 +25,12 @@ import click
 
 from . import __version__
 from .compiler import load_ruleset
-from .jsonload import load_file
-from .values import LARGEST
 from .diagnostics import EXIT_FAILURE, Diagnostic, EngineError, exit_code_for, said
+from .jsonload import load_file
 from .messages import KINDS, LANGUAGES, Both, language, listed, message, pick, say
 from .plugins import Plugins, load_plugins
 from .schema import published_schema
+from .values import LARGEST
 from .writing import atomic_open, refuse_inputs, write_output
 
 

@@ -7,9 +7,9 @@ import numpy as np
 import pyarrow as pa
 
 from .data import positions
-from .values import number_or_none
 from .result import Result
 from .statistics import correlation
+from .values import number_or_none
 
 
 def document_differences(a, b, path: str = "") -> list[dict]:

@@ -18,16 +18,16 @@ import pyarrow.compute as pc
 from . import __version__
 from .confine import allowed
 from .data import Table, duplicates, pivot_long, positions
-from .values import LARGEST, too_large
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
-from .messages import KINDS, Both
 from .formula import evaluate
+from .messages import KINDS, Both
 from .model import Node, Ruleset
 from .plugins import Plugins
 from .ranking import grade, rank, round_values
 from .result import Result
 from .schema import MISSING_POLICIES
 from .statistics import MIN_AVAILABILITY
+from .values import LARGEST, too_large
 from .weights import node_weights
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix

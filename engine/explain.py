@@ -14,13 +14,13 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .diagnostics import EngineError, did_you_mean, said
-from .values import number_or_none
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
 from .obstacles import obstacle_degrees
 from .profiles import strengths_and_weaknesses
 from .result import Result
 from .textwidth import table
+from .values import number_or_none
 
 
 def unit_index(result: Result, unit: str, period: str | None = None) -> int:
@@ -137,7 +137,6 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
         "additive": blocker is None,
         "not_additive_at": blocker,
     }
-
 
 
 def _number(x, digits=3) -> str:

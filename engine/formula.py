@@ -23,8 +23,8 @@ import numpy as np
 from simpleeval import SimpleEval
 
 from .diagnostics import Diagnostic, EngineError, did_you_mean, said
-from .values import LARGEST, too_large
 from .messages import KINDS, Both, both, in_words
+from .values import LARGEST, too_large
 
 MAX_LENGTH = 2000
 MAX_NODES = 400

@@ -12,9 +12,9 @@ import re
 from dataclasses import replace
 from json.decoder import scanstring
 
-from .values import LARGEST
 from .diagnostics import EngineError, SourceMap, pointer, said
 from .messages import Both
+from .values import LARGEST
 
 MAX_DEPTH = 64
 MAX_BYTES = 5_000_000

@@ -12,12 +12,12 @@ import numpy as np
 
 from .compiler import compile_document
 from .data import positions
-from .values import number_or_none
 from .diagnostics import EngineError, within
 from .execute import Data, score
 from .model import Ruleset
 from .plugins import Plugins
 from .result import Result
+from .values import number_or_none
 
 
 def _without(ruleset: Ruleset, name: str) -> dict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import number_or_none
 from .result import Result
+from .values import number_or_none
 
 SKEW_LIMIT = 2.0  # the JRC rule COINr applies: a distribution needs treatment when |skew| > 2 and kurtosis > 3.5
 KURT_LIMIT = 3.5

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from govscore.engine.values import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
+from govscore.engine.values import complete_rows, spread
 from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, Envelopment, column_scales
 from govscore.plugins.sbm import roles
 

@@ -25,10 +25,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from govscore.engine.values import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
+from govscore.engine.values import complete_rows, spread
 from govscore.plugins.lp import (INF, INPUTS, Envelopment, column_scales, highs, inputs_and_outputs, solved, spread_text,
                                  without_solution)
 

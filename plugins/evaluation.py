@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from govscore.engine.values import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
+from govscore.engine.values import complete_rows, spread
 
 
 def _present(x, w):

@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from govscore.engine.values import complete_rows
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.messages import Both, both
+from govscore.engine.values import complete_rows
 
 ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向"),
             "none": Both("non-oriented", "非导向")}
@@ -228,9 +228,8 @@ class Envelopment:
             self.unit.append(-1)
         try:
             while True:
-                value = self._run()
-                if value != value:  # the unit's own column makes this impossible; never loop on it
-                    raise EngineError([said("E_DOMAIN", "dea.unsolved", status="Infeasible")])
+                solved(solver)  # the unit's own column keeps the programme feasible
+                value = self._measure(solver.getInfo().objective_function_value)
                 solution = solver.getSolution()
                 duals = np.asarray(solution.row_dual)
                 reduced = -(self.priced @ duals)  # < 0: a unit rated above the frontier by these multipliers

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from govscore.engine.values import complete_rows, spread
 from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
+from govscore.engine.values import complete_rows, spread
 from govscore.plugins.dea import efficiency
 from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs, solve, solved, without_solution
-
 
 
 def roles(children, params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
