@@ -1,15 +1,21 @@
-"""Time govscore against a hand-written numpy script of the same maths, and print the ratios.
+"""Time govscore against the same index written by hand in numpy, polars and pandas, and print ratios.
 
-    python benchmarks/run.py                 # 1,000,000 units × 40 indicators
-    python benchmarks/run.py --units 100000  # quicker
+    python benchmarks/run.py                          # 1,000,000 units × 40 indicators, 1% missing
+    python benchmarks/run.py --units 100000 --repeat 7
 
-Figures printed (each the best of --repeat runs, in seconds, and as ratios):
-- scoring after loading: engine.execute.score vs the numpy script on the same arrays (target ≤ 1.3×);
-- the whole run from CSV to CSV: `engine run` in a fresh process vs reading the CSV with the
-  same reader and writing the results' CSV, in a fresh process (target ≤ 1.5×);
-- peak memory of `engine run` (maximum resident set) over the size of the float64 indicator
-  matrix (target ≤ 3×);
-- `engine validate` of the ruleset, in-process and as a command (target ≤ 0.5 s in-process).
+The index is benchmarks/generate.py's (mean imputation, min-max, four dimensions, headline, rounding,
+ranks overall and in 500 groups, grades); the baselines are benchmarks/baselines.py, each with its own
+loading, ranks and grades. Every figure is the minimum and the median of --repeat runs taken in turns
+(engine, numpy, polars, pandas, then again), so that a busy spell of the machine slows all alike:
+- load: govscore's reading of the CSV into its columns, against pyarrow's reader as the numpy script
+  uses it, polars.read_csv and pandas.read_csv;
+- scoring after loading: engine.execute.score against each baseline on the data it loaded itself;
+- the whole run, CSV in to CSV out, each in a fresh process: `engine run` against each baseline script;
+- peak memory (maximum resident set) of each whole run, over the size of the float64 indicator matrix;
+- start-up: `engine --help`, `engine validate` and a 72-unit `engine run` of the shipped governance
+  ruleset, and the slowest imports of `engine validate` (python -X importtime).
+Each baseline's scores (within 1e-12), rounded scores, ranks and grades are checked against the engine's
+before anything is printed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,136 +32,167 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from generate import dimension_weights, generate, indicator_names, lower_is_better  # noqa: E402
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+import baselines  # noqa: E402
+from generate import generate  # noqa: E402
 
 from govscore.engine.compiler import load_ruleset  # noqa: E402
 from govscore.engine.execute import load_data, score  # noqa: E402
 from govscore.engine.plugins import load_plugins  # noqa: E402
-from govscore.engine.ranking import rank  # noqa: E402
+
+CONTESTANTS = ("numpy", "polars", "pandas")
+SHIPPED = HERE.parent / "rulesets" / "governance.json"
+ENGINE = [sys.executable, "-m", "govscore.engine.cli"]
+TARGETS = {"load": "≤ 1.0× polars", "scoring": "≤ 0.9× polars", "whole run": "≤ 1.0× polars",
+           "memory": "≤ 2.5× the matrix"}
 
 
-def numpy_scoring(columns: dict[str, np.ndarray], groups: np.ndarray, k: int) -> dict[str, np.ndarray]:
-    """The same maths, written by hand: min-max with direction, four weighted means, a weighted sum."""
-    names = indicator_names(k)
-    size = k // 4
-    weights = dimension_weights(k)
-    dims = []
-    for d in range(4):
-        acc = 0.0
-        for j, name in enumerate(names[d * size:(d + 1) * size]):
-            x = columns[name]
-            lo, hi = x.min(), x.max()
-            y = (hi - x) / (hi - lo) if lower_is_better(d * size + j) else (x - lo) / (hi - lo)
-            acc = acc + weights[d][j] * (100 * y)
-        dims.append(acc)
-    h = 0.3 * dims[0] + 0.3 * dims[1] + 0.2 * dims[2] + 0.2 * dims[3]
-    rounded = np.floor(h * 100 + 0.5) / 100
-    order = np.argsort(-rounded, kind="stable")
-    ranks = np.empty(len(h))
-    ranks[order] = np.arange(1, len(h) + 1)
-    group_rank = rank(rounded, groups=groups)  # the hand-written script reuses the engine's ranking
-    grade = np.where(rounded >= 60, "A", np.where(rounded >= 50, "B", "C"))
-    return {"H": h, "rounded": rounded, "rank": ranks, "group_rank": group_rank, "grade": grade}
-
-
-BASELINE_IO = r'''
-import sys, pyarrow as pa, pyarrow.csv as pv, numpy as np
-table = pv.read_csv(sys.argv[1], convert_options=pv.ConvertOptions(column_types={"id": pa.string(), "group": pa.string()}))
-columns = {n: table.column(n).to_numpy() for n in table.column_names[2:]}
-h = sum(columns.values()) / len(columns)
-out = pa.table({"unit": table.column("id"), "group": table.column("group"), "D0": h, "D1": h, "D2": h, "D3": h,
-                "H": h, "H.rounded": h, "rank": h, "group_rank": h, "grade": table.column("group")})
-pv.write_csv(out, sys.argv[2])
-'''
-
-
-def timed(f) -> float:
+def timed(f) -> tuple[float, object]:
     start = time.perf_counter()
-    f()
-    return time.perf_counter() - start
+    value = f()
+    return time.perf_counter() - start, value
 
 
-def best(f, repeat: int) -> float:
-    return min(timed(f) for _ in range(repeat))
-
-
-def best_in_turns(f, g, repeat: int) -> tuple[float, float]:
-    """The best time of each of two functions, run in turns so that a busy spell on a shared machine
-    slows both alike."""
-    pairs = [(timed(f), timed(g)) for _ in range(repeat)]
-    return min(a for a, _ in pairs), min(b for _, b in pairs)
+def in_turns(functions: dict, repeat: int) -> dict[str, list[float]]:
+    """Each function's times over ``repeat`` rounds, one call of each per round."""
+    times = {name: [] for name in functions}
+    for _ in range(repeat):
+        for name, f in functions.items():
+            times[name].append(timed(f)[0])
+    return times
 
 
 def child_run(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak resident memory (bytes) of a command run in a fresh process."""
+    """Wall time and peak resident memory (bytes) of a command in a fresh process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        if os.waitstatus_to_exitcode(status) != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
     return elapsed, usage.ru_maxrss * 1024
+
+
+def children_in_turns(commands: dict[str, list[str]], repeat: int) -> dict[str, list[tuple[float, int]]]:
+    runs = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            runs[name].append(child_run(cmd))
+    return runs
+
+
+def check_agreement(result, found: dict[str, dict]) -> None:
+    """Every baseline must compute the engine's numbers: the comparison is of the same work."""
+    for name, r in found.items():
+        assert np.allclose(result.score, r["H"], rtol=1e-12, atol=0), f"{name}: scores differ from the engine's"
+        assert np.array_equal(result.rounded["H"], r["rounded"]), f"{name}: rounded scores differ"
+        assert np.array_equal(result.rank, r["rank"]), f"{name}: ranks differ"
+        assert np.array_equal(result.group_rank, r["group_rank"]), f"{name}: ranks within groups differ"
+        assert np.array_equal(result.grade.astype(str), np.asarray(r["grade"]).astype(str)), f"{name}: grades differ"
+
+
+def as_arrays(name: str, scored) -> dict:
+    """A baseline's own result as numpy arrays, to check against the engine's."""
+    if name == "numpy":
+        return scored
+    return {"H": scored["H"].to_numpy(), "rounded": scored["H.rounded"].to_numpy(), "rank": scored["rank"].to_numpy(),
+            "group_rank": scored["group_rank"].to_numpy(), "grade": scored["grade"].to_numpy()}
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    return min(times), statistics.median(times)
+
+
+def row(label: str, ours: list[float], theirs: dict[str, list[float]], target: str, unit: str = "s") -> str:
+    """One line per contestant: min / median, and govscore's median over theirs."""
+    o_min, o_med = summary(ours)
+    lines = [f"{label} (target {target})", f"  {'govscore':9s} {o_min:7.3f} / {o_med:7.3f} {unit}"]
+    for name, t in theirs.items():
+        b_min, b_med = summary(t)
+        lines.append(f"  {name:9s} {b_min:7.3f} / {b_med:7.3f} {unit}   govscore {o_med / b_med:5.2f}×")
+    return "\n".join(lines)
+
+
+def slowest_imports(cmd: list[str], n: int = 8) -> list[tuple[str, float]]:
+    """The modules ``cmd`` imports first-hand (with what they import in turn) that take longest."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], capture_output=True, text=True)
+    found = []
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if not line.startswith("import time:") or len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        if not parts[2].startswith("  "):  # one space: imported at the top, not by another module
+            found.append((parts[2].strip(), int(parts[1]) / 1e6))
+    return sorted(found, key=lambda f: -f[1])[:n]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--missing", type=float, default=0.01, help="share of empty cells (default 0.01)")
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     k = args.indicators
-    data_file, ruleset_file = generate(Path(__file__).parent / "data", args.units, k)
+    data_file, ruleset_file = generate(HERE / "data", args.units, k, args.missing)
     os.environ["GOVSCORE_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    plugins = load_plugins()
 
-    # Fresh processes first, while this one is still small: a child's peak memory must not count pages it
-    # shares with a large parent before it starts the engine.
+    # Fresh processes first, while this one is still small (a child's peak memory must not count pages it
+    # shares with a large parent).
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.csv"
-        engine_cmd = [sys.executable, "-m", "govscore.engine.cli", "run", str(ruleset_file), "-o", str(out), "-q"]
-        io_cmd = [sys.executable, "-c", BASELINE_IO, str(data_file), str(Path(tmp) / "io.csv")]
-        io_runs, engine_runs = zip(*((child_run(io_cmd), child_run(engine_cmd)) for _ in range(args.repeat)))  # in turns
-        validate_cmd_s = min(child_run([sys.executable, "-m", "govscore.engine.cli", "validate", str(ruleset_file)])[0]
-                             for _ in range(args.repeat))
+        whole = {"govscore": ENGINE + ["run", str(ruleset_file), "-o", f"{tmp}/engine.csv", "-q"]}
+        whole |= {name: [sys.executable, str(HERE / "baselines.py"), name, str(data_file), f"{tmp}/{name}.csv", str(k)]
+                  for name in CONTESTANTS}
+        runs = children_in_turns(whole, args.repeat)
+        small = children_in_turns({
+            "--help": ENGINE + ["--help"],
+            "validate": ENGINE + ["validate", str(SHIPPED)],
+            "run, 72 units": ENGINE + ["run", str(SHIPPED), "-o", f"{tmp}/governance.csv", "-q"],
+        }, args.repeat)
+    imports = slowest_imports(ENGINE + ["validate", str(SHIPPED)])
 
-    validate_s = best(lambda: load_ruleset(str(ruleset_file), plugins), args.repeat)
+    plugins = load_plugins()
     ruleset, diagnostics = load_ruleset(str(ruleset_file), plugins)
     assert ruleset is not None, diagnostics
-    data = load_data(ruleset, plugins)
-    columns = {name: data.columns[("data", name)] for name in indicator_names(k)}
-    groups = np.unique(data.units["group"], return_inverse=True)[1]
+    loaders = {"govscore": lambda: load_data(ruleset, plugins), "numpy": lambda: baselines.numpy_load(str(data_file)),
+               "polars": lambda: baselines.polars_load(str(data_file)),
+               "pandas": lambda: baselines.pandas_load(str(data_file))}
+    load_times = in_turns(loaders, args.repeat)
+    data = loaders["govscore"]()
+    _, _, codes, columns = loaders["numpy"]()
+    frames = {"polars": loaders["polars"](), "pandas": loaders["pandas"]()}
+    scorers = {"govscore": lambda: score(ruleset, plugins, data),
+               "numpy": lambda: baselines.numpy_score(codes, columns, k),
+               "polars": lambda: baselines.polars_score(frames["polars"], k),
+               "pandas": lambda: baselines.pandas_score(frames["pandas"], k)}
+    score_times = in_turns(scorers, args.repeat)
+    check_agreement(scorers["govscore"](), {name: as_arrays(name, scorers[name]()) for name in CONTESTANTS})
 
-    engine_s, numpy_s = best_in_turns(lambda: score(ruleset, plugins, data), lambda: numpy_scoring(columns, groups, k),
-                                      args.repeat)
-    result = score(ruleset, plugins, data)
-    reference = numpy_scoring(columns, groups, k)
-    assert np.allclose(result.score, reference["H"], rtol=1e-12), "the engine and the numpy script disagree"
-    assert np.array_equal(result.rounded["H"], reference["rounded"])
-
-    io_s = min(t for t, _ in io_runs)
-    run_s = min(t for t, _ in engine_runs)
     matrix = args.units * k * 8
-    peak = max(m for _, m in engine_runs)
-    io_peak = max(m for _, m in io_runs)
-
-    rows = [
-        ("scoring after loading (engine / numpy)", engine_s, numpy_s, 1.3),
-        ("whole run, CSV to CSV (engine run / read+write)", run_s, io_s, 1.5),
-    ]
-    print(f"{args.units:,} units × {k} indicators; float64 indicator matrix {matrix / 2**20:,.0f} MiB")
-    for label, ours, base, target in rows:
-        print(f"{label:50s} {ours:7.2f} s / {base:7.2f} s = {ours / base:5.2f}×  (target ≤ {target}×)")
-    print(f"{'peak memory of engine run / indicator matrix':50s} {peak / 2**20:7.0f} MiB / {matrix / 2**20:5.0f} MiB = "
-          f"{peak / matrix:5.2f}×  (target ≤ 3×)")
-    print(f"{'  (the read+write script alone peaks at)':50s} {io_peak / 2**20:7.0f} MiB = {io_peak / matrix:5.2f}×")
-    print(f"{'engine validate, in-process':50s} {validate_s:7.3f} s  (target ≤ 0.5 s)")
-    print(f"{'engine validate, as a command (with start-up)':50s} {validate_cmd_s:7.3f} s")
-    print(json.dumps({"units": args.units, "indicators": k, "score_ratio": engine_s / numpy_s, "run_ratio": run_s / io_s,
-                      "memory_ratio": peak / matrix, "validate_s": validate_s}))
+    wall = {name: [t for t, _ in r] for name, r in runs.items()}
+    peaks = {name: max(m for _, m in r) for name, r in runs.items()}
+    print(f"{args.units:,} units × {k} indicators, {args.missing:.0%} of cells empty; float64 indicator matrix "
+          f"{matrix / 2**20:,.0f} MiB; min / median of {args.repeat} runs in turns")
+    load, scoring, whole_run = load_times.pop("govscore"), score_times.pop("govscore"), wall.pop("govscore")
+    print(row("load", load, load_times, TARGETS["load"]))
+    print(row("scoring after loading", scoring, score_times, TARGETS["scoring"]))
+    print(row("whole run, fresh process", whole_run, wall, TARGETS["whole run"]))
+    print(f"peak memory of the whole run over the matrix (target {TARGETS['memory']})")
+    print("  " + "   ".join(f"{name} {peak / matrix:5.2f}×" for name, peak in peaks.items()))
+    print("start-up, fresh process (targets: validate ≤ 0.25 s, run of 72 units ≤ 0.5 s)")
+    for label, r in small.items():
+        lo, med = summary([t for t, _ in r])
+        print(f"  engine {label:15s} {lo:7.3f} / {med:7.3f} s")
+    print("  slowest imports of engine validate (cumulative s): " + ", ".join(f"{name} {s:.3f}" for name, s in imports))
+    medians = {"load": (load, load_times), "scoring": (scoring, score_times), "whole_run": (whole_run, wall)}
+    print(json.dumps({"units": args.units, "indicators": k, "missing": args.missing,
+                      **{f"{what}_vs_{name}": statistics.median(ours) / statistics.median(times[name])
+                         for what, (ours, times) in medians.items() for name in CONTESTANTS},
+                      "memory_ratio": peaks["govscore"] / matrix,
+                      **{f"{label}_s": statistics.median(t for t, _ in r) for label, r in small.items()}}))
 
 
 if __name__ == "__main__":

@@ -149,17 +149,32 @@ def load_plugins(extra: list[str] | tuple[str, ...] = (), autoload: bool | None 
     manager.add_hookspecs(hookspecs)
     problems: list[Diagnostic] = []
     origins: dict[str, str] = {}
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.dist.name if e.dist else "", e.name)):
-        dist = ep.dist.name if ep.dist else "?"
+    for dist, version, ep in _entry_points():
         if not autoload and dist != BUILTIN_DISTRIBUTION:
             continue
         plugin_name = ep.name if dist == BUILTIN_DISTRIBUTION else f"{dist}:{ep.name}"
-        origin = f"{dist} {ep.dist.version}" if ep.dist else ep.value
+        origin = f"{dist} {version}" if version else ep.value
         _register(manager, plugin_name, origin, lambda ep=ep: ep.load(), problems, origins)
     for spec in extra:
         _register(manager, spec, "local", lambda spec=spec: _import_local(spec), problems, origins)
     registrations, more = _collect(manager, origins)
     return Plugins(manager, registrations, problems + more, origins)
+
+
+def _entry_points() -> list[tuple[str, str | None, Any]]:
+    """(distribution, version, entry point) of every plugin installed, in order. Each distribution's
+    metadata is read once: every reading parses the whole file, once per entry point otherwise."""
+    about: dict[Any, tuple[str, str]] = {}
+    found = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is None:
+            found.append(("?", None, ep))
+            continue
+        if ep.dist not in about:
+            metadata = ep.dist.metadata
+            about[ep.dist] = (metadata["Name"], metadata["Version"])
+        found.append((*about[ep.dist], ep))
+    return sorted(found, key=lambda f: (f[0], f[2].name))
 
 
 def _import_local(spec: str):
