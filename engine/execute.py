@@ -22,8 +22,8 @@ from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, sai
 from .formula import evaluate
 from .messages import KINDS, Both
 from .model import Node, Ruleset
-from .plugins import Plugins
-from .ranking import grade, rank, round_values
+from .plugins import WORKERS, Plugins, parallel_map
+from .ranking import grade, ranks, round_values
 from .result import Result
 from .schema import MISSING_POLICIES
 from .statistics import MIN_AVAILABILITY
@@ -31,6 +31,7 @@ from .values import LARGEST, too_large
 from .weights import node_weights
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
+PARALLEL_UNITS = 50_000  # from this many units, indicators are done on several threads (fewer: threads cost more)
 
 
 @dataclass
@@ -370,69 +371,97 @@ def _units_text(ids: pa.StringArray, mask) -> tuple[str, ...]:
 
 
 def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
-    """Raw values of every indicator for the active units, with clamping and missing-value policies."""
+    """Raw values of every indicator for the active units, with clamping and missing-value policies.
+    Indicators read from a column are independent of each other, and are done on several threads with
+    many units; formula indicators follow, in order (a formula may use any indicator before it)."""
     everyone = bool(active.all())
     ids = _subset(units["id"], active)
-    groups = None
     size = len(ids)
+    needs_groups = any(str(ind.missing).startswith("impute_group") for ind in ruleset.indicators.values())
+    # the compiler made sure there is a group column where an imputation needs one
+    groups = group_codes(_subset(units["group"], active), _subset(units.get("period"), active)) if needs_groups else None
+    periods = _subset(units.get("period"), active)
     raw: dict[str, np.ndarray] = {}
     imputed: dict[str, np.ndarray] = {}
     drop = np.zeros(size, dtype=bool)
-    problems: list[Diagnostic] = []
+    found: dict[str, tuple] = {}  # indicator -> (values, units filled in, units to drop, problems)
+
+    def settle(name, x):
+        return _missing_values(ruleset, name, ruleset.indicators[name], x, ids, groups, periods)
+
+    read = [name for name, ind in ruleset.indicators.items() if ind.column is not None]
+
+    def from_column(name):
+        ind = ruleset.indicators[name]
+        x = columns[(ind.source, ind.column)]
+        return settle(name, x if everyone else x[active])
+
+    found.update(zip(read, parallel_map(from_column, read, WORKERS if size >= PARALLEL_UNITS else 1)))
+    raw.update((name, found[name][0]) for name in read)
     functions = plugins.functions()
     for name, ind in ruleset.indicators.items():
-        if ind.column is not None:
-            x = columns[(ind.source, ind.column)]
-            x = x if everyone else x[active]
-        else:
+        if ind.column is None:
             column = evaluate(ind.formula, {d: raw[d] for d in ind.formula.names}, functions, size)
-            told = len(problems)
+            problems: list[Diagnostic] = []
             x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
-            if len(problems) > told:  # the formula's own problem, told; its missing values follow from it
-                raw[name] = x
-                continue
-        if ind.clamp is not None:
-            x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
-                        ind.clamp.upper if ind.clamp.upper is not None else np.inf)
-        if has_missing(x):
-            missing = np.isnan(x)
-            if ind.missing == "error":
-                policies = [p for p in MISSING_POLICIES if p != "error"]
-                problems.append(said(
-                    "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
-                    file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
-                    hint=Both('fill in the data, or set "missing" on the indicator: ' + ", ".join(policies),
-                              '请补全数据，或为该指标设置 "missing"：' + "、".join(policies))))
-            elif ind.missing == "leave" and missing.all() and ind.normaliser is not None:
-                problems.append(said("E_MISSING_VALUE", "indicator.all_missing", name=name, label=ind.label,
-                                     file=ruleset.file, path=ind.pointer,
-                                     hint=Both("check its column, and the markers the source reads as missing (params.na)",
-                                               "请检查它的数据列，以及数据源视为缺失的标记（params.na）")))
-            elif ind.missing == "drop_unit":
-                drop |= missing
-            elif ind.missing != "leave":  # an imputation
-                if ind.missing.startswith("impute_group") and groups is None:  # the compiler made sure of a group column
-                    groups = group_codes(_subset(units["group"], active), _subset(units.get("period"), active))
-                fill = _imputation(ind.missing, x, groups, ids, _subset(units.get("period"), active))
-                empty = missing & np.isnan(fill)
-                if empty.any():
-                    problems.append(said(
-                        "E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
-                        count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty)))
-                x = np.where(missing, fill, x)
-                imputed[name] = missing
+            # the formula's own problem, told: its missing values follow from it
+            found[name] = (x, None, None, problems) if problems else settle(name, x)
+            raw[name] = found[name][0]
+    problems = []
+    for name in ruleset.indicators:  # in the ruleset's order, whichever thread did each
+        x, filled, dropped, told = found[name]
         raw[name] = x
+        if filled is not None:
+            imputed[name] = filled
+        if dropped is not None:
+            drop |= dropped
+        problems += told
     if problems:
         raise EngineError(problems)
     return raw, imputed, drop
 
 
-def _imputation(policy: str, x: np.ndarray, groups, ids, periods) -> np.ndarray:
-    """What each unit's missing value would be filled in with (NaN where there is nothing to take it from)."""
-    present = x[~np.isnan(x)]
+def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups, periods):
+    """One indicator's values clamped and its missing values dealt with by its policy: the values, the
+    units filled in (or None), the units to drop (or None) and the problems found."""
+    if ind.clamp is not None:
+        x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
+                    ind.clamp.upper if ind.clamp.upper is not None else np.inf)
+    if not has_missing(x):
+        return x, None, None, []
+    missing = np.isnan(x)
+    if ind.missing == "error":
+        policies = [p for p in MISSING_POLICIES if p != "error"]
+        return x, None, None, [said(
+            "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
+            file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
+            hint=Both('fill in the data, or set "missing" on the indicator: ' + ", ".join(policies),
+                      '请补全数据，或为该指标设置 "missing"：' + "、".join(policies)))]
+    if ind.missing == "leave":
+        if missing.all() and ind.normaliser is not None:
+            return x, None, None, [said("E_MISSING_VALUE", "indicator.all_missing", name=name, label=ind.label,
+                                        file=ruleset.file, path=ind.pointer,
+                                        hint=Both("check its column, and the markers the source reads as missing (params.na)",
+                                                  "请检查它的数据列，以及数据源视为缺失的标记（params.na）"))]
+        return x, None, None, []
+    if ind.missing == "drop_unit":
+        return x, None, missing, []
+    fill = _imputation(ind.missing, x, missing, groups, ids, periods)
+    empty = missing & np.isnan(fill)
+    problems = [said("E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
+                     count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty))
+                ] if empty.any() else []
+    return np.where(missing, fill, x), missing, None, problems
+
+
+def _imputation(policy: str, x: np.ndarray, missing: np.ndarray, groups, ids, periods) -> np.ndarray | float:
+    """What each unit's missing value would be filled in with (NaN where there is nothing to take it
+    from): one number for every unit, or one per unit."""
     if policy in ("impute_mean", "impute_median"):
-        value = (present.mean() if policy == "impute_mean" else np.median(present)) if len(present) else np.nan
-        return np.full(len(x), value)
+        present = x[~missing]  # a masked sum would not add pairwise, and would round differently
+        if not len(present):
+            return np.nan
+        return float(present.mean() if policy == "impute_mean" else np.median(present))
     if policy in ("impute_group_mean", "impute_group_median"):
         return _group_statistic(x, groups, policy.removeprefix("impute_group_"))
     return _over_periods(x, ids, periods, policy)
@@ -500,8 +529,16 @@ def _coverage(ruleset: Ruleset, raw, imputed) -> tuple[list[str], np.ndarray, np
     names = [n for n, ind in ruleset.indicators.items() if ind.normaliser is not None]
     if not names or not (any(mask.any() for mask in imputed.values()) or any(has_missing(raw[n]) for n in names)):
         return None
-    missing = np.column_stack([imputed.get(n, np.isnan(raw[n])) | np.isnan(raw[n]) for n in names])
-    return names, 1 - missing.mean(axis=1), 1 - missing.mean(axis=0)
+    size = len(raw[names[0]])
+    lacking = np.zeros(size, dtype=np.int32)  # per unit, how many indicators it had no value for
+    by_indicator = np.ones(len(names))
+    for i, name in enumerate(names):
+        # a value still missing after imputation was missing before it: the mask of what was filled in says all
+        missing = imputed[name] if name in imputed else (np.isnan(raw[name]) if has_missing(raw[name]) else None)
+        if missing is not None:
+            lacking += missing
+            by_indicator[i] = 1 - np.count_nonzero(missing) / size
+    return names, 1 - lacking / len(names), by_indicator
 
 
 def _coverage_warnings(ruleset: Ruleset, shares, ids, periods, unit_limit: float, indicator_limit: float) -> list[Diagnostic]:
@@ -568,18 +605,18 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
 
 def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.ndarray], set[str]]:
     """Normalised values of the indicators that nodes use, and the names of those with no missing value.
-    With ``periods``, each period is normalised on its own."""
+    With ``periods``, each period is normalised on its own. With many units, indicators are normalised
+    on several threads (each on its own: normalisers are functions of one column)."""
     parts = None
     if periods is not None:
         codes = group_codes(periods)
         order = np.argsort(codes, kind="stable")
         parts = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
-    out: dict[str, np.ndarray] = {}
-    complete: set[str] = set()
-    problems: list[Diagnostic] = []
-    for name, ind in ruleset.indicators.items():
-        if ind.normaliser is None:
-            continue
+    names = [name for name, ind in ruleset.indicators.items() if ind.normaliser is not None]
+
+    def one(name) -> tuple[np.ndarray | None, list[Diagnostic], bool]:
+        """The normalised values (None: failed), the problems, and whether no value is missing."""
+        ind = ruleset.indicators[name]
         reg = ind.normaliser
         x = raw[name]
         try:
@@ -590,26 +627,30 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
                 for rows in parts:
                     y[rows] = reg.call(x[rows], ind.direction, ind.normaliser_params, ind)
         except EngineError as exc:
-            problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
-            continue
+            return None, [_at(d, ruleset, ind) for d in exc.diagnostics], False
         except UnitsError as exc:
-            problems.append(_units_problem(exc, ruleset, ind, ids))
-            continue
+            return None, [_units_problem(exc, ruleset, ind, ids)], False
         except Exception as exc:
-            problems.append(plugin_failed(reg, name, exc, file=ruleset.file, path=ind.pointer))
-            continue
+            return None, [plugin_failed(reg, name, exc, file=ruleset.file, path=ind.pointer)], False
         if y.shape != x.shape:
-            problems.append(said("E_PLUGIN_FAILED", "plugin.wrong_length", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
-                                 name=reg.name, got=y.shape[0] if y.ndim else 1, units_count=len(x)))
-            continue
+            wrong = said("E_PLUGIN_FAILED", "plugin.wrong_length", file=ruleset.file, path=ind.pointer, kind=KINDS["normaliser"],
+                         name=reg.name, got=y.shape[0] if y.ndim else 1, units_count=len(x))
+            return None, [wrong], False
         if np.isfinite(np.add.reduce(y)):  # one pass: the sum is finite only if every value is
+            return y, [], True
+        bad = ~np.isfinite(y) & np.isfinite(x)
+        return y, [said("E_DOMAIN", "domain.normaliser", file=ruleset.file, path=ind.pointer, units=_units_text(ids, bad),
+                        name=name, normaliser=reg.name, count=int(bad.sum()))] if bad.any() else [], False
+
+    out: dict[str, np.ndarray] = {}
+    complete: set[str] = set()
+    problems: list[Diagnostic] = []
+    for name, (y, told, whole) in zip(names, parallel_map(one, names, WORKERS if len(ids) >= PARALLEL_UNITS else 1)):
+        problems += told
+        if y is not None:
+            out[name] = y
+        if whole:
             complete.add(name)
-        else:
-            bad = ~np.isfinite(y) & np.isfinite(x)
-            if bad.any():
-                problems.append(said("E_DOMAIN", "domain.normaliser", file=ruleset.file, path=ind.pointer,
-                                     units=_units_text(ids, bad), name=name, normaliser=reg.name, count=int(bad.sum())))
-        out[name] = y
     if problems:
         raise EngineError(problems)
     return out, complete
@@ -796,8 +837,9 @@ def _round_rank_grade(result: Result):
 
     score = ranking_values(rs, result.value(rs.score), result.rounded.get(rs.score))
     periods = result.unit_periods  # with panel data, units are ranked within each period
-    result.rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods))
-    if result.unit_groups is not None:
-        result.group_rank = rank(score, rs.rank_order, rs.rank_ties, group_codes(periods, result.unit_groups))
+    groupings = [group_codes(periods)] + ([group_codes(periods, result.unit_groups)] if result.unit_groups is not None else [])
+    result.rank, *within = ranks(score, rs.rank_order, rs.rank_ties, groupings)
+    if within:
+        result.group_rank = within[0]
     if rs.bands:
         result.grade = grade(choose(rs.grade_node, rs.grade_use_rounded), rs.bands)

@@ -31,34 +31,48 @@ def round_values(x: np.ndarray, digits: int, method: str = "half_up") -> np.ndar
 
 def rank(values: np.ndarray, order: str = "descending", ties: str = "min", groups: np.ndarray | None = None) -> np.ndarray:
     """Rank 1 = best. Missing values get no rank (NaN). ``ties``: min (1224), dense, average, ordinal."""
+    return ranks(values, order, ties, [groups])[0]
+
+
+def ranks(values: np.ndarray, order: str, ties: str, groupings: list[np.ndarray | None]) -> list[np.ndarray]:
+    """The ranks of ``values`` overall (a grouping of None) and within each grouping of integer codes,
+    from one sort of the values: each grouping then needs only a stable sort of its codes in that order,
+    which for up to 65,536 groups is a radix sort."""
     n = len(values)
-    out = np.full(n, np.nan)
     valid = ~np.isnan(values)
-    idx = None if valid.all() else np.flatnonzero(valid)  # None: every unit (the usual case, and no copies)
     if not valid.any():
-        return out
+        return [np.full(n, np.nan) for _ in groupings]
+    idx = None if valid.all() else np.flatnonzero(valid)  # None: every unit (the usual case, and no copies)
     key = values if idx is None else values[idx]
-    key = -key if order == "descending" else key
-    m = len(key)
-    if groups is None:
-        order_idx = np.argsort(key, kind="stable")  # stable: ties keep the data order
-        new_group = None
-    else:
-        group = groups if idx is None else groups[idx]
-        order_idx = np.lexsort((key, group))
-        g = group[order_idx]
+    by_value = np.argsort(-key if order == "descending" else key, kind="stable")  # stable: ties keep the data order
+    k = key[by_value]
+    value_changes = np.empty(len(k), dtype=bool)
+    value_changes[0] = True
+    np.not_equal(k[1:], k[:-1], out=value_changes[1:])
+    del k
+    return [_ranks_in(by_value, value_changes, key, None if groups is None else (groups if idx is None else groups[idx]),
+                      ties, idx, n)
+            for groups in groupings]
+
+
+def _ranks_in(by_value, value_changes, key, groups, ties: str, idx, n: int) -> np.ndarray:
+    """Ranks from the order by value, within ``groups`` (codes) when given."""
+    m = len(by_value)
+    order_idx, new_value, new_group = by_value, value_changes, None
+    if groups is not None:
+        codes = groups.astype(np.uint16) if groups.max(initial=0) < 1 << 16 and groups.min(initial=0) >= 0 else groups
+        within = np.argsort(codes[by_value], kind="stable")
+        order_idx = by_value[within]
+        g = codes[order_idx]
         new_group = np.empty(m, dtype=bool)
         new_group[0] = True
         np.not_equal(g[1:], g[:-1], out=new_group[1:])
-        del g
-    # runs of equal values in the sorted order (within a group)
-    k = key[order_idx]
-    new_value = np.empty(m, dtype=bool)
-    new_value[0] = True
-    np.not_equal(k[1:], k[:-1], out=new_value[1:])
-    del k
-    if new_group is not None:
+        k = key[order_idx]
+        new_value = np.empty(m, dtype=bool)
+        new_value[0] = True
+        np.not_equal(k[1:], k[:-1], out=new_value[1:])
         new_value |= new_group
+        del g, k
     group_start = _run_starts(new_group) if new_group is not None else 0
     if ties == "ordinal":
         r = np.arange(1.0, m + 1) - group_start
@@ -70,6 +84,7 @@ def rank(values: np.ndarray, order: str = "descending", ties: str = "min", group
         if ties == "average":
             ends = np.r_[np.flatnonzero(new_value)[1:], m] - 1  # the last position of each run of equal values
             r += (np.repeat(ends, np.diff(np.r_[np.flatnonzero(new_value), m])) - (r + group_start - 1.0)) / 2.0
+    out = np.full(n, np.nan)
     out[order_idx if idx is None else idx[order_idx]] = r
     return out
 

@@ -288,3 +288,79 @@ def test_panel_changes_and_growth(small, plugins):
     rows = panel_changes(compile_and_run(small(doc, csv=csv), plugins))
     # on [1, 2], u2 goes from 4/3 to 5/3 over two years: (5/4)^(1/2) − 1
     assert rows[1]["cagr"] == pytest.approx(1.25 ** 0.5 - 1)
+
+
+def _many_units_csv(n: int = 60_000, seed: int = 3) -> str:
+    """Units enough for indicators to be done on several threads, with gaps in every column."""
+    rng = np.random.default_rng(seed)
+    rows = ["id,name,town,a,b,c,d"]
+    cells = rng.lognormal(2, 0.7, (n, 4)).round(3).astype(str)
+    cells[rng.random((n, 4)) < 0.02] = ""
+    rows += [f"u{i},n{i},t{i % 37},{','.join(cells[i])}" for i in range(n)]
+    return "\n".join(rows) + "\n"
+
+
+def _many_units_ruleset():
+    doc = small_ruleset()
+    doc["indicators"] = {
+        "a": {"column": "a", "missing": "impute_mean", "clamp": {"upper": 20}},
+        "b": {"column": "b", "missing": "impute_group_median"},
+        "c": {"column": "c", "direction": "lower", "missing": "impute_median"},
+        "d": {"column": "d", "missing": "leave", "normalise": {"method": "zscore"}},
+        "ab": {"formula": "a / b", "missing": "leave"},
+    }
+    doc["nodes"] = {"total": {"method": "weighted_mean", "children": ["a", "b", "c", "d", "ab"], "missing": "renormalise",
+                              "weights": {"a": 0.3, "b": 0.2, "c": 0.2, "d": 0.2, "ab": 0.1}}}
+    return doc
+
+
+def test_many_units_score_the_same_on_one_thread_and_on_several(small, plugins, monkeypatch):
+    from govscore.engine import execute
+    assert execute.PARALLEL_UNITS < 60_000
+    path = small(_many_units_ruleset(), csv=_many_units_csv())
+    monkeypatch.setattr(execute, "WORKERS", 1)
+    alone = compile_and_run(path, plugins)
+    monkeypatch.setattr(execute, "WORKERS", 2)
+    threaded = compile_and_run(path, plugins)
+    for part in ("raw", "normalised", "nodes", "imputed"):
+        assert getattr(alone, part).keys() == getattr(threaded, part).keys()
+        for name, values in getattr(alone, part).items():
+            np.testing.assert_array_equal(values, getattr(threaded, part)[name], err_msg=f"{part} {name}")
+    np.testing.assert_array_equal(alone.rank, threaded.rank)
+    np.testing.assert_array_equal(alone.group_rank, threaded.group_rank)
+    assert [d.message for d in alone.diagnostics] == [d.message for d in threaded.diagnostics]
+    assert codes(threaded.diagnostics).count("W_IMPUTED") == 3
+
+
+def test_problems_found_on_threads_are_told_in_the_rulesets_order(small, plugins, monkeypatch, capsys):
+    import sys
+    from govscore.engine import execute
+    doc = _many_units_ruleset()
+    for name in ("a", "b", "c"):
+        doc["indicators"][name]["missing"] = "error"
+    path = small(doc, csv=_many_units_csv())
+    monkeypatch.setattr(execute, "WORKERS", 2)
+    stdout = sys.stdout
+    diagnostics = run_error(path, plugins)
+    assert sys.stdout is stdout  # the threads' redirection of plugins' output is undone
+    assert [(d.code, d.path) for d in diagnostics] == [("E_MISSING_VALUE", f"/indicators/{n}") for n in ("a", "b", "c")]
+    assert all(len(d.units) > 100 for d in diagnostics)
+
+
+def test_a_plugin_printing_on_a_thread_writes_to_standard_error(small, plugins, monkeypatch, capfd, tmp_path):
+    from govscore.engine import execute
+    from govscore.engine.plugins import load_plugins
+    (tmp_path / "talkative.py").write_text(
+        "import numpy as np\nfrom govscore.engine.hookspecs import hookimpl\n\n"
+        "def loud(x, direction, params, indicator):\n    print('normalising', indicator.name)\n"
+        "    return (x - np.nanmin(x)) / (np.nanmax(x) - np.nanmin(x))\n\n"
+        "@hookimpl\ndef register_normalisers(register):\n    register('loud', loud)\n", encoding="utf-8")
+    doc = _many_units_ruleset()
+    doc["normalise"] = {"method": "loud"}
+    del doc["indicators"]["d"]["normalise"]
+    path = small(doc, csv=_many_units_csv())
+    monkeypatch.setattr(execute, "WORKERS", 2)
+    result = compile_and_run(path, load_plugins([str(tmp_path / "talkative.py")], autoload=False))
+    out, err = capfd.readouterr()
+    assert out == "" and err.count("normalising") == 5  # two threads' lines may interleave, as printing does
+    assert np.nanmax(result.normalised["a"]) == 1.0

@@ -1,10 +1,11 @@
 """Ranks (ties 1224 and others, within groups), rounding as published indices do it, and grades."""
 
 import numpy as np
+from scipy.stats import rankdata
 from hypothesis import given, strategies as st
 
 from govscore.engine.model import Band
-from govscore.engine.ranking import grade, rank, round_values
+from govscore.engine.ranking import grade, rank, ranks, round_values
 
 
 def test_ties_methods():
@@ -73,3 +74,20 @@ def test_ranks_within_groups_equal_ranks_of_each_group_alone(pairs, ties, order)
     for g in np.unique(groups):
         inside = groups == g
         assert together[inside].tolist() == rank(values[inside], order, ties).tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.one_of(st.none(), st.integers(0, 6))), min_size=1, max_size=60),
+       st.sampled_from(["min", "dense", "average", "ordinal"]), st.sampled_from(["descending", "ascending"]))
+def test_ranks_from_one_sort_equal_scipy_within_every_grouping(pairs, ties, order):
+    """Overall and grouped ranks share one sort of the values; each must equal scipy's rankdata over
+    the units (of the group) with a value, whether the codes fit a radix sort (< 65,536) or not."""
+    groups = np.array([g for g, _ in pairs])
+    values = np.array([np.nan if v is None else float(v) for _, v in pairs])
+    overall, small, wide = ranks(values, order, ties, [None, groups, groups * 70_000])
+    np.testing.assert_array_equal(small, wide)
+    for got, inside in [(overall, np.ones(len(values), dtype=bool))] + [(small, groups == g) for g in np.unique(groups)]:
+        present = inside & ~np.isnan(values)
+        assert np.isnan(got[inside & np.isnan(values)]).all()
+        if present.any():
+            key = -values[present] if order == "descending" else values[present]
+            assert got[present].tolist() == rankdata(key, method=ties).tolist()
