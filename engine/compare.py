@@ -4,12 +4,14 @@ the two rulesets that produced them."""
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
+from . import lazy
 from .data import positions
 from .result import Result
 from .statistics import correlation
 from .values import number_or_none
+
+pa = lazy.module("pyarrow")
 
 
 def document_differences(a, b, path: str = "") -> list[dict]:

@@ -12,12 +12,14 @@ import codecs
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import lazy
 from .diagnostics import Diagnostic, EngineError, did_you_mean, excerpt, said
 from .messages import Both
 from .values import LARGEST, too_large
+
+pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
 
 DEFAULT_NA = ("", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NULL", "null", "None", "-", "--", "—", "——", "－", "/", "／",
               "缺失", "无数据", "暂无", "暂无数据", "无", "空")

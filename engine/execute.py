@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import lazy
 from . import __version__
 from .confine import allowed
 from .data import Table, duplicates, pivot_long, positions
@@ -29,6 +28,9 @@ from .schema import MISSING_POLICIES
 from .statistics import MIN_AVAILABILITY
 from .values import LARGEST, too_large
 from .weights import node_weights
+
+pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
 PARALLEL_UNITS = 50_000  # from this many units, indicators are done on several threads (fewer: threads cost more)

@@ -11,8 +11,8 @@ weakest indicators (短板) are found by comparing the unit with the average of 
 from __future__ import annotations
 
 import numpy as np
-import pyarrow.compute as pc
 
+from . import lazy
 from .diagnostics import EngineError, did_you_mean, said
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
@@ -21,6 +21,8 @@ from .profiles import strengths_and_weaknesses
 from .result import Result
 from .textwidth import table
 from .values import number_or_none
+
+pc = lazy.module("pyarrow.compute")
 
 
 def unit_index(result: Result, unit: str, period: str | None = None) -> int:

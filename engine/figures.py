@@ -6,9 +6,11 @@ group, the correlations between indicators and, where the run has them, the rank
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
+from . import lazy
 from .result import Result
+
+pa = lazy.module("pyarrow")
 
 MOST_INDICATORS = 60  # a correlation matrix wider than this is not read by anyone
 

@@ -9,11 +9,13 @@ so a report of 200 units out of 100,000 costs about one pass over the data, not 
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import lazy
 from .obstacles import obstacle_degrees
 from .result import Result
+
+pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
 
 SHOWN = 3  # strengths and 短板 named per unit
 

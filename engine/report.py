@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import lazy
 from .messages import HEADINGS, NOT_RUN_HINT, WORDS, aside, language, listed, say
 from .result import Result
+
+pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
 
 
 def language_of(result: Result) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
 
+from . import lazy
 from .diagnostics import Diagnostic
 from .messages import HEADINGS, aside
 from .model import Ruleset
+
+pa = lazy.module("pyarrow")
 
 
 @dataclass

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 import difflib
+from dataclasses import dataclass
+from typing import Any
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 
 from .diagnostics import Diagnostic, pointer, said
 from .messages import Both
@@ -366,18 +368,45 @@ def _in_chinese(node):
 _VALIDATOR = None
 
 
-def _validator() -> Draft202012Validator:
+def _validator():
     global _VALIDATOR
     if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(base_schema())
+        _VALIDATOR = jsonschema_rs.Draft202012Validator(base_schema())
     return _VALIDATOR
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A rule of the schema that a place in the document breaks: the JSON Schema keyword (required,
+    type, enum…), its value in the schema, the schema that holds it, and the value found and where."""
+
+    keyword: str
+    value: Any
+    schema: dict
+    instance: Any
+    path: tuple
+    message: str
+    detail: dict  # what the validator says of it: the property required, the keys not allowed…
+
+
+def _broken(error, schema: dict) -> Broken:
+    """The rule a validation error reports, read off the schema along the error's path in it."""
+    *holder, keyword = error.schema_path
+    for step in holder:
+        schema = schema[step]
+    detail = error.kind.as_dict()
+    instance = error.instance
+    if "error" in detail and keyword == "pattern" and holder and holder[-1] == "propertyNames":
+        instance = detail["error"].instance  # the name at fault, not the object that has it
+    return Broken(keyword, schema.get(keyword), schema, instance, tuple(error.instance_path), error.message, detail)
 
 
 def check_structure(document) -> list[Diagnostic]:
     """Every place where the document does not fit the format, as diagnostics."""
     out = []
-    for e in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        if list(e.absolute_path) == ["format"] and e.validator == "const":
+    schema = base_schema()
+    for e in sorted((_broken(e, schema) for e in _validator().iter_errors(document)), key=lambda e: list(map(str, e.path))):
+        if list(e.path) == ["format"] and e.keyword == "const":
             out.append(said("E_FORMAT_VERSION", "schema.format", path="/format", found=_describe(e.instance),
                             version=FORMAT_VERSION, hint=Both(f'write "format": "{FORMAT_VERSION}"', f'请写 "format": "{FORMAT_VERSION}"')))
         else:
@@ -390,8 +419,8 @@ def params_problems(params, schema: dict | None, path: str, what: Both) -> list[
     ("the aggregator sbm"), and each problem names the parameter it is in."""
     if not schema:
         return []
-    validator = Draft202012Validator(schema)
-    return [_diagnostic(e, base=path, code="E_PARAMS", what=what) for e in validator.iter_errors(params)]
+    validator = jsonschema_rs.Draft202012Validator(schema)
+    return [_diagnostic(_broken(e, schema), base=path, code="E_PARAMS", what=what) for e in validator.iter_errors(params)]
 
 
 NAME_HINT = Both("names start with a letter or _, then letters, digits or _ (ASCII, at most 64); put Chinese text in label",
@@ -414,9 +443,9 @@ def _described(schema: dict) -> Both | None:
     return Both(text, schema.get("description_zh") or text) if text else None
 
 
-def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
-    path = base + pointer(*e.absolute_path)
-    parts = list(e.absolute_path)
+def _diagnostic(e: Broken, base: str = "", code: str | None = None, what: Both | None = None) -> Diagnostic:
+    path = base + pointer(*e.path)
+    parts = list(e.path)
     if what is not None and parts:  # a method's parameter: name it (the path points at the exact item)
         where = Both(f'the parameter "{parts[0]}" of {what.en}', f"{what.zh} 的参数“{parts[0]}”")
     elif what is not None:
@@ -429,10 +458,9 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
     else:
         where = Both("the ruleset", "规则集")
     found = _describe(e.instance)
-    if e.validator == "required":
-        missing = e.message.split("'")[1] if "'" in e.message else e.message
-        return said(code or "E_SCHEMA_REQUIRED", "schema.required", path=path, where=where, name=missing)
-    if e.validator == "additionalProperties":
+    if e.keyword == "required":
+        return said(code or "E_SCHEMA_REQUIRED", "schema.required", path=path, where=where, name=e.detail["property"])
+    if e.keyword == "additionalProperties":
         allowed = list(e.schema.get("properties", {}))
         extras = [k for k in e.instance if k not in allowed] if isinstance(e.instance, dict) else []
         extra = extras[0] if extras else "?"
@@ -441,40 +469,40 @@ def _diagnostic(e, base: str = "", code: str | None = None, what: Both | None = 
             f'did you mean "{close[0]}"?' if close else ("allowed: " + ", ".join(allowed) if allowed else None))
         return said(code or "E_SCHEMA_UNKNOWN_KEY", "schema.unknown_key", path=path + pointer(extra), hint=hint,
                     where=where, name=extra)
-    if e.validator == "type":
-        kinds = [e.validator_value] if isinstance(e.validator_value, str) else list(e.validator_value)
+    if e.keyword == "type":
+        kinds = [e.value] if isinstance(e.value, str) else list(e.value)
         expected = Both(" or ".join(_article(k).en for k in kinds), "或".join(_article(k).zh for k in kinds))
         return said(code or "E_SCHEMA_TYPE", "schema.type", path=path, where=where, expected=expected, found=found)
-    if e.validator in ("enum", "const"):
-        options = e.validator_value if e.validator == "enum" else [e.validator_value]
+    if e.keyword in ("enum", "const"):
+        options = e.value if e.keyword == "enum" else [e.value]
         close = difflib.get_close_matches(str(e.instance), [str(o) for o in options], n=1, cutoff=0.5)
         return said(code or "E_SCHEMA_VALUE", "schema.enum", path=path, hint=f'did you mean "{close[0]}"?' if close else None,
                     where=where, found=found, options=", ".join(map(str, options)))
-    if (e.validator == "pattern" and e.validator_value == NAME_PATTERN) or e.validator == "propertyNames":
+    if (e.keyword == "pattern" and e.value == NAME_PATTERN) or e.keyword == "propertyNames":
         return said(code or "E_SCHEMA_VALUE", "schema.name", path=path, hint=NAME_HINT, found=found)
-    if e.validator in ("minItems", "maxItems", "minProperties", "maxProperties"):
-        least = e.validator.startswith("min")
+    if e.keyword in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        least = e.keyword.startswith("min")
         n = len(e.instance)
-        things = (Both("item" if n == 1 else "items", "项") if e.validator.endswith("Items")
+        things = (Both("item" if n == 1 else "items", "项") if e.keyword.endswith("Items")
                   else Both("entry" if n == 1 else "entries", "项"))
         hint = "choose one of: " + ", ".join(e.instance) if not least and isinstance(e.instance, dict) else _described(e.schema)
         return said(code or "E_SCHEMA_VALUE", "schema.count", path=path, hint=hint, where=where, n=n, things=things,
-                    bound=_bound(least), limit=e.validator_value)
-    if e.validator == "oneOf":
+                    bound=_bound(least), limit=e.value)
+    if e.keyword == "oneOf":
         return said(code or "E_SCHEMA_TYPE", "schema.one_of", path=path, hint=_described(e.schema),
                     where=where, found=found)
-    if e.validator in LIMITS:
+    if e.keyword in LIMITS:
         return said(code or "E_SCHEMA_VALUE", "schema.bound", path=path, hint=_described(e.schema), where=where,
-                    found=found, relation=LIMITS[e.validator], limit=e.validator_value)
-    if e.validator in ("minLength", "maxLength"):
+                    found=found, relation=LIMITS[e.keyword], limit=e.value)
+    if e.keyword in ("minLength", "maxLength"):
         return said(code or "E_SCHEMA_VALUE", "schema.length", path=path, where=where, n=len(e.instance),
-                    bound=_bound(e.validator == "minLength"), limit=e.validator_value)
-    if e.validator == "uniqueItems":
+                    bound=_bound(e.keyword == "minLength"), limit=e.value)
+    if e.keyword == "uniqueItems":
         return said(code or "E_SCHEMA_VALUE", "schema.unique", path=path, where=where)
-    if e.validator == "pattern":
+    if e.keyword == "pattern":
         return said(code or "E_SCHEMA_VALUE", "schema.pattern", path=path, hint=_described(e.schema), where=where,
-                    found=found, pattern=e.validator_value)
-    # a rule no ruleset of ours uses (a plugin's own parameter schema may): jsonschema's words, in English
+                    found=found, pattern=e.value)
+    # a rule no ruleset of ours uses (a plugin's own parameter schema may): the validator's words, in English
     return said(code or "E_SCHEMA_VALUE", "schema.other", path=path, where=where, detail=e.message)
 
 

@@ -17,8 +17,8 @@ import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pyarrow as pa
 
+from . import lazy
 from .diagnostics import EngineError, said, within
 from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
 from .messages import Both, listed, say
@@ -26,6 +26,8 @@ from .model import Alternative, Node, Ruleset
 from .plugins import Plugins
 from .ranking import rank
 from .values import number_or_none
+
+pa = lazy.module("pyarrow")
 
 _UNIT_BLOCK = 8192  # units per block when taking rank percentiles (bounds the temporary copies)
 RANKS_IN_MEMORY = 1 << 30  # a larger rank matrix (runs × units) is kept in a temporary file instead

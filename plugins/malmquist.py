@@ -20,14 +20,16 @@ input and output.
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
+from govscore.engine import lazy
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import both
 from govscore.plugins.dea import efficiency
 from govscore.plugins.lp import INPUTS, Envelopment, column_scales, inputs_and_outputs
+
+pa = lazy.module("pyarrow")
 
 INDICES = ("effch", "techch", "pech", "sech", "tfpch")
 

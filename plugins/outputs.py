@@ -7,11 +7,8 @@ import math
 import re
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pv
-import pyarrow.parquet as pq
 
+from govscore.engine import lazy
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import HEADINGS, say
 from govscore.engine.obstacles import obstacle_columns
@@ -19,6 +16,11 @@ from govscore.engine.panel import panel_changes
 from govscore.engine.report import ANALYSIS_PARAMS, computed, language_of
 from govscore.engine.statistics import statistics
 from govscore.engine.textwidth import table
+
+pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
+pv = lazy.module("pyarrow.csv")
+pq = lazy.module("pyarrow.parquet")
 
 INCLUDE = {"enum": ["scores", "all"], "default": "scores",
            "description": "scores: units, nodes, rank and grade; all: also every raw and normalised indicator, and "

@@ -7,15 +7,16 @@ import io
 import json
 import zipfile
 
-import pyarrow as pa
-import pyarrow.csv as pv
-import pyarrow.parquet as pq
-
+from govscore.engine import lazy
 from govscore.engine.data import (DEFAULT_NA, Table, array_of, detect_encoding, missing_columns, not_utf8_after_all, to_numbers,
                                   to_text)
 from govscore.engine.diagnostics import EngineError, did_you_mean, excerpt, said
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
+
+pa = lazy.module("pyarrow")
+pv = lazy.module("pyarrow.csv")
+pq = lazy.module("pyarrow.parquet")
 
 COMMON_PARAMS = {
     "encoding": {"type": "string", "default": "auto",

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pyarrow as pa
 
+from govscore.engine import lazy
 from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.explain import linear_names
 from govscore.engine.hookspecs import hookimpl
@@ -22,6 +22,8 @@ from govscore.engine.messages import HEADINGS, Both, say
 from govscore.engine.report import ANALYSIS_PARAMS, analyses, language_of, weights_by_node
 from govscore.engine.report import group_means, report_grades
 from govscore.engine.textwidth import width
+
+pa = lazy.module("pyarrow")
 
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 
