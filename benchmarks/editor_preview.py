@@ -18,13 +18,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pv
-
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import generate, indicator_names  # noqa: E402
-from run import best_in_turns, numpy_scoring, timed  # noqa: E402
+import baselines  # noqa: E402
+from generate import generate  # noqa: E402
+from run import in_turns, timed  # noqa: E402
 
 from govscore.editor.session import Editing  # noqa: E402
 from govscore.engine.plugins import load_plugins  # noqa: E402
@@ -32,10 +29,8 @@ from govscore.engine.plugins import load_plugins  # noqa: E402
 
 def baseline(data_file: Path, k: int):
     """Read the CSV and score it by hand: what any preview must do at the least."""
-    table = pv.read_csv(data_file, convert_options=pv.ConvertOptions(column_types={"id": pa.string(), "group": pa.string()}))
-    columns = {n: table.column(n).to_numpy() for n in indicator_names(k)}
-    groups = np.unique(table.column("group").to_numpy(zero_copy_only=False), return_inverse=True)[1]
-    return numpy_scoring(columns, groups, k)
+    _, _, codes, columns = baselines.numpy_load(str(data_file))
+    return baselines.numpy_score(codes, columns, k)
 
 
 def over_http(ruleset_file: Path, document: dict, repeat: int) -> float:
@@ -54,7 +49,7 @@ def over_http(ruleset_file: Path, document: dict, repeat: int) -> float:
                 answer = json.loads(response.read())
             assert answer["preview"]["ok"], answer
         ask()  # the first answer loads what the server imports lazily
-        return min(timed(ask) for _ in range(repeat))
+        return min(timed(ask)[0] for _ in range(repeat))
     finally:
         proc.terminate()
         proc.wait()
@@ -73,7 +68,8 @@ def main():
     document = editing.open()["document"]
     answer = editing.check(document)
     assert answer["preview"]["ok"] and answer["preview"]["units"] == args.units, answer.get("preview")
-    ours, base = best_in_turns(lambda: editing.check(document), lambda: baseline(data_file, k), args.repeat)
+    times = in_turns({"preview": lambda: editing.check(document), "numpy": lambda: baseline(data_file, k)}, args.repeat)
+    ours, base = min(times["preview"]), min(times["numpy"])
     http = over_http(ruleset_file, document, args.repeat)
     print(f"{args.units:,} units × {k} indicators")
     print(f"{'preview of one change, in-process / read + numpy':50s} {ours:6.3f} s / {base:6.3f} s = {ours / base:5.2f}×")

@@ -184,6 +184,10 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
 
 def duplicates(key: pa.Array) -> list[str]:
     """The keys that occur more than once, for people (a unit and its period joined with " / ")."""
+    if len(key) > 1 and key.null_count < 2:  # the usual answer, none, from one sort: a third of counting them
+        ordered = key.take(pc.sort_indices(key))
+        if not pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(key) - 1))).as_py():
+            return []
     counts = pc.value_counts(key)
     twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     return [str(v).replace("\x1f", " / ") for v in twice.to_pylist()]

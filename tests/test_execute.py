@@ -364,3 +364,22 @@ def test_a_plugin_printing_on_a_thread_writes_to_standard_error(small, plugins, 
     out, err = capfd.readouterr()
     assert out == "" and err.count("normalising") == 5  # two threads' lines may interleave, as printing does
     assert np.nanmax(result.normalised["a"]) == 1.0
+
+
+def test_duplicate_keys_are_found_whatever_their_order():
+    from collections import Counter
+
+    import pyarrow as pa
+    from hypothesis import given, settings, strategies as st
+
+    from govscore.engine.data import duplicates
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "甲", "a\x1f2020"]), st.text(max_size=3))))
+    def check(keys):
+        counts = Counter(keys)
+        expected = [str(k).replace("\x1f", " / ") for k in dict.fromkeys(keys) if counts[k] > 1]
+        assert duplicates(pa.array(keys, pa.string())) == expected
+        assert duplicates(pa.chunked_array([pa.array(keys, pa.string())])) == expected
+
+    check()
