@@ -139,7 +139,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     says more of where the column is (a workbook's sheet and column letter), in either language.
     """
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
-        return _contiguous(values.cast(pa.float64()))
+        return as_numpy(values.cast(pa.float64()))
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     if pa.types.is_boolean(values.type):
@@ -153,7 +153,7 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
     text = pc.replace_substring(text, "\u2212", "-")  # a typographic minus sign
     numeric = pc.match_substring_regex(text, r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
     bad = pc.and_(pc.invert(pc.fill_null(numeric, True)), pc.is_valid(text))
-    bad_rows = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+    bad_rows = np.flatnonzero(as_numpy(bad))
     if len(bad_rows):
         shown = ", ".join(f"{first_row + i} ({excerpt(repr(values[int(i)].as_py()))})" for i in bad_rows[:8])
         raise EngineError([said(
@@ -161,14 +161,20 @@ def to_numbers(values: pa.Array | pa.ChunkedArray, column: str, file: str, first
             cells=shown + (", …" if len(bad_rows) > 8 else ""),
             hint=Both("fix those cells, or list the marker they use for 'no data' in the source's params.na",
                       "请改正这些单元格，或在数据源的 params.na 中列出它们表示“无数据”的标记"))])
-    return _contiguous(pc.cast(text, pa.float64()))
+    return as_numpy(pc.cast(text, pa.float64()))
 
 
-def _contiguous(values) -> np.ndarray:
-    """float64 numpy from Arrow: without a copy where Arrow's buffer allows it, NaN for null."""
-    if isinstance(values, pa.ChunkedArray) and values.num_chunks == 1:
-        values = values.chunk(0)
-    return values.to_numpy(zero_copy_only=False)
+def as_numpy(values) -> np.ndarray:
+    """An Arrow column of numbers or true/false as numpy: numbers a read-only view of Arrow's buffer
+    (null is NaN; whole numbers and true/false must have none). Through DLPack rather than to_numpy,
+    whose conversion imports pandas (0.3 s) wherever it is installed."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if pa.types.is_boolean(values.type):  # bits in Arrow, bytes in numpy
+        return np.from_dlpack(pc.cast(values, pa.uint8())).view(np.bool_)
+    if values.null_count:
+        values = pc.fill_null(values, float("nan"))
+    return np.from_dlpack(values)
 
 
 def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
@@ -226,7 +232,7 @@ def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: 
         and name != indicator}
     numbers = table.columns[value]
     for name in wanted:
-        rows = np.flatnonzero(pc.equal(codes, name).to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(as_numpy(pc.fill_null(pc.equal(codes, name), False)))
         where = positions(key.take(pa.array(rows)), units)
         column = np.full(len(units), np.nan)
         column[where] = numbers[rows]
@@ -236,4 +242,4 @@ def pivot_long(table: Table, key: pa.Array, indicator: str, value: str, wanted: 
 
 def positions(keys: pa.Array, among: pa.Array) -> np.ndarray:
     """For each key, its position in ``among`` (-1 where it is not there)."""
-    return pc.fill_null(pc.index_in(keys, value_set=among), -1).to_numpy(zero_copy_only=False)
+    return as_numpy(pc.fill_null(pc.index_in(keys, value_set=among), -1))

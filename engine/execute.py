@@ -16,7 +16,7 @@ import numpy as np
 from . import lazy
 from . import __version__
 from .confine import allowed
-from .data import Table, duplicates, pivot_long, positions
+from .data import Table, as_numpy, duplicates, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .formula import evaluate
 from .messages import KINDS, Both
@@ -328,7 +328,7 @@ def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
     if len(units["id"]) == 0:
         raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=table.file)])
-    missing_id = np.flatnonzero(pc.is_null(units["id"]).to_numpy(zero_copy_only=False))
+    missing_id = np.flatnonzero(as_numpy(pc.is_null(units["id"])))
     if len(missing_id):
         rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.without_id", file=table.file, rows=rows,
@@ -472,9 +472,9 @@ def _imputation(policy: str, x: np.ndarray, missing: np.ndarray, groups, ids, pe
 def period_numbers(periods: pa.StringArray) -> np.ndarray:
     """Periods as numbers: their value when they are numbers (years), else their place in sorted order."""
     try:
-        return pc.cast(periods, pa.float64()).to_numpy(zero_copy_only=False)
+        return as_numpy(pc.cast(periods, pa.float64()))
     except pa.ArrowInvalid:
-        return pc.rank(periods, sort_keys="ascending", tiebreaker="dense").to_numpy(zero_copy_only=False).astype(float)
+        return as_numpy(pc.rank(periods, sort_keys="ascending", tiebreaker="dense")).astype(float)
 
 
 def _over_periods(x: np.ndarray, ids: pa.StringArray, periods: pa.StringArray, how: str) -> np.ndarray:
@@ -735,9 +735,9 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     has_all = np.ones(size, dtype=bool)  # units with every child: their value must be a number
     whole = bool(reg.options.get("whole_columns"))
     step = size if whole else BLOCK_ROWS
-    extra = {"units": ids.to_numpy(zero_copy_only=False)} if whole else {}
+    extra = {"units": np.array(ids.to_pylist(), dtype=object)} if whole else {}
     if whole and reg.accepts("periods"):
-        extra["periods"] = None if periods is None else periods.to_numpy(zero_copy_only=False)
+        extra["periods"] = None if periods is None else np.array(periods.to_pylist(), dtype=object)
     parts: list[dict] = []
     for start in range(0, size, step):
         block = slice(start, min(start + step, size))
@@ -825,7 +825,7 @@ def group_codes(*columns) -> np.ndarray | None:
     if not present:
         return None
     key = present[0] if len(present) == 1 else pc.binary_join_element_wise(*present, "\x1f")
-    return key.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    return as_numpy(key.dictionary_encode().indices)
 
 
 def _round_rank_grade(result: Result):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import lazy
+from .data import as_numpy
 from .diagnostics import EngineError, did_you_mean, said
 from .execute import period_numbers
 from .messages import Both, aside, listed, say
@@ -71,9 +72,9 @@ def explain(result: Result, unit: str, period: str | None = None) -> dict:
     i = unit_index(result, unit, period)
     group = result.unit_groups[i].as_py() if result.unit_groups is not None else None
     period = result.unit_periods[i].as_py() if result.unit_periods is not None else None
-    same_period = (pc.fill_null(pc.equal(result.unit_periods, period), False).to_numpy(zero_copy_only=False)
+    same_period = (as_numpy(pc.fill_null(pc.equal(result.unit_periods, period), False))
                    if period is not None else np.ones(result.size, dtype=bool))
-    in_group = (pc.fill_null(pc.equal(result.unit_groups, group), False).to_numpy(zero_copy_only=False) & same_period
+    in_group = (as_numpy(pc.fill_null(pc.equal(result.unit_groups, group), False)) & same_period
                 if result.unit_groups is not None else same_period)
     shares = result.effective_weights()
     obstacles = obstacle_degrees(result)

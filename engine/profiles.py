@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import lazy
+from .data import as_numpy
 from .obstacles import obstacle_degrees
 from .result import Result
 
@@ -27,7 +28,7 @@ def peer_codes(result: Result) -> np.ndarray:
         if values is not None:
             encoded = pc.dictionary_encode(values).combine_chunks() if isinstance(values, pa.ChunkedArray) \
                 else pc.dictionary_encode(values)
-            index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+            index = as_numpy(encoded.indices.fill_null(-1)).astype(np.int64) + 1
             codes = codes * (len(encoded.dictionary) + 1) + index
     return codes
 
