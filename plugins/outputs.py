@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -13,6 +14,7 @@ from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import HEADINGS, say
 from govscore.engine.obstacles import obstacle_columns
 from govscore.engine.panel import panel_changes
+from govscore.engine.plugins import WORKERS, parallel_map
 from govscore.engine.report import ANALYSIS_PARAMS, computed, language_of
 from govscore.engine.statistics import statistics
 from govscore.engine.textwidth import table
@@ -61,6 +63,7 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
         yield pa.Table.from_arrays(arrays, names=names)
 
 
+CSV_PARALLEL_UNITS = 50_000  # from this many units, slices are turned into text on several threads
 FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet may take for the start of a formula (OWASP)
 
 
@@ -79,16 +82,24 @@ def neutralised(batch: pa.Table) -> pa.Table:
 
 
 def write_csv(result, stream, params):
+    """Slices of units turned into text on several threads (Arrow's writer lets go of the GIL; turning
+    numbers into text is most of the work), and written in order, a few slices at a time."""
     if params.get("bom", True) and getattr(stream, "name", None) != "<stdout>":  # a BOM would reach the next program in a pipe
         stream.write("\ufeff".encode("utf-8"))
-    writer = None
     safe = params.get("formulas", "neutralise") == "neutralise"
-    for batch in arrow_batches(result, params.get("include", "scores"), params.get("labels", False), exact=True):
-        batch = neutralised(batch) if safe else batch
-        writer = writer or pv.CSVWriter(stream, batch.schema)
-        writer.write_table(batch)
-    if writer is not None:
-        writer.close()
+    batches = arrow_batches(result, params.get("include", "scores"), params.get("labels", False), exact=True)
+    workers = WORKERS if result.size >= CSV_PARALLEL_UNITS else 1
+
+    def text(numbered):
+        k, batch = numbered
+        out = pa.BufferOutputStream()
+        pv.write_csv(neutralised(batch) if safe else batch, out, pv.WriteOptions(include_header=k == 0))
+        return out.getvalue()  # an Arrow buffer, written as it is
+
+    numbered = enumerate(batches)
+    while window := list(itertools.islice(numbered, 2 * workers)):
+        for chunk in parallel_map(text, window, workers):
+            stream.write(chunk)
 
 
 def write_parquet(result, stream, params):

@@ -383,3 +383,21 @@ def test_duplicate_keys_are_found_whatever_their_order():
         assert duplicates(pa.chunked_array([pa.array(keys, pa.string())])) == expected
 
     check()
+
+
+def test_a_csv_written_on_several_threads_is_the_one_written_on_one(small, plugins, monkeypatch):
+    import io
+
+    from govscore.plugins import outputs
+    csv = _many_units_csv().replace("u7,", "=cmd|u7,", 1)  # a unit id a spreadsheet would run, neutralised in any slice
+    result = compile_and_run(small(_many_units_ruleset(), csv=csv), plugins)
+    written = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(outputs, "WORKERS", workers)
+        stream = io.BytesIO()
+        outputs.write_csv(result, stream, {"include": "all"})
+        written[workers] = stream.getvalue()
+    assert written[1] == written[2]
+    lines = written[2].decode("utf-8-sig").splitlines()
+    assert len(lines) == 60_001 and lines[0].startswith('"unit"') and sum(line.startswith('"unit"') for line in lines) == 1
+    assert "\"'=cmd|u7\"" in written[2].decode("utf-8")
