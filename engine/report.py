@@ -14,6 +14,7 @@ import numpy as np
 from . import lazy
 from .messages import HEADINGS, NOT_RUN_HINT, WORDS, aside, language, listed, say
 from .result import Result
+from .values import by_group, number_or_none
 
 pa = lazy.module("pyarrow")
 pc = lazy.module("pyarrow.compute")
@@ -241,13 +242,15 @@ def _provenance(result: Result, t) -> list[tuple[str, str]]:
 
 def group_means(result: Result, dims, t) -> list[tuple[str, list[float | None]]]:
     """The mean of each dimension over all units, then per group (best group first by the score)."""
-    values = {f"d{k}": pa.array(result.value(name), from_pandas=True) for k, (name, _) in enumerate(dims)}  # NaN: null
-    out = [(t["all_units"], [pc.mean(v).as_py() for v in values.values()])]
+    values = [result.value(name) for name, _ in dims]
+    out = [(t["all_units"], [number_or_none(np.nanmean(v)) if (~np.isnan(v)).any() else None for v in values])]
     if result.unit_groups is None:
         return out
-    by_group = pa.table({"group": result.unit_groups, **values}).group_by("group").aggregate([(k, "mean") for k in values])
-    means = {row["group"]: [row[f"{k}_mean"] for k in values] for row in by_group.to_pylist()}  # one pass, any number of groups
-    return out + [(str(group["group"]), means[group["group"]]) for group in result.group_summary()]
+    names, codes = result.group_codes()
+    means = [by_group(v, codes, len(names))["mean"] for v in values]  # one pass each, any number of groups
+    at = {name: g for g, name in enumerate(names)}
+    return out + [(str(group["group"]), [number_or_none(m[at[group["group"]]]) for m in means])
+                  for group in result.group_summary()]
 
 
 def _notes(details: dict, lang: str) -> list[str]:

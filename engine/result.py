@@ -7,16 +7,20 @@ and the hashes that tie the numbers to the ruleset and the data.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import lazy
+from .data import as_numpy
 from .diagnostics import Diagnostic
 from .messages import HEADINGS, aside
 from .model import Ruleset
+from .values import by_group, number_or_none
 
 pa = lazy.module("pyarrow")
+pc = lazy.module("pyarrow.compute")
 
 
 @dataclass
@@ -63,12 +67,17 @@ class Result:
         """Per group (township, say): units, units scored, and the mean, lowest and highest score."""
         if self.unit_groups is None:
             return []
-        table = pa.table({"group": self.unit_groups, "score": pa.array(self.score, from_pandas=True)})
-        summary = table.group_by("group").aggregate([([], "count_all"), ("score", "count"), ("score", "mean"),
-                                                    ("score", "min"), ("score", "max")])
-        rows = summary.sort_by([("score_mean", "descending")]).to_pylist()
-        return [{"group": r["group"], "units": r["count_all"], "scored": r["score_count"],
-                 "mean": r["score_mean"], "min": r["score_min"], "max": r["score_max"]} for r in rows]
+        names, codes = self.group_codes()
+        found = by_group(self.score, codes, len(names))
+        order = sorted(range(len(names)), key=lambda g: -found["mean"][g] if found["scored"][g] else math.inf)  # stable
+        return [{"group": names[g], "units": int(found["units"][g]), "scored": int(found["scored"][g]),
+                 **{k: number_or_none(found[k][g]) for k in ("mean", "min", "max")}} for g in order]
+
+    def group_codes(self) -> tuple[list, np.ndarray]:
+        """The groups in the order they first come (None for units without one) and each unit's group
+        as a number."""
+        encoded = pc.dictionary_encode(self.unit_groups, null_encoding="encode")
+        return encoded.dictionary.to_pylist(), as_numpy(encoded.indices)
 
     def effective_weights(self, start: str | None = None, share: float = 1.0) -> dict[str, float]:
         """Each node's and indicator's weight in the score: the products of weights along every path of

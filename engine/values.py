@@ -39,3 +39,19 @@ def number_or_none(x) -> float | None:
     JSON cannot hold (a statistic of values whose squares overflow, say)."""
     x = float(x)
     return x if np.isfinite(x) else None
+
+
+def by_group(values: np.ndarray, codes: np.ndarray, groups: int) -> dict[str, np.ndarray]:
+    """Per group (``codes`` numbers each unit's group from 0): the units, those with a value, and the
+    mean, lowest and highest value (NaN for a group with none). Sums by bincount, in one pass each."""
+    present = ~np.isnan(values)
+    where, found = codes[present], values[present]
+    scored = np.bincount(where, minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(where, weights=found, minlength=groups) / scored
+    lowest, highest = np.full(groups, np.inf), np.full(groups, -np.inf)
+    np.minimum.at(lowest, where, found)
+    np.maximum.at(highest, where, found)
+    none = scored == 0
+    lowest[none] = highest[none] = mean[none] = np.nan
+    return {"units": np.bincount(codes, minlength=groups), "scored": scored, "mean": mean, "min": lowest, "max": highest}

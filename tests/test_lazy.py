@@ -36,11 +36,12 @@ def _imported_by(args: list[str], modules: tuple[str, ...]) -> list[str]:
     return eval(out.strip().splitlines()[-1])
 
 
-def test_a_run_to_csv_does_not_import_pandas(tmp_path):
+def test_a_run_and_its_reports_do_not_import_pandas(tmp_path):
     """pyarrow imports pandas (0.3 s) on its first conversion unless told there is none; a plugin that
     converts to pandas still gets it."""
     ruleset = Path(__file__).parents[1] / "rulesets" / "governance.json"
-    assert _imported_by(["run", str(ruleset), "-o", str(tmp_path / "out.csv"), "-q"], ("pandas", "pyarrow")) == ["pyarrow"]
+    outputs = [arg for ext in ("csv", "json", "html", "xlsx") for arg in ("-o", str(tmp_path / f"out.{ext}"))]
+    assert _imported_by(["run", str(ruleset), *outputs, "-q"], ("pandas", "pyarrow")) == ["pyarrow"]
 
 
 def test_pandas_is_there_for_whoever_converts_to_it():

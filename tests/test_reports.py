@@ -158,6 +158,41 @@ def test_group_means_skip_missing_values_and_follow_the_groups_ranking(small, pl
     assert [name for name, _ in build(result).group_means[1:]] == by_score
 
 
+def test_group_summary_against_a_count_by_hand():
+    """Per group: units, units scored, mean, lowest, highest; best mean first (ties in the order the
+    groups first come), groups with no score last; a unit without a group counts in group None."""
+    import pyarrow as pa
+    from hypothesis import given, settings, strategies as st
+
+    from govscore.engine.result import Result
+
+    class Scored(Result):
+        score = None  # given directly here, not read off a ruleset
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(["甲", "乙", "丙", None]), st.one_of(st.none(), st.integers(0, 4))),
+                    min_size=1, max_size=40))
+    def check(rows):
+        groups = [g for g, _ in rows]
+        score = np.array([np.nan if v is None else v / 4 for _, v in rows])
+        result = object.__new__(Scored)
+        result.unit_groups, result.score = pa.array(groups, pa.string()), score
+        expected = []
+        for g in dict.fromkeys(groups):
+            values = [x for x, h in zip(score, groups) if h == g and not np.isnan(x)]
+            expected.append({"group": g, "units": groups.count(g), "scored": len(values),
+                             "mean": sum(values) / len(values) if values else None,
+                             "min": min(values) if values else None, "max": max(values) if values else None})
+        expected.sort(key=lambda e: -e["mean"] if e["mean"] is not None else float("inf"))
+        got = result.group_summary()
+        assert [{k: v for k, v in e.items() if k != "mean"} for e in got] == [
+            {k: v for k, v in e.items() if k != "mean"} for e in expected]
+        for e, f in zip(got, expected):
+            assert (e["mean"] is None and f["mean"] is None) or e["mean"] == pytest.approx(f["mean"], rel=1e-12)
+
+    check()
+
+
 def test_workbook_writes_text_as_text(small, tmp_path):
     # a name that starts with "=" must not become a formula in the workbook, nor an address a link
     import openpyxl
