@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import lazy
-from . import __version__
+from . import __version__, lazy
 from .confine import allowed
 from .data import Table, as_numpy, duplicates, pivot_long, positions
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
@@ -404,15 +403,15 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
     for name, ind in ruleset.indicators.items():
         if ind.column is None:
             column = evaluate(ind.formula, {d: raw[d] for d in ind.formula.names}, functions, size)
-            problems: list[Diagnostic] = []
-            x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, problems, ruleset.file)
+            told: list[Diagnostic] = []
+            x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, told, ruleset.file)
             # the formula's own problem, told: its missing values follow from it
-            found[name] = (x, None, None, problems) if problems else settle(name, x)
+            found[name] = (x, None, None, told) if told else settle(name, x)
             raw[name] = found[name][0]
-    problems = []
+    problems: list[Diagnostic] = []
+    raw = {name: raw[name] for name in ruleset.indicators}  # in the ruleset's order
     for name in ruleset.indicators:  # in the ruleset's order, whichever thread did each
-        x, filled, dropped, told = found[name]
-        raw[name] = x
+        _, filled, dropped, told = found[name]
         if filled is not None:
             imputed[name] = filled
         if dropped is not None:
