@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate  # noqa: E402
 
 from govscore.engine.compiler import load_ruleset  # noqa: E402
-from govscore.engine.execute import load_data, score  # noqa: E402
+from govscore.engine.execute import score  # noqa: E402
+from govscore.engine.loading import load_data  # noqa: E402
 from govscore.engine.plugins import load_plugins  # noqa: E402
 from govscore.engine.uncertainty import analyse  # noqa: E402
 

@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError
-from govscore.engine.execute import load_data, score
+from govscore.engine.execute import score
+from govscore.engine.loading import load_data
 from govscore.engine.model import Ruleset
 from govscore.engine.plugins import Plugins
 

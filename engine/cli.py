@@ -265,7 +265,8 @@ def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin
         targets = _given(targets, writers, plugins, "include", include, "--include")
     if headers:
         targets = _given(targets, writers, plugins, "labels", headers == "labels", "--headers")
-    from .execute import load_data, score  # Arrow and the scoring, only for commands that read data
+    from .execute import score  # Arrow and the scoring, only for commands that read data
+    from .loading import load_data
 
     loaded = load_data(compiled, plugins, data_paths, allow_dirs)
     inputs = [ruleset, *loaded.files]
@@ -368,7 +369,8 @@ def explain_command(ruleset, unit, period, data, allow_dirs, settings, weight_ch
       engine explain rulesets/governance.json --unit C311 --set online_rate=80
       engine explain rulesets/governance.json --unit C311 --weight beta.I=0.4 --format json
     """
-    from .execute import load_data, score
+    from .execute import score
+    from .loading import load_data
     from .explain import explain, format_explanation
     from .whatif import format_what_if, what_if
 
@@ -540,7 +542,7 @@ def sensitivity_command(ruleset, samples, seed, leave_one_out_, data, allow_dirs
       engine sensitivity rulesets/governance.json --format json -o out/sensitivity.json
       engine sensitivity rulesets/governance.json --leave-one-out
     """
-    from .execute import load_data
+    from .loading import load_data
 
     plugins = plugins_for_run(plugin_modules)
     compiled, diagnostics = compile_or_exit(ruleset, plugins, warn=not quiet)

@@ -188,6 +188,11 @@ def to_text(values: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     return values.cast(pa.string())
 
 
+def ids_where(ids: pa.StringArray, mask) -> tuple[str, ...]:
+    """The ids of the units where ``mask`` holds, for a diagnostic."""
+    return tuple(ids.filter(pa.array(np.asarray(mask, dtype=bool))).to_pylist())
+
+
 def duplicates(key: pa.Array) -> list[str]:
     """The keys that occur more than once, for people (a unit and its period joined with " / ")."""
     if len(key) > 1 and key.null_count < 2:  # the usual answer, none, from one sort: a third of counting them

@@ -1,4 +1,4 @@
-"""Running a compiled ruleset over data: sources, indicators, normalisation, nodes, ranks.
+"""Scoring loaded data with a compiled ruleset: indicators, normalisation, nodes, ranks.
 
 Every step works on whole columns. The only Python loops run over indicators, nodes and blocks
 of units, never over single units.
@@ -6,18 +6,15 @@ of units, never over single units.
 
 from __future__ import annotations
 
-import hashlib
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import __version__, lazy
-from .confine import allowed
-from .data import Table, as_numpy, duplicates, pivot_long, positions
+from .data import as_numpy, ids_where
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .formula import evaluate
+from .loading import Data, load_data, placed
 from .messages import KINDS, Both
 from .model import Node, Ruleset
 from .plugins import WORKERS, Plugins, parallel_map
@@ -25,7 +22,6 @@ from .ranking import grade, ranks, round_values
 from .result import Result
 from .schema import MISSING_POLICIES
 from .statistics import MIN_AVAILABILITY
-from .values import LARGEST, too_large
 from .weights import node_weights
 
 pa = lazy.module("pyarrow")
@@ -35,50 +31,10 @@ BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into 
 PARALLEL_UNITS = 50_000  # from this many units, indicators are done on several threads (fewer: threads cost more)
 
 
-@dataclass
-class Data:
-    """What the sources gave, matched to the units: loaded once, scored as often as needed."""
-
-    units: dict[str, pa.StringArray]  # role (id, label, group, period) -> column
-    columns: dict[tuple[str, str], np.ndarray]  # (source, column) -> numbers, one per unit
-    inputs: list[dict]  # each input file: source, path (as written), format, sha256, rows
-    warnings: list[Diagnostic]
-    files: list[str]  # the files read, where they are: an output may be none of them
-
-
 def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
         allow_dirs: tuple[str, ...] = ()) -> Result:
     """Load the data and score every unit."""
     return score(ruleset, plugins, load_data(ruleset, plugins, data_paths, allow_dirs))
-
-
-def _placed(step):
-    """Raise a step's diagnostics at their lines in the ruleset."""
-    def wrapper(ruleset: Ruleset, *args, **kwargs):
-        try:
-            return step(ruleset, *args, **kwargs)
-        except EngineError as exc:
-            raise EngineError(ruleset.place(exc.diagnostics)) from None
-    wrapper.__doc__ = step.__doc__
-    return wrapper
-
-
-@_placed
-def load_data(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
-              allow_dirs: tuple[str, ...] = ()) -> Data:
-    """Read every source the ruleset needs (``data_paths`` replaces a source's file) and match rows to units.
-    A source's file as the ruleset names it must be inside the ruleset's folder or one of ``allow_dirs``;
-    the files of ``data_paths`` are the user's own choice."""
-    data_paths = data_paths or {}
-    unknown = sorted(set(data_paths) - set(ruleset.sources))
-    if unknown:
-        raise EngineError([said("E_UNKNOWN_NAME", "data.option_unknown_source", name=name,
-                                hint=Both("sources: " + ", ".join(ruleset.sources), "数据源有：" + ", ".join(ruleset.sources)))
-                           for name in unknown])
-    warnings: list[Diagnostic] = []
-    units, columns, inputs, files = _load(ruleset, plugins, data_paths, allow_dirs, warnings)
-    pa.default_memory_pool().release_unused()  # parsing buffers go back to the system before scoring
-    return Data(units, columns, inputs, warnings, files)
 
 
 @dataclass
@@ -98,7 +54,7 @@ class Prepared:
     periods: pa.StringArray | None = None  # the kept units' periods, with panel data
 
 
-@_placed
+@placed
 def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     """Every step before the nodes: units kept, missing values, treatment, normalisation."""
     units, columns = data.units, data.columns
@@ -116,7 +72,7 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
         active[np.flatnonzero(active)[drop]] = False
     if not active.any():
         raise EngineError([said("E_DATA_NO_UNITS", "units.all_dropped")])
-    dropped = _units_text(units["id"], ~active)
+    dropped = ids_where(units["id"], ~active)
     if dropped:
         warnings.append(said("W_DROPPED_UNITS", "units.dropped", severity="warning", units=dropped, count=len(dropped)))
     ids = _subset(units["id"], active)
@@ -126,7 +82,7 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
         if mask.any():
             warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, label=ruleset.indicators[name].label,
                                  policy=ruleset.indicators[name].missing,
-                                 severity="warning", path=ruleset.indicators[name].pointer, units=_units_text(ids, mask)))
+                                 severity="warning", path=ruleset.indicators[name].pointer, units=ids_where(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
     normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods)
@@ -134,7 +90,7 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
                     _subset(units.get("period"), active))
 
 
-@_placed
+@placed
 def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
     p = prepare(ruleset, plugins, data)
@@ -156,7 +112,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
     if unscored.any():  # never silent: such units get no rank and no grade
         where = ruleset.nodes.get(ruleset.score) or ruleset.indicators[ruleset.score]
         result.diagnostics += ruleset.place([said("W_NO_SCORE", "units.no_score", severity="warning", path=where.pointer,
-                                                  units=_units_text(p.ids, unscored), count=int(unscored.sum()),
+                                                  units=ids_where(p.ids, unscored), count=int(unscored.sum()),
                                                   total=len(unscored))])
     return result
 
@@ -189,187 +145,7 @@ def _subset(values, active):
     return values.filter(pa.array(active)) if isinstance(values, pa.Array) else values[active]
 
 
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-# ---------------------------------------------------------------- sources
-
-def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str, str, Diagnostic | None]:
-    """Where a source's file is, the path as written (by the ruleset or on the command line), and the
-    problem with it, if any: outside the folders a ruleset may read, missing, or not a regular file."""
-    written = data_paths.get(source.name)
-    where = {"source": source.name, "file": ruleset.file, "path": source.pointer + "/path"}
-    if written is None:
-        written = source.path
-        if not allowed(ruleset.base_dir, written, allow_dirs):
-            return "", written, said("E_SOURCE_OUTSIDE", "source.outside", location=written, **where, hint=Both(
-                "a ruleset reads only files in its own folder; to read this one, name it yourself with --data "
-                f"{source.name}=PATH, or allow its folder with --allow-dir DIR",
-                f"规则集只能读取其所在文件夹中的文件；如确需读取该文件，请自己用 --data {source.name}=路径 指定，"
-                "或用 --allow-dir 文件夹 允许其所在的文件夹"))
-    path = written if source.name in data_paths else str(ruleset.base_dir / written)
-    if os.path.isfile(path):
-        return path, written, None
-    key = "source.folder" if os.path.isdir(path) else "source.not_regular" if os.path.exists(path) else "source.missing"
-    return path, written, said("E_FILE_NOT_FOUND", key, location=written, **where, hint=Both(
-        "paths in a ruleset are relative to the ruleset's folder; engine run --data NAME=PATH names another file",
-        "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件"))
-
-
-def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
-    """A source's problem naming its file as the ruleset or the command line wrote it, not by the full
-    path the engine opened (which also tells the folders of the machine)."""
-    if d.file != path and dict(d.fields).get("file") != path:
-        return d
-    if d.key is None:  # a plugin's own words
-        return replace(d, file=written if d.file == path else d.file, message=d.message.replace(path, written))
-    return replace(d.refilled(file=written), file=written if d.file == path else d.file)
-
-
-def _named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
-    """A data file's problem, with the place in the ruleset that names what is wrong: the indicator
-    reading the column concerned, else the source."""
-    column = dict(d.fields).get("column")
-    reading = next((i for i in ruleset.indicators.values() if i.column == column and i.source == source.name), None)
-    path = reading.pointer + "/column" if reading is not None and column is not None else source.pointer + "/path"
-    line, col = ruleset.source_map.position(path) if ruleset.source_map is not None else (None, None)
-    return replace(d, named_at=(ruleset.file or "<ruleset>", line, col, path))
-
-
-def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
-    spec = ruleset.units
-    unit_source = spec["source"]
-    wanted: dict[str, dict[str, str]] = {name: {} for name in ruleset.sources}
-    for role in ("id", "label", "group", "period"):
-        if role in spec:
-            wanted[unit_source][spec[role]] = "text"
-    for ind in ruleset.indicators.values():
-        if ind.column is not None:
-            wanted[ind.source][ind.column] = "number"
-            wanted[ind.source].setdefault(spec["id"], "text")
-            if "period" in spec:
-                wanted[ind.source].setdefault(spec["period"], "text")
-    tables: dict[str, Table] = {}
-    inputs, files = [], []
-    problems: list[Diagnostic] = []
-    hashing = ThreadPoolExecutor(max_workers=1)  # hashes a file while its plugin parses it
-    for name, source in ruleset.sources.items():
-        if not wanted[name] and name != unit_source:
-            continue
-        path, written, problem = _source_file(ruleset, source, data_paths, allow_dirs)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        digest = hashing.submit(file_sha256, path)
-        try:
-            if source.long is None:
-                table = source.format.call(path, source.params, wanted[name])
-            else:
-                table = _read_long(source, path, wanted[name], spec)
-        except EngineError as exc:
-            problems += [_named_at(ruleset, source, _as_written(d, path, written)) for d in exc.diagnostics]
-            continue
-        except Exception as exc:
-            problems.append(plugin_failed(source.format, written, exc))
-            continue
-        table.file = written
-        tables[name] = table
-        files.append(path)
-        inputs.append({"source": name, "path": written, "format": source.format.name,
-                       "sha256": digest.result(), "rows": table.rows})
-    hashing.shutdown(wait=False, cancel_futures=True)
-    if problems:
-        raise EngineError(problems)
-    units = _units(ruleset, tables[unit_source])
-    columns: dict[tuple[str, str], np.ndarray] = {}
-    for name, table in tables.items():
-        rows = None if name == unit_source else _match_rows(ruleset, units, table, name, warnings)
-        for column, kind in wanted[name].items():
-            if kind == "number":
-                values = table.columns[column]
-                values = columns[(name, column)] = values if rows is None else _take(values, rows)
-                bad = too_large(values)  # whichever plugin read the source
-                if bad.any():
-                    problems.append(said("E_DATA_NOT_NUMBER", "data.infinite", file=table.file, column=column,
-                                         count=int(bad.sum()), largest=f"{LARGEST:g}", units=_units_text(units["id"], bad),
-                                         hint=Both("check those cells", "请核对这些单元格")))
-    if problems:
-        raise EngineError(problems)
-    return units, columns, inputs, files
-
-
-def _read_long(source, path: str, wanted: dict[str, str], spec: dict) -> Table:
-    """A source in long format, read and turned into a column per indicator."""
-    indicator, value = source.long
-    asked = {**{c: k for c, k in wanted.items() if k == "text"}, indicator: "text", value: "number"}
-    asked.setdefault(spec["id"], "text")
-    if "period" in spec:
-        asked.setdefault(spec["period"], "text")
-    table = source.format.call(path, source.params, asked)
-    key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
-    return pivot_long(table, key, indicator, value, [c for c, k in wanted.items() if k == "number"])
-
-
-def _key(ids: pa.StringArray, periods: pa.StringArray | None = None) -> pa.Array:
-    """The key that identifies a row: the unit id, with the period for panel data."""
-    if periods is None:
-        return ids
-    return pc.binary_join_element_wise(ids, periods, "\x1f")
-
-
-def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
-    spec = ruleset.units
-    units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
-    if len(units["id"]) == 0:
-        raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=table.file)])
-    missing_id = np.flatnonzero(as_numpy(pc.is_null(units["id"])))
-    if len(missing_id):
-        rows = ", ".join(str(table.row_numbers_offset + i) for i in missing_id[:10])
-        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.without_id", file=table.file, rows=rows,
-                                hint=Both("every row needs an id in the column " + spec["id"],
-                                          f"每一行都要在“{spec['id']}”列填写编号"))])
-    dups = duplicates(_key(units["id"], units.get("period")))
-    if dups:
-        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate", file=table.file, units=tuple(dups),
-                                hint=Both("each unit (and period) must have exactly one row", "每个单位（每个时期）只能有一行"))])
-    return units
-
-
-def _match_rows(ruleset, units, table: Table, name, warnings) -> np.ndarray:
-    """For each unit, its row in another source (-1 where that source has no row for it)."""
-    spec = ruleset.units
-    key = _key(table.columns[spec["id"]], table.columns.get(spec.get("period")))
-    dups = duplicates(key)
-    if dups:
-        raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate_source", source=name, file=table.file,
-                                units=tuple(dups))])
-    unit_key = _key(units["id"], units.get("period"))
-    rows = positions(unit_key, key)
-    extra = pc.invert(pc.is_in(key, value_set=unit_key))
-    extra_ids = key.filter(extra).to_pylist()
-    if extra_ids:
-        warnings.append(said("W_EXTRA_UNITS", "units.extra", severity="warning", file=table.file,
-                             units=tuple(map(str, extra_ids)), source=name))
-    return rows
-
-
-def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    out = values[np.maximum(rows, 0)]
-    out[rows < 0] = np.nan
-    return out
-
-
 # ---------------------------------------------------------------- indicators
-
-def _units_text(ids: pa.StringArray, mask) -> tuple[str, ...]:
-    """The ids of the units where ``mask`` holds, for a diagnostic."""
-    return tuple(ids.filter(pa.array(np.asarray(mask, dtype=bool))).to_pylist())
-
 
 def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
     """Raw values of every indicator for the active units, with clamping and missing-value policies.
@@ -435,7 +211,7 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
         policies = [p for p in MISSING_POLICIES if p != "error"]
         return x, None, None, [said(
             "E_MISSING_VALUE", "indicator.missing", name=name, label=ind.label, count=int(missing.sum()),
-            file=ruleset.file, path=ind.pointer, units=_units_text(ids, missing),
+            file=ruleset.file, path=ind.pointer, units=ids_where(ids, missing),
             hint=Both('fill in the data, or set "missing" on the indicator: ' + ", ".join(policies),
                       '请补全数据，或为该指标设置 "missing"：' + "、".join(policies)))]
     if ind.missing == "leave":
@@ -450,7 +226,7 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
     fill = _imputation(ind.missing, x, missing, groups, ids, periods)
     empty = missing & np.isnan(fill)
     problems = [said("E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
-                     count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=_units_text(ids, empty))
+                     count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=ids_where(ids, empty))
                 ] if empty.any() else []
     return np.where(missing, fill, x), missing, None, problems
 
@@ -554,10 +330,10 @@ def _coverage_warnings(ruleset: Ruleset, shares, ids, periods, unit_limit: float
         period_of = np.asarray(pc.fill_null(periods, "").to_pylist(), dtype=object)
         for period in sorted(set(period_of[sparse_units])):
             here = sparse_units & (period_of == period)
-            out.append(said("W_COVERAGE", "coverage.units_in_period", severity="warning", units=_units_text(ids, here),
+            out.append(said("W_COVERAGE", "coverage.units_in_period", severity="warning", units=ids_where(ids, here),
                             count=int(here.sum()), limit=f"{unit_limit:.0%}", period=period))
     elif sparse_units.any():
-        out.append(said("W_COVERAGE", "coverage.units", severity="warning", units=_units_text(ids, sparse_units),
+        out.append(said("W_COVERAGE", "coverage.units", severity="warning", units=ids_where(ids, sparse_units),
                         count=int(sparse_units.sum()), limit=f"{unit_limit:.0%}"))
     for name, share in zip(names, by_indicator):
         if share < indicator_limit:
@@ -574,7 +350,7 @@ def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
             values = np.where(p.mask, np.nan, values)
         else:
             problems.append(replace(said(
-                "E_DOMAIN", "domain.formula", file=file, path=path, units=_units_text(ids, p.mask), count=int(p.mask.sum()),
+                "E_DOMAIN", "domain.formula", file=file, path=path, units=ids_where(ids, p.mask), count=int(p.mask.sum()),
                 problem=p.message, hint=Both('guard it with where(...), or set "on_invalid": "missing" to leave those values missing',
                                              '用 where(...) 避开，或设 "on_invalid": "missing" 让这些值缺失')),
                 span=p.span, source_text=text))
@@ -640,7 +416,7 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
         if np.isfinite(np.add.reduce(y)):  # one pass: the sum is finite only if every value is
             return y, [], True
         bad = ~np.isfinite(y) & np.isfinite(x)
-        return y, [said("E_DOMAIN", "domain.normaliser", file=ruleset.file, path=ind.pointer, units=_units_text(ids, bad),
+        return y, [said("E_DOMAIN", "domain.normaliser", file=ruleset.file, path=ind.pointer, units=ids_where(ids, bad),
                         name=name, normaliser=reg.name, count=int(bad.sum()))] if bad.any() else [], False
 
     out: dict[str, np.ndarray] = {}
@@ -668,12 +444,12 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
     d = exc.diagnostic
     if d.key is not None and "name" not in dict(d.fields):
         d = d.refilled(name=item.name)
-    return replace(d, file=ruleset.file, path=item.pointer, units=_units_text(ids, np.asarray(exc.mask, dtype=bool)))
+    return replace(d, file=ruleset.file, path=item.pointer, units=ids_where(ids, np.asarray(exc.mask, dtype=bool)))
 
 
 # ---------------------------------------------------------------- nodes
 
-@_placed
+@placed
 def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
     """Every node's value in order. Returns the values, the weights used, what each node's methods
     reported, and warnings. Analyses call it again with other nodes on the same prepared inputs."""
@@ -778,13 +554,13 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     if outside.any():
         need = Both("greater than 0", "大于 0") if domain == "positive" else Both("0 or more", "不小于 0")
         problems.append(said(
-            "E_DOMAIN", "domain.children", file=ruleset.file, path=node.pointer, units=_units_text(ids, outside),
+            "E_DOMAIN", "domain.children", file=ruleset.file, path=node.pointer, units=ids_where(ids, outside),
             method=reg.name, name=node.name, need=need, count=int(outside.sum()),
             hint=Both("normalise the children onto a positive scale (minmax with params.scale [1, 100], for example)",
                       "把各组成部分标准化到正的区间（例如 minmax 并设 params.scale 为 [1, 100]）")))
     bad = (np.isinf(out) | (np.isnan(out) & has_all & ~told)) & ~outside  # units outside the domain are told already
     if bad.any():
-        problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=_units_text(ids, bad),
+        problems.append(said("E_DOMAIN", "domain.node", file=ruleset.file, path=node.pointer, units=ids_where(ids, bad),
                              name=node.name, method=reg.name, count=int(bad.sum())))
     return out, details
 

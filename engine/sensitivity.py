@@ -13,7 +13,8 @@ import numpy as np
 from .compiler import compile_document
 from .data import positions
 from .diagnostics import EngineError, within
-from .execute import Data, score
+from .execute import score
+from .loading import Data
 from .model import Ruleset
 from .plugins import Plugins
 from .result import Result

@@ -20,7 +20,8 @@ import numpy as np
 
 from . import lazy
 from .diagnostics import EngineError, said, within
-from .execute import Data, Prepared, node_values, period_codes, prepare, ranking_values
+from .execute import Prepared, node_values, period_codes, prepare, ranking_values
+from .loading import Data
 from .messages import Both, listed, say
 from .model import Alternative, Node, Ruleset
 from .plugins import Plugins

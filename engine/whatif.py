@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from .compiler import compile_document
 from .diagnostics import EngineError, did_you_mean, said
-from .execute import Data, score
+from .execute import score
+from .loading import Data
 from .explain import unit_index
 from .messages import Both, say
 from .model import Ruleset

@@ -11,7 +11,8 @@ import pytest
 from conftest import RULESETS, ROOT, engine, small_ruleset
 from govscore.engine.compiler import load_ruleset
 from govscore.engine.diagnostics import EngineError
-from govscore.engine.execute import load_data, score
+from govscore.engine.execute import score
+from govscore.engine.loading import load_data
 from govscore.engine.explain import explain, format_explanation
 from govscore.engine.whatif import what_if
 

@@ -197,7 +197,7 @@ def test_long_format_errors(tmp_path, plugins):
     doc = long_ruleset()
     doc["indicators"]["vol"]["column"] = "vols"
     ruleset, _ = load_ruleset(str(write_ruleset(tmp_path, doc)), plugins)
-    from govscore.engine.execute import load_data
+    from govscore.engine.loading import load_data
     with pytest.raises(EngineError) as exc:
         load_data(ruleset, plugins)
     [d] = exc.value.diagnostics

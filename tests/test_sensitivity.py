@@ -5,7 +5,8 @@ import json
 
 from conftest import RULESETS, engine, small_ruleset
 from govscore.engine.compiler import load_ruleset
-from govscore.engine.execute import load_data, score
+from govscore.engine.execute import score
+from govscore.engine.loading import load_data
 from govscore.engine.sensitivity import leave_one_out
 
 

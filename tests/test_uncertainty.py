@@ -8,7 +8,7 @@ import pytest
 from conftest import RULESETS, codes, engine, sample_data, write_ruleset
 from govscore.engine.compiler import compile_document, load_ruleset
 from govscore.engine.diagnostics import EngineError
-from govscore.engine.execute import load_data
+from govscore.engine.loading import load_data
 from govscore.engine.uncertainty import analyse, levels_text
 
 # Three units, already on a common scale (normalise "none"). The headline H weighs c0 and c1 equally:
