@@ -392,8 +392,13 @@ class Broken:
 def _broken(error, schema: dict) -> Broken:
     """The rule a validation error reports, read off the schema along the error's path in it."""
     *holder, keyword = error.schema_path
-    for step in holder:
-        schema = schema[step]
+    for step in holder:  # a path through the schema from its root, references already followed
+        try:
+            schema = schema[step]
+        except (KeyError, IndexError, TypeError):  # a schema this path does not fit: tell the rule without it
+            schema = {}
+            break
+    schema = schema if isinstance(schema, dict) else {}
     detail = error.kind.as_dict()
     instance = error.instance
     if "error" in detail and keyword == "pattern" and holder and holder[-1] == "propertyNames":

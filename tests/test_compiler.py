@@ -387,3 +387,21 @@ def test_a_key_unknown_in_a_list_item_says_which_item(plugins):
     _, diagnostics = check(plugins, small_ruleset(grades={"bands": [{"label": "好", "min": 0.5, "order": 1}, {"label": "差"}]}))
     [d] = diagnostics
     assert d.message == '"order" is not a property of item 1 of "bands".' and d.text("zh") == "“order”不是“bands”的第 1 项的属性。"
+
+
+def test_a_plugins_parameters_with_references_in_their_schema_are_told_in_words():
+    """A third-party plugin may write its parameters' schema with $defs and $ref: each problem still
+    names the parameter, the rule and the description the plugin gave."""
+    from govscore.engine.messages import Both
+    from govscore.engine.schema import params_problems
+    schema = {"$defs": {"count": {"type": "integer", "minimum": 1, "description": "How many rounds, 1 or more."}},
+              "type": "object", "additionalProperties": False,
+              "properties": {"rounds": {"$ref": "#/$defs/count"}, "mode": {"enum": ["fast", "exact"]}}}
+    what = Both("the weighting delphi2", "赋权方法 delphi2")
+    found = params_problems({"rounds": 0, "mode": "fats", "colour": 1}, schema, "/weights/w/params", what)
+    by_path = {d.path: d for d in found}
+    assert set(by_path) == {"/weights/w/params/rounds", "/weights/w/params/mode", "/weights/w/params/colour"}
+    assert "at least 1" in by_path["/weights/w/params/rounds"].message
+    assert by_path["/weights/w/params/rounds"].hint == "How many rounds, 1 or more."
+    assert by_path["/weights/w/params/mode"].hint == 'did you mean "fast"?'
+    assert params_problems({"rounds": "x"}, schema, "", what)[0].code == "E_PARAMS"
