@@ -17,7 +17,7 @@ from .formula import evaluate
 from .loading import Data, load_data, placed
 from .messages import KINDS, Both
 from .model import Node, Ruleset
-from .plugins import WORKERS, Plugins, parallel_map
+from .plugins import Plugins, parallel_map, workers_for
 from .ranking import grade, ranks, round_values
 from .result import Result
 from .schema import MISSING_POLICIES
@@ -28,7 +28,6 @@ pa = lazy.module("pyarrow")
 pc = lazy.module("pyarrow.compute")
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
-PARALLEL_UNITS = 50_000  # from this many units, indicators are done on several threads (fewer: threads cost more)
 
 
 def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
@@ -173,7 +172,7 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
         x = columns[(ind.source, ind.column)]
         return settle(name, x if everyone else x[active])
 
-    found.update(zip(read, parallel_map(from_column, read, WORKERS if size >= PARALLEL_UNITS else 1)))
+    found.update(zip(read, parallel_map(from_column, read, workers_for(size))))
     raw.update((name, found[name][0]) for name in read)
     functions = plugins.functions()
     for name, ind in ruleset.indicators.items():
@@ -422,7 +421,7 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
     out: dict[str, np.ndarray] = {}
     complete: set[str] = set()
     problems: list[Diagnostic] = []
-    for name, (y, told, whole) in zip(names, parallel_map(one, names, WORKERS if len(ids) >= PARALLEL_UNITS else 1)):
+    for name, (y, told, whole) in zip(names, parallel_map(one, names, workers_for(len(ids)))):
         problems += told
         if y is not None:
             out[name] = y

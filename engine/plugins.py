@@ -72,9 +72,15 @@ def _escaping(fn: Callable, *args, **kwargs):
 
 _worker = threading.local()  # .pool is true in the threads of parallel_map
 WORKERS = min(4, os.cpu_count() or 1)
+PARALLEL_UNITS = 50_000  # from this many units, work per column pays for its threads (fewer: threads cost more)
 
 
-def parallel_map(fn: Callable, items, workers: int = WORKERS) -> list:
+def workers_for(units: int) -> int:
+    """How many threads work on columns of this many units."""
+    return WORKERS if units >= PARALLEL_UNITS else 1
+
+
+def parallel_map(fn: Callable, items, workers: int) -> list:
     """``fn`` of each item, on ``workers`` threads (numpy lets go of the GIL on whole columns), in the
     items' order; the first exception raised is raised here. Plugin methods called from ``fn`` run as
     Registration.call runs them, except that standard output and the warnings filter — process-wide,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import lazy
-from .data import as_numpy
+from .data import as_numpy, ids_where
 from .diagnostics import Diagnostic
 from .messages import HEADINGS, aside
 from .model import Ruleset
@@ -116,7 +116,7 @@ class Result:
 
     def ids_where(self, mask: np.ndarray) -> list[str]:
         """The ids of the units where ``mask`` holds."""
-        return self.unit_ids.filter(pa.array(mask)).to_pylist()
+        return list(ids_where(self.unit_ids, mask))
 
     def columns(self, include: str = "scores", lang: str = "en") -> list[tuple[str, str, np.ndarray | pa.Array]]:
         """The result table as (key, label, values) columns, the labels in ``lang``.

@@ -14,7 +14,7 @@ from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import HEADINGS, say
 from govscore.engine.obstacles import obstacle_columns
 from govscore.engine.panel import panel_changes
-from govscore.engine.plugins import WORKERS, parallel_map
+from govscore.engine.plugins import parallel_map, workers_for
 from govscore.engine.report import ANALYSIS_PARAMS, computed, language_of
 from govscore.engine.statistics import statistics
 from govscore.engine.textwidth import table
@@ -63,7 +63,6 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
         yield pa.Table.from_arrays(arrays, names=names)
 
 
-CSV_PARALLEL_UNITS = 50_000  # from this many units, slices are turned into text on several threads
 FORMULA_START = "^[=+\\-@\t\r]"  # what a spreadsheet may take for the start of a formula (OWASP)
 
 
@@ -88,7 +87,7 @@ def write_csv(result, stream, params):
         stream.write("\ufeff".encode("utf-8"))
     safe = params.get("formulas", "neutralise") == "neutralise"
     batches = arrow_batches(result, params.get("include", "scores"), params.get("labels", False), exact=True)
-    workers = WORKERS if result.size >= CSV_PARALLEL_UNITS else 1
+    workers = workers_for(result.size)
 
     def text(numbered):
         k, batch = numbered

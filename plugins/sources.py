@@ -295,8 +295,8 @@ def _header_names(grid: list[list], merged, top: int, depth: int) -> list[str]:
     the rows of a header of several rows joined with / (a part repeated by a vertical merge once).
     ``merged``: the sheet's merged ranges, ((first row, first column), (last row, last column)) from 0."""
     width = max((len(row) for row in grid), default=0)
-    header = [(grid[r] if r < len(grid) else []) + [None] * width for r in range(top - 1, top - 1 + depth)]
-    header = [row[:width] for row in header]
+    rows = [grid[r] if r < len(grid) else [] for r in range(top - 1, top - 1 + depth)]
+    header = [row + [None] * (width - len(row)) for row in rows]  # every header row as wide as the sheet
     for (r0, c0), (r1, c1) in merged:
         value = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
         for r in range(max(r0, top - 1), min(r1, top + depth - 2) + 1):

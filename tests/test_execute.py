@@ -315,13 +315,18 @@ def _many_units_ruleset():
 
 
 def test_many_units_score_the_same_on_one_thread_and_on_several(small, plugins, monkeypatch):
-    from govscore.engine import execute
-    assert execute.PARALLEL_UNITS < 60_000
+    from govscore.engine import plugins as manager
+    assert manager.PARALLEL_UNITS < 60_000
     path = small(_many_units_ruleset(), csv=_many_units_csv())
-    monkeypatch.setattr(execute, "WORKERS", 1)
+    monkeypatch.setattr(manager, "WORKERS", 1)
     alone = compile_and_run(path, plugins)
-    monkeypatch.setattr(execute, "WORKERS", 2)
+    monkeypatch.setattr(manager, "WORKERS", 2)
+    from govscore.engine import execute
+    used = []
+    monkeypatch.setattr(execute, "parallel_map",
+                        lambda fn, items, workers: used.append(workers) or manager.parallel_map(fn, items, workers))
     threaded = compile_and_run(path, plugins)
+    assert used == [2, 2]  # reading and filling in, then normalising, each on two threads
     for part in ("raw", "normalised", "nodes", "imputed"):
         assert getattr(alone, part).keys() == getattr(threaded, part).keys()
         for name, values in getattr(alone, part).items():
@@ -334,12 +339,12 @@ def test_many_units_score_the_same_on_one_thread_and_on_several(small, plugins, 
 
 def test_problems_found_on_threads_are_told_in_the_rulesets_order(small, plugins, monkeypatch, capsys):
     import sys
-    from govscore.engine import execute
+    from govscore.engine import plugins as manager
     doc = _many_units_ruleset()
     for name in ("a", "b", "c"):
         doc["indicators"][name]["missing"] = "error"
     path = small(doc, csv=_many_units_csv())
-    monkeypatch.setattr(execute, "WORKERS", 2)
+    monkeypatch.setattr(manager, "WORKERS", 2)
     stdout = sys.stdout
     diagnostics = run_error(path, plugins)
     assert sys.stdout is stdout  # the threads' redirection of plugins' output is undone
@@ -348,7 +353,7 @@ def test_problems_found_on_threads_are_told_in_the_rulesets_order(small, plugins
 
 
 def test_a_plugin_printing_on_a_thread_writes_to_standard_error(small, plugins, monkeypatch, capfd, tmp_path):
-    from govscore.engine import execute
+    from govscore.engine import plugins as manager
     from govscore.engine.plugins import load_plugins
     (tmp_path / "talkative.py").write_text(
         "import numpy as np\nfrom govscore.engine.hookspecs import hookimpl\n\n"
@@ -359,7 +364,7 @@ def test_a_plugin_printing_on_a_thread_writes_to_standard_error(small, plugins, 
     doc["normalise"] = {"method": "loud"}
     del doc["indicators"]["d"]["normalise"]
     path = small(doc, csv=_many_units_csv())
-    monkeypatch.setattr(execute, "WORKERS", 2)
+    monkeypatch.setattr(manager, "WORKERS", 2)
     result = compile_and_run(path, load_plugins([str(tmp_path / "talkative.py")], autoload=False))
     out, err = capfd.readouterr()
     assert out == "" and err.count("normalising") == 5  # two threads' lines may interleave, as printing does
@@ -388,12 +393,13 @@ def test_duplicate_keys_are_found_whatever_their_order():
 def test_a_csv_written_on_several_threads_is_the_one_written_on_one(small, plugins, monkeypatch):
     import io
 
+    from govscore.engine import plugins as manager
     from govscore.plugins import outputs
     csv = _many_units_csv().replace("u7,", "=cmd|u7,", 1)  # a unit id a spreadsheet would run, neutralised in any slice
     result = compile_and_run(small(_many_units_ruleset(), csv=csv), plugins)
     written = {}
     for workers in (1, 2):
-        monkeypatch.setattr(outputs, "WORKERS", workers)
+        monkeypatch.setattr(manager, "WORKERS", workers)
         stream = io.BytesIO()
         outputs.write_csv(result, stream, {"include": "all"})
         written[workers] = stream.getvalue()
