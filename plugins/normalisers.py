@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.gather import Extremes, Moments, Sums, gathered, row_wise
 from govscore.engine.messages import Both
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.ranking import rank, reaches
@@ -39,13 +40,32 @@ def _zero_range(indicator, what):
                                        "把它从节点中去掉，或在规则集中给出固定的目标值（goalposts）"))])
 
 
-def _extremes(x):
-    lo, hi = x.min(), x.max()
-    return (np.nanmin(x), np.nanmax(x)) if np.isnan(lo) else (lo, hi)  # nan-aware only when needed
+# What the normalisers gather over every unit before they rescale (see govscore.engine.gather).
+
+def _range_of(x, direction, params, indicator, found):
+    return {"range": Extremes.of(x)}
 
 
-def minmax(x, direction, params, indicator):
-    lo, hi = _extremes(x)
+def _mean_of(x, direction, params, indicator, found):
+    """The mean of the values, unless the parameters give the reference it would be."""
+    return {} if params.get("reference") is not None else {"sum": Sums.present(x)}
+
+
+def _moments_of(x, direction, params, indicator, found):
+    return {"moments": Moments.of(x[~np.isnan(x)])}
+
+
+def _squares_of(x, direction, params, indicator, found):
+    return {"squares": Sums.present(x * x)}
+
+
+def _reference(params, found):
+    reference = params.get("reference")
+    return found["sum"].mean if reference is None else reference
+
+
+def _minmax(x, direction, params, indicator, found):
+    lo, hi = found["range"].lo, found["range"].hi
     if not hi > lo:
         raise _zero_range(indicator, f"{lo:g}")
     low, high = params.get("scale", (0.0, 1.0))
@@ -54,14 +74,14 @@ def minmax(x, direction, params, indicator):
     return (x - lo) * step + low if direction == "higher" else (hi - x) * step + low
 
 
-def zscore(x, direction, params, indicator):
+def _zscore(x, direction, params, indicator, found):
     """deviation "sample" divides by n − 1 (as the OECD handbook and COINr); "population" by n, as the
     Mazziotta–Pareto papers standardise."""
-    present = x[~np.isnan(x)]
-    sd = present.std(ddof=0 if params.get("deviation") == "population" else 1) if len(present) > 1 else 0.0
+    moments = found["moments"]
+    sd = moments.std(ddof=0 if params.get("deviation") == "population" else 1) if moments.count > 1 else 0.0
     if not sd > 0:
         raise _zero_range(indicator, "standard deviation 0")
-    z = (x - present.mean()) / sd
+    z = (x - moments.mean) / sd
     if direction == "lower":
         z = -z
     return params.get("mean", 0.0) + params.get("sd", 1.0) * z
@@ -87,7 +107,7 @@ def percentile(x, direction, params, indicator):
     return _scale((worse_first - 1) / (n - 1), params)
 
 
-def distance_to_target(x, direction, params, indicator):
+def _distance_to_target(x, direction, params, indicator):
     """Completion against target: A/T for higher-is-better, T/A for lower-is-better, optionally capped."""
     target = indicator.target
     if direction == "higher":
@@ -107,7 +127,7 @@ def check_target(direction, params, indicator):
                                 target=f"{indicator.target:g}")])
 
 
-def goalposts(x, direction, params, indicator):
+def _goalposts(x, direction, params, indicator):
     lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     if params.get("log"):
         bad = x <= 0
@@ -126,7 +146,12 @@ def check_log_goalposts(direction, params, indicator):
                                 lower=f"{indicator.goalposts.lower:g}")])
 
 
-def interval(x, direction, params, indicator):
+def _interval_range_of(x, direction, params, indicator, found):
+    """The data's extremes, unless the indicator's goalposts are the outer bounds."""
+    return {} if indicator.goalposts is not None else _range_of(x, direction, params, indicator, found)
+
+
+def _interval(x, direction, params, indicator, found):
     """适度指标: 1 inside the optimum, falling linearly to 0 at the outer bounds.
 
     The outer bounds are the indicator's goalposts if it has them, else the lowest and highest
@@ -139,7 +164,7 @@ def interval(x, direction, params, indicator):
     if indicator.goalposts is not None:
         lo, hi = indicator.goalposts.lower, indicator.goalposts.upper
     else:
-        lo, hi = min(np.nanmin(x), q1), max(np.nanmax(x), q2)
+        lo, hi = min(found["range"].lo, q1), max(found["range"].hi, q2)
     below, above = q1 - lo, hi - q2
     if params.get("slope", "each_side") == "common":
         below = above = max(below, above)
@@ -150,11 +175,9 @@ def interval(x, direction, params, indicator):
     return _scale(y, params)
 
 
-def ratio(x, direction, params, indicator):
+def _ratio(x, direction, params, indicator, found):
     """The value over a reference (the mean of all units unless params.reference is given)."""
-    reference = params.get("reference")
-    if reference is None:
-        reference = np.nanmean(x)
+    reference = _reference(params, found)
     if not reference > 0:
         raise EngineError([said("E_ZERO_RANGE", "normalise.reference", name=indicator.name, reference=f"{reference:g}")])
     if direction == "higher":
@@ -165,7 +188,7 @@ def ratio(x, direction, params, indicator):
     return reference / x
 
 
-def thresholds(x, direction, params, indicator):
+def _thresholds(x, direction, params, indicator):
     """分档计分: each band's score goes to the values that reach its bound (at least ``min`` when higher is
     better, at most ``max`` when lower is better), bands from the best down; a last band without a bound
     takes every other value. The bands passed check_bands when the ruleset was compiled."""
@@ -215,32 +238,43 @@ def _band_problem(message, indicator, **fields):
     return EngineError([said("E_PARAMS", message, name=indicator.name, **fields)])
 
 
-def adjusted_mazziotta_pareto(x, direction, params, indicator):
+def _adjusted_mazziotta_pareto(x, direction, params, indicator, found):
     """The rescaling of the adjusted Mazziotta–Pareto index (Mazziotta & Pareto 2016, Soc. Indic. Res. 127):
     goalposts reference ± Δ, Δ half the range of the values (over every period of panel data, so the
     periods stay comparable), mapped to 70 and 130, so the reference scores 100."""
-    lo, hi = _extremes(x)
+    lo, hi = found["range"].lo, found["range"].hi
     if not hi > lo:
         raise _zero_range(indicator, f"{lo:g}")
-    reference = params.get("reference")
-    if reference is None:
-        reference = np.nanmean(x)
+    reference = _reference(params, found)
     y = (x - reference) if direction == "higher" else (reference - x)
     return 100.0 + y * (60.0 / (hi - lo))
 
 
-def vector(x, direction, params, indicator):
+def _vector(x, direction, params, indicator, found):
     """Vector normalisation (Hwang & Yoon): x / √Σx². For lower-is-better, 1 − x / √Σx²: a reflection,
     so TOPSIS distances are those of the textbook's cost criteria (ideal = the lowest value)."""
-    norm = np.sqrt(np.nansum(x * x))
+    norm = np.sqrt(found["squares"].total)
     if not norm > 0:
         raise _zero_range(indicator, "0")
     y = x / norm
     return y if direction == "higher" else 1.0 - y
 
 
-def identity(x, direction, params, indicator):
+def _identity(x, direction, params, indicator):
     return x
+
+
+# The methods as registered: what each gathers over every unit, and how it rescales.
+minmax = gathered(_range_of, apply=_minmax)
+zscore = gathered(_moments_of, apply=_zscore)
+distance_to_target = row_wise(_distance_to_target)
+goalposts = row_wise(_goalposts)
+interval = gathered(_interval_range_of, apply=_interval)
+ratio = gathered(_mean_of, apply=_ratio)
+thresholds = row_wise(_thresholds)
+adjusted_mazziotta_pareto = gathered(_range_of, _mean_of, apply=_adjusted_mazziotta_pareto)
+vector = gathered(_squares_of, apply=_vector)
+identity = row_wise(_identity)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.gather import CoMoments, Extremes, Moments, Sums, gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
 
@@ -42,17 +43,37 @@ def equal(children, params, data):
 
 
 # ---------------------------------------------------------------- from the data
+# Each gathers what it needs over the complete rows of every block of units (see govscore.engine.gather),
+# then computes the weights from that alone: out of core, ``data`` is None when the weights are computed.
 
-def _usable(data: np.ndarray, children, method: str) -> np.ndarray:
-    """The complete rows of the data; at least two units are needed."""
-    rows = data[~np.isnan(data).any(axis=1)]
-    if len(rows) < 2:
-        raise EngineError([said("E_WEIGHTS_DATA", "weights.too_few_units", method=method, count=len(rows))])
-    return rows
+def _complete(data: np.ndarray) -> np.ndarray:
+    """The rows of a block with every child."""
+    return data[~np.isnan(data).any(axis=1)]
 
 
-def _constant(rows: np.ndarray) -> np.ndarray:
-    return np.ptp(rows, axis=0) == 0
+def _range_of(children, params, data, found):
+    return {"range": Extremes.of(_complete(data))}
+
+
+def _moments_of(children, params, data, found):
+    return {"moments": Moments.of(_complete(data))}
+
+
+def _rescaled(rows: np.ndarray, found) -> np.ndarray:
+    """Rows min-max rescaled to [0, 1] with the extremes over every unit (a constant column stays 0)."""
+    extremes = found["range"]
+    span = extremes.hi - extremes.lo
+    return (rows - extremes.lo) / np.where(span == 0, 1.0, span)
+
+
+def _check_count(count: int, method: str):
+    """At least two complete units are needed."""
+    if count < 2:
+        raise EngineError([said("E_WEIGHTS_DATA", "weights.too_few_units", method=method, count=count)])
+
+
+def _constant(found) -> np.ndarray:
+    return found["range"].hi - found["range"].lo == 0
 
 
 def _refuse_all_constant(constant, method):
@@ -60,50 +81,62 @@ def _refuse_all_constant(constant, method):
         raise EngineError([said("E_WEIGHTS_DATA", "weights.all_constant", method=method)])
 
 
-def entropy(children, params, data):
+def _entropy_values(rows, params, found):
+    y = _rescaled(rows, found) if params.get("variant", "minmax") == "minmax" else rows
+    return y + params.get("shift", 0.0)
+
+
+def _entropy_totals(children, params, data, found):
+    return {"totals": Sums.of(_entropy_values(_complete(data), params, found))}
+
+
+def _entropy_plogp(children, params, data, found):
+    totals = found["totals"].total
+    y = _entropy_values(_complete(data), params, found)
+    p = np.divide(y, totals, out=np.zeros_like(y), where=totals > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plogp = np.where(p > 0, p * np.log(p), 0.0)  # 0 · ln 0 = 0
+    return {"plogp": Sums.of(plogp)}
+
+
+def _entropy(children, params, data, found):
     """熵权法: w_j ∝ 1 − E_j, with E_j = −Σ p_ij ln p_ij / ln n and p_ij the unit's share of the column.
 
     variant "minmax" (the default, the usual recipe) takes shares after min-max rescaling each column
     to [0, 1]; "shares" takes shares of the values as given (which must not be negative). ``shift`` is
     added before the shares, to keep ln away from 0; 0 · ln 0 counts as 0.
     """
-    rows = _usable(data, children, "Entropy")
+    count = found["totals"].count
+    _check_count(count, "Entropy")
     variant = params.get("variant", "minmax")
-    constant = _constant(rows)
+    constant = _constant(found)
     _refuse_all_constant(constant, "entropy")
-    if variant == "minmax":
-        span = np.where(constant, 1.0, np.ptp(rows, axis=0))
-        y = (rows - rows.min(axis=0)) / span
-    else:
-        negative = [c for c, bad in zip(children, (rows < 0).any(axis=0)) if bad]
+    if variant != "minmax":
+        negative = [c for c, bad in zip(children, found["range"].lo < 0) if bad]
         if negative:
             raise EngineError([said("E_WEIGHTS_DATA", "weights.entropy_negative", children=", ".join(negative),
                                     hint=Both('use "variant": "minmax", or normalise those children onto a positive scale',
                                               '请用 "variant": "minmax"，或把这些组成部分标准化到正的区间'))])
-        y = rows
-    y = y + params.get("shift", 0.0)
-    totals = y.sum(axis=0)
-    p = np.divide(y, totals, out=np.zeros_like(y), where=totals > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(p), 0.0)  # 0 · ln 0 = 0
-    e = -plogp.sum(axis=0) / np.log(len(rows))
-    e = np.where(constant | (totals <= 0), 1.0, e)
+    e = -found["plogp"].total / np.log(count)
+    e = np.where(constant | (found["totals"].total <= 0), 1.0, e)
     d = 1.0 - e
     warnings = [both("weights.constant_zero", child=c, method=Both("entropy", "熵权")) for c, k in zip(children, constant) if k]
     return d / d.sum(), {"variant": variant, "entropy": e, "divergence": d, "warnings": warnings}
 
 
-def critic(children, params, data):
+def _critic_moments(children, params, data, found):
+    y = _rescaled(_complete(data), found)
+    return {"moments": Moments.of(y), "co": CoMoments.of(y)}
+
+
+def _critic(children, params, data, found):
     """CRITIC (Diakoulaki et al. 1995): w_j ∝ σ_j Σ_k (1 − r_jk) on min-max rescaled columns, σ the
     sample standard deviation and r Pearson's correlation. Lower-is-better children arrive flipped."""
-    rows = _usable(data, children, "CRITIC")
-    constant = _constant(rows)
+    _check_count(found["moments"].count, "CRITIC")
+    constant = _constant(found)
     _refuse_all_constant(constant, "CRITIC")
-    span = np.where(constant, 1.0, np.ptp(rows, axis=0))
-    y = (rows - rows.min(axis=0)) / span
-    sd = y.std(axis=0, ddof=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.nan_to_num(np.corrcoef(y, rowvar=False), nan=0.0)
+    sd = found["moments"].std(ddof=1)
+    r = np.nan_to_num(found["co"].correlation(), nan=0.0)
     conflict = (1.0 - np.atleast_2d(r)).sum(axis=0)
     c = sd * conflict
     return c / c.sum(), {"sd": sd, "conflict": conflict, "information": c,
@@ -111,40 +144,46 @@ def critic(children, params, data):
                                       for n, k in zip(children, constant) if k]}
 
 
-def coefficient_of_variation(children, params, data):
+def _coefficient_of_variation(children, params, data, found):
     """变异系数法: w_j ∝ σ_j / mean_j (sample standard deviation), over the values as given."""
-    rows = _usable(data, children, "Coefficient-of-variation")
-    mean = rows.mean(axis=0)
+    moments = found["moments"]
+    _check_count(moments.count, "Coefficient-of-variation")
+    mean = moments.mean
     bad = [c for c, m in zip(children, mean) if not m > 0]
     if bad:
         raise EngineError([said("E_WEIGHTS_DATA", "weights.cv_mean", children=", ".join(bad),
                                 hint=Both("normalise the children onto a positive scale, e.g. minmax with scale [1, 100]",
                                           "请把各组成部分标准化到正的区间，例如 minmax 并设 scale 为 [1, 100]"))])
-    cv = rows.std(axis=0, ddof=1) / mean
+    cv = moments.std(ddof=1) / mean
     _refuse_all_constant(cv == 0, "coefficient-of-variation")
     return cv / cv.sum(), {"cv": cv}
 
 
-def standard_deviation(children, params, data):
+def _standard_deviation(children, params, data, found):
     """w_j ∝ σ_j, the sample standard deviation of the values as given."""
-    rows = _usable(data, children, "Standard-deviation")
-    sd = rows.std(axis=0, ddof=1)
+    _check_count(found["moments"].count, "Standard-deviation")
+    sd = found["moments"].std(ddof=1)
     _refuse_all_constant(sd == 0, "standard-deviation")
     return sd / sd.sum(), {"sd": sd}
 
 
-def pca(children, params, data):
+def _pca_moments(children, params, data, found):
+    rows = _complete(data)
+    return {"range": Extremes.of(rows), "co": CoMoments.of(rows)}
+
+
+def _pca(children, params, data, found):
     """Weights from the first principal component of the children's correlation matrix (OECD/JRC
     Handbook on Constructing Composite Indicators, 2008, §6.1): loadings, with the sign fixed so
     that they sum to a positive number. ``negative`` says what a negative loading becomes: "error"
     (the default: the child pulls against the others, and the ruleset should say what it wants),
     "zero" or "absolute"."""
-    rows = _usable(data, children, "PCA")
-    constant = _constant(rows)
+    _check_count(found["co"].count, "PCA")
+    constant = _constant(found)
     if constant.any():
         raise EngineError([said("E_WEIGHTS_DATA", "weights.pca_constant",
                                 children=", ".join(c for c, k in zip(children, constant) if k))])
-    corr = np.atleast_2d(np.corrcoef(rows, rowvar=False))
+    corr = np.atleast_2d(found["co"].correlation())
     values, vectors = np.linalg.eigh(corr)
     first = vectors[:, -1] * (1 if vectors[:, -1].sum() >= 0 else -1)
     loadings = first * np.sqrt(max(values[-1], 0.0))
@@ -159,6 +198,14 @@ def pca(children, params, data):
     if not w.sum() > 0:
         raise EngineError([said("E_WEIGHTS_DATA", "weights.pca_no_positive")])
     return w / w.sum(), {"loadings": loadings, "eigenvalues": values[::-1], "explained": explained}
+
+
+# The methods as registered: what each gathers over every unit, and how it weighs.
+entropy = gathered(_range_of, _entropy_totals, _entropy_plogp, apply=_entropy)
+critic = gathered(_range_of, _critic_moments, apply=_critic)
+coefficient_of_variation = gathered(_moments_of, apply=_coefficient_of_variation)
+standard_deviation = gathered(_moments_of, apply=_standard_deviation)
+pca = gathered(_pca_moments, apply=_pca)
 
 
 def budget_allocation(children, params, data):

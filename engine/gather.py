@@ -1,0 +1,200 @@
+"""Statistics of whole columns, gathered block by block: what lets a method run out of core.
+
+A method that needs a statistic of a whole column (the lowest value, the mean, the correlations of
+a node's children) is written as :class:`Gathered`: *steps* that each gather mergeable statistics
+from one block of units, knowing what the earlier steps found over every block, then an *apply*
+that uses them on a block. In memory the whole column is one block, and the method is an ordinary
+function of its arguments. Out of core, the engine runs each step over every block and merges what
+they gather (:class:`Passes`) before it applies the method block by block. A method with no steps
+is row-wise: a unit's value depends only on its own row.
+
+The statistics merge exactly (counts, extremes) or as a pairwise sum does (sums; means and
+co-moments by the updating formulas of Chan, Golub & LeVeque 1983), so that results out of core
+agree with those in memory to the last few digits. Over one block each is computed as numpy computes
+it, so results in memory are what they were before the method was split.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+class Extremes:
+    """The lowest and highest value of each column (NaN left out; NaN for a column with no value)."""
+
+    def __init__(self, lo, hi):
+        self.lo, self.hi = lo, hi
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Extremes:
+        if not len(x):
+            nothing = np.full(x.shape[1:], np.nan) if x.ndim > 1 else np.nan
+            return cls(nothing, nothing)
+        lo, hi = x.min(axis=0), x.max(axis=0)
+        if np.isnan(lo).any():  # nan-aware only when needed
+            with warnings.catch_warnings():  # a column with no value at all: NaN, said by whoever uses it
+                warnings.simplefilter("ignore", RuntimeWarning)
+                lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+        return cls(lo, hi)
+
+    def merge(self, other: Extremes) -> Extremes:
+        return Extremes(np.fmin(self.lo, other.lo), np.fmax(self.hi, other.hi))
+
+
+class Sums:
+    """How many rows, and the sum of each column over them."""
+
+    def __init__(self, count: int, total):
+        self.count, self.total = count, total
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Sums:
+        return cls(len(x), x.sum(axis=0))
+
+    @classmethod
+    def present(cls, x: np.ndarray) -> Sums:
+        """The values that are not NaN: how many, and their sum as numpy's nansum and nanmean take it."""
+        return cls(int(np.count_nonzero(~np.isnan(x))), np.nansum(x))
+
+    def merge(self, other: Sums) -> Sums:
+        return Sums(self.count + other.count, self.total + other.total)
+
+    @property
+    def mean(self):
+        return self.total / self.count
+
+
+class Moments:
+    """How many rows, each column's mean, and its sum of squared deviations from the mean."""
+
+    def __init__(self, count: int, mean, m2):
+        self.count, self.mean, self.m2 = count, mean, m2
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Moments:
+        if not len(x):
+            return cls(0, np.zeros(x.shape[1:]) if x.ndim > 1 else 0.0, np.zeros(x.shape[1:]) if x.ndim > 1 else 0.0)
+        mean = x.mean(axis=0)
+        d = x - mean
+        return cls(len(x), mean, np.multiply(d, d).sum(axis=0))
+
+    def merge(self, other: Moments) -> Moments:
+        if not other.count:
+            return self
+        if not self.count:
+            return other
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        return Moments(n, self.mean + delta * (other.count / n),
+                       self.m2 + other.m2 + delta * delta * (self.count * other.count / n))
+
+    def std(self, ddof: int = 1):
+        return np.sqrt(self.m2 / (self.count - ddof))
+
+
+class CoMoments:
+    """How many rows, the mean of each column, and the matrix of co-moments Σ (x_j − m_j)(x_k − m_k)."""
+
+    def __init__(self, count: int, mean: np.ndarray, c: np.ndarray):
+        self.count, self.mean, self.c = count, mean, c
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> CoMoments:
+        k = x.shape[1]
+        if not len(x):
+            return cls(0, np.zeros(k), np.zeros((k, k)))
+        mean = x.mean(axis=0)
+        d = x - mean
+        return cls(len(x), mean, d.T @ d)
+
+    def merge(self, other: CoMoments) -> CoMoments:
+        if not other.count:
+            return self
+        if not self.count:
+            return other
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        return CoMoments(n, self.mean + delta * (other.count / n),
+                         self.c + other.c + np.outer(delta, delta) * (self.count * other.count / n))
+
+    def std(self, ddof: int = 1) -> np.ndarray:
+        return np.sqrt(np.diag(self.c) / (self.count - ddof))
+
+    def correlation(self) -> np.ndarray:
+        """Pearson's correlations, computed as numpy's corrcoef computes them (NaN for a constant column)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = self.c * np.true_divide(1, self.count - 1)
+            sd = np.sqrt(np.diag(r))
+            r /= sd[:, None]
+            r /= sd[None, :]
+        return np.clip(r, -1, 1)
+
+
+def merge_found(a: dict, b: dict) -> dict:
+    """Two blocks' statistics of the same step, merged name by name."""
+    return {name: a[name].merge(b[name]) if name in a else b[name] for name in {**a, **b}}
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A method in two parts: ``steps``, each ``step(*args, found) -> {name: statistic}`` over one block
+    (``found``: what the earlier steps gathered over every block), and ``apply(*args, found)``. Called
+    as a function, it runs every step on the arguments as one block, then applies."""
+
+    apply: Callable
+    steps: tuple[Callable, ...] = ()
+
+    def __call__(self, *args):
+        found: dict = {}
+        for step in self.steps:
+            found.update(step(*args, found))
+        return self.apply(*args, found)
+
+
+def gathered(*steps: Callable, apply: Callable) -> Gathered:
+    """A method that gathers statistics over every block before it applies; with no steps, a row-wise one."""
+    return Gathered(apply, tuple(steps))
+
+
+def row_wise(apply: Callable) -> Gathered:
+    """A method whose value for a unit depends only on that unit's row (and its parameters)."""
+    return Gathered(lambda *args: apply(*args[:-1]))
+
+
+class NotYet(Exception):
+    """A block's values need statistics that this pass over the data is still gathering."""
+
+
+class Passes:
+    """What passes over the data have found, out of core. Each method (by key) gathers its next step
+    over every block of one pass; once every step is done, it is applied."""
+
+    def __init__(self):
+        self.known: dict = {}  # key -> (steps done, statistics)
+        self.gathering: dict = {}  # key -> this pass's merged statistics of its next step
+        self.lock = threading.Lock()
+
+    def run(self, key, method: Gathered, args: tuple):
+        """``method`` applied to a block, or NotYet after gathering the block's part of its next step."""
+        done, found = self.known.get(key, (0, {}))
+        if done == len(method.steps):
+            return method.apply(*args, found)
+        part = method.steps[done](*args, found)
+        with self.lock:
+            self.gathering[key] = merge_found(self.gathering[key], part) if key in self.gathering else part
+        raise NotYet(key)
+
+    def finish_pass(self) -> bool:
+        """Take in what this pass gathered; False when it gathered nothing (every method is applied)."""
+        if not self.gathering:
+            return False
+        for key, part in self.gathering.items():
+            done, found = self.known.get(key, (0, {}))
+            self.known[key] = (done + 1, {**found, **part})
+        self.gathering = {}
+        return True
