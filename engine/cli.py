@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -32,6 +33,25 @@ from .plugins import Plugins, load_plugins
 from .schema import published_schema
 from .values import LARGEST
 from .writing import atomic_open, refuse_inputs, write_output
+
+
+class Size(click.ParamType):
+    """A number of bytes, written as 4GiB, 500MB, 2G or a plain number."""
+
+    name = "size"
+    UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 1 << 10, "m": 10**6, "mb": 10**6, "mib": 1 << 20,
+             "g": 10**9, "gb": 10**9, "gib": 1 << 30, "t": 10**12, "tb": 10**12, "tib": 1 << 40}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", str(value))
+        if not found or found.group(2).lower() not in self.UNITS or float(found.group(1)) <= 0:
+            self.fail(say("cli.size", current_language(), value=value), param, ctx)
+        return int(float(found.group(1)) * self.UNITS[found.group(2).lower()])
+
+
+SIZE = Size()
 
 
 def data_options(f):
@@ -233,11 +253,15 @@ def main():
               "distances). Default: the output's own params, else scores.")
 @click.option("--headers", type=click.Choice(["codes", "labels"]), help="For csv: column headers as codes, for tools "
               "(the default), or as labels in the reader's language (治理水平 H, 名次).")
+@click.option("--blocks", is_flag=True, help="Score out of core: read the data in blocks of units, in passes, so that data "
+              "larger than memory can be scored (one CSV or Parquet source; csv and parquet outputs). See docs/out-of-core.md.")
+@click.option("--memory", type=SIZE, metavar="SIZE", help="The memory the run may use, e.g. 4GiB or 500MB. With --blocks, "
+              "the blocks are made to fit it; without, the run goes out of core when the data would not fit.")
 @data_options
 @quiet_option
 @plugin_option
 @guarded
-def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin_modules):
+def run(ruleset, outputs, fmt, include, headers, blocks, memory, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -245,6 +269,7 @@ def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin
       engine run rulesets/governance.json
       engine run rulesets/governance.json -o out/h.csv
       engine run rulesets/effectiveness.json --data communities=new.csv --format json -o -
+      engine run households.json --blocks --memory 4GiB -o scores.parquet
     """
     data_paths = parse_data(data)
     plugins = plugins_for_run(plugin_modules)
@@ -265,6 +290,11 @@ def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin
         targets = _given(targets, writers, plugins, "include", include, "--include")
     if headers:
         targets = _given(targets, writers, plugins, "labels", headers == "labels", "--headers")
+    if blocks or memory is not None:
+        from .blocks import DEFAULT_MEMORY, fits_in_memory
+        budget = memory or DEFAULT_MEMORY
+        if blocks or not fits_in_memory(compiled, data_paths, allow_dirs, budget):
+            return _run_blocks(compiled, plugins, targets, writers, data_paths, allow_dirs, budget, quiet, ruleset)
     from .execute import score  # Arrow and the scoring, only for commands that read data
     from .loading import load_data
 
@@ -287,6 +317,29 @@ def run(ruleset, outputs, fmt, include, headers, data, allow_dirs, quiet, plugin
             raise EngineError(compiled.place(exc.diagnostics)) from None
         if path != "-" and not quiet:
             click.echo(say("wrote", current_language(), path=path), err=True)
+
+
+def _run_blocks(compiled, plugins, targets, writers, data_paths, allow_dirs, memory, quiet, ruleset_path):
+    """engine run out of core: every unit scored block by block, then each output written as the blocks are scored again."""
+    from .blocks import run_blocks, unsupported
+    problems = unsupported(compiled, plugins, writers)
+    if problems:
+        raise EngineError(compiled.place(problems))
+    scored = run_blocks(compiled, plugins, data_paths, allow_dirs, memory=memory,
+                        outputs=[path for _, path, _ in targets], inputs=[ruleset_path])
+    try:
+        scored.meta["language"] = current_language()
+        if not quiet:
+            report(scored.diagnostics)
+        for registration, (_, path, params) in zip(writers, targets):
+            try:
+                write_output(scored, registration, path, params, [ruleset_path, *scored.files])
+            except EngineError as exc:
+                raise EngineError(compiled.place(exc.diagnostics)) from None
+            if path != "-" and not quiet:
+                click.echo(say("wrote", current_language(), path=path), err=True)
+    finally:
+        scored.close()
 
 
 def _given(targets, writers, plugins, key: str, value, option: str):

@@ -14,6 +14,7 @@ from . import __version__, lazy
 from .data import as_numpy, ids_where
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .formula import evaluate
+from .gather import MEDIAN, NotYet, Sums, gathered
 from .loading import Data, load_data, placed
 from .messages import KINDS, Both
 from .model import Node, Ruleset
@@ -29,6 +30,10 @@ pc = lazy.module("pyarrow.compute")
 
 BLOCK_ROWS = 1 << 18  # units per block when a node's children are stacked into a matrix
 
+
+# Out of core (govscore.engine.blocks), the steps below run on one block of units at a time with ``passes``:
+# what passes over every block found of the statistics that methods gather. A block whose values need a
+# statistic still being gathered raises NotYet, having gathered its part of it.
 
 def run(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | None = None,
         allow_dirs: tuple[str, ...] = ()) -> Result:
@@ -54,7 +59,7 @@ class Prepared:
 
 
 @placed
-def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
+def prepare(ruleset: Ruleset, plugins: Plugins, data: Data, passes=None) -> Prepared:
     """Every step before the nodes: units kept, missing values, treatment, normalisation."""
     units, columns = data.units, data.columns
     warnings = list(data.warnings)
@@ -62,7 +67,7 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
     coverage = ruleset.document.get("coverage", {})
     unit_limit = coverage.get("unit", MIN_AVAILABILITY)
     while True:  # dropping units changes means and medians, so compute again on what is left
-        raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units)
+        raw, imputed, drop = _raw_values(ruleset, plugins, columns, active, units, passes)
         shares = _coverage(ruleset, raw, imputed)
         if coverage.get("drop_units") and shares is not None:
             drop |= shares[1] < unit_limit
@@ -84,16 +89,16 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data) -> Prepared:
                                  severity="warning", path=ruleset.indicators[name].pointer, units=ids_where(ids, mask)))
     treated, treatment = _treat(ruleset, raw, ids)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
-    normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods)
+    normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods, passes)
     return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings,
                     _subset(units.get("period"), active))
 
 
 @placed
-def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
+def score(ruleset: Ruleset, plugins: Plugins, data: Data, passes=None) -> Result:
     """Score every unit of loaded data. Raises EngineError with all the problems of the first step that has any."""
-    p = prepare(ruleset, plugins, data)
-    nodes, weights, details, reported = node_values(ruleset, plugins, p)
+    p = prepare(ruleset, plugins, data, passes)
+    nodes, weights, details, reported = node_values(ruleset, plugins, p, passes)
     units = data.units
     result = Result(
         ruleset=ruleset, unit_ids=p.ids,
@@ -101,10 +106,7 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
         unit_periods=_subset(units.get("period"), p.active), raw=p.raw, normalised=p.normalised, nodes=nodes,
         weights=weights, details=details, treated=p.treated, treatment=p.treatment, imputed=p.imputed,
         dropped=list(p.dropped), diagnostics=ruleset.warnings + ruleset.place(p.warnings + reported),
-        meta={"engine": "govscore", "engine_version": __version__,
-              "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
-                          "file": ruleset.file, "sha256": ruleset.sha256},
-              "inputs": data.inputs},
+        meta=run_meta(ruleset, data.inputs),
     )
     _round_rank_grade(result)
     unscored = np.isnan(result.score)
@@ -114,6 +116,14 @@ def score(ruleset: Ruleset, plugins: Plugins, data: Data) -> Result:
                                                   units=ids_where(p.ids, unscored), count=int(unscored.sum()),
                                                   total=len(unscored))])
     return result
+
+
+def run_meta(ruleset: Ruleset, inputs: list[dict]) -> dict:
+    """What ties a result to what produced it: the engine, the ruleset and its hash, the input files and theirs."""
+    return {"engine": "govscore", "engine_version": __version__,
+            "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": ruleset.version,
+                        "file": ruleset.file, "sha256": ruleset.sha256},
+            "inputs": inputs}
 
 
 def period_codes(data: Data, active: np.ndarray) -> np.ndarray | None:
@@ -146,7 +156,7 @@ def _subset(values, active):
 
 # ---------------------------------------------------------------- indicators
 
-def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
+def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units, passes=None):
     """Raw values of every indicator for the active units, with clamping and missing-value policies.
     Indicators read from a column are independent of each other, and are done on several threads with
     many units; formula indicators follow, in order (a formula may use any indicator before it)."""
@@ -163,7 +173,10 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
     found: dict[str, tuple] = {}  # indicator -> (values, units filled in, units to drop, problems)
 
     def settle(name, x):
-        return _missing_values(ruleset, name, ruleset.indicators[name], x, ids, groups, periods)
+        try:
+            return _missing_values(ruleset, name, ruleset.indicators[name], x, ids, groups, periods, passes)
+        except NotYet:  # every indicator gathers what it needs in the same pass
+            return None
 
     read = [name for name, ind in ruleset.indicators.items() if ind.column is not None]
 
@@ -173,6 +186,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
         return settle(name, x if everyone else x[active])
 
     found.update(zip(read, parallel_map(from_column, read, workers_for(size))))
+    if any(v is None for v in found.values()):
+        raise NotYet
     raw.update((name, found[name][0]) for name in read)
     functions = plugins.functions()
     for name, ind in ruleset.indicators.items():
@@ -182,6 +197,8 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
             x = _settle(column, ind.on_invalid, ind.pointer + "/formula", ind.formula.text, ids, told, ruleset.file)
             # the formula's own problem, told: its missing values follow from it
             found[name] = (x, None, None, told) if told else settle(name, x)
+            if found[name] is None:
+                raise NotYet
             raw[name] = found[name][0]
     problems: list[Diagnostic] = []
     raw = {name: raw[name] for name in ruleset.indicators}  # in the ruleset's order
@@ -197,12 +214,16 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units):
     return raw, imputed, drop
 
 
-def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups, periods):
+def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups, periods, passes=None):
     """One indicator's values clamped and its missing values dealt with by its policy: the values, the
     units filled in (or None), the units to drop (or None) and the problems found."""
     if ind.clamp is not None:
         x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
                     ind.clamp.upper if ind.clamp.upper is not None else np.inf)
+    fill = None
+    if passes is not None and ind.missing in ("impute_mean", "impute_median"):  # every block's values count, lacking any or not
+        fill = (passes.run(("impute", name), MEAN, (x, np.isnan(x))) if ind.missing == "impute_mean"
+                else passes.run(("impute", name), MEDIAN, (x,)))
     if not has_missing(x):
         return x, None, None, []
     missing = np.isnan(x)
@@ -222,7 +243,8 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
         return x, None, None, []
     if ind.missing == "drop_unit":
         return x, None, missing, []
-    fill = _imputation(ind.missing, x, missing, groups, ids, periods)
+    if fill is None:
+        fill = _imputation(ind.missing, x, missing, groups, ids, periods)
     empty = missing & np.isnan(fill)
     problems = [said("E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
                      count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=ids_where(ids, empty))
@@ -230,14 +252,22 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
     return np.where(missing, fill, x), missing, None, problems
 
 
+def _present_sum(x, missing, found):
+    return {"sum": Sums.of(x[~missing])}  # a masked sum would not add pairwise, and would round differently
+
+
+# The mean of the values present, over every block of units: what impute_mean fills in.
+MEAN = gathered(_present_sum, apply=lambda x, missing, found: found["sum"].mean if found["sum"].count else np.nan)
+
+
 def _imputation(policy: str, x: np.ndarray, missing: np.ndarray, groups, ids, periods) -> np.ndarray | float:
     """What each unit's missing value would be filled in with (NaN where there is nothing to take it
     from): one number for every unit, or one per unit."""
-    if policy in ("impute_mean", "impute_median"):
-        present = x[~missing]  # a masked sum would not add pairwise, and would round differently
-        if not len(present):
-            return np.nan
-        return float(present.mean() if policy == "impute_mean" else np.median(present))
+    if policy == "impute_mean":
+        return float(MEAN(x, missing))
+    if policy == "impute_median":
+        present = x[~missing]
+        return float(np.median(present)) if len(present) else np.nan
     if policy in ("impute_group_mean", "impute_group_median"):
         return _group_statistic(x, groups, policy.removeprefix("impute_group_"))
     return _over_periods(x, ids, periods, policy)
@@ -334,11 +364,13 @@ def _coverage_warnings(ruleset: Ruleset, shares, ids, periods, unit_limit: float
     elif sparse_units.any():
         out.append(said("W_COVERAGE", "coverage.units", severity="warning", units=ids_where(ids, sparse_units),
                         count=int(sparse_units.sum()), limit=f"{unit_limit:.0%}"))
-    for name, share in zip(names, by_indicator):
-        if share < indicator_limit:
-            out.append(said("W_COVERAGE", "coverage.indicator", severity="warning", path=ruleset.indicators[name].pointer,
-                            name=name, share=f"{share:.0%}", limit=f"{indicator_limit:.0%}"))
-    return out
+    return out + indicator_coverage(ruleset, dict(zip(names, by_indicator)), indicator_limit)
+
+
+def indicator_coverage(ruleset: Ruleset, shares: dict[str, float], limit: float) -> list[Diagnostic]:
+    """The indicators that had data for fewer than ``limit`` of the units (``shares``: the share of each)."""
+    return [said("W_COVERAGE", "coverage.indicator", severity="warning", path=ruleset.indicators[name].pointer,
+                 name=name, share=f"{share:.0%}", limit=f"{limit:.0%}") for name, share in shares.items() if share < limit]
 
 
 def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
@@ -379,7 +411,7 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
     return treated, done
 
 
-def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.ndarray], set[str]]:
+def _normalise(ruleset: Ruleset, raw, ids, periods=None, passes=None) -> tuple[dict[str, np.ndarray], set[str]]:
     """Normalised values of the indicators that nodes use, and the names of those with no missing value.
     With ``periods``, each period is normalised on its own. With many units, indicators are normalised
     on several threads (each on its own: normalisers are functions of one column)."""
@@ -396,12 +428,16 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
         reg = ind.normaliser
         x = raw[name]
         try:
-            if parts is None:
+            if passes is not None:
+                y = np.asarray(reg.call_over(passes, ("normalise", name), x, ind.direction, ind.normaliser_params, ind), dtype=float)
+            elif parts is None:
                 y = np.asarray(reg.call(x, ind.direction, ind.normaliser_params, ind), dtype=float)
             else:
                 y = np.empty(len(x))
                 for rows in parts:
                     y[rows] = reg.call(x[rows], ind.direction, ind.normaliser_params, ind)
+        except NotYet:
+            return NotYet, [], False
         except EngineError as exc:
             return None, [_at(d, ruleset, ind) for d in exc.diagnostics], False
         except UnitsError as exc:
@@ -421,7 +457,10 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None) -> tuple[dict[str, np.n
     out: dict[str, np.ndarray] = {}
     complete: set[str] = set()
     problems: list[Diagnostic] = []
-    for name, (y, told, whole) in zip(names, parallel_map(one, names, workers_for(len(ids)))):
+    done = parallel_map(one, names, workers_for(len(ids)))
+    if any(y is NotYet for y, _, _ in done):  # every indicator gathered what it needs in this pass
+        raise NotYet
+    for name, (y, told, whole) in zip(names, done):
         problems += told
         if y is not None:
             out[name] = y
@@ -449,7 +488,7 @@ def _units_problem(exc: UnitsError, ruleset: Ruleset, item, ids) -> Diagnostic:
 # ---------------------------------------------------------------- nodes
 
 @placed
-def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
+def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared, passes=None):
     """Every node's value in order. Returns the values, the weights used, what each node's methods
     reported, and warnings. Analyses call it again with other nodes on the same prepared inputs."""
     normalised, ids = prepared.normalised, prepared.ids
@@ -472,7 +511,7 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared):
             if node.weights is not None:
                 w, weight_details = node.weights, node.weight_details
             else:
-                w, weight_details, reported = node_weights(node, node.pointer + "/weights", np.column_stack(children))
+                w, weight_details, reported = node_weights(node, node.pointer + "/weights", np.column_stack(children), passes)
                 problems += [d for d in reported if d.is_error]
                 warnings += [d for d in reported if not d.is_error]
             if w is not None:

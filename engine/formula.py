@@ -46,6 +46,7 @@ class FunctionSpec:
     description: str | Both  # shown as the hint of a wrong call
     domain: str | dict = ""  # said when the result is not finite for finite arguments; {"en": ..., "zh": ...} in both
     constant_args: tuple[int, ...] = ()  # argument positions that must be plain numbers
+    whole_columns: bool = False  # its value for a unit depends on other units (col_mean): not out of core
     plugin: str = ""
 
 

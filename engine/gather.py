@@ -135,6 +135,44 @@ class CoMoments:
         return np.clip(r, -1, 1)
 
 
+class Histogram:
+    """How many values fall in each of ``len(counts)`` equal bins from ``lo`` to ``hi`` (the top bin takes ``hi``)."""
+
+    def __init__(self, counts: np.ndarray):
+        self.counts = counts
+
+    @staticmethod
+    def bins(x: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+        """Each value's bin: the same formula in every block, so a value falls in the same bin wherever it is."""
+        if not hi > lo:
+            return np.zeros(len(x), dtype=np.int64)
+        return np.clip(((x - lo) * (bins / (hi - lo))).astype(np.int64), 0, bins - 1)
+
+    @classmethod
+    def of(cls, x: np.ndarray, lo: float, hi: float, bins: int) -> Histogram:
+        return cls(np.bincount(cls.bins(x, lo, hi, bins), minlength=bins))
+
+    def merge(self, other: Histogram) -> Histogram:
+        return Histogram(self.counts + other.counts)
+
+
+class Distinct:
+    """The distinct values met, sorted, and how many times each."""
+
+    def __init__(self, values: np.ndarray, counts: np.ndarray):
+        self.values, self.counts = values, counts
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Distinct:
+        values, counts = np.unique(x, return_counts=True)
+        return cls(values, counts)
+
+    def merge(self, other: Distinct) -> Distinct:
+        values, where = np.unique(np.concatenate([self.values, other.values]), return_inverse=True)
+        return Distinct(values, np.bincount(where, weights=np.concatenate([self.counts, other.counts]).astype(float),
+                                            minlength=len(values)).astype(np.int64))
+
+
 def merge_found(a: dict, b: dict) -> dict:
     """Two blocks' statistics of the same step, merged name by name."""
     return {name: a[name].merge(b[name]) if name in a else b[name] for name in {**a, **b}}
@@ -154,6 +192,84 @@ class Gathered:
         for step in self.steps:
             found.update(step(*args, found))
         return self.apply(*args, found)
+
+
+# The median of the values present, exactly, in four steps that hold little whatever the number of values:
+# their range; a histogram of it; a finer histogram of the bins that hold the middle values; and the
+# distinct values of the finer bins that hold them. As numpy's median: the mean of the two middle values
+# of an even number of them.
+MEDIAN_BINS = 1 << 16
+
+
+def _median_range(x, found):
+    present = x[~np.isnan(x)]
+    return {"range": Extremes.of(present), "count": Sums(len(present), 0.0)}
+
+
+def _middle_ranks(found) -> tuple[int, int]:
+    n = found["count"].count
+    return (n - 1) // 2, n // 2
+
+
+def _bins_holding(counts: np.ndarray, ranks: tuple[int, int], below: int = 0) -> tuple[int, int]:
+    """The first and last bin holding the values of these ranks (from 0, counting ``below`` values before the bins)."""
+    upto = np.cumsum(counts) + below
+    return int(np.searchsorted(upto, ranks[0], side="right")), int(np.searchsorted(upto, ranks[1], side="right"))
+
+
+def _coarse(x, found):
+    lo, hi = found["range"].lo, found["range"].hi
+    present = x[~np.isnan(x)]
+    return present, Histogram.bins(present, lo, hi, MEDIAN_BINS)
+
+
+def _median_coarse(x, found):
+    present, bins = _coarse(x, found)
+    return {"coarse": Histogram(np.bincount(bins, minlength=MEDIAN_BINS))}
+
+
+def _fine_range(found) -> tuple[int, int, float, float]:
+    """The coarse bins holding the middle values, and the range of values they span."""
+    lo, hi = found["range"].lo, found["range"].hi
+    first, last = _bins_holding(found["coarse"].counts, _middle_ranks(found))
+    width = (hi - lo) / MEDIAN_BINS
+    return first, last, lo + first * width, lo + (last + 1) * width
+
+
+def _in_coarse(x, found):
+    present, bins = _coarse(x, found)
+    first, last, flo, fhi = _fine_range(found)
+    inside = present[(bins >= first) & (bins <= last)]
+    return inside, Histogram.bins(inside, flo, fhi, MEDIAN_BINS)
+
+
+def _median_fine(x, found):
+    inside, fine = _in_coarse(x, found)
+    return {"fine": Histogram(np.bincount(fine, minlength=MEDIAN_BINS))}
+
+
+def _fine_bins(found) -> tuple[int, int, int]:
+    """The fine bins holding the middle values, and how many values lie below them."""
+    first, _, _, _ = _fine_range(found)
+    below = int(found["coarse"].counts[:first].sum())
+    f1, f2 = _bins_holding(found["fine"].counts, _middle_ranks(found), below)
+    return f1, f2, below + int(found["fine"].counts[:f1].sum())
+
+
+def _median_values(x, found):
+    inside, fine = _in_coarse(x, found)
+    f1, f2, _ = _fine_bins(found)
+    return {"middle": Distinct.of(inside[(fine >= f1) & (fine <= f2)])}
+
+
+def _median(x, found):
+    if not found["count"].count:
+        return np.nan
+    *_, below = _fine_bins(found)
+    middle = found["middle"]
+    upto = np.cumsum(middle.counts) + below
+    a, b = (middle.values[np.searchsorted(upto, k, side="right")] for k in _middle_ranks(found))
+    return a if a == b else (a + b) / 2
 
 
 def gathered(*steps: Callable, apply: Callable) -> Gathered:
@@ -198,3 +314,6 @@ class Passes:
             self.known[key] = (done + 1, {**found, **part})
         self.gathering = {}
         return True
+
+
+MEDIAN = gathered(_median_range, _median_coarse, _median_fine, _median_values, apply=_median)

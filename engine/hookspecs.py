@@ -8,6 +8,15 @@ plugins register, and checks a ruleset's parameters against the JSON Schema frag
 ``params``. The built-in plugins in ``plugins/`` use exactly these hooks.
 
 Arrays are numpy float64 arrays with one entry per unit; a missing value is NaN.
+
+Methods that need statistics of whole columns (normalisers, treatments, weightings from data) may be
+registered as ``govscore.engine.gather.gathered(step, ..., apply=f)``: each step gathers mergeable
+statistics (``Extremes``, ``Sums``, ``Moments``, ``CoMoments``) from one block of units, knowing what
+the earlier steps found over every block, and ``apply`` computes the result from them. In memory the
+whole column is one block, so such a method is called like any other; out of core (``engine run
+--blocks``) the engine runs each step over every block before applying. A method whose value for a unit
+depends only on that unit's row is registered as ``row_wise(f)``. A plain function still works in
+memory, and is refused out of core with a diagnostic naming it. See docs/plugins.md.
 """
 
 from __future__ import annotations
@@ -28,7 +37,10 @@ def register_sources(register) -> None:
     the ruleset's folder or given with ``--data``) and return an ``govscore.engine.data.Table`` holding at
     least the named ``columns``. Raise ``govscore.engine.diagnostics.EngineError`` with ``E_DATA_*``
     diagnostics for a missing column, bad encoding or unreadable file. ``params`` is the source's
-    ``params`` object from the ruleset, already checked against the ``params`` schema.
+    ``params`` object from the ruleset, already checked against the ``params`` schema. A format that
+    can be read in parts takes a keyword ``batch_rows``: given it, ``load`` returns an iterator of
+    Tables of about that many rows each, in the file's order, read as they are asked for (each
+    Table's ``row_numbers_offset`` the file line of its first row); only such formats are read out of core.
     """
 
 
@@ -126,10 +138,11 @@ def register_aggregators(register) -> None:
 def register_functions(register) -> None:
     """Add functions that formulas can call.
 
-    ``register(name, func, *, description, min_args, max_args, domain="", constant_args=())``
+    ``register(name, func, *, description, min_args, max_args, domain="", constant_args=(), whole_columns=False)``
 
     ``func(*args) -> array``: arguments are arrays (one value per unit) or plain floats. The engine
-    calls it once over whole columns. Where the result is not finite for finite arguments, the
+    calls it once over whole columns; out of core, once per block of units, so a function whose value
+    for a unit depends on other units (``col_mean``) registers ``whole_columns=True`` and is refused there. Where the result is not finite for finite arguments, the
     engine reports the units concerned with the ``domain`` text ("log needs a number above 0"), which
     may be given in both languages as ``{"en": ..., "zh": ...}``.
     ``max_args=None`` takes any number; ``constant_args`` lists argument positions that must be
@@ -141,9 +154,12 @@ def register_functions(register) -> None:
 def register_outputs(register) -> None:
     """Add output formats.
 
-    ``register(name, write, *, description, params=None, extension)``
+    ``register(name, write, *, description, params=None, extension, streams=False)``
 
     ``write(result, stream, params)``: write an ``govscore.engine.result.Result`` to the binary ``stream``.
     The engine opens the stream: a temporary file it renames into place only after ``write``
-    returns, or standard output for ``-``.
+    returns, or standard output for ``-``. An output registered with ``streams=True`` reads the units
+    only through ``result.parts()``, Results of some units each, one after another (in memory, the
+    whole result; out of core, each block with its ranks over every unit), and ``result.size``,
+    ``ruleset``, ``meta`` and ``diagnostics``; only such outputs can be written by a run out of core.
     """

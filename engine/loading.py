@@ -74,7 +74,7 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str, str, Diagnostic | None]:
+def source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str, str, Diagnostic | None]:
     """Where a source's file is, the path as written (by the ruleset or on the command line), and the
     problem with it, if any: outside the folders a ruleset may read, missing, or not a regular file."""
     written = data_paths.get(source.name)
@@ -96,7 +96,7 @@ def _source_file(ruleset: Ruleset, source, data_paths, allow_dirs) -> tuple[str,
         "规则集中的路径相对于规则集所在的文件夹；engine run --data 名称=路径 可改读另一个文件"))
 
 
-def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
+def as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
     """A source's problem naming its file as the ruleset or the command line wrote it, not by the full
     path the engine opened (which also tells the folders of the machine)."""
     if d.file != path and dict(d.fields).get("file") != path:
@@ -106,7 +106,7 @@ def _as_written(d: Diagnostic, path: str, written: str) -> Diagnostic:
     return replace(d.refilled(file=written), file=written if d.file == path else d.file)
 
 
-def _named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
+def named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
     """A data file's problem, with the place in the ruleset that names what is wrong: the indicator
     reading the column concerned, else the source."""
     column = dict(d.fields).get("column")
@@ -116,19 +116,25 @@ def _named_at(ruleset: Ruleset, source, d: Diagnostic) -> Diagnostic:
     return replace(d, named_at=(ruleset.file or "<ruleset>", line, col, path))
 
 
-def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
+def wanted_columns(ruleset: Ruleset) -> dict[str, dict[str, str]]:
+    """The columns to read from each source, each as "text" or "number"."""
     spec = ruleset.units
-    unit_source = spec["source"]
     wanted: dict[str, dict[str, str]] = {name: {} for name in ruleset.sources}
     for role in ("id", "label", "group", "period"):
         if role in spec:
-            wanted[unit_source][spec[role]] = "text"
+            wanted[spec["source"]][spec[role]] = "text"
     for ind in ruleset.indicators.values():
         if ind.column is not None:
             wanted[ind.source][ind.column] = "number"
             wanted[ind.source].setdefault(spec["id"], "text")
             if "period" in spec:
                 wanted[ind.source].setdefault(spec["period"], "text")
+    return wanted
+
+
+def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
+    unit_source = ruleset.units["source"]
+    wanted = wanted_columns(ruleset)
     tables: dict[str, Table] = {}
     inputs, files = [], []
     problems: list[Diagnostic] = []
@@ -136,7 +142,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
     for name, source in ruleset.sources.items():
         if not wanted[name] and name != unit_source:
             continue
-        path, written, problem = _source_file(ruleset, source, data_paths, allow_dirs)
+        path, written, problem = source_file(ruleset, source, data_paths, allow_dirs)
         if problem is not None:
             problems.append(problem)
             continue
@@ -145,9 +151,9 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
             if source.long is None:
                 table = source.format.call(path, source.params, wanted[name])
             else:
-                table = _read_long(source, path, wanted[name], spec)
+                table = _read_long(source, path, wanted[name], ruleset.units)
         except EngineError as exc:
-            problems += [_named_at(ruleset, source, _as_written(d, path, written)) for d in exc.diagnostics]
+            problems += [named_at(ruleset, source, as_written(d, path, written)) for d in exc.diagnostics]
             continue
         except Exception as exc:
             problems.append(plugin_failed(source.format, written, exc))
@@ -160,8 +166,15 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
     hashing.shutdown(wait=False, cancel_futures=True)
     if problems:
         raise EngineError(problems)
-    units = _units(ruleset, tables[unit_source])
+    units = units_of(ruleset, tables[unit_source])
+    return units, number_columns(ruleset, tables, wanted, units, warnings), inputs, files
+
+
+def number_columns(ruleset: Ruleset, tables: dict[str, Table], wanted, units, warnings) -> dict[tuple[str, str], np.ndarray]:
+    """Every source's number columns, their rows matched to the units'; values beyond the engine's bound refused."""
+    unit_source = ruleset.units["source"]
     columns: dict[tuple[str, str], np.ndarray] = {}
+    problems: list[Diagnostic] = []
     for name, table in tables.items():
         rows = None if name == unit_source else _match_rows(ruleset, units, table, name, warnings)
         for column, kind in wanted[name].items():
@@ -175,7 +188,7 @@ def _load(ruleset: Ruleset, plugins: Plugins, data_paths, allow_dirs, warnings):
                                          hint=Both("check those cells", "请核对这些单元格")))
     if problems:
         raise EngineError(problems)
-    return units, columns, inputs, files
+    return columns
 
 
 def _read_long(source, path: str, wanted: dict[str, str], spec: dict) -> Table:
@@ -197,7 +210,7 @@ def _key(ids: pa.StringArray, periods: pa.StringArray | None = None) -> pa.Array
     return pc.binary_join_element_wise(ids, periods, "\x1f")
 
 
-def _units(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
+def units_of(ruleset: Ruleset, table: Table) -> dict[str, np.ndarray]:
     spec = ruleset.units
     units = {role: table.columns[spec[role]] for role in ("id", "label", "group", "period") if role in spec}
     if len(units["id"]) == 0:

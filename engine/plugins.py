@@ -113,12 +113,21 @@ class Registration:
     def call(self, *args, **kwargs):
         """The method run on its arguments without numpy's floating-point warnings (overflow, 0/0, the
         mean of nothing) reaching the user's terminal: the engine checks what the method returns instead."""
+        return self._quietly(self.impl, *args, **kwargs)
+
+    def call_over(self, passes, key, *args):
+        """The method run on one block of units out of core, as ``call`` runs it: applied once the passes
+        over the data have gathered what it needs (``key`` names what it gathers), else NotYet."""
+        return self._quietly(passes.run, key, self.impl, args)
+
+    @staticmethod
+    def _quietly(fn, *args, **kwargs):
         with np.errstate(all="ignore"):  # per thread
             if getattr(_worker, "pool", False):  # parallel_map silences the warnings for all its threads
-                return run_plugin_code(self.impl, *args, **kwargs)
+                return run_plugin_code(fn, *args, **kwargs)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                return run_plugin_code(self.impl, *args, **kwargs)
+                return run_plugin_code(fn, *args, **kwargs)
 
     def accepts(self, argument: str) -> bool:
         """Whether the method's function takes ``argument`` (what a kind offers only to those that ask, by name)."""

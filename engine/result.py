@@ -46,6 +46,12 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings met on the way
     meta: dict = field(default_factory=dict)  # engine version, ruleset hash, input files and their hashes
     sections: dict[str, dict] = field(default_factory=dict)  # analyses run beside the scoring (sensitivity), for outputs
+    whole_ranks: bool | None = None  # ranks written as whole numbers (None: where every one is)
+
+    def parts(self):
+        """The result in parts of units, for outputs that write as they go (``streams=True``): in memory,
+        the whole of it; out of core (engine/blocks.py), one block after another."""
+        yield self
 
     @property
     def size(self) -> int:

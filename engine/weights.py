@@ -11,23 +11,25 @@ from dataclasses import replace
 import numpy as np
 
 from .diagnostics import Diagnostic, EngineError, plugin_failed, said, within
+from .gather import NotYet
 from .messages import Both
 from .model import Node
 
 WEIGHT_TOLERANCE = 1e-6
 
 
-def node_weights(node: Node, path: str, data: np.ndarray | None = None
+def node_weights(node: Node, path: str, data: np.ndarray | None = None, passes=None
                  ) -> tuple[np.ndarray | None, dict, list[Diagnostic]]:
     """The weights of ``node``'s children (``data``: the units × children matrix, for weightings that use it),
-    what the weighting reported about them, and the diagnostics (errors leave the weights None)."""
+    what the weighting reported about them, and the diagnostics (errors leave the weights None).
+    Out of core, ``data`` is one block and ``passes`` gathers what a weighting needs over every block."""
     ws = node.weight_set
     reg = ws.weighting
     # what the weighting itself says concerns its parameters, in the named weight set when there is one
     params_path = ws.pointer + "/params" if ws.pointer.startswith("/weights/") else path
     parts, heard = {}, []
     for component in ws.components:  # a combination: its weight sets first, each checked as usual
-        part, part_details, problems = node_weights(replace(node, weight_set=component), path, data)
+        part, part_details, problems = node_weights(replace(node, weight_set=component), path, data, passes)
         if part is None:
             return None, {}, problems
         parts[component.name] = {"weights": part, **part_details}
@@ -35,9 +37,14 @@ def node_weights(node: Node, path: str, data: np.ndarray | None = None
     if ws.components:
         data = np.vstack([p["weights"] for p in parts.values()])
     try:
-        answer = reg.call(list(node.children), ws.params, data)
+        if passes is not None and reg.options.get("uses_data"):
+            answer = reg.call_over(passes, ("weights", node.name, ws.name), list(node.children), ws.params, data)
+        else:
+            answer = reg.call(list(node.children), ws.params, data)
         w, details = answer if isinstance(answer, tuple) else (answer, {})
         w = np.array(w, dtype=float)
+    except NotYet:
+        raise
     except EngineError as exc:
         return None, {}, [replace(within(d, "weights.in_node", name=node.name), path=params_path) for d in exc.diagnostics]
     except Exception as exc:

@@ -82,7 +82,8 @@ def round_half_up(x, digits):
 @hookimpl
 def register_functions(register):
     for name, func, min_args, max_args, description, domain in FUNCTIONS:
-        register(name, func, description=description, min_args=min_args, max_args=max_args, domain=domain)
+        register(name, func, description=description, min_args=min_args, max_args=max_args, domain=domain,
+                 **({"whole_columns": True} if name.startswith("col_") else {}))
     register("round", round_half_up, description={"en": "round(x, digits): rounded half up (0.5 goes up), digits a plain number",
                                                   "zh": "round(x, digits)：四舍五入（0.5 向上），digits 须为普通数字"},
              min_args=2, max_args=2, constant_args=(1,))

@@ -44,7 +44,8 @@ def arrow_batches(result, include: str = "scores", labels: bool = False, rows: i
         at = next(k for k, (key, _, _) in enumerate(columns) if key.endswith(".rounded") or key == "rank")
         columns[at:at] = obstacle_columns(result, lang)
     places = {f"{node}.rounded": rounding.digits for node, rounding in result.ruleset.rounding.items()} if exact else {}
-    whole = {key: values.dtype != object and key.endswith("rank") and bool(np.all(np.isnan(values) | (values == np.round(values))))
+    whole = {key: values.dtype != object and key.endswith("rank") and (
+                 result.whole_ranks if result.whole_ranks is not None else bool(np.all(np.isnan(values) | (values == np.round(values)))))
              for key, _, values in columns if not isinstance(values, pa.Array)}
     names = [label if labels else key for key, label, _ in columns]
     for start in range(0, max(result.size, 1), rows):
@@ -86,7 +87,8 @@ def write_csv(result, stream, params):
     if params.get("bom", True) and getattr(stream, "name", None) != "<stdout>":  # a BOM would reach the next program in a pipe
         stream.write("\ufeff".encode("utf-8"))
     safe = params.get("formulas", "neutralise") == "neutralise"
-    batches = arrow_batches(result, params.get("include", "scores"), params.get("labels", False), exact=True)
+    batches = (batch for part in result.parts()
+               for batch in arrow_batches(part, params.get("include", "scores"), params.get("labels", False), exact=True))
     workers = workers_for(result.size)
 
     def text(numbered):
@@ -103,7 +105,7 @@ def write_csv(result, stream, params):
 
 def write_parquet(result, stream, params):
     writer = None
-    for batch in arrow_batches(result, params.get("include", "scores")):
+    for batch in (batch for part in result.parts() for batch in arrow_batches(part, params.get("include", "scores"))):
         writer = writer or pq.ParquetWriter(stream, batch.schema)
         writer.write_table(batch)
     if writer is not None:
@@ -205,7 +207,7 @@ def register_outputs(register):
             "limit": {"type": "integer", "minimum": 0, "default": 50, "description": "Rows shown; 0 for all."},
             "digits": {"type": "integer", "minimum": 0, "maximum": 12, "default": 3, "description": "Decimal places shown."}}},
         description={"en": "A ranked table for the terminal, best first.", "zh": "在终端显示的排名表，从高到低。"})
-    register("csv", write_csv, extension="csv", params={
+    register("csv", write_csv, extension="csv", streams=True, params={
         "type": "object", "additionalProperties": False, "properties": {
             "include": INCLUDE,
             "labels": {"type": "boolean", "default": False, "description": "Column headers in the reader's language: the ruleset's "
@@ -216,7 +218,7 @@ def register_outputs(register):
                          "description": "neutralise: a text cell starting with = + - @, a tab or a carriage return gets a "
                                         "leading ', so a spreadsheet does not run it as a formula; raw: as it is."}}},
         description={"en": "CSV, one row per unit.", "zh": "CSV，每个单位一行。"})
-    register("parquet", write_parquet, extension="parquet", params={
+    register("parquet", write_parquet, extension="parquet", streams=True, params={
         "type": "object", "additionalProperties": False, "properties": {"include": INCLUDE}},
         description={"en": "Parquet, one row per unit, for analysts' tools (pandas, R arrow, DuckDB).",
                      "zh": "Parquet，每个单位一行，供分析工具使用（pandas、R arrow、DuckDB）。"})

@@ -76,9 +76,12 @@ def _columns(tables: list[pa.Table], columns: dict[str, str], file: str, first_r
     return out
 
 
-def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
+def load_csv(path: str, params: dict, columns: dict[str, str], batch_rows: int | None = None):
+    """The file as one Table; with ``batch_rows``, Tables of about that many rows each, read as they are used."""
     declared = params.get("encoding", "auto")
     encoding = detect_encoding(path, declared)
+    if batch_rows is not None:
+        return _csv_batches(path, params, columns, encoding, batch_rows)
     try:
         return _load_csv(path, params, columns, encoding)
     except pa.ArrowInvalid as exc:
@@ -88,24 +91,35 @@ def load_csv(path: str, params: dict, columns: dict[str, str]) -> Table:
     return _load_csv(path, params, columns, not_utf8_after_all(path))
 
 
-def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -> Table:
+def _csv_options(path: str, params: dict, columns: dict[str, str], encoding: str, numbers, block_size: int | None = None):
+    """How pyarrow reads the file: the columns the ruleset uses, number columns as ``numbers`` (float64,
+    which parses fastest and with least memory; None, the type pyarrow infers; or text). A file whose numbers
+    are written as text ("1,234", a marker for 'no data') is read again so, and cleaned column by column."""
     skip = params.get("skip_rows", 0)
-    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip)
+    read = pv.ReadOptions(encoding="utf8" if encoding == "utf-8" else encoding, skip_rows=skip,
+                          **({"block_size": block_size} if block_size else {}))
     parse = pv.ParseOptions(delimiter=params.get("delimiter", ","))
-    problems = missing_columns(path, columns, _header(path, encoding, skip, parse.delimiter))
+    types = {name: pa.string() if kind == "text" else numbers for name, kind in columns.items()
+             if numbers is not None or kind == "text"}
+    convert = pv.ConvertOptions(
+        include_columns=list(columns), column_types=types,
+        null_values=list(params.get("na", DEFAULT_NA)), strings_can_be_null=True,
+        quoted_strings_can_be_null=True, decimal_point=params.get("decimal", "."))
+    return {"read_options": read, "parse_options": parse, "convert_options": convert}
+
+
+def _check_header(path: str, params: dict, columns: dict[str, str], encoding: str):
+    problems = missing_columns(path, columns, _header(path, encoding, params.get("skip_rows", 0), params.get("delimiter", ",")))
     if problems:
         raise EngineError(problems)
 
+
+def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -> Table:
+    skip = params.get("skip_rows", 0)
+    _check_header(path, params, columns, encoding)
+
     def read_as(typed: bool) -> pa.Table:
-        # Numbers typed up front parse faster and with less memory; a file whose numbers are written as
-        # text ("1,234", a marker for 'no data') is read again untyped and cleaned column by column.
-        types = {name: pa.string() if kind == "text" else pa.float64() for name, kind in columns.items()
-                 if typed or kind == "text"}
-        convert = pv.ConvertOptions(
-            include_columns=list(columns), column_types=types,
-            null_values=list(params.get("na", DEFAULT_NA)), strings_can_be_null=True,
-            quoted_strings_can_be_null=True, decimal_point=params.get("decimal", "."))
-        return pv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        return pv.read_csv(path, **_csv_options(path, params, columns, encoding, pa.float64() if typed else None))
 
     try:
         try:
@@ -117,10 +131,52 @@ def _load_csv(path: str, params: dict, columns: dict[str, str], encoding: str) -
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise
-        raise _unreadable_csv(path, encoding, skip, parse.delimiter, exc) from None
+        raise _unreadable_csv(path, encoding, skip, params.get("delimiter", ","), exc) from None
     rows, first_row, tables = table.num_rows, skip + 2, [table]
     del table
     return Table(_columns(tables, columns, path, first_row, params), rows, file=path, row_numbers_offset=first_row)
+
+
+def _csv_batches(path: str, params: dict, columns: dict[str, str], encoding: str, rows: int):
+    """The file in Tables of about ``rows`` rows, each cleaned as a whole file is. Where a later part of the
+    file needs another reading (numbers written as text, or not UTF-8 after all), the file is opened again
+    that way and read on from the row reached."""
+    _check_header(path, params, columns, encoding)
+    skip = params.get("skip_rows", 0)
+    with open(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    block_size = max(1 << 16, min(1 << 30, rows * max(1, len(sample) // max(1, sample.count(b"\n")))))
+    typed, done = True, 0
+
+    def batches():
+        # read on as text: the type pyarrow infers from one block may not hold for the next
+        reader = pv.open_csv(path, **_csv_options(path, params, columns, encoding, pa.float64() if typed else pa.string(), block_size))
+        seen = 0
+        for batch in reader:
+            if seen + batch.num_rows > done:  # the rows not read before
+                yield batch.slice(max(0, done - seen))
+            seen += batch.num_rows
+
+    stream = batches()
+    while True:
+        try:
+            batch = next(stream)
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as exc:
+            if "UTF8" in str(exc) and params.get("encoding", "auto") == "auto" and encoding == "utf-8":
+                encoding = not_utf8_after_all(path)
+            elif "UTF8" not in str(exc) and typed:
+                typed = False
+            else:
+                raise _unreadable_csv(path, encoding, skip, params.get("delimiter", ","), exc) from None
+            stream = batches()
+            continue
+        first_row = skip + 2 + done
+        table = Table(_columns([pa.Table.from_batches([batch])], columns, path, first_row, params), batch.num_rows,
+                      file=path, row_numbers_offset=first_row)
+        done += batch.num_rows
+        yield table
 
 
 def _unreadable_csv(path: str, encoding: str, skip: int, delimiter: str, exc) -> EngineError:
@@ -192,8 +248,9 @@ PARQUET_PARAMS = {
 }
 
 
-def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
-    """A Parquet file: only the columns the ruleset reads are loaded."""
+def load_parquet(path: str, params: dict, columns: dict[str, str], batch_rows: int | None = None):
+    """A Parquet file: only the columns the ruleset reads are loaded. With ``batch_rows``, Tables of that
+    many rows each, read as they are used."""
     try:
         present = pq.read_schema(path).names
     except (pa.ArrowInvalid, OSError) as exc:
@@ -201,9 +258,19 @@ def load_parquet(path: str, params: dict, columns: dict[str, str]) -> Table:
     problems = missing_columns(path, columns, present)
     if problems:
         raise EngineError(problems)
+    if batch_rows is not None:
+        return _parquet_batches(path, params, columns, batch_rows)
     tables = [pq.read_table(path, columns=list(columns))]
     rows = tables[0].num_rows
     return Table(_columns(tables, columns, path, 1, params), rows, file=path, row_numbers_offset=1)
+
+
+def _parquet_batches(path: str, params: dict, columns: dict[str, str], rows: int):
+    done = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=list(columns)):
+        yield Table(_columns([pa.Table.from_batches([batch])], columns, path, 1 + done, params), batch.num_rows,
+                    file=path, row_numbers_offset=1 + done)
+        done += batch.num_rows
 
 
 XLSX_PARAMS = {

@@ -1,0 +1,237 @@
+"""Scoring out of core (engine run --blocks): the same results as in memory, block by block, and plain refusals
+of what cannot be done so."""
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pv
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import RULESETS, codes, engine, write_ruleset
+from govscore.engine.blocks import fits_in_memory, merged, run_blocks, unsupported
+from govscore.engine.compiler import load_ruleset
+from govscore.engine.diagnostics import EngineError
+from govscore.engine.execute import run
+
+
+def compiled(path, plugins):
+    ruleset, diagnostics = load_ruleset(str(path), plugins)
+    assert ruleset is not None, "\n".join(d.format_text() for d in diagnostics)
+    return ruleset
+
+
+def parts_joined(scored):
+    """The parts of a run out of core as one table of its columns (as the csv output writes them)."""
+    from govscore.plugins.outputs import arrow_batches
+    return pa.concat_tables(batch for part in scored.parts() for batch in arrow_batches(part, "all"))
+
+
+def in_memory(result):
+    from govscore.plugins.outputs import arrow_table
+    return arrow_table(result, "all")
+
+
+def assert_same(blocks: pa.Table, memory: pa.Table, tolerance=1e-12):
+    assert blocks.column_names == memory.column_names
+    for name in memory.column_names:
+        a, b = blocks[name].to_pylist(), memory[name].to_pylist()
+        if memory[name].type == pa.float64():
+            x, y = np.array(a, dtype=float), np.array(b, dtype=float)
+            assert np.array_equal(np.isnan(x), np.isnan(y)), name
+            scale = np.nanmax(np.abs(y)) if np.isfinite(y).any() else 1.0
+            assert np.nanmax(np.abs(x - y), initial=0) <= tolerance * max(1.0, scale), name
+        else:
+            assert a == b, name  # ids, ranks, grades: exactly
+
+
+def synthetic(tmp_path, units=6000, ties="min", fmt="csv"):
+    """A ruleset over synthetic data with what is gathered over blocks: mean and median imputation, min-max,
+    z-scores, ratios, goalposts and vectors, entropy, CRITIC and PCA weights, groups, rounding, ties and grades."""
+    rng = np.random.default_rng(5)
+    columns = {"id": [f"U{i:05d}" for i in range(units)], "town": [f"T{i % 17}" for i in range(units)]}
+    for k in range(6):
+        x = rng.gamma(2 + k, 10.0, units)
+        x[rng.random(units) < 0.02] = np.nan
+        columns[f"x{k}"] = x
+    table = pa.table(columns)
+    if fmt == "csv":
+        pv.write_csv(table, tmp_path / "data.csv")
+    else:
+        pq.write_table(table, tmp_path / "data.parquet", row_group_size=1000)
+    document = {
+        "format": "govscore/1", "id": "synthetic", "title": "synthetic",
+        "units": {"source": "main", "id": "id", "group": "town"},
+        "sources": {"main": {"format": fmt, "path": f"data.{fmt}"}},
+        "indicators": {
+            "x0": {"label": "x0", "column": "x0", "missing": "impute_mean", "normalise": {"method": "minmax", "params": {"scale": [1, 100]}}},
+            "x1": {"label": "x1", "column": "x1", "direction": "lower", "missing": "impute_median",
+                   "normalise": {"method": "minmax", "params": {"scale": [0, 100]}}},
+            "x2": {"label": "x2", "column": "x2", "missing": "impute_median", "normalise": {"method": "zscore", "params": {"mean": 50, "sd": 10}}},
+            "x3": {"label": "x3", "column": "x3", "missing": "impute_mean", "normalise": {"method": "ratio"}},
+            "x4": {"label": "x4", "column": "x4", "missing": "impute_mean", "goalposts": {"lower": 0, "upper": 150},
+                   "normalise": {"method": "goalposts", "params": {"scale": [1, 100]}}},
+            "x5": {"label": "x5", "column": "x5", "missing": "impute_mean", "normalise": {"method": "vector"}},
+            "x5_share": {"label": "x5 share", "formula": "x5 / (x5 + x4)", "normalise": {"method": "minmax"}},
+        },
+        "weights": {"e": {"method": "entropy"}, "c": {"method": "critic"}, "p": {"method": "pca", "params": {"negative": "absolute"}}},
+        "nodes": {
+            "A": {"label": "A", "method": "weighted_mean", "children": ["x0", "x1", "x2"], "weights": "e"},
+            "B": {"label": "B", "method": "weighted_mean", "children": ["x3", "x4", "x5", "x5_share"], "weights": "c"},
+            "C": {"label": "C", "method": "geometric_mean", "children": ["x0", "x4"], "weights": "p"},
+            "H": {"label": "H", "method": "weighted_mean", "children": ["A", "B"], "weights": "e"},
+        },
+        "score": "H",
+        "rounding": [{"node": "H", "digits": 1}],
+        "rank": {"ties": ties, "use_rounded": True},
+        "grades": {"bands": [{"label": "A", "min": 60}, {"label": "B", "min": 45}, {"label": "C"}]},
+    }
+    return write_ruleset(tmp_path, document)
+
+
+@pytest.mark.parametrize("ties", ["min", "average", "dense", "ordinal"])
+def test_synthetic_out_of_core_is_what_memory_gives(tmp_path, plugins, ties):
+    ruleset = compiled(synthetic(tmp_path, ties=ties), plugins)
+    memory = run(ruleset, plugins)
+    scored = run_blocks(ruleset, plugins, rows=700)
+    try:
+        assert scored.size == memory.size == 6000 and scored.meta["blocks"]["passes"] > 4  # median steps, then weights on nodes
+        blocks = parts_joined(scored)
+        assert_same(blocks, in_memory(memory))
+        assert blocks["rank"].to_pylist() == memory.rank.tolist()  # ties among the rounded scores: exactly as in memory
+        assert len(set(memory.value("H.rounded") if "H.rounded" in memory.nodes else memory.rounded["H"])) < 6000
+        assert [d.format_text() for d in scored.diagnostics] == [d.format_text() for d in memory.diagnostics]
+    finally:
+        scored.close()
+    assert not scored.scratch.exists()
+
+
+def test_parquet_source_out_of_core(tmp_path, plugins):
+    ruleset = compiled(synthetic(tmp_path, units=3000, fmt="parquet"), plugins)
+    memory = run(ruleset, plugins)
+    scored = run_blocks(ruleset, plugins, rows=400)
+    try:
+        assert_same(parts_joined(scored), in_memory(memory))
+    finally:
+        scored.close()
+
+
+@pytest.mark.parametrize("name", ["effectiveness", "efficiency", "governance", "governance_ahp", "governance_entropy"])
+def test_shipped_rulesets_out_of_core(name, plugins):
+    ruleset = compiled(RULESETS / f"{name}.json", plugins)
+    memory = run(ruleset, plugins)
+    scored = run_blocks(ruleset, plugins, rows=10)
+    try:
+        assert_same(parts_joined(scored), in_memory(memory))
+        assert [d.format_text() for d in scored.diagnostics] == [d.format_text() for d in memory.diagnostics]
+    finally:
+        scored.close()
+
+
+def test_command_line_out_of_core_writes_what_memory_writes(tmp_path):
+    ruleset = synthetic(tmp_path, units=2000)
+    assert engine("run", ruleset, "-q", "-o", tmp_path / "memory.csv").returncode == 0
+    out = engine("run", ruleset, "--blocks", "--memory", "64KB", "-o", tmp_path / "blocks.csv", "-o", tmp_path / "blocks.parquet")
+    assert out.returncode == 0, out.stderr
+    assert_same(pv.read_csv(tmp_path / "blocks.csv"), pv.read_csv(tmp_path / "memory.csv"))
+    assert pq.read_table(tmp_path / "blocks.parquet").num_rows == 2000
+    assert "W_IMPUTED" in out.stderr and list(tmp_path.glob("govscore-blocks.*")) == []
+
+
+def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
+    for name, where in [("ranking_topsis", "/nodes/C/method"), ("grassroots", "/nodes/G/formula"),
+                        ("efficiency_dea", "/nodes/eta_dea/method")]:
+        problems = unsupported(compiled(RULESETS / f"{name}.json", plugins), plugins)
+        assert "E_OUT_OF_CORE" in codes(problems) and where in [d.path for d in problems], name
+    path = synthetic(tmp_path, units=50)
+    document = json.loads(path.read_text())
+    document["indicators"]["x0"]["normalise"] = {"method": "rank"}
+    document["indicators"]["x2"]["missing"] = "impute_group_mean"
+    problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins, [plugins.get("output", "table")])
+    said = {d.path: d.text("en") for d in problems}
+    assert "normaliser rank cannot be run out of core" in said["/indicators/x0/normalise"]
+    assert "impute_group_mean" in said["/indicators/x2/missing"] and "impute_median" in said["/indicators/x2/missing"]
+    assert "output format table" in said["/outputs"]
+    out = engine("run", write_ruleset(tmp_path, document), "--blocks", "-o", tmp_path / "out.csv")
+    assert out.returncode == 1 and "E_OUT_OF_CORE" in out.stderr and not (tmp_path / "out.csv").exists()
+    zh = engine("run", write_ruleset(tmp_path, document), "--blocks", "--lang", "zh-CN", "-o", tmp_path / "out.csv")
+    assert "无法分块运行" in zh.stderr
+
+
+def test_errors_of_every_block_told_once(tmp_path, plugins):
+    path = synthetic(tmp_path, units=3000)
+    document = json.loads(path.read_text())
+    document["indicators"]["x0"]["missing"] = "error"
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    with pytest.raises(EngineError) as memory:
+        run(ruleset, plugins)
+    with pytest.raises(EngineError) as blocks:
+        run_blocks(ruleset, plugins, rows=300)
+    (m,), (b,) = memory.value.diagnostics, blocks.value.diagnostics
+    assert b.code == "E_MISSING_VALUE" and sorted(b.units) == sorted(m.units) and b.text() == m.text() and len(b.units) > 30
+
+
+def test_duplicate_ids_in_different_blocks(tmp_path, plugins):
+    rows = "id,a\n" + "".join(f"u{i},{i}\n" for i in range(200)) + "u3,7\n"
+    (tmp_path / "data.csv").write_text(rows)
+    document = {"format": "govscore/1", "id": "d", "title": "d", "units": {"source": "main", "id": "id"},
+                "sources": {"main": {"format": "csv", "path": "data.csv"}},
+                "indicators": {"a": {"label": "a", "column": "a", "normalise": {"method": "minmax"}}}, "score": "a"}
+    with pytest.raises(EngineError) as caught:
+        run_blocks(compiled(write_ruleset(tmp_path, document), plugins), plugins, rows=50)
+    (d,) = caught.value.diagnostics
+    assert d.code == "E_DATA_DUPLICATE_UNIT" and d.units == ("u3",)
+
+
+def test_numbers_written_as_text_further_down_the_file(tmp_path, plugins):
+    """A block far into the file with "1,234" and a marker for no data: the file is read on as text, from that row."""
+    lines = ["id,a,b"] + [f"u{i},{i},{i % 7}" for i in range(5000)] + ['u5000,"1,234",—', "u5001,3,4"]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n")
+    document = {"format": "govscore/1", "id": "t", "title": "t", "units": {"source": "main", "id": "id"},
+                "sources": {"main": {"format": "csv", "path": "data.csv"}},
+                "indicators": {"a": {"label": "a", "column": "a", "normalise": {"method": "minmax"}},
+                               "b": {"label": "b", "column": "b", "missing": "impute_mean", "normalise": {"method": "minmax"}}},
+                "nodes": {"H": {"label": "H", "method": "weighted_mean", "children": ["a", "b"]}}, "score": "H"}
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    memory = run(ruleset, plugins)
+    scored = run_blocks(ruleset, plugins, rows=500)
+    try:
+        joined = parts_joined(scored)
+        assert_same(joined, in_memory(memory))
+        assert joined["a.raw"].to_pylist()[5000] == 1234.0 and np.isclose(joined["b.raw"].to_pylist()[5000], np.mean([i % 7 for i in range(5000)] + [4]))
+    finally:
+        scored.close()
+
+
+def test_blocks_sized_to_the_memory_given(tmp_path, plugins):
+    ruleset = compiled(synthetic(tmp_path, units=4000), plugins)
+    assert fits_in_memory(ruleset, {}, (), 1 << 30) and not fits_in_memory(ruleset, {}, (), 100_000)
+    small = run_blocks(ruleset, plugins, memory=100_000)
+    try:
+        assert small.meta["blocks"]["rows"] < 4000 and sum(p.size for p in small.parts()) == 4000
+    finally:
+        small.close()
+
+
+def test_memory_option_is_checked(tmp_path):
+    out = engine("run", RULESETS / "governance.json", "--memory", "lots")
+    assert out.returncode == 2 and "is not a size" in out.stderr
+
+
+def test_merged_adds_counts_and_joins_units():
+    from govscore.engine.diagnostics import said
+    a = said("W_NO_SCORE", "units.no_score", severity="warning", path="/nodes/H", units=("u1",), count=1, total=10)
+    b = said("W_NO_SCORE", "units.no_score", severity="warning", path="/nodes/H", units=("u7", "u8"), count=2, total=10)
+    (m,) = merged([a, b])
+    assert m.units == ("u1", "u7", "u8") and dict(m.fields)["count"] == 3 and dict(m.fields)["total"] == 20
+
+
+def test_a_source_without_rows_is_told_as_in_memory(tmp_path, plugins):
+    (tmp_path / "data.csv").write_text("id,a\n")
+    document = {"format": "govscore/1", "id": "e", "title": "e", "units": {"source": "main", "id": "id"},
+                "sources": {"main": {"format": "csv", "path": "data.csv"}},
+                "indicators": {"a": {"label": "a", "column": "a", "normalise": {"method": "minmax"}}}, "score": "a"}
+    with pytest.raises(EngineError) as caught:
+        run_blocks(compiled(write_ruleset(tmp_path, document), plugins), plugins)
+    assert codes(caught.value.diagnostics) == ["E_DATA_NO_UNITS"]
