@@ -38,11 +38,13 @@ DIMENSION_WEIGHTS = (0.3, 0.3, 0.2, 0.2)
 GRADES = (("A", 60), ("B", 50), ("C", None))
 
 
-def make_data(units: int, k: int, missing: float = 0.0, seed: int = 1) -> pa.Table:
+def make_data(units: int, k: int, missing: float = 0.0, seed: int = 1, first: int = 0) -> pa.Table:
+    """``units`` rows, numbered from ``first`` (a large file is made in parts, each with a seed of its own)."""
     rng = np.random.default_rng(seed)
+    numbers = np.arange(first, first + units)
     columns = {
-        "id": pa.array(np.char.add("U", np.arange(units).astype(str))),
-        "group": pa.array(np.char.add("G", (np.arange(units) % 500).astype(str))),
+        "id": pa.array(np.char.add("U", numbers.astype(str))),
+        "group": pa.array(np.char.add("G", (numbers % 500).astype(str))),
     }
     for name in indicator_names(k):
         values = np.round(rng.lognormal(3, 0.5, units), 3)

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from . import lazy
 from .data import as_numpy
 from .diagnostics import Diagnostic, EngineError, plugin_failed, said
 from .execute import indicator_coverage, ranking_values, run_meta, score
-from .gather import Gathered, Passes
+from .gather import Gathered, NotYet, Passes
 from .loading import (Data, as_written, file_sha256, named_at, number_columns, placed, source_file, units_of,
                       wanted_columns)
 from .messages import Both, KINDS
@@ -67,6 +67,18 @@ def fits_in_memory(ruleset: Ruleset, data_paths: dict[str, str], allow_dirs, mem
     except (OSError, pa.ArrowException):
         return True
     return units * BYTES_PER_UNIT_VALUE * _values_per_unit(ruleset) <= memory
+
+
+def parts_wanted(ruleset: Ruleset, path: str, memory: int, workers: int) -> int:
+    """Into how many parts a Parquet file is split on a cluster: each small enough for a worker's ``memory``,
+    at least two per worker, at most one per row group."""
+    metadata = pq.ParquetFile(path).metadata
+    return max(1, min(metadata.num_row_groups, max(2 * workers, -(-metadata.num_rows // block_rows(ruleset, memory)))))
+
+
+def input_record(source, written: str, sha256: str, rows: int) -> dict:
+    """The unit source as the run's metadata lists its inputs."""
+    return {"source": source.name, "path": written, "format": source.format.name, "sha256": sha256, "rows": rows}
 
 
 def _values_per_unit(ruleset: Ruleset) -> int:
@@ -189,7 +201,7 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
     digest = hashing.submit(file_sha256, path)
     wanted = wanted_columns(ruleset)
 
-    def blocks():
+    def from_source():
         try:
             for table in source.format.call(path, source.params, wanted[source.name], batch_rows=rows):
                 warnings: list[Diagnostic] = []
@@ -203,71 +215,145 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
             raise EngineError([plugin_failed(source.format, written, exc)]) from None
 
     scratch = Path(tempfile.mkdtemp(prefix="govscore-blocks."))
+    cache = _Cache(scratch / "data.arrow")
+
+    def blocks():
+        return cache.read() if cache.complete else cache.kept(from_source())
+
     try:
         passes, count = Passes(), 0
         while True:
-            found = _pass(ruleset, plugins, blocks(), passes, scratch / "units.parquet")
+            found = _pass(ruleset, plugins, blocks(), passes, scratch / "units")
             count += 1
             if not passes.finish_pass():
                 break
         size, read, grouped, diagnostics = found
         if not read:
             raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=written)])
-        _check_ids(scratch / "units.parquet", written)
-        _rank(ruleset, scratch, size, memory)
+        check_ids(scratch / "units", written)
+        rank_units(ruleset, scratch, size, memory)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     finally:
         hashing.shutdown(wait=False, cancel_futures=True)
-    meta = {**run_meta(ruleset, [{"source": source.name, "path": written, "format": source.format.name,
-                                   "sha256": digest.result(), "rows": read}]),
-            "blocks": {"rows": rows, "passes": count}}
+    meta = {**run_meta(ruleset, [input_record(source, written, digest.result(), read)]), "blocks": {"rows": rows, "passes": count}}
     return BlockRun(ruleset, plugins, blocks, passes, scratch, size, ruleset.warnings + ruleset.place(diagnostics), meta,
                     grouped, [path])
 
 
-def _pass(ruleset: Ruleset, plugins: Plugins, blocks, passes: Passes, units_file: Path):
-    """One pass over the blocks: each scored if it can be, its part of the next statistics gathered if not.
-    Returns the number of units scored and of rows read, whether the units have groups, and the run's
-    warnings (merged over the blocks); raises the errors of every block, merged."""
-    from .gather import NotYet
-    writer = None
-    size, read, grouped = 0, 0, False
-    told: list[Diagnostic] = []
-    errors: list[Diagnostic] = []
-    missing: dict[str, int] = {}
+class _Cache:
+    """The blocks as the first pass read and cleaned them, kept in a scratch Arrow file: the later passes read
+    them from there (a copy from the system's file cache, where parsing the source again costs far more)."""
+
+    def __init__(self, path: Path):
+        self.path, self.complete = path, False
+        self.warnings: list[list[Diagnostic]] = []  # what reading each block said
+
+    def kept(self, blocks):
+        writer, self.warnings = None, []
+        try:
+            for data in blocks:
+                self.warnings.append(data.warnings)
+                batch = _as_batch(data)
+                writer = writer or pa.ipc.new_file(str(self.path), batch.schema)
+                writer.write_batch(batch)
+                yield data
+        finally:
+            if writer is not None:
+                writer.close()
+        self.complete = writer is not None
+
+    def read(self):
+        with pa.OSFile(str(self.path)) as fh:  # read, not mapped: pages of a mapped file would count as the run's memory
+            reader = pa.ipc.open_file(fh)
+            for k in range(reader.num_record_batches):
+                batch = reader.get_batch(k)
+                units = {name[len("unit:"):]: batch.column(name) for name in batch.schema.names if name.startswith("unit:")}
+                columns = {tuple(name.split("\x1f", 1)): as_numpy(batch.column(name))
+                           for name in batch.schema.names if not name.startswith("unit:")}
+                yield Data(units, columns, [], self.warnings[k], [])
+
+
+def _as_batch(data: Data):
+    names = [f"unit:{role}" for role in data.units] + ["\x1f".join(key) for key in data.columns]
+    arrays = list(data.units.values()) + [pa.array(values) for values in data.columns.values()]
+    return pa.RecordBatch.from_arrays(arrays, names=names)
+
+
+@dataclass
+class BlockScore:
+    """What scoring one block gave the run: the rows it read and, when it could be scored, the value each
+    unit is ranked on (with its id, period and group), its warnings and each indicator's missing values;
+    else its errors, or nothing (it gathered statistics)."""
+
+    read: int
+    units: object = None  # an Arrow table: id, period, group, value
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    missing: dict = field(default_factory=dict)
+    grouped: bool = False
+    size: int = 0
+
+
+def score_block(ruleset: Ruleset, plugins: Plugins, data: Data, passes: Passes) -> BlockScore:
+    """One block scored if it can be; its part of the next statistics gathered (into ``passes``) if not."""
+    read = len(data.units["id"])
     try:
-        for data in blocks:
-            read += len(data.units["id"])
-            try:
-                part = score(ruleset, plugins, data, passes)
-            except NotYet:
-                continue
-            except EngineError as exc:
-                errors += exc.diagnostics
-                continue
-            value = ranking_values(ruleset, part.score, part.rounded.get(ruleset.score))
-            batch = pa.table({"row": pa.array(np.arange(size, size + part.size)), "id": part.unit_ids,
-                              "period": _text(part.unit_periods, part.size), "group": _text(part.unit_groups, part.size),
-                              "value": pa.array(value, pa.float64(), from_pandas=True)})
-            writer = writer or pq.ParquetWriter(units_file, batch.schema)
-            writer.write_table(batch)
-            grouped = part.unit_groups is not None
-            size += part.size
-            told += [d for d in part.diagnostics if d.key != "coverage.indicator" and d not in ruleset.warnings]
-            for name in part.normalised:
-                gone = part.imputed[name] if name in part.imputed else np.isnan(part.raw[name])
-                missing[name] = missing.get(name, 0) + int(np.count_nonzero(gone))
-    finally:
-        if writer is not None:
-            writer.close()
+        part = score(ruleset, plugins, data, passes)
+    except NotYet:
+        return BlockScore(read)
+    except EngineError as exc:
+        return BlockScore(read, errors=exc.diagnostics)
+    value = ranking_values(ruleset, part.score, part.rounded.get(ruleset.score))
+    units = pa.table({"id": part.unit_ids, "period": _text(part.unit_periods, part.size),
+                      "group": _text(part.unit_groups, part.size), "value": pa.array(value, pa.float64(), from_pandas=True)})
+    missing = {}
+    for name in part.normalised:
+        gone = part.imputed[name] if name in part.imputed else np.isnan(part.raw[name])
+        missing[name] = int(np.count_nonzero(gone))
+    return BlockScore(read, units, [d for d in part.diagnostics if d.key != "coverage.indicator" and d not in ruleset.warnings],
+                      missing=missing, grouped=part.unit_groups is not None, size=part.size)
+
+
+def summary(ruleset: Ruleset, scores: list[BlockScore]) -> tuple[int, int, bool, list[Diagnostic]]:
+    """The units scored and rows read over every block, whether the units have groups, and the warnings,
+    merged; the errors of every block, merged, raised."""
+    errors = [d for s in scores for d in s.errors]
     if errors:
         raise EngineError(merged(errors))
+    size, read = sum(s.size for s in scores), sum(s.read for s in scores)
+    told = [d for s in scores for d in s.warnings]
+    missing: dict[str, int] = {}
+    for s in scores:
+        for name, n in s.missing.items():
+            missing[name] = missing.get(name, 0) + n
     if size and missing:
         limit = ruleset.document.get("coverage", {}).get("indicator", MIN_AVAILABILITY)
         told += indicator_coverage(ruleset, {name: 1 - n / size for name, n in missing.items()}, limit)
-    return size, read, grouped, merged(told)
+    return size, read, any(s.grouped for s in scores), merged(told)
+
+
+def keep_units(part: int, scored: BlockScore, path: Path):
+    """A block's units, as the ranks are taken from them: numbered by block and place in it."""
+    units = scored.units.append_column("part", pa.array(np.full(scored.size, part, dtype=np.int64))) \
+                        .append_column("idx", pa.array(np.arange(scored.size)))
+    pq.write_table(units, path)
+
+
+def _pass(ruleset: Ruleset, plugins: Plugins, blocks, passes: Passes, units_dir: Path):
+    """One pass over the blocks, one after another: each scored if it can be (its units kept in ``units_dir``),
+    its part of the next statistics gathered if not. Returns summary(...) of the blocks."""
+    shutil.rmtree(units_dir, ignore_errors=True)
+    units_dir.mkdir()
+    scores = []
+    for k, data in enumerate(blocks):
+        scored = score_block(ruleset, plugins, data, passes)
+        if scored.units is not None:
+            keep_units(k, scored, units_dir / f"part-{k:06d}.parquet")
+            scored.units = True  # kept: the table goes
+        scores.append(scored)
+    return summary(ruleset, scores)
 
 
 def _text(column, size: int):
@@ -291,14 +377,14 @@ def merged(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(out.values())
 
 
-def _check_ids(units_file: Path, file: str):
+def check_ids(units_dir: Path, file: str):
     """Every unit (and period) on one row, over every block."""
     import duckdb
-    if not units_file.exists():
+    if not any(units_dir.glob("*.parquet")):
         return
     con = duckdb.connect()
-    twice = con.execute("SELECT id, period FROM read_parquet(?) GROUP BY id, period HAVING count(*) > 1 ORDER BY min(row) "
-                        "LIMIT 1000", [str(units_file)]).fetchall()
+    twice = con.execute("SELECT id, period FROM read_parquet(?) GROUP BY id, period HAVING count(*) > 1 "
+                        "ORDER BY min(part), min(idx) LIMIT 1000", [str(units_dir / "*.parquet")]).fetchall()
     if twice:
         raise EngineError([said("E_DATA_DUPLICATE_UNIT", "units.duplicate", file=file, units=tuple(i for i, _ in twice),
                                 hint=Both("each unit (and period) must have exactly one row", "每个单位（每个时期）只能有一行"))])
@@ -307,7 +393,7 @@ def _check_ids(units_file: Path, file: str):
 RANK_FUNCTIONS = {"min": "rank()", "dense": "dense_rank()", "ordinal": "row_number()", "average": "rank()"}
 
 
-def _rank(ruleset: Ruleset, scratch: Path, size: int, memory: int):
+def rank_units(ruleset: Ruleset, scratch: Path, size: int, memory: int):
     """Each unit's rank overall (within its period) and within its group, in the ruleset's order and tie
     rule, as the engine ranks in memory: computed by DuckDB and kept in ``ranks.bin``, row by row."""
     import duckdb
@@ -318,7 +404,7 @@ def _rank(ruleset: Ruleset, scratch: Path, size: int, memory: int):
 
     def ranked(partition: str) -> str:
         by = f"PARTITION BY {partition} " if partition else ""
-        order = f"ORDER BY value {direction} NULLS LAST" + (", row" if ties == "ordinal" else "")
+        order = f"ORDER BY value {direction} NULLS LAST" + (", part, idx" if ties == "ordinal" else "")
         r = f"{RANK_FUNCTIONS[ties]} OVER ({by}{order})"
         if ties == "average":
             r += f" + (count(*) OVER ({'PARTITION BY ' + partition + ', value' if partition else 'PARTITION BY value'}) - 1) / 2.0"
@@ -327,8 +413,9 @@ def _rank(ruleset: Ruleset, scratch: Path, size: int, memory: int):
     period, group = "coalesce(period, '')", "coalesce(\"group\", '')"
     con = duckdb.connect(config={"memory_limit": f"{max(256 << 20, memory // 2) >> 20}MB",
                                  "temp_directory": str(scratch / "duckdb"), "threads": max(1, min(4, os.cpu_count() or 1))})
-    units = scratch / "units.parquet"
-    query = f"SELECT {ranked(period)} AS rank, {ranked(period + ', ' + group)} AS group_rank FROM read_parquet('{units}') ORDER BY row"
+    units = scratch / "units" / "*.parquet"
+    query = (f"SELECT {ranked(period)} AS rank, {ranked(period + ', ' + group)} AS group_rank FROM read_parquet('{units}') "
+             "ORDER BY part, idx")
     with open(scratch / "ranks.bin", "wb") as out:
         for batch in con.sql(query).to_arrow_reader(1 << 18):
             np.column_stack([as_numpy(batch.column(k)) for k in (0, 1)]).tofile(out)

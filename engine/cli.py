@@ -257,11 +257,14 @@ def main():
               "larger than memory can be scored (one CSV or Parquet source; csv and parquet outputs). See docs/out-of-core.md.")
 @click.option("--memory", type=SIZE, metavar="SIZE", help="The memory the run may use, e.g. 4GiB or 500MB. With --blocks, "
               "the blocks are made to fit it; without, the run goes out of core when the data would not fit.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Score on a Dask cluster: the scheduler's address "
+              "(tcp://host:8786), or local for two workers on this machine. The source is read in parts (Parquet); each "
+              "output is a folder of part files. Needs pip install \"govscore[dask]\". See docs/out-of-core.md.")
 @data_options
 @quiet_option
 @plugin_option
 @guarded
-def run(ruleset, outputs, fmt, include, headers, blocks, memory, data, allow_dirs, quiet, plugin_modules):
+def run(ruleset, outputs, fmt, include, headers, blocks, memory, dask_address, data, allow_dirs, quiet, plugin_modules):
     """Score every unit of RULESET and write the results.
 
     \b
@@ -290,6 +293,9 @@ def run(ruleset, outputs, fmt, include, headers, blocks, memory, data, allow_dir
         targets = _given(targets, writers, plugins, "include", include, "--include")
     if headers:
         targets = _given(targets, writers, plugins, "labels", headers == "labels", "--headers")
+    if dask_address:
+        return _run_on_cluster(compiled, plugins, targets, writers, data_paths, allow_dirs, memory, quiet, ruleset,
+                               dask_address, plugin_modules)
     if blocks or memory is not None:
         from .blocks import DEFAULT_MEMORY, fits_in_memory
         budget = memory or DEFAULT_MEMORY
@@ -340,6 +346,21 @@ def _run_blocks(compiled, plugins, targets, writers, data_paths, allow_dirs, mem
                 click.echo(say("wrote", current_language(), path=path), err=True)
     finally:
         scored.close()
+
+
+def _run_on_cluster(compiled, plugins, targets, writers, data_paths, allow_dirs, memory, quiet, ruleset_path, address,
+                    plugin_modules):
+    """engine run on Dask: each output a folder of part files, written by the workers."""
+    from .cluster import connected, run_on_cluster
+    if any(path == "-" for _, path, _ in targets):
+        raise click.BadParameter(say("cli.dask_stdout", current_language()), param_hint="-o")
+    with connected(address) as client:
+        done = run_on_cluster(compiled, plugins, client, [(w, path, params) for w, (_, path, params) in zip(writers, targets)],
+                              data_paths, allow_dirs, [ruleset_path], plugin_modules, memory or (2 << 30))
+    if not quiet:
+        report(done["diagnostics"])
+        for _, path, _ in targets:
+            click.echo(say("wrote", current_language(), path=path), err=True)
 
 
 def _given(targets, writers, plugins, key: str, value, option: str):

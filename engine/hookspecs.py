@@ -41,6 +41,8 @@ def register_sources(register) -> None:
     can be read in parts takes a keyword ``batch_rows``: given it, ``load`` returns an iterator of
     Tables of about that many rows each, in the file's order, read as they are asked for (each
     Table's ``row_numbers_offset`` the file line of its first row); only such formats are read out of core.
+    A format that can be read in independent parts takes a keyword ``part``: given ``(k, n)``, ``load``
+    returns the Table of the k-th of n parts of the file, in order; only such formats run on Dask.
     """
 
 

@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .confine import same_file
@@ -62,15 +63,21 @@ def remove_stale(folder: Path, prefix: str) -> None:
 
 @contextlib.contextmanager
 def _scratch(folder: Path, prefix: str):
-    """A folder of our own for one write, also where the writer's own temporary files go."""
+    """A folder of our own for one write, also where the writer's own temporary files go. Those are sent
+    there through the process's temporary folder, which only the main thread may switch: writes on other
+    threads at once (a Dask worker's) leave it alone, and their writers' temporary files go where it says."""
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale(folder, prefix)
     scratch = Path(tempfile.mkdtemp(prefix=f"{prefix}.{os.getpid()}.", suffix=".tmp", dir=folder))
-    before, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    switch = threading.current_thread() is threading.main_thread()
+    before = tempfile.tempdir
+    if switch:
+        tempfile.tempdir = str(scratch)
     try:
         yield scratch
     finally:
-        tempfile.tempdir = before
+        if switch:
+            tempfile.tempdir = before
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -248,9 +248,10 @@ PARQUET_PARAMS = {
 }
 
 
-def load_parquet(path: str, params: dict, columns: dict[str, str], batch_rows: int | None = None):
+def load_parquet(path: str, params: dict, columns: dict[str, str], batch_rows: int | None = None,
+                 part: tuple[int, int] | None = None):
     """A Parquet file: only the columns the ruleset reads are loaded. With ``batch_rows``, Tables of that
-    many rows each, read as they are used."""
+    many rows each, read as they are used; with ``part`` (k, n), the k-th of n parts of its row groups."""
     try:
         present = pq.read_schema(path).names
     except (pa.ArrowInvalid, OSError) as exc:
@@ -260,9 +261,27 @@ def load_parquet(path: str, params: dict, columns: dict[str, str], batch_rows: i
         raise EngineError(problems)
     if batch_rows is not None:
         return _parquet_batches(path, params, columns, batch_rows)
+    if part is not None:
+        return _parquet_part(path, params, columns, *part)
     tables = [pq.read_table(path, columns=list(columns))]
     rows = tables[0].num_rows
     return Table(_columns(tables, columns, path, 1, params), rows, file=path, row_numbers_offset=1)
+
+
+def parquet_parts(path: str, n: int) -> list[tuple[int, int]]:
+    """The row groups of n parts of a Parquet file as evenly as its groups allow: (first group, groups) of each."""
+    groups = pq.ParquetFile(path).metadata.num_row_groups
+    edges = [round(k * groups / n) for k in range(n + 1)]
+    return [(a, b - a) for a, b in zip(edges, edges[1:])]
+
+
+def _parquet_part(path: str, params: dict, columns: dict[str, str], k: int, n: int) -> Table:
+    file = pq.ParquetFile(path)
+    first, count = parquet_parts(path, n)[k]
+    before = sum(file.metadata.row_group(g).num_rows for g in range(first))
+    tables = [file.read_row_groups(list(range(first, first + count)), columns=list(columns))]
+    rows = tables[0].num_rows
+    return Table(_columns(tables, columns, path, 1 + before, params), rows, file=path, row_numbers_offset=1 + before)
 
 
 def _parquet_batches(path: str, params: dict, columns: dict[str, str], rows: int):

@@ -1,0 +1,110 @@
+"""Out of core (engine run --blocks) against the same run in memory, in fresh processes, in turns.
+
+    python benchmarks/out_of_core.py --units 1000000               # both modes on 1M units × 40, from Parquet
+    python benchmarks/out_of_core.py --units 50000000 --memory-units 1000000 --repeat 1
+
+Prints each mode's wall time (min / median), time per unit, and peak memory (as GiB and as multiples
+of the units × indicators float64 matrix), after checking that the two give the same results:
+scores within 1e-12, rounded scores, ranks, group ranks and grades equal. With ``--memory-units``
+the in-memory run scores that many units (the first ones of a file of their own) and the time per
+unit is compared; the results are then checked against the in-memory run on those units' file only
+when the sizes are the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import make_data, make_ruleset  # noqa: E402
+from run import child_run  # noqa: E402
+
+CHUNK = 1_000_000
+
+
+def parquet_data(out: Path, units: int, k: int, missing: float) -> tuple[Path, Path]:
+    """The data as Parquet, written a million rows at a time (so that 50M rows never sit in memory), and its ruleset."""
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"{units}x{k}_missing{missing:g}"
+    data, ruleset = out / f"units_{name}.parquet", out / f"ruleset_{name}_parquet.json"
+    if not data.exists():
+        partial = data.with_suffix(".partial")
+        writer = None
+        for first in range(0, units, CHUNK):
+            table = make_data(min(CHUNK, units - first), k, missing, seed=1 + first // CHUNK, first=first)
+            writer = writer or pq.ParquetWriter(partial, table.schema)
+            writer.write_table(table, row_group_size=250_000)
+        writer.close()
+        partial.rename(data)
+    document = make_ruleset(k, data.name)
+    document["sources"]["data"]["format"] = "parquet"
+    ruleset.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return data, ruleset
+
+
+def same_results(a: Path, b: Path) -> None:
+    """The two outputs agree: scores within 1e-12, everything else exactly; read a row group at a time."""
+    fa, fb = pq.ParquetFile(a), pq.ParquetFile(b)
+    assert fa.metadata.num_rows == fb.metadata.num_rows, "different numbers of units"
+    worst = 0.0
+    for x, y in zip(fa.iter_batches(1 << 18), fb.iter_batches(1 << 18)):
+        assert x.schema.names == y.schema.names
+        for name in x.schema.names:
+            u, v = x.column(name), y.column(name)
+            if str(u.type) == "double":
+                p, q = u.to_numpy(zero_copy_only=False), v.to_numpy(zero_copy_only=False)
+                assert np.array_equal(np.isnan(p), np.isnan(q)), name
+                worst = max(worst, float(np.nanmax(np.abs(p - q), initial=0.0)))
+            else:
+                assert u.equals(v), f"{name} differs"
+    assert worst <= 1e-12 * 100, f"scores differ by {worst:g}"
+    print(f"results agree: every column equal, scores within {worst:.1e}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--indicators", type=int, default=40)
+    parser.add_argument("--missing", type=float, default=0.01)
+    parser.add_argument("--memory", default="2GiB", help="--memory of the run out of core")
+    parser.add_argument("--memory-units", type=int, help="units of the in-memory run (default: --units)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
+    args = parser.parse_args()
+    engine = [sys.executable, "-m", "govscore.engine.cli", "run", "-q"]
+    big_data, big = parquet_data(args.out, args.units, args.indicators, args.missing)
+    small_units = args.memory_units or args.units
+    _, small = parquet_data(args.out, small_units, args.indicators, args.missing) if small_units != args.units else (big_data, big)
+    outputs = args.out / "out_of_core"
+    outputs.mkdir(exist_ok=True)
+    commands = {"in memory": [*engine, str(small), "-o", str(outputs / "memory.parquet")],
+                "out of core": [*engine, str(big), "--blocks", "--memory", args.memory, "-o", str(outputs / "blocks.parquet")]}
+    runs = {name: [] for name in commands}
+    for _ in range(args.repeat):
+        for name, cmd in commands.items():
+            runs[name].append(child_run(cmd))
+    if small_units == args.units:
+        same_results(outputs / "blocks.parquet", outputs / "memory.parquet")
+    matrix = args.indicators * 8
+    print(f"{args.units:,} units × {args.indicators} indicators out of core (--memory {args.memory}); "
+          f"{small_units:,} in memory; {args.repeat} runs each, in turns")
+    per_unit = {}
+    for name, found in runs.items():
+        units = args.units if name == "out of core" else small_units
+        times = [t for t, _ in found]
+        peak = max(m for _, m in found)
+        per_unit[name] = min(times) / units
+        print(f"  {name:12} {min(times):8.2f} / {statistics.median(times):8.2f} s   {per_unit[name] * 1e6:6.2f} µs per unit   "
+              f"peak {peak / 2**30:5.2f} GiB ({peak / (units * matrix):4.2f}× the matrix of {units * matrix / 2**30:.2f} GiB)")
+    print(f"  time per unit, out of core / in memory: {per_unit['out of core'] / per_unit['in memory']:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
