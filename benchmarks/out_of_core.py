@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -49,12 +50,29 @@ def parquet_data(out: Path, units: int, k: int, missing: float) -> tuple[Path, P
     return data, ruleset
 
 
+def batches(path: Path):
+    """A Parquet output (a file, or a folder of parts) in batches of rows."""
+    return ds.dataset(path).to_batches(batch_size=1 << 18)
+
+
+def aligned(a, b):
+    """Two streams of batches cut to the same lengths."""
+    x = y = None
+    while True:
+        x = x if x is not None and x.num_rows else next(a, None)
+        y = y if y is not None and y.num_rows else next(b, None)
+        if x is None or y is None:
+            assert x is None and y is None, "different numbers of units"
+            return
+        n = min(x.num_rows, y.num_rows)
+        yield x.slice(0, n), y.slice(0, n)
+        x, y = x.slice(n), y.slice(n)
+
+
 def same_results(a: Path, b: Path) -> None:
-    """The two outputs agree: scores within 1e-12, everything else exactly; read a row group at a time."""
-    fa, fb = pq.ParquetFile(a), pq.ParquetFile(b)
-    assert fa.metadata.num_rows == fb.metadata.num_rows, "different numbers of units"
+    """The two outputs agree: scores within 1e-12, everything else exactly; read a batch at a time."""
     worst = 0.0
-    for x, y in zip(fa.iter_batches(1 << 18), fb.iter_batches(1 << 18)):
+    for x, y in aligned(iter(batches(a)), iter(batches(b))):
         assert x.schema.names == y.schema.names
         for name in x.schema.names:
             u, v = x.column(name), y.column(name)
@@ -76,6 +94,7 @@ def main():
     parser.add_argument("--memory", default="2GiB", help="--memory of the run out of core")
     parser.add_argument("--memory-units", type=int, help="units of the in-memory run (default: --units)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dask", action="store_true", help="also run on a Dask LocalCluster of two workers (--dask local)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
     args = parser.parse_args()
     engine = [sys.executable, "-m", "govscore.engine.cli", "run", "-q"]
@@ -86,24 +105,31 @@ def main():
     outputs.mkdir(exist_ok=True)
     commands = {"in memory": [*engine, str(small), "-o", str(outputs / "memory.parquet")],
                 "out of core": [*engine, str(big), "--blocks", "--memory", args.memory, "-o", str(outputs / "blocks.parquet")]}
+    if args.dask:
+        commands["on Dask"] = [*engine, str(big), "--dask", "local", "--memory", args.memory, "-o", str(outputs / "dask.parquet")]
     runs = {name: [] for name in commands}
     for _ in range(args.repeat):
         for name, cmd in commands.items():
             runs[name].append(child_run(cmd))
     if small_units == args.units:
         same_results(outputs / "blocks.parquet", outputs / "memory.parquet")
+    if args.dask:
+        same_results(outputs / "dask.parquet", outputs / "blocks.parquet")
     matrix = args.indicators * 8
     print(f"{args.units:,} units × {args.indicators} indicators out of core (--memory {args.memory}); "
           f"{small_units:,} in memory; {args.repeat} runs each, in turns")
     per_unit = {}
     for name, found in runs.items():
-        units = args.units if name == "out of core" else small_units
+        units = small_units if name == "in memory" else args.units
         times = [t for t, _ in found]
         peak = max(m for _, m in found)
         per_unit[name] = min(times) / units
         print(f"  {name:12} {min(times):8.2f} / {statistics.median(times):8.2f} s   {per_unit[name] * 1e6:6.2f} µs per unit   "
               f"peak {peak / 2**30:5.2f} GiB ({peak / (units * matrix):4.2f}× the matrix of {units * matrix / 2**30:.2f} GiB)")
-    print(f"  time per unit, out of core / in memory: {per_unit['out of core'] / per_unit['in memory']:.2f}×")
+    for name in per_unit:
+        if name != "in memory":
+            print(f"  time per unit, {name} / in memory: {per_unit[name] / per_unit['in memory']:.2f}×")
+    print("  (peak: of the largest process; on Dask each worker is a process of its own)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from . import __version__, lazy
 from .data import as_numpy, ids_where
 from .diagnostics import Diagnostic, EngineError, UnitsError, plugin_failed, said
 from .formula import evaluate
-from .gather import MEDIAN, NotYet, Sums, gathered
+from .gather import MEDIAN, Gathered, NotYet, Sums, gathered
 from .loading import Data, load_data, placed
 from .messages import KINDS, Both
 from .model import Node, Ruleset
@@ -517,7 +517,8 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared, passes=N
             if w is not None:
                 below = {c: details[c]["details"] for c in node.children if c in details}
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
-                                                          all(c in complete for c in node.children), below, prepared.periods)
+                                                          all(c in complete for c in node.children), below, prepared.periods,
+                                                          passes)
                 warnings += [said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
                                   name=name, method=node.aggregator.name, problem=problem)
                              for problem in method_details.pop("warnings", [])]
@@ -533,8 +534,9 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared, passes=N
 
 
 def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, problems, complete: bool,
-               below: dict[str, dict], periods: pa.StringArray | None = None) -> tuple[np.ndarray, dict]:
-    """One aggregation node, block by block (or at once, for methods that need every unit).
+               below: dict[str, dict], periods: pa.StringArray | None = None, passes=None) -> tuple[np.ndarray, dict]:
+    """One aggregation node, block by block (or at once, for methods that need every unit, and for those that
+    gather statistics over every unit: out of core, they gather over every block of ``passes``).
     ``complete``: no child is missing for any unit; ``below``: what the children that are nodes
     reported, offered to a method that takes ``child_details``; ``periods`` (panel data), offered to a
     whole-column method that takes ``periods``. Returns the values and what the method reported."""
@@ -547,7 +549,8 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     told = np.zeros(size, dtype=bool)
     has_all = np.ones(size, dtype=bool)  # units with every child: their value must be a number
     whole = bool(reg.options.get("whole_columns"))
-    step = size if whole else BLOCK_ROWS
+    gathering = isinstance(reg.impl, Gathered)
+    step = size if whole or gathering else BLOCK_ROWS
     extra = {"units": np.array(ids.to_pylist(), dtype=object)} if whole else {}
     if whole and reg.accepts("periods"):
         extra["periods"] = None if periods is None else np.array(periods.to_pylist(), dtype=object)
@@ -567,11 +570,16 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             bad = (x <= 0) if domain == "positive" else (x < 0)
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
-            answer = reg.call(x, W, node.params, list(node.children), **extra)
+            if passes is not None and gathering:
+                answer = reg.call_over(passes, ("aggregate", node.name), x, W, node.params, list(node.children))
+            else:
+                answer = reg.call(x, W, node.params, list(node.children), **extra)
             y, details = answer if isinstance(answer, tuple) else (answer, {})
             y = np.asarray(y, dtype=float)
             if "no_value" in details:  # units the method leaves without a value on purpose, having said why
                 told[block] = np.asarray(details.pop("no_value"), dtype=bool)
+        except NotYet:
+            raise
         except EngineError as exc:
             problems += [_at(d, ruleset, node) for d in exc.diagnostics]
             return out, {}

@@ -112,9 +112,10 @@ def register_aggregators(register) -> None:
     weights, either one row (1 × children) that holds for every unit or a full units × children
     matrix when some children are missing; numpy broadcasting handles both. ``children`` are the
     children's names in column order. It is called on blocks of units, so a unit's value may
-    depend only on its own row, unless the method registers ``whole_columns=True`` (TOPSIS, DEA:
+    depend only on its own row, unless the method registers ``whole_columns=True`` (VIKOR, DEA:
     methods that compare units); then it is called once with every unit and also gets
-    ``units=``, the unit ids. Such a method may return ``(values, details)``: what it computed, per
+    ``units=``, the unit ids. A method that compares units only through statistics of the columns is
+    registered as ``gathered(...)`` instead (TOPSIS: its ideals), and runs out of core too. Such a method may return ``(values, details)``: what it computed, per
     unit (arrays, shown as columns of the results) or for the node (reported in the JSON output);
     ``details["warnings"]``, a list of messages (``both(...)`` from the catalogue, or text), become the
     run's warnings (W_METHOD), placed at the node; a per-unit ``details["grade"]`` (text) is the grade the
@@ -144,8 +145,8 @@ def register_functions(register) -> None:
 
     ``func(*args) -> array``: arguments are arrays (one value per unit) or plain floats. The engine
     calls it once over whole columns; out of core, once per block of units, so a function whose value
-    for a unit depends on other units (``col_mean``) registers ``whole_columns=True`` and is refused there. Where the result is not finite for finite arguments, the
-    engine reports the units concerned with the ``domain`` text ("log needs a number above 0"), which
+    for a unit depends on other units (``col_mean``) registers ``whole_columns=True`` and is refused
+    there. Where the result is not finite for finite arguments, the engine reports the units concerned with the ``domain`` text ("log needs a number above 0"), which
     may be given in both languages as ``{"en": ..., "zh": ...}``.
     ``max_args=None`` takes any number; ``constant_args`` lists argument positions that must be
     written as plain numbers.

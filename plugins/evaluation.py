@@ -1,7 +1,9 @@
 """Built-in evaluation methods that compare units with each other: TOPSIS, VIKOR, grey
-relational analysis and Copeland outranking. Each needs every unit at once (``whole_columns``): the ideal of a column is
-the best value any unit reaches. The children arrive normalised with their direction applied, so
-for every column higher is better; each method reports what it computed per unit.
+relational analysis and Copeland outranking. The ideal of a column is the best value any unit reaches:
+TOPSIS and grey relational analysis gather it over every unit before they score (see
+govscore.engine.gather), so they also run out of core; VIKOR's compromise conditions and Copeland's
+pairs need every unit at once (``whole_columns``). The children arrive normalised with their direction
+applied, so for every column higher is better; each method reports what it computed per unit.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, said
+from govscore.engine.gather import Extremes, gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
 from govscore.engine.values import complete_rows, spread
@@ -22,12 +25,17 @@ def _present(x, w):
     return w, np.where(w > 0, x, np.nan)
 
 
-def topsis(x, w, params, children, units=None):
+def _ideals(x, w, params, children, found):
+    w, counted = _present(x, w)
+    return {"ideals": Extremes.of(w * counted)}
+
+
+def _topsis(x, w, params, children, found):
     """TOPSIS (Hwang & Yoon 1981): closeness C = D− / (D+ + D−) to the ideal unit, D± the weighted
     Euclidean distances to the column-wise best (ideal) and worst (anti-ideal) values."""
     w, counted = _present(x, w)
     v = w * np.nan_to_num(counted)
-    ideal, anti = np.fmax.reduce(w * counted, axis=0), np.fmin.reduce(w * counted, axis=0)
+    ideal, anti = found["ideals"].hi, found["ideals"].lo
     present = w > 0
     d_plus = np.sqrt((np.where(present, v - ideal, 0.0) ** 2).sum(axis=1))
     d_minus = np.sqrt((np.where(present, v - anti, 0.0) ** 2).sum(axis=1))
@@ -77,19 +85,34 @@ def _compromise(q, s, r, units) -> dict:
             "compromise": [str(units[k]) for k in chosen]}
 
 
-def grey_relational(x, w, params, children, units=None):
+def _grey_best(x, w, params, children, found):
+    """Each column's best value, when the reference series is the best one."""
+    return {"best": Extremes.of(_present(x, w)[1])} if params.get("reference", "best") == "best" else {}
+
+
+def _grey_deltas(x, w, params, children, found):
+    """The extremes of the distances to the reference: over the whole matrix, or per column."""
+    delta = _grey_delta(x, w, params, children, found)[2]
+    return {"delta": Extremes.of(delta.reshape(-1, 1) if params.get("extremes", "global") == "global" else delta)}
+
+
+def _grey_delta(x, w, params, children, found):
+    w, counted = _present(x, w)
+    declared = params.get("reference", "best")
+    reference = found["best"].hi if declared == "best" else _reference_series(declared, counted, children)
+    return w, reference, np.abs(reference - counted)
+
+
+def _grey_relational(x, w, params, children, found):
     """Grey relational analysis (Deng 1982): grade = Σ w·ξ / Σ w with ξ = (Δmin + ρ·Δmax) / (Δ + ρ·Δmax),
     Δ the distance to the reference series: each column's best value, or the values the ruleset declares
     (on the children's normalised scale). ``extremes`` says whether Δmin and Δmax are taken over the whole
     matrix (Deng's original) or column by column."""
     rho = params.get("rho", 0.5)
-    w, counted = _present(x, w)
-    reference = _reference_series(params.get("reference", "best"), counted, children)
-    delta = np.abs(reference - counted)
+    w, reference, delta = _grey_delta(x, w, params, children, found)
+    low, high = found["delta"].lo, found["delta"].hi
     if params.get("extremes", "global") == "global":
-        low, high = np.fmin.reduce(delta, axis=None), np.fmax.reduce(delta, axis=None)
-    else:
-        low, high = np.fmin.reduce(delta, axis=0), np.fmax.reduce(delta, axis=0)
+        low, high = low[0], high[0]
     if np.any(np.asarray(high) == 0):
         raise EngineError([said("E_WEIGHTS_DATA", "grey.constant", hint=Both("drop the constant children", "去掉取值不变的组成部分"),
                                 where=Both("", "") if np.ndim(high) == 0 else Both(" on some child", "（在某个组成部分上）"))])
@@ -99,8 +122,6 @@ def grey_relational(x, w, params, children, units=None):
 
 
 def _reference_series(declared, counted, children):
-    if declared == "best":
-        return np.fmax.reduce(counted, axis=0)
     missing = [c for c in children if c not in declared]
     unknown = [c for c in declared if c not in children]
     if missing or unknown:
@@ -111,6 +132,10 @@ def _reference_series(declared, counted, children):
             hint=Both("children: " + ", ".join(children), "组成部分：" + ", ".join(children)))])
     return np.array([float(declared[c]) for c in children])
 
+
+# The methods that gather the ideals over every unit before they score.
+topsis = gathered(_ideals, apply=_topsis)
+grey_relational = gathered(_grey_best, _grey_deltas, apply=_grey_relational)
 
 COPELAND_LIMIT = 20_000
 _COPELAND_BLOCK = 256
@@ -143,7 +168,7 @@ def copeland(x, w, params, children, units=None):
 @hookimpl
 def register_aggregators(register):
     register("topsis", topsis, title={"en": "TOPSIS", "zh": "逼近理想解法（TOPSIS）"},
-             whole_columns=True, params={"type": "object", "additionalProperties": False, "properties": {}},
+             params={"type": "object", "additionalProperties": False, "properties": {}},
              description={"en": "TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.",
                           "zh": "逼近理想解法（TOPSIS）：与理想单位的贴近度，0 到 1。请配合向量或极差标准化使用。"})
     register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, better="lower", params={
@@ -153,7 +178,7 @@ def register_aggregators(register):
         description={"en": "VIKOR compromise ranking: Q, lower is better (rank ascending); S, R and the compromise conditions reported.",
                      "zh": "VIKOR 折衷排序：Q 越低越好（按升序排名）；报告 S、R 和折衷条件。"})
     register("grey_relational", grey_relational, title={"en": "Grey relational analysis", "zh": "灰色关联分析"},
-             whole_columns=True, params={
+             params={
         "type": "object", "additionalProperties": False, "properties": {
             "rho": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5,
                     "description": "The distinguishing coefficient ρ."},

@@ -117,7 +117,8 @@ def test_parquet_source_out_of_core(tmp_path, plugins):
         scored.close()
 
 
-@pytest.mark.parametrize("name", ["effectiveness", "efficiency", "governance", "governance_ahp", "governance_entropy"])
+@pytest.mark.parametrize("name", ["effectiveness", "efficiency", "governance", "governance_ahp", "governance_entropy",
+                                  "ranking_topsis"])
 def test_shipped_rulesets_out_of_core(name, plugins):
     ruleset = compiled(RULESETS / f"{name}.json", plugins)
     memory = run(ruleset, plugins)
@@ -140,19 +141,20 @@ def test_command_line_out_of_core_writes_what_memory_writes(tmp_path):
 
 
 def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
-    for name, where in [("ranking_topsis", "/nodes/C/method"), ("grassroots", "/nodes/G/formula"),
-                        ("efficiency_dea", "/nodes/eta_dea/method")]:
+    for name, where in [("grassroots", "/nodes/G/formula"), ("efficiency_dea", "/nodes/eta_dea/method")]:
         problems = unsupported(compiled(RULESETS / f"{name}.json", plugins), plugins)
         assert "E_OUT_OF_CORE" in codes(problems) and where in [d.path for d in problems], name
     path = synthetic(tmp_path, units=50)
     document = json.loads(path.read_text())
     document["indicators"]["x0"]["normalise"] = {"method": "rank"}
     document["indicators"]["x2"]["missing"] = "impute_group_mean"
+    document["nodes"]["B"]["method"] = "vikor"
     problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins, [plugins.get("output", "table")])
     said = {d.path: d.text("en") for d in problems}
     assert "normaliser rank cannot be run out of core" in said["/indicators/x0/normalise"]
     assert "impute_group_mean" in said["/indicators/x2/missing"] and "impute_median" in said["/indicators/x2/missing"]
     assert "output format table" in said["/outputs"]
+    assert "aggregator vikor cannot be run out of core: it compares every unit" in said["/nodes/B/method"]
     out = engine("run", write_ruleset(tmp_path, document), "--blocks", "-o", tmp_path / "out.csv")
     assert out.returncode == 1 and "E_OUT_OF_CORE" in out.stderr and not (tmp_path / "out.csv").exists()
     zh = engine("run", write_ruleset(tmp_path, document), "--blocks", "--lang", "zh-CN", "-o", tmp_path / "out.csv")
@@ -235,3 +237,18 @@ def test_a_source_without_rows_is_told_as_in_memory(tmp_path, plugins):
     with pytest.raises(EngineError) as caught:
         run_blocks(compiled(write_ruleset(tmp_path, document), plugins), plugins)
     assert codes(caught.value.diagnostics) == ["E_DATA_NO_UNITS"]
+
+
+@pytest.mark.parametrize("params", [{}, {"extremes": "per_column", "rho": 0.3}, {"reference": {"x3": 0.9, "x4": 90, "x5": 0.02}}])
+def test_grey_relational_and_topsis_gather_their_ideals_over_blocks(tmp_path, plugins, params):
+    path = synthetic(tmp_path, units=3000)
+    document = json.loads(path.read_text())
+    document["nodes"]["B"] = {"label": "B", "method": "grey_relational", "children": ["x3", "x4", "x5"], "params": params}
+    document["nodes"]["A"]["method"] = "topsis"
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    memory = run(ruleset, plugins)
+    scored = run_blocks(ruleset, plugins, rows=350)
+    try:
+        assert_same(parts_joined(scored), in_memory(memory))
+    finally:
+        scored.close()
