@@ -297,7 +297,7 @@ def run(ruleset, outputs, fmt, include, headers, blocks, memory, dask_address, d
         return _run_on_cluster(compiled, plugins, targets, writers, data_paths, allow_dirs, memory, quiet, ruleset,
                                dask_address, plugin_modules)
     if blocks or memory is not None:
-        from .blocks import DEFAULT_MEMORY, fits_in_memory
+        from .block_plan import DEFAULT_MEMORY, fits_in_memory
         budget = memory or DEFAULT_MEMORY
         if blocks or not fits_in_memory(compiled, data_paths, allow_dirs, budget):
             return _run_blocks(compiled, plugins, targets, writers, data_paths, allow_dirs, budget, quiet, ruleset)
@@ -327,7 +327,8 @@ def run(ruleset, outputs, fmt, include, headers, blocks, memory, dask_address, d
 
 def _run_blocks(compiled, plugins, targets, writers, data_paths, allow_dirs, memory, quiet, ruleset_path):
     """engine run out of core: every unit scored block by block, then each output written as the blocks are scored again."""
-    from .blocks import run_blocks, unsupported
+    from .block_plan import unsupported
+    from .blocks import run_blocks
     problems = unsupported(compiled, plugins, writers)
     if problems:
         raise EngineError(compiled.place(problems))

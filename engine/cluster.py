@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .blocks import (BlockScore, check_ids, input_record, keep_units, parts_wanted, rank_units, score_block, summary,
-                     unsupported)
+from .block_plan import parts_wanted, unsupported
+from .blocks import BlockScore, input_record, score_block, summary
+from .global_ranks import check_ids, keep_units, rank_units, with_ranks
 from .execute import run_meta
 from .diagnostics import EngineError, plugin_failed, said
 from .gather import Passes, merge_found
@@ -90,9 +91,9 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
         (scratch / "units").mkdir()
         passes, count = Passes(), 0
         while True:
-            scores, gathering = _reduce(client, [client.submit(_score_part, job, k, passes.known, pure=False)
-                                                 for k in range(job.parts)])
-            found = summary(ruleset, scores)
+            total, gathering = _reduce(client, [client.submit(_score_part, job, k, passes.known, pure=False)
+                                                for k in range(job.parts)])
+            found = summary(ruleset, total)
             passes.gathering = gathering
             count += 1
             if not passes.finish_pass():
@@ -100,11 +101,11 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
         size, read, grouped, diagnostics = found
         if not read:
             raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=written)])
-        check_ids(scratch / "units", written)
+        check_ids(scratch, written, memory)
         rank_units(ruleset, scratch, size, memory)
-        offsets = np.cumsum([0] + [s.size for s in scores])[:-1].tolist()
+        offsets = np.cumsum([0] + [total.sizes.get(k, 0) for k in range(job.parts)])[:-1].tolist()
         outputs = [(reg.name, params, reg.options.get("extension", reg.name)) for reg, _, params in targets]
-        client.gather([client.submit(_write_part, job, k, passes.known, offsets[k], size, grouped, outputs, pure=False)
+        client.gather([client.submit(_write_part, job, k, passes.known, offsets[k], grouped, outputs, pure=False)
                        for k in range(job.parts)])
         for j, (_, output, _) in enumerate(targets):
             _into_place(scratch / f"output-{j}", Path(output))
@@ -129,7 +130,7 @@ def _merge(a, b=None):
     gathering = dict(a[1])
     for key, part in b[1].items():
         gathering[key] = merge_found(gathering[key], part) if key in gathering else part
-    return a[0] + b[0], gathering
+    return a[0].plus(b[0]), gathering
 
 
 @functools.lru_cache(maxsize=4)
@@ -161,22 +162,22 @@ def _read_part(job: Job, ruleset: Ruleset, k: int) -> Data:
         raise EngineError([plugin_failed(source.format, job.written, exc)]) from None
 
 
-def _score_part(job: Job, k: int, known: dict) -> tuple[list[BlockScore], dict]:
+def _score_part(job: Job, k: int, known: dict) -> tuple[BlockScore, dict]:
     """A task: part k scored, its units kept in the scratch folder; or its part of the next statistics."""
     ruleset, plugins = _compiled(job.ruleset, job.sha256, job.plugin_modules)
     passes = Passes()
     passes.known = known
     try:
-        scored = score_block(ruleset, plugins, _read_part(job, ruleset, k), passes)
+        scored = score_block(ruleset, plugins, _read_part(job, ruleset, k), passes, k)
     except EngineError as exc:
-        return [BlockScore(0, errors=exc.diagnostics)], {}
+        return BlockScore(0, errors=exc.diagnostics), {}
     if scored.units is not None:
         keep_units(k, scored, Path(job.scratch) / "units" / f"part-{k:06d}.parquet")
-        scored.units = True
-    return [scored], passes.gathering
+        scored.units = None  # kept: the table stays on the worker
+    return scored, passes.gathering
 
 
-def _write_part(job: Job, k: int, known: dict, offset: int, size: int, grouped: bool, outputs) -> None:
+def _write_part(job: Job, k: int, known: dict, offset: int, grouped: bool, outputs) -> None:
     """A task: part k scored again, with its ranks over every unit, and written into each output's folder of parts."""
     ruleset, plugins = _compiled(job.ruleset, job.sha256, job.plugin_modules)
     from .execute import score
@@ -184,11 +185,7 @@ def _write_part(job: Job, k: int, known: dict, offset: int, size: int, grouped: 
     passes = Passes()
     passes.known = known
     part = score(ruleset, plugins, _read_part(job, ruleset, k), passes)
-    ranks = np.memmap(Path(job.scratch) / "ranks.bin", dtype=np.float64, mode="r", shape=(size, 2))
-    part.rank = np.array(ranks[offset:offset + part.size, 0])
-    if grouped:
-        part.group_rank = np.array(ranks[offset:offset + part.size, 1])
-    part.whole_ranks = ruleset.rank_ties != "average"
+    with_ranks(part, Path(job.scratch) / "ranks.bin", offset, grouped)
     width = max(5, math.ceil(math.log10(job.parts + 1)))
     for j, (name, params, extension) in enumerate(outputs):
         folder = Path(job.scratch) / f"output-{j}"

@@ -47,6 +47,12 @@ class Diagnostic:
     fields: tuple[tuple[str, object], ...] = ()  # the details that fill it in
     hint_zh: str | None = None  # the hint in Chinese, when it is not one of the common ones
     named_at: tuple[str, int | None, int | None, str] | None = None  # a data file's problem: where the ruleset names it
+    units_count: int | None = None  # how many units it concerns, when ``units`` names only the first of them
+
+    @property
+    def unit_total(self) -> int:
+        """How many units the problem concerns (``units`` may name only the first of them)."""
+        return self.units_count if self.units_count is not None else len(self.units)
 
     def refilled(self, **fields) -> "Diagnostic":
         """The same diagnostic with some details given anew (a catalogue message is written again with them)."""
@@ -79,6 +85,8 @@ class Diagnostic:
             out["span"] = list(self.span)
         if self.units:
             out["units"] = list(self.units)
+        if self.units_count is not None:
+            out["units_count"] = self.units_count
         if self.named_at is not None:
             out["named_at"] = dict(zip(("file", "line", "column", "path"), self.named_at))
         return out
@@ -98,7 +106,7 @@ class Diagnostic:
             lines.extend(_underline(self.source_text, *self.span))
         if self.units:
             shown = ", ".join(self.units[:10])
-            more = say("more_units", lang, n=len(self.units) - 10) if len(self.units) > 10 else ""
+            more = say("more_units", lang, n=self.unit_total - 10) if self.unit_total > 10 else ""
             lines.append("  " + say("units", lang, units=shown + more))
         if self.named_at is not None:
             file, line, column, path = self.named_at

@@ -155,7 +155,7 @@ def build(result: Result, limit: int | None = 200, params: dict | None = None) -
         weights=weights_by_node(result, lang), methods=_methods(result, lang),
         imputed=_imputed(result, lang),
         diagnostics=[{"severity": d.severity, "level": say(d.severity, lang), "code": d.code, "message": d.text(lang),
-                      "units": _named_units(result, d.units[:20]), "more_units": max(len(d.units) - 20, 0)}
+                      "units": _named_units(result, d.units[:20]), "more_units": max(d.unit_total - 20, 0)}
                      for d in result.diagnostics if d.code != "W_IMPUTED"],
         analyses=analyses(result, params or {}, shown), provenance=_provenance(result, t))
     report.profiles = _profiled(result, report, profiles(result, shown))

@@ -286,7 +286,8 @@ def _parquet_part(path: str, params: dict, columns: dict[str, str], k: int, n: i
 
 def _parquet_batches(path: str, params: dict, columns: dict[str, str], rows: int):
     done = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=list(columns)):
+    # without pre-buffering, which would keep every row group's column chunks read so far until the end
+    for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=rows, columns=list(columns)):
         yield Table(_columns([pa.Table.from_batches([batch])], columns, path, 1 + done, params), batch.num_rows,
                     file=path, row_numbers_offset=1 + done)
         done += batch.num_rows

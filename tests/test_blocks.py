@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import RULESETS, codes, engine, write_ruleset
-from govscore.engine.blocks import fits_in_memory, merged, run_blocks, unsupported
+from govscore.engine.block_plan import fits_in_memory, unsupported
+from govscore.engine.blocks import merged, run_blocks
 from govscore.engine.compiler import load_ruleset
 from govscore.engine.diagnostics import EngineError
 from govscore.engine.execute import run
@@ -252,3 +253,13 @@ def test_grey_relational_and_topsis_gather_their_ideals_over_blocks(tmp_path, pl
         assert_same(parts_joined(scored), in_memory(memory))
     finally:
         scored.close()
+
+
+def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
+    from govscore.engine.blocks import UNITS_NAMED
+    from govscore.engine.diagnostics import said
+    parts = [said("W_IMPUTED", "indicator.imputed", severity="warning", path="/indicators/a", name="a", label="a",
+                  policy="impute_mean", units=tuple(f"u{b}-{i}" for i in range(400))) for b in range(5)]
+    (m,) = merged(merged(parts[:3]) + merged(parts[3:]))
+    assert len(m.units) == UNITS_NAMED and m.units[0] == "u0-0" and m.unit_total == 2000
+    assert "and 1990 more" in m.format_text() and m.to_dict()["units_count"] == 2000
