@@ -110,17 +110,8 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
         return cache.read() if cache.complete else cache.kept(from_source())
 
     try:
-        passes, count = Passes(), 0
-        while True:
-            found = _pass(ruleset, plugins, blocks(), passes, scratch / "units")
-            count += 1
-            if not passes.finish_pass():
-                break
-        size, read, grouped, diagnostics = found
-        if not read:
-            raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=written)])
-        check_ids(scratch, written, memory)
-        rank_units(ruleset, scratch, size, memory)
+        passes, count, total = passes_until_scored(lambda passes: _pass(ruleset, plugins, blocks(), passes, scratch / "units"))
+        size, read, grouped, diagnostics = rank_every_unit(ruleset, scratch, written, memory, total)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -215,11 +206,34 @@ def score_block(ruleset: Ruleset, plugins: Plugins, data: Data, passes: Passes, 
                       sizes={k: part.size})
 
 
+def passes_until_scored(one_pass) -> tuple[Passes, int, BlockScore]:
+    """Passes over the data, ``one_pass(passes) -> BlockScore`` of every block, until one gathers nothing
+    more: every block was then scored. Returns the passes, how many there were, and what the last found;
+    the errors of a pass are raised after it."""
+    passes, count = Passes(), 0
+    while True:
+        total = one_pass(passes)
+        count += 1
+        if total.errors:
+            raise EngineError(total.errors)
+        if not passes.finish_pass():
+            return passes, count, total
+
+
+def rank_every_unit(ruleset: Ruleset, scratch: Path, written: str, memory: int, total: BlockScore):
+    """After the scoring pass: the ids checked and every unit ranked (engine/global_ranks.py). Returns the
+    units scored, the rows read, whether the units have groups, and the run's warnings."""
+    size, read, grouped, diagnostics = summary(ruleset, total)
+    if not read:
+        raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=written)])
+    check_ids(scratch, written, memory)
+    rank_units(ruleset, scratch, size, memory)
+    return size, read, grouped, diagnostics
+
+
 def summary(ruleset: Ruleset, total: BlockScore) -> tuple[int, int, bool, list[Diagnostic]]:
     """The units scored and rows read over every block, whether the units have groups, and the warnings
-    (with the indicators' coverage over every block); the errors of every block raised."""
-    if total.errors:
-        raise EngineError(total.errors)
+    (with the indicators' coverage over every block)."""
     told = list(total.warnings)
     if total.size and total.missing:
         limit = ruleset.document.get("coverage", {}).get("indicator", MIN_AVAILABILITY)
@@ -229,7 +243,7 @@ def summary(ruleset: Ruleset, total: BlockScore) -> tuple[int, int, bool, list[D
 
 def _pass(ruleset: Ruleset, plugins: Plugins, blocks, passes: Passes, units_dir: Path):
     """One pass over the blocks, one after another: each scored if it can be (its units kept in ``units_dir``),
-    its part of the next statistics gathered if not. Returns summary(...) of the blocks."""
+    its part of the next statistics gathered if not. Returns what they all gave."""
     shutil.rmtree(units_dir, ignore_errors=True)
     units_dir.mkdir()
     total = BlockScore(0)
@@ -238,7 +252,7 @@ def _pass(ruleset: Ruleset, plugins: Plugins, blocks, passes: Passes, units_dir:
         if scored.units is not None:
             keep_units(k, scored, units_dir / f"part-{k:06d}.parquet")
         total = total.plus(scored)  # as it goes: what the blocks said is told once, naming a bounded number of units
-    return summary(ruleset, total)
+    return total
 
 
 def _text(column, size: int):

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from .block_plan import parts_wanted, unsupported
-from .blocks import BlockScore, input_record, score_block, summary
-from .global_ranks import check_ids, keep_units, rank_units, with_ranks
+from .blocks import BlockScore, input_record, passes_until_scored, rank_every_unit, score_block
+from .global_ranks import keep_units, with_ranks
 from .execute import run_meta
 from .diagnostics import EngineError, plugin_failed, said
 from .gather import Passes, merge_found
@@ -89,20 +89,13 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
                   parts_wanted(ruleset, path, memory, len(client.scheduler_info().get("workers", {})) or 1),
                   str(scratch), tuple(plugin_modules))
         (scratch / "units").mkdir()
-        passes, count = Passes(), 0
-        while True:
-            total, gathering = _reduce(client, [client.submit(_score_part, job, k, passes.known, pure=False)
-                                                for k in range(job.parts)])
-            found = summary(ruleset, total)
-            passes.gathering = gathering
-            count += 1
-            if not passes.finish_pass():
-                break
-        size, read, grouped, diagnostics = found
-        if not read:
-            raise EngineError([said("E_DATA_NO_UNITS", "units.no_rows", file=written)])
-        check_ids(scratch, written, memory)
-        rank_units(ruleset, scratch, size, memory)
+
+        def one_pass(passes):
+            total, passes.gathering = _reduce(client, [client.submit(_score_part, job, k, passes.known, pure=False)
+                                                       for k in range(job.parts)])
+            return total
+        passes, count, total = passes_until_scored(one_pass)
+        size, read, grouped, diagnostics = rank_every_unit(ruleset, scratch, written, memory, total)
         offsets = np.cumsum([0] + [total.sizes.get(k, 0) for k in range(job.parts)])[:-1].tolist()
         outputs = [(reg.name, params, reg.options.get("extension", reg.name)) for reg, _, params in targets]
         client.gather([client.submit(_write_part, job, k, passes.known, offsets[k], grouped, outputs, pure=False)
