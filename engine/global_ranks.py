@@ -63,11 +63,17 @@ def check_ids(scratch: Path, file: str, memory: int):
 RANK_FUNCTIONS = {"min": "rank()", "dense": "dense_rank()", "ordinal": "row_number()", "average": "rank()"}
 
 
+RANKING_BYTES_PER_UNIT = 96  # ranking every unit at once: the value, group codes, the sort's order, the ranks
+
+
 def rank_units(ruleset: Ruleset, scratch: Path, size: int, memory: int):
     """Each unit's rank overall (within its period) and within its group, in the ruleset's order and tie
-    rule, as the engine ranks in memory: computed by DuckDB and kept in ``ranks.bin``, row by row."""
+    rule, kept in ``ranks.bin``, row by row: by the engine's own ranking when every unit's value fits in
+    ``memory`` at once (it does up to tens of millions of units), else by DuckDB's external sort."""
     if not size:
         return
+    if size * RANKING_BYTES_PER_UNIT <= memory:
+        return _rank_at_once(ruleset, scratch)
     direction = "DESC" if ruleset.rank_order == "descending" else "ASC"
     ties = ruleset.rank_ties
 
@@ -88,3 +94,16 @@ def rank_units(ruleset: Ruleset, scratch: Path, size: int, memory: int):
         for batch in con.sql(query).to_arrow_reader(1 << 18):
             np.column_stack([as_numpy(batch.column(k)) for k in (0, 1)]).tofile(out)
     con.close()
+
+
+def _rank_at_once(ruleset: Ruleset, scratch: Path):
+    """Every unit's value read back from the kept parts, in order, and ranked as a run in memory ranks them."""
+    from .execute import group_codes
+    from .ranking import ranks
+    parts = sorted((scratch / "units").glob("*.parquet"))
+    table = pa.concat_tables(pq.read_table(part, columns=["value", "period", "group"]) for part in parts)
+    period, group = table.column("period").combine_chunks(), table.column("group").combine_chunks()
+    values = as_numpy(table.column("value"))
+    del table
+    overall, within = ranks(values, ruleset.rank_order, ruleset.rank_ties, [group_codes(period), group_codes(period, group)])
+    np.column_stack([overall, within]).tofile(scratch / "ranks.bin")

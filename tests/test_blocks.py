@@ -92,10 +92,11 @@ def synthetic(tmp_path, units=6000, ties="min", fmt="csv"):
 
 
 @pytest.mark.parametrize("ties", ["min", "average", "dense", "ordinal"])
-def test_synthetic_out_of_core_is_what_memory_gives(tmp_path, plugins, ties):
+@pytest.mark.parametrize("budget", [1 << 30, 100_000], ids=["ranked at once", "ranked by DuckDB's external sort"])
+def test_synthetic_out_of_core_is_what_memory_gives(tmp_path, plugins, ties, budget):
     ruleset = compiled(synthetic(tmp_path, ties=ties), plugins)
     memory = run(ruleset, plugins)
-    scored = run_blocks(ruleset, plugins, rows=700)
+    scored = run_blocks(ruleset, plugins, rows=700, memory=budget)
     try:
         assert scored.size == memory.size == 6000 and scored.meta["blocks"]["passes"] > 4  # median steps, then weights on nodes
         blocks = parts_joined(scored)
