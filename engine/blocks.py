@@ -9,6 +9,7 @@ their ranks. What cannot run so is told before any data is read (engine/block_pl
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,7 @@ from .loading import (Data, as_written, file_sha256, named_at, number_columns, p
 from .model import Ruleset
 from .plugins import Plugins
 from .statistics import MIN_AVAILABILITY
-from .writing import refuse_inputs
+from .writing import refuse_inputs, remove_stale
 
 pa = lazy.module("pyarrow")
 
@@ -103,7 +104,7 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
         except Exception as exc:
             raise EngineError([plugin_failed(source.format, written, exc)]) from None
 
-    scratch = Path(tempfile.mkdtemp(prefix="govscore-blocks."))
+    scratch = _scratch_folder()
     cache = _Cache(scratch / "data.arrow")
 
     def blocks():
@@ -120,6 +121,17 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
     meta = {**run_meta(ruleset, [input_record(source, written, digest.result(), read)]), "blocks": {"rows": rows, "passes": count}}
     return BlockRun(ruleset, plugins, blocks, passes, scratch, size, ruleset.warnings + ruleset.place(diagnostics), meta,
                     grouped, [path])
+
+
+SCRATCH_PREFIX = "govscore-blocks"
+
+
+def _scratch_folder() -> Path:
+    """A scratch folder of this run's own in the temporary folder, after removing those that runs killed
+    before they could (their process no longer runs)."""
+    folder = Path(tempfile.gettempdir())
+    remove_stale(folder, SCRATCH_PREFIX)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}.{os.getpid()}.", suffix=".tmp", dir=folder))
 
 
 class _Cache:

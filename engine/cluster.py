@@ -33,7 +33,7 @@ from .loading import (Data, as_written, file_sha256, named_at, number_columns, p
 from .messages import Both
 from .model import Ruleset
 from .plugins import Plugins
-from .writing import refuse_inputs
+from .writing import refuse_inputs, remove_stale
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
     for _, output, _ in targets:
         refuse_inputs(output, [*inputs, path])
     first = Path(targets[0][1]).resolve()
+    remove_stale(first.parent, f".{first.name}")  # what runs killed before they could remove it
     scratch = Path(tempfile.mkdtemp(prefix=f".{first.name}.{os.getpid()}.", suffix=".tmp", dir=first.parent))
     try:
         job = Job(str(Path(ruleset.file).resolve()), ruleset.sha256, str(Path(path).resolve()), written,

@@ -2,6 +2,7 @@
 of what cannot be done so."""
 
 import json
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -264,3 +265,18 @@ def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
     (m,) = merged(merged(parts[:3]) + merged(parts[3:]))
     assert len(m.units) == UNITS_NAMED and m.units[0] == "u0-0" and m.unit_total == 2000
     assert "and 1990 more" in m.format_text() and m.to_dict()["units_count"] == 2000
+
+
+def test_scratch_left_by_a_killed_run_is_removed(tmp_path, plugins, monkeypatch):
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    dead = tmp_path / "tmp" / "govscore-blocks.999999999.abcd.tmp"  # no process has that id
+    dead.mkdir()
+    (dead / "data.arrow").write_bytes(b"left over")
+    mine = tmp_path / "tmp" / f"govscore-blocks.{os.getpid()}.efgh.tmp"  # a run of this process, still going
+    mine.mkdir()
+    ruleset = compiled(synthetic(tmp_path, units=200), plugins)
+    scored = run_blocks(ruleset, plugins, rows=50)
+    scored.close()
+    assert not dead.exists() and mine.exists() and not scored.scratch.exists()
