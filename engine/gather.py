@@ -69,6 +69,14 @@ class Sums:
         return self.total / self.count
 
 
+def _pooled(a, b):
+    """Two parts' count and mean together, the difference of their means, and the weight n_a·n_b/n with which
+    it adds to the sums of squared deviations (Chan, Golub & LeVeque)."""
+    n = a.count + b.count
+    delta = b.mean - a.mean
+    return n, a.mean + delta * (b.count / n), delta, a.count * b.count / n
+
+
 class Moments:
     """How many rows, each column's mean, and its sum of squared deviations from the mean."""
 
@@ -84,14 +92,10 @@ class Moments:
         return cls(len(x), mean, np.multiply(d, d).sum(axis=0))
 
     def merge(self, other: Moments) -> Moments:
-        if not other.count:
-            return self
-        if not self.count:
-            return other
-        n = self.count + other.count
-        delta = other.mean - self.mean
-        return Moments(n, self.mean + delta * (other.count / n),
-                       self.m2 + other.m2 + delta * delta * (self.count * other.count / n))
+        if not (self.count and other.count):
+            return self if self.count else other
+        n, mean, delta, weight = _pooled(self, other)
+        return Moments(n, mean, self.m2 + other.m2 + delta * delta * weight)
 
     def std(self, ddof: int = 1):
         return np.sqrt(self.m2 / (self.count - ddof))
@@ -113,14 +117,10 @@ class CoMoments:
         return cls(len(x), mean, d.T @ d)
 
     def merge(self, other: CoMoments) -> CoMoments:
-        if not other.count:
-            return self
-        if not self.count:
-            return other
-        n = self.count + other.count
-        delta = other.mean - self.mean
-        return CoMoments(n, self.mean + delta * (other.count / n),
-                         self.c + other.c + np.outer(delta, delta) * (self.count * other.count / n))
+        if not (self.count and other.count):
+            return self if self.count else other
+        n, mean, delta, weight = _pooled(self, other)
+        return CoMoments(n, mean, self.c + other.c + np.outer(delta, delta) * weight)
 
     def std(self, ddof: int = 1) -> np.ndarray:
         return np.sqrt(np.diag(self.c) / (self.count - ddof))
