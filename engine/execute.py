@@ -519,7 +519,8 @@ def node_values(ruleset: Ruleset, plugins: Plugins, prepared: Prepared, passes=N
                 values[name], method_details = _aggregate(ruleset, node, children, w, ids, problems,
                                                           all(c in complete for c in node.children), below, prepared.periods,
                                                           passes)
-                warnings += [said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
+                warnings += [_at(problem, ruleset, node) if isinstance(problem, Diagnostic) else
+                             said("W_METHOD", "node.method_warning", severity="warning", file=ruleset.file, path=node.pointer,
                                   name=name, method=node.aggregator.name, problem=problem)
                              for problem in method_details.pop("warnings", [])]
                 details[name] = {"method": node.aggregator.name, "details": method_details}
@@ -551,7 +552,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
     whole = bool(reg.options.get("whole_columns"))
     gathering = isinstance(reg.impl, Gathered)
     step = size if whole or gathering else BLOCK_ROWS
-    extra = {"units": np.array(ids.to_pylist(), dtype=object)} if whole else {}
+    extra = {"units": np.array(ids.to_pylist(), dtype=object)} if whole or (gathering and reg.accepts("units")) else {}
     if whole and reg.accepts("periods"):
         extra["periods"] = None if periods is None else np.array(periods.to_pylist(), dtype=object)
     parts: list[dict] = []
@@ -571,7 +572,7 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             outside[block] = (bad.any(axis=1) if lost is None else (bad & (W > 0)).any(axis=1) & ~lost)
         try:
             if passes is not None and gathering:
-                answer = reg.call_over(passes, ("aggregate", node.name), x, W, node.params, list(node.children))
+                answer = reg.call_over(passes, ("aggregate", node.name), x, W, node.params, list(node.children), **extra)
             else:
                 answer = reg.call(x, W, node.params, list(node.children), **extra)
             y, details = answer if isinstance(answer, tuple) else (answer, {})
@@ -590,8 +591,9 @@ def _aggregate(ruleset: Ruleset, node: Node, children, w: np.ndarray, ids, probl
             problems.append(plugin_failed(reg, node.name, exc, file=ruleset.file, path=node.pointer))
             return out, {}
         out[block] = y if lost is None else np.where(lost, np.nan, y)
-        if lost is not None:  # per-unit details are missing where the value is
-            details = {k: np.where(lost, np.nan, v) if _per_unit(v, len(y)) else v for k, v in details.items()}
+        if lost is not None:  # per-unit details are missing where the value is (text left empty, not NaN)
+            details = {k: np.where(lost, None if np.asarray(v).dtype == object else np.nan, v) if _per_unit(v, len(y)) else v
+                       for k, v in details.items()}
         parts.append((details, len(y)))
     if len(parts) > 1:  # a method called block by block: its per-unit details joined up, the rest from the last block
         def per_unit(key):

@@ -180,18 +180,20 @@ def merge_found(a: dict, b: dict) -> dict:
 
 @dataclass(frozen=True)
 class Gathered:
-    """A method in two parts: ``steps``, each ``step(*args, found) -> {name: statistic}`` over one block
-    (``found``: what the earlier steps gathered over every block), and ``apply(*args, found)``. Called
-    as a function, it runs every step on the arguments as one block, then applies."""
+    """A method in two parts: ``steps``, each ``step(*args, found, **keywords) -> {name: statistic}`` over
+    one block (``found``: what the earlier steps gathered over every block), and ``apply(*args, found,
+    **keywords)``. Called as a function, it runs every step on the arguments as one block, then applies.
+    The keywords are those a kind offers to the methods that name them (an aggregator's ``units``): the
+    apply's signature says which it takes, and every step takes them too."""
 
     apply: Callable
     steps: tuple[Callable, ...] = ()
 
-    def __call__(self, *args):
+    def __call__(self, *args, **keywords):
         found: dict = {}
         for step in self.steps:
-            found.update(step(*args, found))
-        return self.apply(*args, found)
+            found.update(step(*args, found, **keywords))
+        return self.apply(*args, found, **keywords)
 
 
 # The median of the values present, exactly, in four steps that hold little whatever the number of values:
@@ -279,7 +281,7 @@ def gathered(*steps: Callable, apply: Callable) -> Gathered:
 
 def row_wise(apply: Callable) -> Gathered:
     """A method whose value for a unit depends only on that unit's row (and its parameters)."""
-    return Gathered(lambda *args: apply(*args[:-1]))
+    return Gathered(lambda *args, **keywords: apply(*args[:-1], **keywords))
 
 
 class NotYet(Exception):
@@ -295,12 +297,13 @@ class Passes:
         self.gathering: dict = {}  # key -> this pass's merged statistics of its next step
         self.lock = threading.Lock()
 
-    def run(self, key, method: Gathered, args: tuple):
+    def run(self, key, method: Gathered, args: tuple, keywords: dict | None = None):
         """``method`` applied to a block, or NotYet after gathering the block's part of its next step."""
+        keywords = keywords or {}
         done, found = self.known.get(key, (0, {}))
         if done == len(method.steps):
-            return method.apply(*args, found)
-        part = method.steps[done](*args, found)
+            return method.apply(*args, found, **keywords)
+        part = method.steps[done](*args, found, **keywords)
         with self.lock:
             self.gathering[key] = merge_found(self.gathering[key], part) if key in self.gathering else part
         raise NotYet(key)

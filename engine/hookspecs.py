@@ -115,10 +115,13 @@ def register_aggregators(register) -> None:
     depend only on its own row, unless the method registers ``whole_columns=True`` (VIKOR, DEA:
     methods that compare units); then it is called once with every unit and also gets
     ``units=``, the unit ids. A method that compares units only through statistics of the columns is
-    registered as ``gathered(...)`` instead (TOPSIS: its ideals), and runs out of core too. Such a method may return ``(values, details)``: what it computed, per
-    unit (arrays, shown as columns of the results) or for the node (reported in the JSON output);
-    ``details["warnings"]``, a list of messages (``both(...)`` from the catalogue, or text), become the
-    run's warnings (W_METHOD), placed at the node; a per-unit ``details["grade"]`` (text) is the grade the
+    registered as ``gathered(...)`` instead (TOPSIS: its ideals; DEA: its frontier), and runs out of core
+    too; its steps and apply get ``units=`` when the apply takes it. Such a method may return ``(values,
+    details)``: what it computed, per unit (arrays, shown as columns of the results) or for the node
+    (reported in the JSON output); ``details["warnings"]``, a list of messages (``both(...)`` from the
+    catalogue, or text, told as W_METHOD), or diagnostics (``said(...)``, which may name units), become
+    the run's warnings, placed at the node (out of core, the same diagnostic from several blocks is told
+    once, its units joined and its ``count`` added up); a per-unit ``details["grade"]`` (text) is the grade the
     method gave each unit, which reports count; a per-unit boolean ``details["no_value"]`` marks units the
     method leaves without a value on purpose (NaN), having said why in its warnings (any other NaN for a
     unit that has every child is an error). A method whose function takes a ``child_details``

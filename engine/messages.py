@@ -644,11 +644,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dea.unsolved": ("a DEA programme could not be solved: {status}.", "有一个 DEA 线性规划无法求解：{status}。"),
     "dea.domain": ("{model} needs every input above 0, no negative output and at least one output above 0.",
                    "{model} 要求每个投入大于 0、产出不为负且至少有一个产出大于 0。"),
-    "dea.super_infeasible": ("super-efficiency has no value for {count} unit(s) ({which}): under {model}, {orientation}, no "
+    "dea.super_infeasible": ("super-efficiency has no value for {count} unit(s): under {model}, {orientation}, no "
                              "combination of the other units can be their reference, so the programme has no solution. They "
                              "are efficient (efficiency 1) but super-efficiency cannot rank them; under CCR (constant returns "
                              "to scale) they get a value as long as other units produce each of their outputs.",
-                             "{count} 个单位（{which}）没有超效率值：在 {model}、{orientation} 下，其他单位的任何组合都无法作为其参照，"
+                             "{count} 个单位没有超效率值：在 {model}、{orientation} 下，其他单位的任何组合都无法作为其参照，"
                              "线性规划无解。它们是有效的（效率为 1），但超效率无法为其排序；改用 CCR（规模报酬不变）时，只要其各项产出"
                              "都有其他单位生产，就会有值。"),
     "sbm.two_roles": ("{children} cannot be both an input and an undesirable output.", "{children} 不能既是投入又是非期望产出。"),

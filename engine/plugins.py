@@ -28,6 +28,7 @@ import pluggy
 from . import hookspecs
 from .diagnostics import Diagnostic, said
 from .formula import WHERE, FunctionSpec
+from .gather import Gathered
 from .messages import KINDS as MESSAGE_KINDS
 from .messages import Both, in_words, pick
 
@@ -115,10 +116,10 @@ class Registration:
         mean of nothing) reaching the user's terminal: the engine checks what the method returns instead."""
         return self._quietly(self.impl, *args, **kwargs)
 
-    def call_over(self, passes, key, *args):
+    def call_over(self, passes, key, *args, **kwargs):
         """The method run on one block of units out of core, as ``call`` runs it: applied once the passes
         over the data have gathered what it needs (``key`` names what it gathers), else NotYet."""
-        return self._quietly(passes.run, key, self.impl, args)
+        return self._quietly(passes.run, key, self.impl, args, kwargs)
 
     @staticmethod
     def _quietly(fn, *args, **kwargs):
@@ -130,9 +131,10 @@ class Registration:
                 return run_plugin_code(fn, *args, **kwargs)
 
     def accepts(self, argument: str) -> bool:
-        """Whether the method's function takes ``argument`` (what a kind offers only to those that ask, by name)."""
+        """Whether the method's function takes ``argument`` (what a kind offers only to those that ask, by name;
+        a gathered method's apply says it)."""
         try:
-            return argument in inspect.signature(self.impl).parameters
+            return argument in inspect.signature(self.impl.apply if isinstance(self.impl, Gathered) else self.impl).parameters
         except (TypeError, ValueError):
             return False
 

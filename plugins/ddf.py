@@ -67,7 +67,7 @@ def ddf(x, w, params, children, units=None):
     data = x[present] / np.r_[tuple(column_scales(x[present]))]
     X, G, B = data[:, is_input], data[:, is_good], data[:, is_bad]
     frontier = _Directional(X, G, B, returns, with_inputs)
-    beta = np.array([frontier.generate(o).efficiency for o in range(len(data))])
+    beta = np.array([frontier.generate(X[o], np.r_[G[o], B[o]], o).efficiency for o in range(len(data))])
     return spread(beta, present), {"returns": returns, "direction": "inputs_and_outputs" if with_inputs else "outputs",
                                    "efficient": int((beta <= 1e-7).sum())}
 

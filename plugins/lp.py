@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, said
-from govscore.engine.messages import Both, both
+from govscore.engine.messages import Both
 from govscore.engine.values import complete_rows
 
 ORIENTED = {"input": Both("input-oriented", "投入导向"), "output": Both("output-oriented", "产出导向"),
@@ -79,6 +79,13 @@ def column_scales(*matrices: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def snapped(value: float) -> float:
+    """An efficiency within 1e-9 of 1 as 1: what parts it from 1 is the solver's rounding, which differs with
+    the reference set the programme was given and must not rank efficient units apart (nor runs in memory
+    and out of core)."""
+    return 1.0 if abs(value - 1.0) <= 1e-9 else value
+
+
 def spread_text(values, present: np.ndarray) -> np.ndarray:
     """Text computed for the ``present`` units, put back among all units (None elsewhere)."""
     out = np.full(len(present), None, dtype=object)
@@ -97,8 +104,8 @@ def without_solution(value: np.ndarray, present: np.ndarray, units, model, orien
     no_value = np.zeros(len(present), dtype=bool)
     no_value[np.flatnonzero(present)[np.isnan(value)]] = True
     return status, {"no_value": no_value,
-                    "warnings": [both("dea.super_infeasible", count=len(missing), which=", ".join(map(str, missing[:10])),
-                                      model=model, orientation=ORIENTED[orientation])]}
+                    "warnings": [said("W_METHOD", "dea.super_infeasible", severity="warning", units=tuple(map(str, missing)),
+                                      count=len(missing), model=model, orientation=ORIENTED[orientation])]}
 
 
 def inputs_and_outputs(x, w, params, children) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -199,7 +206,7 @@ class Envelopment:
         return self._measure(self.solver.getInfo().objective_function_value)
 
     def _measure(self, objective: float) -> float:
-        return objective if self.orientation == "input" else 1.0 / -objective
+        return snapped(objective if self.orientation == "input" else 1.0 / -objective)
 
     def efficiency(self, x, y, leave_out: int | None = None) -> float:
         """The point's efficiency; ``leave_out``: a reference unit not to use (super-efficiency). NaN where
@@ -213,15 +220,16 @@ class Envelopment:
             if leave_out is not None:
                 self.solver.changeColBounds(int(self.column[leave_out]), 0.0, INF)
 
-    def generate(self, o: int, extra=()) -> Optimum:
-        """Unit o's efficiency by column generation: solved over the reference set, which gains the unit the
-        optimal multipliers would rate furthest above the frontier until no unit is rated above it. Unit o's
-        own column keeps the programme feasible and the efficiency at most 1. ``extra``: columns over the
-        output rows for this unit only (bounds on its multipliers)."""
+    def generate(self, x, y, own: int, extra=()) -> Optimum:
+        """The efficiency of a unit with inputs x and outputs y, by column generation: solved over the reference
+        set, which gains the unit the optimal multipliers would rate furthest above the frontier until no unit is
+        rated above it. The unit's own column keeps the programme feasible and the efficiency at most 1; among
+        the peers it is ``own``. ``extra``: columns over the output rows for this unit only (bounds on its
+        multipliers)."""
         solver, first = self.solver, self.solver.getNumCol()
-        self._point(self.X[o], self.Y[o])
-        for r in range(self.nrow):
-            solver.changeCoeff(r, 1, float(self.A[o, r]))
+        self._point(x, y)
+        for r, value in enumerate(np.r_[x, y, 1.0][:self.nrow]):
+            solver.changeCoeff(r, 1, float(value))
         solver.changeColBounds(1, 0.0, INF)
         for coefficients in extra:
             solver.addCol(0.0, 0.0, INF, self.s, self.rows[self.m:self.m + self.s], coefficients)
@@ -238,7 +246,7 @@ class Envelopment:
                     lam = np.asarray(solution.col_value)
                     lam[first:first + len(extra)] = 0.0  # not λ
                     support = np.flatnonzero(lam[1:] > 1e-9) + 1
-                    peers = sorted({o if j == 1 else self.unit[j] for j in support})
+                    peers = sorted({own if j == 1 else self.unit[j] for j in support})
                     return Optimum(value, duals, float(lam[1:].sum()), tuple(peers))
                 self.add(self.candidates[best:best + 1])
         finally:

@@ -26,7 +26,7 @@ from govscore.engine.diagnostics import EngineError, said
 from govscore.engine.execute import period_numbers
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import both
-from govscore.plugins.dea import efficiency
+from govscore.plugins.frontier import efficiency
 from govscore.plugins.lp import INPUTS, Envelopment, column_scales, inputs_and_outputs
 
 pa = lazy.module("pyarrow")

@@ -26,11 +26,13 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.gather import gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
 from govscore.engine.values import complete_rows, spread
-from govscore.plugins.dea import efficiency
-from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, column_scales, highs, solve, solved, without_solution
+from govscore.plugins.dea import unit_ids
+from govscore.plugins.frontier import Frontier, efficiency
+from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, highs, snapped, solve, solved, without_solution
 
 
 def roles(children, params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -93,7 +95,7 @@ class _Slacks:
         z = np.asarray(self.solver.getSolution().col_value)
         t = z[self.t]
         rho = 1.0 / (1.0 - objective) if self.orientation == "output" else objective
-        return min(rho, 1.0), np.maximum(z[self.n:self.t], 0.0) / t, z[:self.n] / t
+        return min(snapped(rho), 1.0), np.maximum(z[self.n:self.t], 0.0) / t, z[:self.n] / t
 
 
 def _frontier_candidates(X, G, B, returns) -> np.ndarray:
@@ -105,13 +107,15 @@ def _frontier_candidates(X, G, B, returns) -> np.ndarray:
     return np.flatnonzero(radial >= 1 - 1e-6)
 
 
-def _super_sbm(X, Y, units, returns, orientation):
-    """Super-SBM of ``units`` (SBM-efficient), each against every other unit (Tone 2002), linearised with
-    t: min t + (1/m) Σ S⁻/x_o, t − (1/s) Σ S⁺/y_o = 1 (non-oriented), Σ Λ x − S⁻ ≤ t x_o,
-    Σ Λ y + S⁺ ≥ t y_o, S⁺ ≤ t y_o: the nearest point of the others' frontier that is no better than the unit.
-    Input oriented S⁺ = 0 and t = 1; output oriented S⁻ = 0, t = 1 and δ = 1 / (1 − the least Σ S⁺/(s·y)).
-    NaN where the programme has no solution."""
-    n, m, s = len(X), X.shape[1], Y.shape[1]
+def _super_sbm(reference, X, Y, units, leave_out, returns, orientation):
+    """Super-SBM of ``units`` (rows of X, Y: SBM-efficient), each against the other units of ``reference`` (X, Y of
+    the units that span the frontier of all but any one unit; ``leave_out``: each unit's row there, −1 where it
+    is not one of them) (Tone 2002), linearised with t: min t + (1/m) Σ S⁻/x_o, t − (1/s) Σ S⁺/y_o = 1
+    (non-oriented), Σ Λ x − S⁻ ≤ t x_o, Σ Λ y + S⁺ ≥ t y_o, S⁺ ≤ t y_o: the nearest point of the others'
+    frontier that is no better than the unit. Input oriented S⁺ = 0 and t = 1; output oriented S⁻ = 0, t = 1
+    and δ = 1 / (1 − the least Σ S⁺/(s·y)). NaN where the programme has no solution."""
+    XR, YR = reference
+    n, m, s = len(XR), X.shape[1], Y.shape[1]
     ncol = n + m + s + 1
     t = ncol - 1
     upper = np.full(ncol, INF)
@@ -124,9 +128,9 @@ def _super_sbm(X, Y, units, returns, orientation):
     lam = np.arange(n, dtype=np.int32)
     solver.addRow(1.0, 1.0, 1, np.array([t], dtype=np.int32), np.ones(1))  # the normalisation, row 0
     for i in range(m):  # Σ Λ x − S⁻ − t x_o ≤ 0
-        solver.addRow(-INF, 0.0, n + 1, np.r_[lam, n + i].astype(np.int32), np.r_[X[:, i], -1.0])
+        solver.addRow(-INF, 0.0, n + 1, np.r_[lam, n + i].astype(np.int32), np.r_[XR[:, i], -1.0])
     for r in range(s):  # Σ Λ y + S⁺ − t y_o ≥ 0 and S⁺ − t y_o ≤ 0
-        solver.addRow(0.0, INF, n + 1, np.r_[lam, n + m + r].astype(np.int32), np.r_[Y[:, r], 1.0])
+        solver.addRow(0.0, INF, n + 1, np.r_[lam, n + m + r].astype(np.int32), np.r_[YR[:, r], 1.0])
         solver.addRow(-INF, 0.0, 1, np.array([n + m + r], dtype=np.int32), np.ones(1))
     if returns == "variable":
         solver.addRow(0.0, 0.0, n + 1, np.r_[lam, t].astype(np.int32), np.r_[np.ones(n), -1.0])
@@ -147,43 +151,67 @@ def _super_sbm(X, Y, units, returns, orientation):
         for r in range(s):
             solver.changeCoeff(1 + m + 2 * r, t, -float(Y[o, r]))
             solver.changeCoeff(2 + m + 2 * r, t, -float(Y[o, r]))
-        solver.changeColBounds(int(o), 0.0, 0.0)  # the unit is not part of its own frontier
+        own = int(leave_out[o])
+        if own >= 0:
+            solver.changeColBounds(own, 0.0, 0.0)  # the unit is not part of its own frontier
         found = solve(solver)
         value = solver.getInfo().objective_function_value
-        solver.changeColBounds(int(o), 0.0, INF)
+        if own >= 0:
+            solver.changeColBounds(own, 0.0, INF)
         if found:
-            out[k] = 1.0 / (1.0 - value) if orientation == "output" else value
+            out[k] = snapped(1.0 / (1.0 - value) if orientation == "output" else value)
     return out
 
 
-def sbm(x, w, params, children, units=None):
-    """SBM efficiency per unit, with each child's slack and target; super-SBM when asked."""
-    returns = params.get("returns", "constant")
-    orientation = params.get("orientation", "none")
+def _checked(x, w, params, children):
+    """The masks of the children's roles and the units that have every child, after the checks of the data."""
     is_input, is_good, is_bad = roles(children, params)
     present = complete_rows(x, w)  # a unit missing any child is not scored
     bad = present & (x <= 0).any(axis=1)
     if bad.any():
         raise UnitsError("E_DOMAIN", "sbm.domain", bad, hint=Both("normalise inputs and outputs with ratio (to the mean) or none",
                                                                   "投入和产出请用 ratio（除以均值）或 none 标准化"))
-    X, G, B = x[present][:, is_input], x[present][:, is_good], x[present][:, is_bad]
-    if len(X) < 2:
+    if params.get("super") and is_bad.any():
+        raise EngineError([said("E_PARAMS", "sbm.super_undesirable")])
+    return is_input, is_good, is_bad, present
+
+
+def _sbm_frontier(x, w, params, children, found, units=None):
+    """The units on the frontier (plugins/frontier.py), undesirable outputs counted with the inputs."""
+    is_input, is_good, is_bad, present = _checked(x, w, params, children)
+    order = np.r_[np.flatnonzero(is_input), np.flatnonzero(is_good), np.flatnonzero(is_bad)]
+    lower = np.r_[np.ones(is_input.sum(), dtype=bool), np.zeros(is_good.sum(), dtype=bool), np.ones(is_bad.sum(), dtype=bool)]
+    return {"frontier": Frontier.of(unit_ids(units, len(x))[present], x[present][:, order], lower, "input",
+                                    layers=2 if params.get("super") else 1)}
+
+
+def _sbm(x, w, params, children, found, units=None):
+    """SBM efficiency per unit, with each child's slack and target; super-SBM when asked."""
+    returns = params.get("returns", "constant")
+    orientation = params.get("orientation", "none")
+    is_input, is_good, is_bad, present = _checked(x, w, params, children)
+    frontier = found["frontier"]
+    if frontier.count < 2:
         raise EngineError([said("E_WEIGHTS_DATA", "dea.too_few", method=Both("SBM", "SBM "))])
-    scales = np.r_[tuple(column_scales(X, G, B))]  # SBM is units invariant; the solver prefers columns of like size
+    X, G, B = x[present][:, is_input], x[present][:, is_good], x[present][:, is_bad]
+    scales = frontier.scales  # SBM is units invariant; the solver prefers columns of like size
     m, s1 = X.shape[1], G.shape[1]
     Xs, Gs, Bs = X / scales[:m], G / scales[m:m + s1], B / scales[m + s1:]
-    ref = _frontier_candidates(Xs, Gs, Bs, returns)
-    lp = _Slacks(Xs[ref], Gs[ref], Bs[ref], returns, orientation)
-    found = [lp.solve(Xs[o], Gs[o], Bs[o]) for o in range(len(X))]
-    rho = np.array([f[0] for f in found])
-    slacks = np.array([f[1] for f in found]) * scales
-    details: dict = {"returns": returns, "orientation": orientation, "efficient": int((rho >= 1 - 1e-7).sum())}
+    rows = frontier.rows()[1]
+    XR, GR, BR = rows[:, :m], rows[:, m:m + s1], rows[:, m + s1:]
+    ref = frontier.once(("radial", returns), lambda: _frontier_candidates(XR, GR, BR, returns))
+    lp = _Slacks(XR[ref], GR[ref], BR[ref], returns, orientation)
+    measured = [lp.solve(Xs[o], Gs[o], Bs[o]) for o in range(len(X))]
+    rho = np.array([f[0] for f in measured])
+    slacks = np.array([f[1] for f in measured]) * scales
+    on_frontier = frontier.once(("sbm", returns, orientation), lambda: np.array([lp.solve(XR[o], GR[o], BR[o])[0]
+                                                                                for o in range(len(XR))])) \
+        if frontier.merged else rho  # else the frontier is these units
+    details: dict = {"returns": returns, "orientation": orientation, "efficient": int((on_frontier >= 1 - 1e-7).sum())}
     value = rho
     if params.get("super"):
-        if is_bad.any():
-            raise EngineError([said("E_PARAMS", "sbm.super_undesirable")])
-        value, details["efficiency"], details["status"], told = _super_values(X / scales[:m], G / scales[m:], rho, present,
-                                                                              returns, orientation, units)
+        value, details["efficiency"], details["status"], told = _super_values(Xs, Gs, rho, present, returns, orientation,
+                                                                              units, frontier)
         details.update(told)
     order = [*np.flatnonzero(is_input), *np.flatnonzero(is_good), *np.flatnonzero(is_bad)]
     own = np.c_[X, G, B]
@@ -194,10 +222,15 @@ def sbm(x, w, params, children, units=None):
     return spread(value, present), details
 
 
-def _super_values(X, Y, rho, present, returns, orientation, units):
+sbm = gathered(_sbm_frontier, apply=_sbm)
+
+
+def _super_values(X, Y, rho, present, returns, orientation, units, frontier: Frontier):
     efficient = np.flatnonzero(rho >= 1 - 1e-7)
     value = rho.copy()
-    value[efficient] = _super_sbm(X, Y, efficient, returns, orientation)
+    rows = frontier.rows(layers=2)[1]
+    where = frontier.positions(unit_ids(units, len(present))[present], layers=2)
+    value[efficient] = _super_sbm((rows[:, :X.shape[1]], rows[:, X.shape[1]:]), X, Y, efficient, where, returns, orientation)
     model = Both(f"SBM, {returns} returns", f"SBM（规模报酬{'不变' if returns == 'constant' else '可变'}）")
     status, told = without_solution(value, present, units, model, orientation)
     return value, spread(rho, present), status, told
@@ -219,7 +252,7 @@ PARAMS = {
 @hookimpl
 def register_aggregators(register):
     register("sbm", sbm, title={"en": "Slacks-based measure (SBM)", "zh": "SBM 模型"},
-             weighted=False, whole_columns=True, params=PARAMS,
+             weighted=False, params=PARAMS,
              description={"en": "Slacks-based measure of efficiency (SBM, Tone 2001): every input excess and output shortfall "
                                 "in one score from 0 to 1; undesirable outputs (Tone 2003), orientations, returns to scale, "
                                 "super-SBM (Tone 2002); slacks and targets per unit.",

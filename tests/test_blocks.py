@@ -125,8 +125,8 @@ def test_parquet_source_out_of_core(tmp_path, plugins):
         assert_same(parts_joined(scored), in_memory(memory))
 
 
-@pytest.mark.parametrize("name", ["effectiveness", "efficiency", "governance", "governance_ahp", "governance_entropy",
-                                  "ranking_topsis"])
+@pytest.mark.parametrize("name", ["effectiveness", "efficiency", "efficiency_dea", "governance", "governance_ahp",
+                                  "governance_entropy", "ranking_topsis"])
 def test_shipped_rulesets_out_of_core(name, plugins):
     ruleset = compiled(RULESETS / f"{name}.json", plugins)
     memory = run(ruleset, plugins)
@@ -146,9 +146,8 @@ def test_command_line_out_of_core_writes_what_memory_writes(tmp_path):
 
 
 def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
-    for name, where in [("grassroots", "/nodes/G/formula"), ("efficiency_dea", "/nodes/eta_dea/method")]:
-        problems = unsupported(compiled(RULESETS / f"{name}.json", plugins), plugins)
-        assert "E_OUT_OF_CORE" in codes(problems) and where in [d.path for d in problems], name
+    problems = unsupported(compiled(RULESETS / "grassroots.json", plugins), plugins)
+    assert "E_OUT_OF_CORE" in codes(problems) and "/nodes/G/formula" in [d.path for d in problems]
     path = synthetic(tmp_path, units=50)
     document = json.loads(path.read_text())
     document["indicators"]["x0"]["normalise"] = {"method": "rank"}
@@ -273,3 +272,57 @@ def test_scratch_left_by_a_killed_run_is_removed(tmp_path, plugins, monkeypatch)
     scored = run_blocks(ruleset, plugins, rows=50)
     scored.close()
     assert not dead.exists() and mine.exists() and not scored.scratch.exists()
+
+
+def frontier_data(tmp_path, method, params, units=1500, fmt="csv"):
+    """A ruleset of one frontier method over synthetic inputs and outputs, some units missing one of them."""
+    rng = np.random.default_rng(11)
+    inputs = rng.uniform(1, 10, (units, 2))
+    outputs = inputs.sum(axis=1, keepdims=True) ** 0.8 * rng.uniform(0.2, 1, (units, 3))
+    columns = {"id": [f"D{i:05d}" for i in range(units)]}
+    for k, values in enumerate([*inputs.T, *outputs.T]):
+        values[rng.random(units) < 0.01] = np.nan
+        columns[f"c{k}"] = values
+    if fmt == "csv":
+        pv.write_csv(pa.table(columns), tmp_path / "frontier.csv")
+    else:
+        pq.write_table(pa.table(columns), tmp_path / "frontier.parquet", row_group_size=200)
+    names = [f"c{k}" for k in range(5)]
+    document = {
+        "format": "govscore/1", "id": "frontier", "title": "frontier", "units": {"source": "main", "id": "id"},
+        "sources": {"main": {"format": fmt, "path": f"frontier.{fmt}"}}, "normalise": "none",
+        "indicators": {name: {"label": name, "column": name, "missing": "leave"} for name in names},
+        "nodes": {"F": {"label": "F", "method": method, "children": names if method != "benefit_of_the_doubt" else names[2:],
+                        "params": params}},
+        "score": "F"}
+    return write_ruleset(tmp_path, document)
+
+
+@pytest.mark.parametrize("method, params", [
+    ("dea", {"inputs": ["c0", "c1"]}),
+    ("dea", {"inputs": ["c0", "c1"], "model": "BCC", "orientation": "output", "super": True}),
+    ("dea", {"inputs": ["c0", "c1"], "model": "CCR", "super": True}),
+    ("sbm", {"inputs": ["c0", "c1"], "returns": "variable", "super": True}),
+    ("sbm", {"inputs": ["c0"], "undesirable": ["c1"], "orientation": "output"}),
+    ("benefit_of_the_doubt", {"shares": {"c2": [0.1, 0.7]}}),
+], ids=["CCR", "BCC output super", "CCR super", "SBM VRS super", "SBM undesirable", "benefit of the doubt"])
+def test_frontier_methods_out_of_core_measure_against_the_frontier_found_first(tmp_path, plugins, method, params):
+    """DEA out of core: the units on the frontier found over every block first (those of each block sorted out with
+    those found so far), then each block measured against them: scores, slacks, targets, peers and statuses
+    as in memory, where every unit is measured against all."""
+    ruleset = compiled(frontier_data(tmp_path, method, params), plugins)
+    memory = run(ruleset, plugins)
+    with out_of_core(ruleset, plugins, rows=250) as scored:
+        assert scored.meta["blocks"]["passes"] == 2  # the frontier, then the scores
+        blocks, expected = parts_joined(scored), in_memory(memory)
+        assert_same(blocks.select(["unit", "F", "rank"]), expected.select(["unit", "F", "rank"]), tolerance=1e-9)
+        peers = [name for name in expected.column_names if name == "F.peers"]  # DEA's: the same units, in another order
+        assert_same(blocks.drop_columns(peers), expected.drop_columns(peers), tolerance=1e-7)  # slacks, targets, statuses
+        assert sorted(d.format_text() for d in scored.diagnostics) == sorted(d.format_text() for d in memory.diagnostics)
+        frontier = scored.passes.known[("aggregate", "F")][1]["frontier"]
+    details = memory.details["F"]["details"]
+    assert frontier.merged and len(frontier.ids) < 150 and (0 < len(frontier.second[0]) < 300) == bool(params.get("super"))
+    if params.get("model") == "BCC":  # the frontier found over blocks: the units BCC rates efficient over all of them
+        efficiency = details["efficiency"]
+        assert sorted(frontier.ids) == sorted(np.asarray(memory.unit_ids)[efficiency >= 1 - 1e-6])
+    assert details.get("efficient", 1) > 0 and (np.nan_to_num(memory.nodes["F"]) <= 1).all() == (not params.get("super"))

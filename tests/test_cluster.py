@@ -8,7 +8,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from conftest import codes, engine
-from test_blocks import assert_same, compiled, in_memory, synthetic
+from test_blocks import assert_same, compiled, frontier_data, in_memory, synthetic
 from govscore.engine.diagnostics import EngineError
 from govscore.engine.execute import run
 
@@ -38,6 +38,17 @@ def test_on_a_cluster_the_results_are_those_in_memory(tmp_path, plugins, client)
     assert [d.format_text() for d in done["diagnostics"]] == [d.format_text() for d in memory.diagnostics]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # the scratch folder is gone
     assert Path(tempfile.gettempdir()).is_dir()  # workers writing at once on threads left the process's temporary folder be
+
+
+def test_dea_on_a_cluster_measures_against_the_frontier_merged_over_the_parts(tmp_path, plugins, client):
+    from govscore.engine.cluster import run_on_cluster
+    params = {"inputs": ["c0", "c1"], "model": "BCC", "super": True}
+    ruleset = compiled(frontier_data(tmp_path, "dea", params, units=1200, fmt="parquet"), plugins)
+    memory = run(ruleset, plugins)
+    done = run_on_cluster(ruleset, plugins, client, [(plugins.get("output", "parquet"), str(tmp_path / "out.parquet"), {})],
+                          memory=50_000)
+    assert done["meta"]["dask"]["parts"] > 2
+    assert_same(ds.dataset(tmp_path / "out.parquet").to_table(), in_memory(memory).select(["unit", "F", "rank"]), tolerance=1e-9)
 
 
 def test_a_second_run_replaces_the_folder_of_parts(tmp_path, plugins, client):

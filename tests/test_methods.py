@@ -635,7 +635,8 @@ def test_dea_super_efficiency_by_hand(tmp_path, plugins, model, orientation, exp
     assert len(told) == int(infeasible.any())
     if infeasible.any():  # named, and left unranked rather than given a made-up number
         unit = f"u{int(np.flatnonzero(infeasible)[0])}"
-        assert f"1 unit(s) ({unit})" in told[0].message and "efficient (efficiency 1)" in told[0].message
+        assert "for 1 unit(s)" in told[0].message and "efficient (efficiency 1)" in told[0].message
+        assert told[0].units == (unit,) and told[0].path == "/nodes/score"
         assert np.isnan(result.rank[infeasible]).all() and any(d.code == "W_NO_SCORE" for d in result.diagnostics)
 
 
