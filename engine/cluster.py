@@ -27,7 +27,7 @@ from .blocks import BlockScore, input_record, passes_until_scored, rank_every_un
 from .global_ranks import keep_units, with_ranks
 from .execute import run_meta
 from .diagnostics import EngineError, plugin_failed, said
-from .gather import Passes, merge_found
+from .gather import Passes
 from .loading import (Data, as_written, file_sha256, named_at, number_columns, placed, source_file, units_of,
                       wanted_columns)
 from .messages import Both
@@ -123,7 +123,7 @@ def _merge(a, b=None):
         return a
     gathering = dict(a[1])
     for key, part in b[1].items():
-        gathering[key] = merge_found(gathering[key], part) if key in gathering else part
+        gathering[key] = gathering[key].merge(part) if key in gathering else part
     return a[0].plus(b[0]), gathering
 
 

@@ -173,6 +173,25 @@ class Distinct:
                                             minlength=len(values)).astype(np.int64))
 
 
+class Least:
+    """The ``k`` rows with the least value (all of them when ``k`` is None), in order of value and, among equal
+    values, in the order met (as a stable sort of the whole column), with what else each row carries."""
+
+    def __init__(self, values: np.ndarray, carried: dict, k: int | None):
+        self.values, self.carried, self.k = values, carried, k
+
+    @classmethod
+    def of(cls, values: np.ndarray, k: int | None = None, **carried) -> Least:
+        order = np.argsort(values, kind="stable")[:k]
+        return cls(values[order], {name: np.asarray(c)[order] for name, c in carried.items()}, k)
+
+    def merge(self, other: Least) -> Least:
+        values = np.concatenate([self.values, other.values])
+        order = np.argsort(values, kind="stable")[:self.k]
+        return Least(values[order], {name: np.concatenate([c, other.carried[name]])[order] for name, c in self.carried.items()},
+                     self.k)
+
+
 def merge_found(a: dict, b: dict) -> dict:
     """Two blocks' statistics of the same step, merged name by name."""
     return {name: a[name].merge(b[name]) if name in a else b[name] for name in {**a, **b}}
@@ -288,33 +307,47 @@ class NotYet(Exception):
     """A block's values need statistics that this pass over the data is still gathering."""
 
 
+@dataclass(frozen=True)
+class Step:
+    """What one pass gathered of a method's step ``index``, merged over the blocks seen."""
+
+    index: int
+    found: dict
+
+    def merge(self, other: Step) -> Step:
+        return Step(self.index, merge_found(self.found, other.found))
+
+
 class Passes:
     """What passes over the data have found, out of core. Each method (by key) gathers its next step
-    over every block of one pass; once every step is done, it is applied."""
+    over every block of one pass; once every step is done, it is applied. A step that gathers nothing
+    (its parameters ask for nothing: grey relational analysis against a declared reference) costs no pass."""
 
     def __init__(self):
         self.known: dict = {}  # key -> (steps done, statistics)
-        self.gathering: dict = {}  # key -> this pass's merged statistics of its next step
+        self.gathering: dict = {}  # key -> this pass's Step
         self.lock = threading.Lock()
 
     def run(self, key, method: Gathered, args: tuple, keywords: dict | None = None):
         """``method`` applied to a block, or NotYet after gathering the block's part of its next step."""
         keywords = keywords or {}
         done, found = self.known.get(key, (0, {}))
-        if done == len(method.steps):
-            return method.apply(*args, found, **keywords)
-        part = method.steps[done](*args, found, **keywords)
-        with self.lock:
-            self.gathering[key] = merge_found(self.gathering[key], part) if key in self.gathering else part
-        raise NotYet(key)
+        while done < len(method.steps):
+            part = method.steps[done](*args, found, **keywords)
+            if part:
+                with self.lock:
+                    step = Step(done, part)
+                    self.gathering[key] = self.gathering[key].merge(step) if key in self.gathering else step
+                raise NotYet(key)
+            done += 1
+        return method.apply(*args, found, **keywords)
 
     def finish_pass(self) -> bool:
         """Take in what this pass gathered; False when it gathered nothing (every method is applied)."""
         if not self.gathering:
             return False
-        for key, part in self.gathering.items():
-            done, found = self.known.get(key, (0, {}))
-            self.known[key] = (done + 1, {**found, **part})
+        for key, step in self.gathering.items():
+            self.known[key] = (step.index + 1, {**self.known.get(key, (0, {}))[1], **step.found})
         self.gathering = {}
         return True
 

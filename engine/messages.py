@@ -538,8 +538,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coupling.above_one": ('The node "{name}" computes coupling coordination, which needs every subsystem level between 0 and '
                            "{full}; {count} unit(s) have one above it.",
                            "节点“{name}”计算耦合协调度，要求各子系统水平在 0 到 {full} 之间；有 {count} 个单位的某个子系统超出。"),
-    "coupling.all_zero": ("every subsystem is 0 for {count} unit(s) ({which}): their coupling C and coordination D are set to 0.",
-                          "有 {count} 个单位（{which}）的各子系统均为 0：其耦合度 C 与耦合协调度 D 记为 0。"),
+    "coupling.all_zero": ("every subsystem is 0 for {count} unit(s): their coupling C and coordination D are set to 0.",
+                          "有 {count} 个单位的各子系统均为 0：其耦合度 C 与耦合协调度 D 记为 0。"),
     "aggregate.geometric_zero": ('The node "{name}" is a geometric mean, which needs every child above 0; {count} unit(s) have '
                                  "a child at exactly 0.",
                                  "节点“{name}”为几何平均，要求各组成部分大于 0；有 {count} 个单位的某个组成部分正好为 0。"),

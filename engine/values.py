@@ -25,6 +25,11 @@ def complete_rows(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (np.broadcast_to(w, x.shape) > 0).all(axis=1)
 
 
+def unit_ids(units, size: int) -> np.ndarray:
+    """For an aggregator: the units' ids as it was given them (their rows, as text, when it was not)."""
+    return np.asarray(units, dtype=object) if units is not None else np.arange(size).astype(str).astype(object)
+
+
 def spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Values computed for the ``present`` units only, put back in place among all units (NaN elsewhere).
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, UnitsError, said
+from govscore.engine.gather import Extremes, gathered
 from govscore.engine.hookspecs import hookimpl
-from govscore.engine.messages import Both, both
+from govscore.engine.messages import Both
 from govscore.engine.model import Band
 from govscore.engine.ranking import grade
+from govscore.engine.values import unit_ids
 
 BANDS = ((0.9, "优质协调"), (0.8, "良好协调"), (0.7, "中级协调"), (0.6, "初级协调"), (0.5, "勉强协调"),
          (0.4, "濒临失调"), (0.3, "轻度失调"), (0.2, "中度失调"), (0.1, "严重失调"), (0.0, "极度失调"))
@@ -60,13 +62,24 @@ def grades(d: np.ndarray, bands, boundary: str) -> np.ndarray:
     return grade(d, floored + (Band(order[0][1], None),))
 
 
-def coupling_coordination(x, w, params, children, units=None):
+def _levels(x, w, params, children):
+    """Each unit's subsystem levels, on 0–1 (NaN where a subsystem is missing: the unit gets no D)."""
     if len(children) < 2:
         raise EngineError([said("E_PARAMS", "coupling.too_few", count=len(children))])
+    return np.where(np.broadcast_to(w, x.shape) > 0, x, np.nan) / params.get("full", 1.0)
+
+
+def _range(x, w, params, children, found, units=None):
+    """With ``rescale``: each subsystem's lowest and highest level over the units."""
+    levels = _levels(x, w, params, children)
+    return {"range": Extremes.of(levels)} if params.get("rescale", False) else {}
+
+
+def _coupling_coordination(x, w, params, children, found, units=None):
+    u = _levels(x, w, params, children)
     w = np.broadcast_to(w, x.shape)
-    u = np.where(w > 0, x, np.nan) / params.get("full", 1.0)  # a missing subsystem leaves the unit without D
     if params.get("rescale", False):
-        low, high = np.nanmin(u, axis=0), np.nanmax(u, axis=0)
+        low, high = found["range"].lo, found["range"].hi
         span = np.where(high > low, high - low, 1.0)
         u = RESCALED[0] + (RESCALED[1] - RESCALED[0]) * (u - low) / span
     above = (u > 1 + 1e-9).any(axis=1)
@@ -82,11 +95,15 @@ def coupling_coordination(x, w, params, children, units=None):
     lagging = np.where(even | np.isnan(d), None, np.asarray(children, dtype=object)[lowest])
     bands = [(b["above"], b["label"]) for b in params["bands"]] if "bands" in params else BANDS
     zero = (np.nan_to_num(u, nan=1.0) == 0).all(axis=1)
-    warnings = [both("coupling.all_zero", which=", ".join(map(str, np.asarray(units, dtype=object)[zero][:10])),
-                     count=int(zero.sum()))] if zero.any() and units is not None else []
+    warnings = [said("W_METHOD", "coupling.all_zero", severity="warning", units=tuple(map(str, unit_ids(units, len(u))[zero])),
+                     count=int(zero.sum()))] if zero.any() else []
     return d, {"C": c, "T": t, "grade": grades(d, bands, params.get("boundary", "upper")), "lagging": lagging,
                "coupling": params.get("coupling", "classic"), "rescaled": bool(params.get("rescale", False)),
                "warnings": warnings}
+
+
+# With ``rescale``, the range of each subsystem is gathered over every unit first.
+coupling_coordination = gathered(_range, apply=_coupling_coordination)
 
 
 PARAMS = {
@@ -110,7 +127,7 @@ PARAMS = {
 @hookimpl
 def register_aggregators(register):
     register("coupling_coordination", coupling_coordination, title={"en": "Coupling coordination degree", "zh": "耦合协调度"},
-             whole_columns=True, domain="nonnegative", params=PARAMS,
+             domain="nonnegative", params=PARAMS,
              description={"en": "Coupling coordination degree D = √(C·T) of the children as subsystems; C, T, the coordination "
                                 "grade and the lagging subsystem reported per unit.",
                           "zh": "耦合协调度 D = √(C·T)，各组成部分为子系统；逐单位报告耦合度 C、综合发展指数 T、协调等级和滞后子系统。"})

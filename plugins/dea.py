@@ -29,7 +29,7 @@ from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.gather import gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.engine.values import complete_rows, spread
+from govscore.engine.values import complete_rows, spread, unit_ids
 from govscore.plugins.frontier import Frontier, Radial, efficiency
 from govscore.plugins.lp import INF, INPUTS, Envelopment, highs, inputs_and_outputs, solved, spread_text, without_solution
 
@@ -68,11 +68,6 @@ def _slacks_and_peers(X, Y, radial: Radial, model, orientation, efficient: tuple
         slacks[o] = np.maximum(x[k:], 0.0)
         peers[o] = [(int(j), float(x[j])) for j in np.flatnonzero(x[:k] > 1e-9)]
     return slacks, peers
-
-
-def unit_ids(units, size: int) -> np.ndarray:
-    """The units' ids as a method was given them (their rows, as text, when it was not)."""
-    return np.asarray(units, dtype=object) if units is not None else np.arange(size).astype(str).astype(object)
 
 
 def _checked(x, w, params, children):

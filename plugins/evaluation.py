@@ -1,8 +1,8 @@
 """Built-in evaluation methods that compare units with each other: TOPSIS, VIKOR, grey
 relational analysis and Copeland outranking. The ideal of a column is the best value any unit reaches:
-TOPSIS and grey relational analysis gather it over every unit before they score (see
-govscore.engine.gather), so they also run out of core; VIKOR's compromise conditions and Copeland's
-pairs need every unit at once (``whole_columns``). The children arrive normalised with their direction
+TOPSIS, grey relational analysis and VIKOR gather it over every unit before they score (see
+govscore.engine.gather; VIKOR also the range of S and R and the first units by Q), so they also run
+out of core; Copeland's pairs need every unit at once (``whole_columns``). The children arrive normalised with their direction
 applied, so for every column higher is better; each method reports what it computed per unit.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, said
-from govscore.engine.gather import Extremes, gathered
+from govscore.engine.gather import Extremes, Least, Sums, gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both, both
-from govscore.engine.values import complete_rows, spread
+from govscore.engine.values import complete_rows, spread, unit_ids
 
 
 def _present(x, w):
@@ -44,45 +44,79 @@ def _topsis(x, w, params, children, found):
     return closeness, {"d_plus": d_plus, "d_minus": d_minus, "ideal": ideal, "anti_ideal": anti}
 
 
-def vikor(x, w, params, children, units=None):
-    """VIKOR (Opricovic & Tzeng 2004): group utility S, individual regret R and Q = v·(S−S*)/(S⁻−S*)
-    + (1−v)·(R−R*)/(R⁻−R*). Lower Q is better: rank in ascending order. The compromise conditions
-    (acceptable advantage and stability) are reported."""
-    v = params.get("v", 0.5)
+def _vikor_ideals(x, w, params, children, found, units=None):
+    return {"ideals": Extremes.of(_present(x, w)[1])}
+
+
+def _vikor_terms(x, w, params, children, found):
+    """Each unit's group utility S and individual regret R."""
     w, counted = _present(x, w)
-    best, worst = np.fmax.reduce(counted, axis=0), np.fmin.reduce(counted, axis=0)
+    best, worst = found["ideals"].hi, found["ideals"].lo
     span = best - worst
     gap = np.divide(best - counted, span, out=np.zeros_like(counted), where=span > 0)
     terms = np.where(w > 0, w * np.nan_to_num(gap), 0.0)
-    s, r = terms.sum(axis=1), terms.max(axis=1)
+    return terms.sum(axis=1), terms.max(axis=1)
 
-    def scaled(values):
-        low, high = values.min(), values.max()
+
+def _vikor_extremes(x, w, params, children, found, units=None):
+    s, r = _vikor_terms(x, w, params, children, found)
+    return {"S": Extremes.of(s), "R": Extremes.of(r)}
+
+
+def _vikor_q(x, w, params, children, found):
+    """Each unit's S, R and Q = v·(S−S*)/(S⁻−S*) + (1−v)·(R−R*)/(R⁻−R*)."""
+    v = params.get("v", 0.5)
+    s, r = _vikor_terms(x, w, params, children, found)
+
+    def scaled(values, extremes):
+        low, high = extremes.lo, extremes.hi
         return (values - low) / (high - low) if high > low else np.zeros_like(values)
 
-    q = v * scaled(s) + (1 - v) * scaled(r)
-    return q, {"S": s, "R": r, "Q": q, "v": v, **_compromise(q, s, r, units)}
+    return s, r, v * scaled(s, found["S"]) + (1 - v) * scaled(r, found["R"])
 
 
-def _compromise(q, s, r, units) -> dict:
+def _vikor_first(x, w, params, children, found, units=None):
+    """The first two units by Q (with their S and R), and how many units there are."""
+    s, r, q = _vikor_q(x, w, params, children, found)
+    return {"first": Least.of(q, 2, S=s, R=r, units=unit_ids(units, len(q))), "units": Sums(len(q), 0.0)}
+
+
+def _vikor_close(x, w, params, children, found, units=None):
+    """Without an acceptable advantage, the units within DQ of the first by Q: the compromise set."""
+    if _conditions(found)[0]:
+        return {}
+    q = _vikor_q(x, w, params, children, found)[2]
+    close = q - found["first"].values[0] < _dq(found)
+    return {"close": Least.of(q[close], units=unit_ids(units, len(q))[close])}
+
+
+def _dq(found) -> float:
+    m = found["units"].count
+    return 1.0 / (m - 1) if m > 1 else 0.0
+
+
+def _conditions(found) -> tuple[bool, bool]:
     """Condition 1, acceptable advantage: Q(second) − Q(first) ≥ 1/(m − 1). Condition 2, acceptable
-    stability: the first by Q is also first by S or by R. Without condition 1 the compromise set is
-    every unit within 1/(m − 1) of the first; without condition 2, the first two. The set is given
-    as unit ids."""
-    m = len(q)
-    order = np.argsort(q, kind="stable")
-    dq = 1.0 / (m - 1) if m > 1 else 0.0
-    first = order[0]
-    advantage = bool(m < 2 or q[order[1]] - q[first] >= dq)
-    stable = bool(s[first] == s.min() or r[first] == r.min())
-    if advantage and stable:
-        chosen = [first]
-    elif not advantage:
-        chosen = [k for k in order if q[k] - q[first] < dq]
+    stability: the first by Q is also first by S or by R."""
+    first = found["first"]
+    advantage = bool(len(first.values) < 2 or first.values[1] - first.values[0] >= _dq(found))
+    stable = bool(first.carried["S"][0] == found["S"].lo or first.carried["R"][0] == found["R"].lo)
+    return advantage, stable
+
+
+def _vikor(x, w, params, children, found, units=None):
+    """VIKOR (Opricovic & Tzeng 2004): group utility S, individual regret R and Q = v·(S−S*)/(S⁻−S*)
+    + (1−v)·(R−R*)/(R⁻−R*). Lower Q is better: rank in ascending order. The compromise conditions
+    (acceptable advantage and stability) are reported: without condition 1 the compromise set is every
+    unit within 1/(m − 1) of the first; without condition 2, the first two. The set is given as unit ids."""
+    s, r, q = _vikor_q(x, w, params, children, found)
+    advantage, stable = _conditions(found)
+    if not advantage:
+        chosen = list(found["close"].carried["units"])
     else:
-        chosen = list(order[:2])
-    return {"acceptable_advantage": advantage, "acceptable_stability": stable, "DQ": dq,
-            "compromise": [str(units[k]) for k in chosen]}
+        chosen = list(found["first"].carried["units"][:1 if stable else 2])
+    return q, {"S": s, "R": r, "Q": q, "v": params.get("v", 0.5), "acceptable_advantage": advantage,
+               "acceptable_stability": stable, "DQ": _dq(found), "compromise": [str(u) for u in chosen]}
 
 
 def _grey_best(x, w, params, children, found):
@@ -133,9 +167,11 @@ def _reference_series(declared, counted, children):
     return np.array([float(declared[c]) for c in children])
 
 
-# The methods that gather the ideals over every unit before they score.
+# The methods that gather what they compare over every unit before they score: TOPSIS and grey relational
+# analysis their ideals; VIKOR its ideals, the range of S and R, and the first units by Q.
 topsis = gathered(_ideals, apply=_topsis)
 grey_relational = gathered(_grey_best, _grey_deltas, apply=_grey_relational)
+vikor = gathered(_vikor_ideals, _vikor_extremes, _vikor_first, _vikor_close, apply=_vikor)
 
 COPELAND_LIMIT = 20_000
 _COPELAND_BLOCK = 256
@@ -171,7 +207,7 @@ def register_aggregators(register):
              params={"type": "object", "additionalProperties": False, "properties": {}},
              description={"en": "TOPSIS (逼近理想解): closeness to the ideal unit, from 0 to 1. Use vector or minmax normalisation.",
                           "zh": "逼近理想解法（TOPSIS）：与理想单位的贴近度，0 到 1。请配合向量或极差标准化使用。"})
-    register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, whole_columns=True, better="lower", params={
+    register("vikor", vikor, title={"en": "VIKOR", "zh": "VIKOR 折衷排序"}, better="lower", params={
         "type": "object", "additionalProperties": False, "properties": {
             "v": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5,
                   "description": "The weight of group utility S against individual regret R."}}},

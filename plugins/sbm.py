@@ -29,8 +29,7 @@ from govscore.engine.diagnostics import EngineError, UnitsError, said
 from govscore.engine.gather import gathered
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.messages import Both
-from govscore.engine.values import complete_rows, spread
-from govscore.plugins.dea import unit_ids
+from govscore.engine.values import complete_rows, spread, unit_ids
 from govscore.plugins.frontier import Frontier, efficiency
 from govscore.plugins.lp import INF, INPUTS, RETURNS, UNDESIRABLE, highs, snapped, solve, solved, without_solution
 

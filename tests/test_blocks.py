@@ -126,7 +126,7 @@ def test_parquet_source_out_of_core(tmp_path, plugins):
 
 
 @pytest.mark.parametrize("name", ["effectiveness", "efficiency", "efficiency_dea", "governance", "governance_ahp",
-                                  "governance_entropy", "ranking_topsis"])
+                                  "governance_coupling", "governance_entropy", "ranking_topsis"])
 def test_shipped_rulesets_out_of_core(name, plugins):
     ruleset = compiled(RULESETS / f"{name}.json", plugins)
     memory = run(ruleset, plugins)
@@ -152,13 +152,13 @@ def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
     document = json.loads(path.read_text())
     document["indicators"]["x0"]["normalise"] = {"method": "rank"}
     document["indicators"]["x2"]["missing"] = "impute_group_mean"
-    document["nodes"]["B"]["method"] = "vikor"
+    document["nodes"]["B"]["method"] = "copeland"
     problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins, [plugins.get("output", "table")])
     said = {d.path: d.text("en") for d in problems}
     assert "normaliser rank cannot be run out of core" in said["/indicators/x0/normalise"]
     assert "impute_group_mean" in said["/indicators/x2/missing"] and "impute_median" in said["/indicators/x2/missing"]
     assert "output format table" in said["/outputs"]
-    assert "aggregator vikor cannot be run out of core: it compares every unit" in said["/nodes/B/method"]
+    assert "aggregator copeland cannot be run out of core: it compares every unit" in said["/nodes/B/method"]
     out = engine("run", write_ruleset(tmp_path, document), "--blocks", "-o", tmp_path / "out.csv")
     assert out.returncode == 1 and "E_OUT_OF_CORE" in out.stderr and not (tmp_path / "out.csv").exists()
     zh = engine("run", write_ruleset(tmp_path, document), "--blocks", "--lang", "zh-CN", "-o", tmp_path / "out.csv")
@@ -247,6 +247,28 @@ def test_grey_relational_and_topsis_gather_their_ideals_over_blocks(tmp_path, pl
     memory = run(ruleset, plugins)
     with out_of_core(ruleset, plugins, rows=350) as scored:
         assert_same(parts_joined(scored), in_memory(memory))
+
+
+@pytest.mark.parametrize("v, units", [(0.5, 3000), (0.1, 40)], ids=["many units", "a compromise set"])
+def test_vikor_and_coupling_coordination_gather_over_blocks(tmp_path, plugins, v, units):
+    """VIKOR: its ideals, the range of S and R, the first two units by Q (and, without an acceptable advantage,
+    every unit within DQ of the first) gathered over every block; coupling coordination: each subsystem's range,
+    when it rescales them."""
+    path = synthetic(tmp_path, units=units)
+    document = json.loads(path.read_text())
+    document["nodes"]["B"] = {"label": "B", "method": "vikor", "children": ["x3", "x4", "x5"], "params": {"v": v}}
+    document["nodes"]["C"] = {"label": "C", "method": "coupling_coordination", "children": ["x0", "x1"],
+                              "params": {"rescale": True, "full": 100}}
+    document["nodes"]["H"]["children"] = ["A", "C"]
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    memory = run(ruleset, plugins)
+    with out_of_core(ruleset, plugins, rows=units // 8) as scored:
+        assert_same(parts_joined(scored), in_memory(memory))
+        gathered = scored.passes.known[("aggregate", "B")][1]
+    details = memory.details["B"]["details"]
+    assert details["compromise"] == [str(u) for u in gathered["close" if "close" in gathered else "first"].carried["units"]
+                                     ][:len(details["compromise"])]
+    assert ("close" in gathered) == (not details["acceptable_advantage"]) == (units == 40)
 
 
 def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
