@@ -96,10 +96,11 @@ def unsupported(ruleset: Ruleset, plugins: Plugins, outputs=()) -> list[Diagnost
         if ind.missing not in ROW_ONLY_POLICIES:
             out.append(said("E_OUT_OF_CORE", "blocks.missing", path=ind.pointer + "/missing", name=ind.name, policy=ind.missing,
                             policies=", ".join(ROW_ONLY_POLICIES)))
-        if ind.treatment is not None and not isinstance(ind.treatment.impl, Gathered):
-            method(ind.treatment, "treatment", ind.pointer + "/treatment", whole)
-        if ind.normaliser is not None and not isinstance(ind.normaliser.impl, Gathered):
-            method(ind.normaliser, "normaliser", ind.pointer + "/normalise", whole)
+        for reg, kind, params, pointer in ((ind.treatment, "treatment", ind.treatment_params, ind.pointer + "/treatment"),
+                                           (ind.normaliser, "normaliser", ind.normaliser_params, ind.pointer + "/normalise")):
+            why = _not_gathered(reg, params, whole) if reg is not None else None
+            if why is not None:
+                method(reg, kind, pointer, why)
         if ind.formula is not None:
             out += _whole_column_calls(ind.formula, plugins, ind.pointer + "/formula")
     for node in ruleset.nodes.values():
@@ -117,6 +118,13 @@ def unsupported(ruleset: Ruleset, plugins: Plugins, outputs=()) -> list[Diagnost
         if not reg.options.get("streams"):
             method(reg, "output", "/outputs", Both("it writes a whole result at once", "它只能一次写出全部结果"))
     return out
+
+
+def _not_gathered(reg, params: dict, whole: Both) -> Both | None:
+    """Why the method cannot be gathered over blocks with these parameters (None when it can)."""
+    if not isinstance(reg.impl, Gathered):
+        return whole
+    return reg.impl.refuses(params) if reg.impl.refuses is not None else None
 
 
 def _whole_column_calls(formula, plugins: Plugins, pointer: str) -> list[Diagnostic]:

@@ -111,7 +111,8 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
         return cache.read() if cache.complete else cache.kept(from_source())
 
     try:
-        passes, count, total = passes_until_scored(lambda passes: _pass(ruleset, plugins, blocks(), passes, scratch / "units"))
+        passes, count, total = passes_until_scored(lambda passes: _pass(ruleset, plugins, blocks(), passes, scratch / "units"),
+                                                   scratch / "gathered")
         size, read, grouped, diagnostics = rank_every_unit(ruleset, scratch, written, memory, total)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -218,11 +219,11 @@ def score_block(ruleset: Ruleset, plugins: Plugins, data: Data, passes: Passes, 
                       sizes={k: part.size})
 
 
-def passes_until_scored(one_pass) -> tuple[Passes, int, BlockScore]:
+def passes_until_scored(one_pass, scratch: Path) -> tuple[Passes, int, BlockScore]:
     """Passes over the data, ``one_pass(passes) -> BlockScore`` of every block, until one gathers nothing
     more: every block was then scored. Returns the passes, how many there were, and what the last found;
-    the errors of a pass are raised after it."""
-    passes, count = Passes(), 0
+    the errors of a pass are raised after it. Statistics that hold values spill them into ``scratch``."""
+    passes, count = Passes(scratch), 0
     while True:
         total = one_pass(passes)
         count += 1

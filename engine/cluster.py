@@ -95,7 +95,7 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
             total, passes.gathering = _reduce(client, [client.submit(_score_part, job, k, passes.known, pure=False)
                                                        for k in range(job.parts)])
             return total
-        passes, count, total = passes_until_scored(one_pass)
+        passes, count, total = passes_until_scored(one_pass, scratch / "gathered")
         size, read, grouped, diagnostics = rank_every_unit(ruleset, scratch, written, memory, total)
         offsets = np.cumsum([0] + [total.sizes.get(k, 0) for k in range(job.parts)])[:-1].tolist()
         outputs = [(reg.name, params, reg.options.get("extension", reg.name)) for reg, _, params in targets]
@@ -159,7 +159,7 @@ def _read_part(job: Job, ruleset: Ruleset, k: int) -> Data:
 def _score_part(job: Job, k: int, known: dict) -> tuple[BlockScore, dict]:
     """A task: part k scored, its units kept in the scratch folder; or its part of the next statistics."""
     ruleset, plugins = _compiled(job.ruleset, job.sha256, job.plugin_modules)
-    passes = Passes()
+    passes = Passes(Path(job.scratch) / "gathered")
     passes.known = known
     try:
         scored = score_block(ruleset, plugins, _read_part(job, ruleset, k), passes, k)

@@ -17,8 +17,10 @@ it, so results in memory are what they were before the method was split.
 from __future__ import annotations
 
 import threading
+import uuid
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -192,6 +194,49 @@ class Least:
                      self.k)
 
 
+class Sorted:
+    """The values present, sorted: one run per block, which merging only lists (each run sorted and on disk
+    once spilled out of core, so that no more than a block's values are held). How many values lie below a
+    value is summed over the runs; over one run that is still in memory (a whole column, in memory) it is
+    the column itself."""
+
+    def __init__(self, runs: list, count: int):
+        self.runs, self.count = runs, count  # each run a sorted array, or the Path of one spilled
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Sorted:
+        present = x[~np.isnan(x)]  # sorted only when spilled or counted: in memory, ranks come from the column itself
+        return cls([present], len(present))
+
+    def merge(self, other: Sorted) -> Sorted:
+        return Sorted(self.runs + other.runs, self.count + other.count)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the values are one run held in memory: a whole column's, gathered in memory."""
+        return len(self.runs) == 1 and isinstance(self.runs[0], np.ndarray)
+
+    def spill(self, folder: Path) -> Sorted:
+        """The runs held in memory written to files in ``folder``."""
+        runs = []
+        for run in self.runs:
+            if isinstance(run, np.ndarray):
+                path = folder / f"sorted-{uuid.uuid4().hex}.f8"
+                np.sort(run).astype("<f8", copy=False).tofile(path)
+                run = path
+            runs.append(run)
+        return Sorted(runs, self.count)
+
+    def counts(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each value of x, how many values lie below it, and how many at most it."""
+        below, upto = np.zeros(len(x), dtype=np.int64), np.zeros(len(x), dtype=np.int64)
+        for run in self.runs:
+            values = np.sort(run) if isinstance(run, np.ndarray) else np.fromfile(run, dtype="<f8")
+            below += np.searchsorted(values, x, side="left")
+            upto += np.searchsorted(values, x, side="right")
+        return below, upto
+
+
 def merge_found(a: dict, b: dict) -> dict:
     """Two blocks' statistics of the same step, merged name by name."""
     return {name: a[name].merge(b[name]) if name in a else b[name] for name in {**a, **b}}
@@ -207,6 +252,7 @@ class Gathered:
 
     apply: Callable
     steps: tuple[Callable, ...] = ()
+    refuses: Callable | None = None  # params -> why these parameters cannot run out of core (None: they can)
 
     def __call__(self, *args, **keywords):
         found: dict = {}
@@ -293,9 +339,10 @@ def _median(x, found):
     return a if a == b else (a + b) / 2
 
 
-def gathered(*steps: Callable, apply: Callable) -> Gathered:
-    """A method that gathers statistics over every block before it applies; with no steps, a row-wise one."""
-    return Gathered(apply, tuple(steps))
+def gathered(*steps: Callable, apply: Callable, refuses: Callable | None = None) -> Gathered:
+    """A method that gathers statistics over every block before it applies; with no steps, a row-wise one.
+    ``refuses(params)``: why the method cannot run out of core with these parameters (a Both), or None."""
+    return Gathered(apply, tuple(steps), refuses)
 
 
 def row_wise(apply: Callable) -> Gathered:
@@ -323,10 +370,18 @@ class Passes:
     over every block of one pass; once every step is done, it is applied. A step that gathers nothing
     (its parameters ask for nothing: grey relational analysis against a declared reference) costs no pass."""
 
-    def __init__(self):
+    def __init__(self, scratch: Path | None = None):
         self.known: dict = {}  # key -> (steps done, statistics)
         self.gathering: dict = {}  # key -> this pass's Step
         self.lock = threading.Lock()
+        self.scratch = scratch  # where statistics that hold a block's values (Sorted) spill them
+
+    def _spilled(self, part: dict) -> dict:
+        if self.scratch is None:
+            return part
+        self.scratch.mkdir(exist_ok=True)
+        return {name: statistic.spill(self.scratch) if hasattr(statistic, "spill") else statistic
+                for name, statistic in part.items()}
 
     def run(self, key, method: Gathered, args: tuple, keywords: dict | None = None):
         """``method`` applied to a block, or NotYet after gathering the block's part of its next step."""
@@ -335,8 +390,8 @@ class Passes:
         while done < len(method.steps):
             part = method.steps[done](*args, found, **keywords)
             if part:
+                step = Step(done, self._spilled(part))
                 with self.lock:
-                    step = Step(done, part)
                     self.gathering[key] = self.gathering[key].merge(step) if key in self.gathering else step
                 raise NotYet(key)
             done += 1

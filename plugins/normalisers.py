@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from govscore.engine.diagnostics import EngineError, UnitsError, said
-from govscore.engine.gather import Extremes, Moments, Sums, gathered, row_wise
+from govscore.engine.gather import Extremes, Moments, Sorted, Sums, gathered, row_wise
 from govscore.engine.messages import Both
 from govscore.engine.hookspecs import hookimpl
 from govscore.engine.ranking import rank, reaches
@@ -87,24 +87,46 @@ def _zscore(x, direction, params, indicator, found):
     return params.get("mean", 0.0) + params.get("sd", 1.0) * z
 
 
-def rank_normaliser(x, direction, params, indicator):
-    # ranked from the worst up, so the worst unit gets 1 and the best n
-    worst_first = "ascending" if direction == "higher" else "descending"
-    return rank(x, worst_first, params.get("ties", "min"))
+def _sorted_of(x, direction, params, indicator, found):
+    return {"sorted": Sorted.of(x)}
 
 
-def borda(x, direction, params, indicator):
+def _worse_first(x, direction, ties, found) -> np.ndarray:
+    """Each unit's rank from the worst up (the worst unit 1, the best n): over the whole column when it is at
+    hand; else from how many values of every block lie below and at most it (ties min or average)."""
+    order = "ascending" if direction == "higher" else "descending"
+    values = found["sorted"]
+    if values.whole:
+        return rank(x, order, ties)
+    below, upto = values.counts(x)
+    if direction != "higher":  # worse is higher: count from the top
+        below, upto = values.count - upto, values.count - below
+    out = below + 1.0 if ties == "min" else (below + upto + 1) / 2.0
+    return np.where(np.isnan(x), np.nan, out)
+
+
+def _rank_normaliser(x, direction, params, indicator, found):
+    return _worse_first(x, direction, params.get("ties", "min"), found)
+
+
+def _borda(x, direction, params, indicator, found):
     """Borda count: how many units do worse, so the worst unit gets 0 (COINr's n_borda: rank − 1)."""
-    return rank_normaliser(x, direction, params, indicator) - 1.0
+    return _rank_normaliser(x, direction, params, indicator, found) - 1.0
 
 
-def percentile(x, direction, params, indicator):
+def _percentile(x, direction, params, indicator, found):
     """Like a spreadsheet's PERCENTRANK.INC: the share of other units strictly worse, from 0 to 1."""
-    n = int((~np.isnan(x)).sum())
+    n = found["sorted"].count
     if n < 2:
         raise _zero_range(indicator, "fewer than two units")
-    worse_first = rank(x, "ascending" if direction == "higher" else "descending", "min")
-    return _scale((worse_first - 1) / (n - 1), params)
+    return _scale((_worse_first(x, direction, "min", found) - 1) / (n - 1), params)
+
+
+def _ties_refused(params):
+    """Dense and ordinal ranks need every unit at once: the distinct values, the order of the data."""
+    ties = params.get("ties", "min")
+    return Both(f'ties "{ties}" needs every unit at once (min and average can be gathered)',
+                f"并列规则“{ties}”需要同时用到所有单位（min 与 average 可分块汇总）") if ties in ("dense", "ordinal") else None
 
 
 def _distance_to_target(x, direction, params, indicator):
@@ -266,6 +288,9 @@ def _identity(x, direction, params, indicator):
 
 # The methods as registered: what each gathers over every unit, and how it rescales.
 minmax = gathered(_range_of, apply=_minmax)
+rank_normaliser = gathered(_sorted_of, apply=_rank_normaliser, refuses=_ties_refused)  # ranks from every block's sorted values
+borda = gathered(_sorted_of, apply=_borda, refuses=_ties_refused)
+percentile = gathered(_sorted_of, apply=_percentile)
 zscore = gathered(_moments_of, apply=_zscore)
 distance_to_target = row_wise(_distance_to_target)
 goalposts = row_wise(_goalposts)

@@ -150,12 +150,12 @@ def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
     assert "E_OUT_OF_CORE" in codes(problems) and "/nodes/G/formula" in [d.path for d in problems]
     path = synthetic(tmp_path, units=50)
     document = json.loads(path.read_text())
-    document["indicators"]["x0"]["normalise"] = {"method": "rank"}
+    document["indicators"]["x0"]["normalise"] = {"method": "rank", "params": {"ties": "ordinal"}}
     document["indicators"]["x2"]["missing"] = "impute_group_mean"
     document["nodes"]["B"]["method"] = "copeland"
     problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins, [plugins.get("output", "table")])
     said = {d.path: d.text("en") for d in problems}
-    assert "normaliser rank cannot be run out of core" in said["/indicators/x0/normalise"]
+    assert 'normaliser rank cannot be run out of core: ties "ordinal" needs every unit' in said["/indicators/x0/normalise"]
     assert "impute_group_mean" in said["/indicators/x2/missing"] and "impute_median" in said["/indicators/x2/missing"]
     assert "output format table" in said["/outputs"]
     assert "aggregator copeland cannot be run out of core: it compares every unit" in said["/nodes/B/method"]
@@ -269,6 +269,33 @@ def test_vikor_and_coupling_coordination_gather_over_blocks(tmp_path, plugins, v
     assert details["compromise"] == [str(u) for u in gathered["close" if "close" in gathered else "first"].carried["units"]
                                      ][:len(details["compromise"])]
     assert ("close" in gathered) == (not details["acceptable_advantage"]) == (units == 40)
+
+
+def test_ranks_and_percentiles_count_every_block_sorted_values(tmp_path, plugins):
+    """The rank, Borda and percentile normalisers out of core: each block's values sorted into a scratch file, and a
+    unit's rank counted from every file (ties min and average); as in memory."""
+    path = synthetic(tmp_path, units=3000)
+    document = json.loads(path.read_text())
+    document["indicators"]["x0"]["normalise"] = {"method": "rank", "params": {"ties": "average"}}
+    document["indicators"]["x1"]["normalise"] = {"method": "borda"}  # direction lower: counted from the top
+    document["indicators"]["x2"]["normalise"] = {"method": "percentile", "params": {"scale": [0, 100]}}
+    document["indicators"]["x3"]["missing"] = "leave"
+    document["indicators"]["x3"]["normalise"] = {"method": "rank"}
+    for k in (0, 1, 2, 3):
+        document["indicators"][f"x{k}"]["column"] = "x5"  # few distinct values: many ties
+    pv.write_csv(pa.table({**pv.read_csv(tmp_path / "data.csv").to_pydict(),
+                           "x5": np.round(np.random.default_rng(1).gamma(2, 3, 3000))}), tmp_path / "data.csv")
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    memory = run(ruleset, plugins)
+    with out_of_core(ruleset, plugins, rows=400) as scored:
+        assert_same(parts_joined(scored), in_memory(memory))
+        spilled = list((scored.scratch / "gathered").glob("sorted-*.f8"))
+        runs = [len(statistic.runs) for _, found in scored.passes.known.values() for statistic in found.values()
+                if hasattr(statistic, "runs")]
+        assert len(runs) == 4 and min(runs) > 1 and len(spilled) == sum(runs)  # a sorted run per ranked indicator and block
+    document["indicators"]["x0"]["normalise"] = {"method": "rank", "params": {"ties": "dense"}}
+    problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins)
+    assert [d.path for d in problems] == ["/indicators/x0/normalise"] and 'ties "dense"' in problems[0].text("en")
 
 
 def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
