@@ -24,7 +24,8 @@ pq = lazy.module("pyarrow.parquet")
 
 BYTES_PER_UNIT_VALUE = 8 * 4  # a float64 per value, about four times over for the steps' own copies
 DEFAULT_MEMORY = 2 << 30
-ROW_ONLY_POLICIES = ("error", "leave", "drop_unit", "impute_mean", "impute_median")  # the missing-value policies out of core
+ROW_ONLY_POLICIES = ("error", "leave", "drop_unit", "impute_mean", "impute_median", "impute_group_mean",
+                     "impute_group_median")  # the missing-value policies out of core
 
 
 def block_rows(ruleset: Ruleset, memory: int = DEFAULT_MEMORY) -> int:
@@ -85,13 +86,12 @@ def unsupported(ruleset: Ruleset, plugins: Plugins, outputs=()) -> list[Diagnost
             out.append(said("E_OUT_OF_CORE", "blocks.long", path=source.pointer, source=name))
         elif not source.format.accepts("batch_rows"):
             method(source.format, "source", source.pointer + "/format", Both("it reads only whole files", "它只能整体读取文件"))
-    imputes_mean = any(ind.missing in ("impute_mean", "impute_median") for ind in ruleset.indicators.values())
+    imputes_mean = any(ind.missing.startswith("impute_") and ind.missing.endswith(("mean", "median"))
+                       for ind in ruleset.indicators.values())
     drops = ruleset.document.get("coverage", {}).get("drop_units") or any(
         ind.missing == "drop_unit" for ind in ruleset.indicators.values())
     if imputes_mean and drops:
         out.append(said("E_OUT_OF_CORE", "blocks.drop_and_mean", path="/indicators"))
-    if ruleset.normalise_per_period:
-        out.append(said("E_OUT_OF_CORE", "blocks.per_period", path="/normalise"))
     for ind in ruleset.indicators.values():
         if ind.missing not in ROW_ONLY_POLICIES:
             out.append(said("E_OUT_OF_CORE", "blocks.missing", path=ind.pointer + "/missing", name=ind.name, policy=ind.missing,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import __version__, lazy
@@ -165,7 +167,7 @@ def _raw_values(ruleset: Ruleset, plugins: Plugins, columns, active, units, pass
     size = len(ids)
     needs_groups = any(str(ind.missing).startswith("impute_group") for ind in ruleset.indicators.values())
     # the compiler made sure there is a group column where an imputation needs one
-    groups = group_codes(_subset(units["group"], active), _subset(units.get("period"), active)) if needs_groups else None
+    groups = group_keys(_subset(units["group"], active), _subset(units.get("period"), active)) if needs_groups else None
     periods = _subset(units.get("period"), active)
     raw: dict[str, np.ndarray] = {}
     imputed: dict[str, np.ndarray] = {}
@@ -221,9 +223,8 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
         x = np.clip(x, ind.clamp.lower if ind.clamp.lower is not None else -np.inf,
                     ind.clamp.upper if ind.clamp.upper is not None else np.inf)
     fill = None
-    if passes is not None and ind.missing in ("impute_mean", "impute_median"):  # every block's values count, lacking any or not
-        fill = (passes.run(("impute", name), MEAN, (x, np.isnan(x))) if ind.missing == "impute_mean"
-                else passes.run(("impute", name), MEDIAN, (x,)))
+    if passes is not None and ind.missing in GATHERED_FILLS:  # every block's values count, lacking any or not
+        fill = _gathered_fill(passes, name, ind.missing, x, groups)
     if not has_missing(x):
         return x, None, None, []
     missing = np.isnan(x)
@@ -244,7 +245,7 @@ def _missing_values(ruleset: Ruleset, name: str, ind, x: np.ndarray, ids, groups
     if ind.missing == "drop_unit":
         return x, None, missing, []
     if fill is None:
-        fill = _imputation(ind.missing, x, missing, groups, ids, periods)
+        fill = _imputation(ind.missing, x, missing, None if groups is None else groups.codes, ids, periods)
     empty = missing & np.isnan(fill)
     problems = [said("E_MISSING_VALUE", "indicator.nothing_to_fill", name=name, policy=ind.missing,
                      count=int(empty.sum()), file=ruleset.file, path=ind.pointer, units=ids_where(ids, empty))
@@ -258,6 +259,29 @@ def _present_sum(x, missing, found):
 
 # The mean of the values present, over every block of units: what impute_mean fills in.
 MEAN = gathered(_present_sum, apply=lambda x, missing, found: found["sum"].mean if found["sum"].count else np.nan)
+GATHERED_FILLS = ("impute_mean", "impute_median", "impute_group_mean", "impute_group_median")
+
+
+def _gathered_fill(passes, name: str, policy: str, x: np.ndarray, groups: Groups | None):
+    """Out of core: what a mean or median imputation fills in, gathered over every block; for a group's,
+    over the units of that group in every block (gathered by the group's name)."""
+    missing = np.isnan(x)
+
+    def fill_of(key, rows):
+        if policy.endswith("mean"):
+            return passes.run(key, MEAN, (x[rows], missing[rows]))
+        return passes.run(key, MEDIAN, (x[rows],))
+    if not policy.startswith("impute_group"):
+        return fill_of(("impute", name), slice(None))
+    fill, pending = np.full(len(x), np.nan), False
+    for group, rows in groups.parts():
+        try:
+            fill[rows] = fill_of(("impute", name, group), rows)
+        except NotYet:  # the other groups gather theirs in the same pass
+            pending = True
+    if pending:
+        raise NotYet
+    return fill
 
 
 def _imputation(policy: str, x: np.ndarray, missing: np.ndarray, groups, ids, periods) -> np.ndarray | float:
@@ -415,11 +439,7 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None, passes=None) -> tuple[d
     """Normalised values of the indicators that nodes use, and the names of those with no missing value.
     With ``periods``, each period is normalised on its own. With many units, indicators are normalised
     on several threads (each on its own: normalisers are functions of one column)."""
-    parts = None
-    if periods is not None:
-        codes = group_codes(periods)
-        order = np.argsort(codes, kind="stable")
-        parts = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    parts = None if periods is None else group_keys(periods).parts()
     names = [name for name, ind in ruleset.indicators.items() if ind.normaliser is not None]
 
     def one(name) -> tuple[np.ndarray | None, list[Diagnostic], bool]:
@@ -428,14 +448,20 @@ def _normalise(ruleset: Ruleset, raw, ids, periods=None, passes=None) -> tuple[d
         reg = ind.normaliser
         x = raw[name]
         try:
-            if passes is not None:
-                y = np.asarray(reg.call_over(passes, ("normalise", name), x, ind.direction, ind.normaliser_params, ind), dtype=float)
-            elif parts is None:
-                y = np.asarray(reg.call(x, ind.direction, ind.normaliser_params, ind), dtype=float)
-            else:
-                y = np.empty(len(x))
-                for rows in parts:
-                    y[rows] = reg.call(x[rows], ind.direction, ind.normaliser_params, ind)
+            if parts is None:
+                y = np.asarray(reg.call(x, ind.direction, ind.normaliser_params, ind) if passes is None else
+                               reg.call_over(passes, ("normalise", name), x, ind.direction, ind.normaliser_params, ind), dtype=float)
+            else:  # each period on its own; out of core, gathered over the units of that period in every block
+                y, pending = np.empty(len(x)), False
+                for period, rows in parts:
+                    try:
+                        y[rows] = (reg.call(x[rows], ind.direction, ind.normaliser_params, ind) if passes is None else
+                                   reg.call_over(passes, ("normalise", name, period), x[rows], ind.direction,
+                                                 ind.normaliser_params, ind))
+                    except NotYet:
+                        pending = True
+                if pending:
+                    raise NotYet
         except NotYet:
             return NotYet, [], False
         except EngineError as exc:
@@ -642,13 +668,31 @@ def _missing_children(node: Node, x, W, w):
 
 # ---------------------------------------------------------------- rounding, ranks, grades
 
-def group_codes(*columns) -> np.ndarray | None:
-    """An integer code per unit for the combination of text columns given (None when none are)."""
+class Groups(NamedTuple):
+    codes: np.ndarray  # each unit's group, as a number
+    names: list  # each number's group, as text (the text columns joined)
+
+    def parts(self) -> list[tuple[str, np.ndarray]]:
+        """Each group's name and its units' rows, in order."""
+        order = np.argsort(self.codes, kind="stable")
+        rows = np.split(order, np.flatnonzero(np.diff(self.codes[order])) + 1)
+        return [(self.names[self.codes[r[0]]], r) for r in rows if len(r)]
+
+
+def group_keys(*columns) -> Groups | None:
+    """The group of each unit for the combination of text columns given (None when none are)."""
     present = [pc.fill_null(c, "") for c in columns if c is not None]
     if not present:
         return None
     key = present[0] if len(present) == 1 else pc.binary_join_element_wise(*present, "\x1f")
-    return as_numpy(key.dictionary_encode().indices)
+    encoded = key.dictionary_encode()
+    return Groups(as_numpy(encoded.indices), encoded.dictionary.to_pylist())
+
+
+def group_codes(*columns) -> np.ndarray | None:
+    """An integer code per unit for the combination of text columns given (None when none are)."""
+    groups = group_keys(*columns)
+    return None if groups is None else groups.codes
 
 
 def _round_rank_grade(result: Result):

@@ -264,8 +264,13 @@ class Gathered:
 # The median of the values present, exactly, in four steps that hold little whatever the number of values:
 # their range; a histogram of it; a finer histogram of the bins that hold the middle values; and the
 # distinct values of the finer bins that hold them. As numpy's median: the mean of the two middle values
-# of an even number of them.
+# of an even number of them. Each histogram has as many bins as there are values, rounded up to a power of
+# two (from 256 to MEDIAN_BINS), so that the median of a small group (impute_group_median) holds little too.
 MEDIAN_BINS = 1 << 16
+
+
+def _bins(found) -> int:
+    return int(min(MEDIAN_BINS, max(256, 1 << int(max(found["count"].count, 1) - 1).bit_length())))
 
 
 def _median_range(x, found):
@@ -287,19 +292,19 @@ def _bins_holding(counts: np.ndarray, ranks: tuple[int, int], below: int = 0) ->
 def _coarse(x, found):
     lo, hi = found["range"].lo, found["range"].hi
     present = x[~np.isnan(x)]
-    return present, Histogram.bins(present, lo, hi, MEDIAN_BINS)
+    return present, Histogram.bins(present, lo, hi, _bins(found))
 
 
 def _median_coarse(x, found):
     present, bins = _coarse(x, found)
-    return {"coarse": Histogram(np.bincount(bins, minlength=MEDIAN_BINS))}
+    return {"coarse": Histogram(np.bincount(bins, minlength=_bins(found)))}
 
 
 def _fine_range(found) -> tuple[int, int, float, float]:
     """The coarse bins holding the middle values, and the range of values they span."""
     lo, hi = found["range"].lo, found["range"].hi
     first, last = _bins_holding(found["coarse"].counts, _middle_ranks(found))
-    width = (hi - lo) / MEDIAN_BINS
+    width = (hi - lo) / _bins(found)
     return first, last, lo + first * width, lo + (last + 1) * width
 
 
@@ -307,12 +312,12 @@ def _in_coarse(x, found):
     present, bins = _coarse(x, found)
     first, last, flo, fhi = _fine_range(found)
     inside = present[(bins >= first) & (bins <= last)]
-    return inside, Histogram.bins(inside, flo, fhi, MEDIAN_BINS)
+    return inside, Histogram.bins(inside, flo, fhi, _bins(found))
 
 
 def _median_fine(x, found):
     inside, fine = _in_coarse(x, found)
-    return {"fine": Histogram(np.bincount(fine, minlength=MEDIAN_BINS))}
+    return {"fine": Histogram(np.bincount(fine, minlength=_bins(found)))}
 
 
 def _fine_bins(found) -> tuple[int, int, int]:

@@ -431,11 +431,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blocks.sources": ("Out of core, the units and every indicator come from one source; this ruleset reads {sources}.",
                        "分块运行时，单位和所有指标须来自同一个数据源；该规则集读取了 {sources}。"),
     "blocks.long": ('Source "{source}" is in long format, which is read only in memory.', "数据源“{source}”为长表格式，只能整体读入内存。"),
-    "blocks.drop_and_mean": ("Dropping units (drop_unit, or coverage.drop_units) together with impute_mean or impute_median is done "
-                             "only in memory, where the means and medians are taken again over the units left.",
-                             "剔除单位（drop_unit 或 coverage.drop_units）与 impute_mean 或 impute_median 同时使用时只能在内存中运行："
-                             "均值和中位数要在剩下的单位上重新计算。"),
-    "blocks.per_period": ("Normalising each period on its own is done only in memory.", "按时期分别标准化只能在内存中运行。"),
+    "blocks.drop_and_mean": ("Dropping units (drop_unit, or coverage.drop_units) together with a mean or median imputation "
+                             "(impute_mean, impute_median, or their group forms) is done only in memory, where the means and "
+                             "medians are taken again over the units left.",
+                             "剔除单位（drop_unit 或 coverage.drop_units）与均值或中位数插补（impute_mean、impute_median 或其分组形式）"
+                             "同时使用时只能在内存中运行：均值和中位数要在剩下的单位上重新计算。"),
     "blocks.missing": ('Indicator {name}: the missing-value policy "{policy}" is done only in memory; out of core: {policies}.',
                        "指标“{name}”：缺失值处理“{policy}”只能在内存中运行；分块运行可用：{policies}。"),
     "cluster.not_installed": ("--dask needs Dask, which is not installed.", "--dask 需要 Dask，但尚未安装。"),

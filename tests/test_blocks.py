@@ -151,12 +151,12 @@ def test_what_cannot_run_out_of_core_is_told_before_reading(tmp_path, plugins):
     path = synthetic(tmp_path, units=50)
     document = json.loads(path.read_text())
     document["indicators"]["x0"]["normalise"] = {"method": "rank", "params": {"ties": "ordinal"}}
-    document["indicators"]["x2"]["missing"] = "impute_group_mean"
+    document["indicators"]["x2"]["missing"] = "drop_unit"  # while others are filled in with means
     document["nodes"]["B"]["method"] = "copeland"
     problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins, [plugins.get("output", "table")])
     said = {d.path: d.text("en") for d in problems}
     assert 'normaliser rank cannot be run out of core: ties "ordinal" needs every unit' in said["/indicators/x0/normalise"]
-    assert "impute_group_mean" in said["/indicators/x2/missing"] and "impute_median" in said["/indicators/x2/missing"]
+    assert "together with a mean or median imputation" in said["/indicators"]
     assert "output format table" in said["/outputs"]
     assert "aggregator copeland cannot be run out of core: it compares every unit" in said["/nodes/B/method"]
     out = engine("run", write_ruleset(tmp_path, document), "--blocks", "-o", tmp_path / "out.csv")
@@ -296,6 +296,44 @@ def test_ranks_and_percentiles_count_every_block_sorted_values(tmp_path, plugins
     document["indicators"]["x0"]["normalise"] = {"method": "rank", "params": {"ties": "dense"}}
     problems = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins)
     assert [d.path for d in problems] == ["/indicators/x0/normalise"] and 'ties "dense"' in problems[0].text("en")
+
+
+def test_panel_normalised_per_period_and_groups_imputed_out_of_core(tmp_path, plugins):
+    """Each period normalised on its own, and each group's mean or median filled in: out of core, each period's
+    and each group's statistics gathered over its units in every block (exact medians too)."""
+    rng = np.random.default_rng(8)
+    n = 1200
+    columns = {"id": [f"U{i % 400:04d}" for i in range(n)], "year": [str(2021 + i // 400) for i in range(n)],
+               "town": [f"T{(i * 7) % 13}" for i in range(n)]}
+    for k in range(4):
+        x = np.round(rng.gamma(2 + k, 10.0, n), 1)
+        x[rng.random(n) < 0.05] = np.nan
+        columns[f"x{k}"] = x
+    pv.write_csv(pa.table(columns), tmp_path / "panel.csv")
+    document = {
+        "format": "govscore/1", "id": "panel", "title": "panel", "units": {"source": "main", "id": "id", "period": "year",
+                                                                      "group": "town"},
+        "sources": {"main": {"format": "csv", "path": "panel.csv"}}, "panel": {"normalise": "per_period"},
+        "indicators": {
+            "x0": {"label": "x0", "column": "x0", "missing": "impute_group_mean", "normalise": {"method": "minmax"}},
+            "x1": {"label": "x1", "column": "x1", "missing": "impute_group_median", "normalise": {"method": "zscore"}},
+            "x2": {"label": "x2", "column": "x2", "missing": "impute_median", "normalise": {"method": "percentile"}},
+            "x3": {"label": "x3", "column": "x3", "missing": "impute_group_median", "direction": "lower",
+                   "normalise": {"method": "rank", "params": {"ties": "average"}}}},
+        "weights": {"e": {"method": "entropy"}},
+        "nodes": {"H": {"label": "H", "method": "weighted_mean", "children": ["x0", "x1", "x2", "x3"], "weights": "e"}},
+        "score": "H"}
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    assert unsupported(ruleset, plugins) == []
+    memory = run(ruleset, plugins)
+    with out_of_core(ruleset, plugins, rows=150) as scored:
+        assert_same(parts_joined(scored), in_memory(memory))
+        assert sorted(d.format_text() for d in scored.diagnostics) == sorted(d.format_text() for d in memory.diagnostics)
+        keys = scored.passes.known
+    assert ("normalise", "x0", "2023") in keys and ("impute", "x1", "T5\x1f2022") in keys
+    document["indicators"]["x0"]["missing"] = "carry_forward"  # a unit's periods may lie in different blocks
+    (problem,) = unsupported(compiled(write_ruleset(tmp_path, document), plugins), plugins)
+    assert problem.path == "/indicators/x0/missing" and "impute_group_median" in problem.text("en")
 
 
 def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
