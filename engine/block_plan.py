@@ -41,18 +41,24 @@ def fits_in_memory(ruleset: Ruleset, data_paths: dict[str, str], allow_dirs, mem
     path, _, problem = source_file(ruleset, source, data_paths, allow_dirs)
     if problem is not None:
         return True  # said as the run reads it
+    units = source_units(ruleset, path)
+    return units is None or units * BYTES_PER_UNIT_VALUE * _values_per_unit(ruleset) <= memory
+
+
+def source_units(ruleset: Ruleset, path: str) -> int | None:
+    """How many units the unit source holds: counted in a Parquet file's metadata, estimated from a CSV file's
+    size and first lines; None for other formats, or a file that cannot be read so."""
+    name = ruleset.sources[ruleset.units["source"]].format.name
     try:
-        if source.format.name == "parquet":
-            units = pq.ParquetFile(path).metadata.num_rows
-        elif source.format.name == "csv":
+        if name == "parquet":
+            return pq.ParquetFile(path).metadata.num_rows
+        if name == "csv":
             with open(path, "rb") as fh:
                 sample = fh.read(1 << 20)
-            units = os.path.getsize(path) * max(1, sample.count(b"\n")) // max(1, len(sample))
-        else:
-            return True
+            return os.path.getsize(path) * max(1, sample.count(b"\n")) // max(1, len(sample))
     except (OSError, pa.ArrowException):
-        return True
-    return units * BYTES_PER_UNIT_VALUE * _values_per_unit(ruleset) <= memory
+        pass
+    return None
 
 
 def parts_wanted(ruleset: Ruleset, path: str, memory: int, workers: int) -> int:

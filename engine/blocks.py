@@ -89,26 +89,11 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
         refuse_inputs(output, [*inputs, path])
     hashing = ThreadPoolExecutor(max_workers=1)
     digest = hashing.submit(file_sha256, path)
-    wanted = wanted_columns(ruleset)
-
-    def from_source():
-        try:
-            for table in source.format.call(path, source.params, wanted[source.name], batch_rows=rows):
-                warnings: list[Diagnostic] = []
-                table.file = written
-                units = units_of(ruleset, table)
-                columns = number_columns(ruleset, {source.name: table}, wanted, units, warnings)
-                yield Data(units, columns, [], warnings, [path])
-        except EngineError as exc:
-            raise EngineError([named_at(ruleset, source, as_written(d, path, written)) for d in exc.diagnostics]) from None
-        except Exception as exc:
-            raise EngineError([plugin_failed(source.format, written, exc)]) from None
-
     scratch = _scratch_folder()
-    cache = _Cache(scratch / "data.arrow")
+    cache = Cache(scratch / "data.arrow")
 
     def blocks():
-        return cache.read() if cache.complete else cache.kept(from_source())
+        return cache.read() if cache.complete else cache.kept(source_blocks(ruleset, path, written, rows))
 
     try:
         passes, count, total = passes_until_scored(lambda passes: _pass(ruleset, plugins, blocks(), passes, scratch / "units"),
@@ -124,6 +109,23 @@ def run_blocks(ruleset: Ruleset, plugins: Plugins, data_paths: dict[str, str] | 
                     grouped, [path])
 
 
+def source_blocks(ruleset: Ruleset, path: str, written: str, rows: int):
+    """The unit source read in blocks of about ``rows`` units, each cleaned as a run in memory cleans its data."""
+    source = ruleset.sources[ruleset.units["source"]]
+    wanted = wanted_columns(ruleset)
+    try:
+        for table in source.format.call(path, source.params, wanted[source.name], batch_rows=rows):
+            warnings: list[Diagnostic] = []
+            table.file = written
+            units = units_of(ruleset, table)
+            columns = number_columns(ruleset, {source.name: table}, wanted, units, warnings)
+            yield Data(units, columns, [], warnings, [path])
+    except EngineError as exc:
+        raise EngineError([named_at(ruleset, source, as_written(d, path, written)) for d in exc.diagnostics]) from None
+    except Exception as exc:
+        raise EngineError([plugin_failed(source.format, written, exc)]) from None
+
+
 SCRATCH_PREFIX = "govscore-blocks"
 
 
@@ -135,9 +137,10 @@ def _scratch_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}.{os.getpid()}.", suffix=".tmp", dir=folder))
 
 
-class _Cache:
+class Cache:
     """The blocks as the first pass read and cleaned them, kept in a scratch Arrow file: the later passes read
-    them from there (a copy from the system's file cache, where parsing the source again costs far more)."""
+    them from there (a copy from the system's file cache, where parsing the source again costs far more), and
+    on a cluster, the workers each their own (a CSV source is read so on the machine that runs the command)."""
 
     def __init__(self, path: Path):
         self.path, self.complete = path, False
@@ -161,11 +164,19 @@ class _Cache:
         with pa.OSFile(str(self.path)) as fh:  # read, not mapped: pages of a mapped file would count as the run's memory
             reader = pa.ipc.open_file(fh)
             for k in range(reader.num_record_batches):
-                batch = reader.get_batch(k)
-                units = {name[len("unit:"):]: batch.column(name) for name in batch.schema.names if name.startswith("unit:")}
-                columns = {tuple(name.split("\x1f", 1)): as_numpy(batch.column(name))
-                           for name in batch.schema.names if not name.startswith("unit:")}
-                yield Data(units, columns, [], self.warnings[k], [])
+                yield _as_data(reader.get_batch(k), self.warnings[k])
+
+    def block(self, k: int, warnings) -> Data:
+        """Block k alone, with what reading it said."""
+        with pa.OSFile(str(self.path)) as fh:
+            return _as_data(pa.ipc.open_file(fh).get_batch(k), warnings)
+
+
+def _as_data(batch, warnings) -> Data:
+    units = {name[len("unit:"):]: batch.column(name) for name in batch.schema.names if name.startswith("unit:")}
+    columns = {tuple(name.split("\x1f", 1)): as_numpy(batch.column(name))
+               for name in batch.schema.names if not name.startswith("unit:")}
+    return Data(units, columns, [], list(warnings), [])
 
 
 def _as_batch(data: Data):

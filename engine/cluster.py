@@ -1,6 +1,7 @@
 """Scoring on a Dask cluster: the blocks of a run out of core (engine/blocks.py) as tasks on Dask's workers.
 
-Each part of the source (some row groups of a Parquet file) is a task. Its worker compiles the ruleset
+Each part of the source (some row groups of a Parquet file; a block of a CSV file, which is read on the
+machine that runs the command into the shared scratch folder first) is a task. Its worker compiles the ruleset
 from the ruleset's file (so workers need govscore, and the plugins the run uses, installed), reads its
 rows and scores them with what the passes so far have found — or gathers its part of the next
 statistics, which the cluster merges in a tree of tasks. The units are ranked (DuckDB, on the machine
@@ -22,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .block_plan import parts_wanted, unsupported
-from .blocks import BlockScore, input_record, passes_until_scored, rank_every_unit, score_block
+from .block_plan import block_rows, parts_wanted, source_units, unsupported
+from .blocks import BlockScore, Cache, input_record, passes_until_scored, rank_every_unit, score_block, source_blocks
 from .global_ranks import keep_units, with_ranks
 from .execute import run_meta
 from .diagnostics import EngineError, plugin_failed, said
@@ -47,6 +48,7 @@ class Job:
     parts: int
     scratch: str
     plugin_modules: tuple[str, ...] = ()
+    cached: tuple = ()  # a source read on this machine (CSV): what reading each part said, the parts being in the scratch
 
 
 @contextlib.contextmanager
@@ -72,11 +74,9 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
     """Score every unit on the cluster and write each of ``targets`` ((output registration, path, params)) as
     a folder of part files. Returns the run's metadata and warnings."""
     problems = unsupported(ruleset, plugins, [reg for reg, _, _ in targets])
-    source = ruleset.sources[ruleset.units["source"]]
-    if not source.format.accepts("part"):
-        problems.append(said("E_OUT_OF_CORE", "cluster.format", path=source.pointer + "/format", name=source.format.name))
     if problems:
         raise EngineError(problems)
+    source = ruleset.sources[ruleset.units["source"]]
     path, written, problem = source_file(ruleset, source, data_paths or {}, allow_dirs)
     if problem is not None:
         raise EngineError([problem])
@@ -86,9 +86,13 @@ def run_on_cluster(ruleset: Ruleset, plugins: Plugins, client, targets, data_pat
     remove_stale(first.parent, f".{first.name}")  # what runs killed before they could remove it
     scratch = Path(tempfile.mkdtemp(prefix=f".{first.name}.{os.getpid()}.", suffix=".tmp", dir=first.parent))
     try:
-        job = Job(str(Path(ruleset.file).resolve()), ruleset.sha256, str(Path(path).resolve()), written,
-                  parts_wanted(ruleset, path, memory, len(client.scheduler_info().get("workers", {})) or 1),
-                  str(scratch), tuple(plugin_modules))
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        if source.format.accepts("part"):
+            parts, cached = parts_wanted(ruleset, path, memory, workers), ()
+        else:
+            parts, cached = _read_here(ruleset, path, written, scratch, memory, workers)
+        job = Job(str(Path(ruleset.file).resolve()), ruleset.sha256, str(Path(path).resolve()), written, parts,
+                  str(scratch), tuple(plugin_modules), cached)
         (scratch / "units").mkdir()
 
         def one_pass(passes):
@@ -141,7 +145,23 @@ def _compiled(ruleset_file: str, sha256: str, plugin_modules: tuple[str, ...]):
     return ruleset, plugins
 
 
+def _read_here(ruleset: Ruleset, path: str, written: str, scratch: Path, memory: int, workers: int) -> tuple[int, tuple]:
+    """A source that cannot be read in parts (CSV) read on this machine, in blocks, into the shared scratch folder
+    (one pass; the blocks as the first pass out of core keeps them), at least two per worker. Returns how many
+    parts there are, and what reading each said."""
+    cache = Cache(scratch / "data.arrow")
+    rows = block_rows(ruleset, memory)
+    estimate = source_units(ruleset, path)
+    if estimate:
+        rows = max(16, min(rows, -(-estimate // (2 * workers))))
+    for _ in cache.kept(source_blocks(ruleset, path, written, rows)):
+        pass
+    return len(cache.warnings), tuple(tuple(w) for w in cache.warnings)
+
+
 def _read_part(job: Job, ruleset: Ruleset, k: int) -> Data:
+    if job.cached:
+        return Cache(Path(job.scratch) / "data.arrow").block(k, job.cached[k])
     source = ruleset.sources[ruleset.units["source"]]
     wanted = wanted_columns(ruleset)
     try:

@@ -10,8 +10,8 @@ is row-wise: a unit's value depends only on its own row.
 
 The statistics merge exactly (counts, extremes) or as a pairwise sum does (sums; means and
 co-moments by the updating formulas of Chan, Golub & LeVeque 1983), so that results out of core
-agree with those in memory to the last few digits. Over one block each is computed as numpy computes
-it, so results in memory are what they were before the method was split.
+agree with those in memory to the last few digits. Over one block, each column is summed pairwise
+(column_sums), which keeps the sum of a million values to about 1e-16 of it whatever the order.
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+
+def column_sums(x: np.ndarray):
+    """Each column's sum, added pairwise as numpy adds up one column: summed down the rows of a matrix at once,
+    numpy adds row after row, which over a million rows loses digits (1e-14 of the sum, where pairwise keeps
+    1e-16) and makes sums in memory and over blocks disagree."""
+    if x.ndim < 2:
+        return x.sum()
+    return np.array([x[:, j].sum() for j in range(x.shape[1])], dtype=np.result_type(x.dtype, np.float64))
 
 
 class Extremes:
@@ -56,7 +65,7 @@ class Sums:
 
     @classmethod
     def of(cls, x: np.ndarray) -> Sums:
-        return cls(len(x), x.sum(axis=0))
+        return cls(len(x), column_sums(x))
 
     @classmethod
     def present(cls, x: np.ndarray) -> Sums:
@@ -89,9 +98,9 @@ class Moments:
     def of(cls, x: np.ndarray) -> Moments:
         if not len(x):
             return cls(0, np.zeros(x.shape[1:]) if x.ndim > 1 else 0.0, np.zeros(x.shape[1:]) if x.ndim > 1 else 0.0)
-        mean = x.mean(axis=0)
+        mean = column_sums(x) / len(x)
         d = x - mean
-        return cls(len(x), mean, np.multiply(d, d).sum(axis=0))
+        return cls(len(x), mean, column_sums(np.multiply(d, d)))
 
     def merge(self, other: Moments) -> Moments:
         if not (self.count and other.count):
@@ -114,7 +123,7 @@ class CoMoments:
         k = x.shape[1]
         if not len(x):
             return cls(0, np.zeros(k), np.zeros((k, k)))
-        mean = x.mean(axis=0)
+        mean = column_sums(x) / len(x)
         d = x - mean
         return cls(len(x), mean, d.T @ d)
 

@@ -439,8 +439,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blocks.missing": ('Indicator {name}: the missing-value policy "{policy}" is done only in memory; out of core: {policies}.',
                        "指标“{name}”：缺失值处理“{policy}”只能在内存中运行；分块运行可用：{policies}。"),
     "cluster.not_installed": ("--dask needs Dask, which is not installed.", "--dask 需要 Dask，但尚未安装。"),
-    "cluster.format": ('On Dask the unit source is read in parts, which the format "{name}" cannot do; use Parquet.',
-                       "在 Dask 上运行时数据源要分成若干部分读取，格式“{name}”做不到；请使用 Parquet。"),
     "cluster.changed": ("The ruleset {file} changed while the run was going on; run it again.",
                         "运行期间规则集 {file} 被修改了；请重新运行。"),
     "blocks.function": ("{name}(...) uses every unit at once, which is done only in memory.", "{name}(...) 要同时用到所有单位，只能在内存中运行。"),

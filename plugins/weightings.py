@@ -90,13 +90,17 @@ def _entropy_totals(children, params, data, found):
     return {"totals": Sums.of(_entropy_values(_complete(data), params, found))}
 
 
-def _entropy_plogp(children, params, data, found):
-    totals = found["totals"].total
+def _entropy_divergence(children, params, data, found):
+    """Each unit's part of n·ln n·(1 − E): q ln q − q + 1, with q = n·p (n times its share). Summed, it is
+    Σ p ln p + ln n times n, as Σ p = 1; and no part is negative, so the sum keeps its digits however close
+    E is to 1, where 1 minus E would lose them (and with them, agreement between sums taken in different
+    orders: in memory, out of core)."""
+    count, totals = found["totals"].count, found["totals"].total
     y = _entropy_values(_complete(data), params, found)
-    p = np.divide(y, totals, out=np.zeros_like(y), where=totals > 0)
+    q = np.divide(y * count, totals, out=np.zeros_like(y), where=totals > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(p), 0.0)  # 0 · ln 0 = 0
-    return {"plogp": Sums.of(plogp)}
+        qlogq = np.where(q > 0, q * np.log(q), 0.0)  # 0 · ln 0 = 0
+    return {"divergence": Sums.of(qlogq - q + 1.0)}
 
 
 def _entropy(children, params, data, found):
@@ -117,9 +121,8 @@ def _entropy(children, params, data, found):
             raise EngineError([said("E_WEIGHTS_DATA", "weights.entropy_negative", children=", ".join(negative),
                                     hint=Both('use "variant": "minmax", or normalise those children onto a positive scale',
                                               '请用 "variant": "minmax"，或把这些组成部分标准化到正的区间'))])
-    e = -found["plogp"].total / np.log(count)
-    e = np.where(constant | (found["totals"].total <= 0), 1.0, e)
-    d = 1.0 - e
+    d = np.where(constant | (found["totals"].total <= 0), 0.0, found["divergence"].total / (count * np.log(count)))
+    e = 1.0 - d
     warnings = [both("weights.constant_zero", child=c, method=Both("entropy", "熵权")) for c, k in zip(children, constant) if k]
     return d / d.sum(), {"variant": variant, "entropy": e, "divergence": d, "warnings": warnings}
 
@@ -201,7 +204,7 @@ def _pca(children, params, data, found):
 
 
 # The methods as registered: what each gathers over every unit, and how it weighs.
-entropy = gathered(_range_of, _entropy_totals, _entropy_plogp, apply=_entropy)
+entropy = gathered(_range_of, _entropy_totals, _entropy_divergence, apply=_entropy)
 critic = gathered(_range_of, _critic_moments, apply=_critic)
 coefficient_of_variation = gathered(_moments_of, apply=_coefficient_of_variation)
 standard_deviation = gathered(_moments_of, apply=_standard_deviation)

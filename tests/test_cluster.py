@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from conftest import codes, engine, write_ruleset
+from conftest import engine, write_ruleset
 from test_blocks import assert_same, compiled, frontier_data, in_memory, synthetic
 from govscore.engine.diagnostics import EngineError
 from govscore.engine.execute import run
@@ -65,12 +65,19 @@ def test_a_second_run_replaces_the_folder_of_parts(tmp_path, plugins, client):
     assert not stale.exists() and ds.dataset(tmp_path / "out.parquet").to_table().num_rows == 800
 
 
-def test_what_a_cluster_cannot_do_is_told(tmp_path, plugins, client):
+def test_a_csv_source_is_read_here_into_the_scratch_and_scored_on_the_cluster(tmp_path, plugins, client):
     from govscore.engine.cluster import run_on_cluster
-    ruleset = compiled(synthetic(tmp_path, units=100, fmt="csv"), plugins)
-    with pytest.raises(EngineError) as caught:
-        run_on_cluster(ruleset, plugins, client, [(plugins.get("output", "csv"), str(tmp_path / "o.csv"), {})])
-    assert codes(caught.value.diagnostics) == ["E_OUT_OF_CORE"] and "use Parquet" in caught.value.diagnostics[0].text()
+    ruleset = compiled(synthetic(tmp_path, units=3000, fmt="csv"), plugins)
+    memory = run(ruleset, plugins)
+    done = run_on_cluster(ruleset, plugins, client, [(plugins.get("output", "parquet"), str(tmp_path / "o.parquet"), {"include": "all"})],
+                          memory=1_000_000)
+    assert done["meta"]["dask"]["parts"] >= 4 and done["meta"]["inputs"][0]["rows"] == 3000
+    assert_same(ds.dataset(tmp_path / "o.parquet").to_table(), in_memory(memory))
+    assert [d.format_text() for d in done["diagnostics"]] == [d.format_text() for d in memory.diagnostics]
+
+
+def test_what_a_cluster_cannot_do_is_told(tmp_path, plugins, client):
+    synthetic(tmp_path, units=100, fmt="csv")
     out = engine("run", tmp_path / "ruleset.json", "--dask", "local", "-o", "-")
     assert out.returncode == 2 and "folder" in out.stderr
 
