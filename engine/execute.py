@@ -89,7 +89,7 @@ def prepare(ruleset: Ruleset, plugins: Plugins, data: Data, passes=None) -> Prep
             warnings.append(said("W_IMPUTED", "indicator.imputed", name=name, label=ruleset.indicators[name].label,
                                  policy=ruleset.indicators[name].missing,
                                  severity="warning", path=ruleset.indicators[name].pointer, units=ids_where(ids, mask)))
-    treated, treatment = _treat(ruleset, raw, ids)
+    treated, treatment = _treat(ruleset, raw, ids, passes)
     periods = _subset(units.get("period"), active) if ruleset.normalise_per_period else None
     normalised, complete = _normalise(ruleset, {**raw, **treated}, ids, periods, passes)
     return Prepared(active, ids, raw, imputed, treated, treatment, normalised, frozenset(complete), dropped, warnings,
@@ -412,17 +412,22 @@ def _settle(column, on_invalid, path, text, ids, problems, file) -> np.ndarray:
     return values
 
 
-def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
+def _treat(ruleset: Ruleset, raw, ids, passes=None) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
     """Outlier treatment of the indicators that declare one: their treated values and what was done."""
     treated: dict[str, np.ndarray] = {}
     done: dict[str, dict] = {}
     problems: list[Diagnostic] = []
+    pending = False
     for name, ind in ruleset.indicators.items():
         if ind.treatment is None:
             continue
         reg = ind.treatment
         try:
-            y, details = reg.call(raw[name], ind.treatment_params, ind)
+            y, details = (reg.call(raw[name], ind.treatment_params, ind) if passes is None else
+                          reg.call_over(passes, ("treat", name), raw[name], ind.treatment_params, ind))
+        except NotYet:  # the other indicators gather theirs in the same pass
+            pending = True
+            continue
         except EngineError as exc:
             problems += [_at(d, ruleset, ind) for d in exc.diagnostics]
             continue
@@ -432,6 +437,8 @@ def _treat(ruleset: Ruleset, raw, ids) -> tuple[dict[str, np.ndarray], dict[str,
         treated[name], done[name] = np.asarray(y, dtype=float), {"method": reg.name, **details}
     if problems:
         raise EngineError(problems)
+    if pending:
+        raise NotYet
     return treated, done
 
 

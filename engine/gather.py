@@ -184,6 +184,57 @@ class Distinct:
                                             minlength=len(values)).astype(np.int64))
 
 
+class Shape:
+    """How many values, their mean, and the sums of the 2nd, 3rd and 4th powers of their deviations from it:
+    what skewness and kurtosis need (merged by the updates of Pébay 2008)."""
+
+    def __init__(self, count: int, mean: float, m2: float, m3: float, m4: float):
+        self.count, self.mean, self.m2, self.m3, self.m4 = count, mean, m2, m3, m4
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Shape:
+        if not len(x):
+            return cls(0, 0.0, 0.0, 0.0, 0.0)
+        mean = float(x.sum()) / len(x)
+        d = x - mean
+        d2 = d * d
+        return cls(len(x), mean, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum()))
+
+    def merge(self, other: Shape) -> Shape:
+        a, b = self, other
+        if not (a.count and b.count):
+            return a if a.count else b
+        n, mean, delta, weight = _pooled(a, b)
+        m2 = a.m2 + b.m2 + delta ** 2 * weight
+        m3 = (a.m3 + b.m3 + delta ** 3 * weight * (a.count - b.count) / n
+              + 3 * delta * (a.count * b.m2 - b.count * a.m2) / n)
+        m4 = (a.m4 + b.m4 + delta ** 4 * weight * (a.count ** 2 - a.count * b.count + b.count ** 2) / n ** 2
+              + 6 * delta ** 2 * (a.count ** 2 * b.m2 + b.count ** 2 * a.m2) / n ** 2 + 4 * delta * (a.count * b.m3 - b.count * a.m3) / n)
+        return Shape(n, mean, m2, m3, m4)
+
+
+class Tails:
+    """The ``k`` lowest and ``k`` highest distinct values, with how many times each occurs."""
+
+    def __init__(self, low: Distinct, high: Distinct, k: int):
+        self.low, self.high, self.k = low, high, k
+
+    @classmethod
+    def of(cls, x: np.ndarray, k: int) -> Tails:
+        every = Distinct.of(x)
+        return cls(Distinct(every.values[:k], every.counts[:k]), Distinct(every.values[-k:], every.counts[-k:]), k)
+
+    def merge(self, other: Tails) -> Tails:
+        low, high = self.low.merge(other.low), self.high.merge(other.high)
+        return Tails(Distinct(low.values[:self.k], low.counts[:self.k]), Distinct(high.values[-self.k:], high.counts[-self.k:]),
+                     self.k)
+
+    def known(self) -> dict:
+        """The values the tails hold, with their counts (a value in both once)."""
+        return {**dict(zip(self.low.values.tolist(), self.low.counts.tolist())),
+                **dict(zip(self.high.values.tolist(), self.high.counts.tolist()))}
+
+
 class Least:
     """The ``k`` rows with the least value (all of them when ``k`` is None), in order of value and, among equal
     values, in the order met (as a stable sort of the whole column), with what else each row carries."""

@@ -35,14 +35,24 @@ def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
 def skewness(x: np.ndarray) -> float:
     """Sample skewness G1 = g1·√(n(n−1))/(n−2) (type 2 of e1071, as SAS and SPSS)."""
     n, m2, m3, _ = _moments(x)
-    if n < 3 or m2 == 0:
-        return float("nan")
-    return m3 / m2 ** 1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+    return skewness_of(n, m2, m3)
 
 
 def kurtosis(x: np.ndarray) -> float:
     """Sample excess kurtosis G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) (type 2 of e1071)."""
     n, m2, _, m4 = _moments(x)
+    return kurtosis_of(n, m2, m4)
+
+
+def skewness_of(n: int, m2: float, m3: float) -> float:
+    """G1 from n and the second and third central moments (in any unit)."""
+    if n < 3 or m2 == 0:
+        return float("nan")
+    return m3 / m2 ** 1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+
+
+def kurtosis_of(n: int, m2: float, m4: float) -> float:
+    """G2 from n and the second and fourth central moments (in any unit)."""
     if n < 4 or m2 == 0:
         return float("nan")
     return ((n + 1) * (m4 / m2 ** 2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))

@@ -336,6 +336,25 @@ def test_panel_normalised_per_period_and_groups_imputed_out_of_core(tmp_path, pl
     assert problem.path == "/indicators/x0/missing" and "impute_group_median" in problem.text("en")
 
 
+def test_outliers_treated_out_of_core(tmp_path, plugins):
+    """The JRC outlier rule (winsorise_log) out of core: each indicator winsorised, logged or left as in memory."""
+    path = synthetic(tmp_path, units=3000)
+    data = pv.read_csv(tmp_path / "data.csv").to_pydict()
+    rng = np.random.default_rng(2)
+    data["x2"] = list(np.where(rng.random(3000) < 0.01, rng.uniform(500, 5000, 3000), data["x2"]))  # a long upper tail
+    data["x0"][100:104] = [900.0, 950.0, 990.0, 1200.0]  # a few outliers
+    pv.write_csv(pa.table(data), tmp_path / "data.csv")
+    document = json.loads(path.read_text())
+    document["treat"] = {"method": "winsorise_log", "params": {"winmax": 5}}
+    document["indicators"]["x0"]["treat"] = {"method": "winsorise_log", "params": {"winmax": 40}}
+    ruleset = compiled(write_ruleset(tmp_path, document), plugins)
+    memory = run(ruleset, plugins)
+    done = {name: (d["winsorised"], d["log"]) for name, d in memory.treatment.items()}
+    assert done["x2"] == (0, True) and any(w > 0 for w, _ in done.values())  # some winsorised, some logged
+    with out_of_core(ruleset, plugins, rows=400) as scored:
+        assert_same(parts_joined(scored), in_memory(memory))
+
+
 def test_merged_names_a_bounded_number_of_units_and_counts_them_all():
     from govscore.engine.blocks import UNITS_NAMED
     from govscore.engine.diagnostics import said
