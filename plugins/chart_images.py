@@ -26,7 +26,17 @@ def _families() -> tuple[str, ...]:
     from matplotlib import font_manager
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # its guesses at weights are not the reader's business
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    if not any(name in CJK_FONTS for name in {f.name for f in manager.ttflist}):
+        # matplotlib keeps the fonts it found in a cache of its own: one installed since then is not in it
+        cached = {f.fname for f in manager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in cached:
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read
+                    continue
+    installed = {f.name for f in manager.ttflist}
     return ("DejaVu Sans", *(name for name in CJK_FONTS if name in installed))
 
 

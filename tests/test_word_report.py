@@ -96,3 +96,20 @@ def test_word_report_opens_in_libreoffice(tmp_path):
     (ARTEFACTS / "report-zh.docx.pdf").write_bytes(pdf.read_bytes())
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "10", str(pdf), str(ARTEFACTS / "report-docx-page")],
                    check=True)
+
+
+def test_a_chinese_font_installed_after_matplotlib_cached_its_fonts_is_found(monkeypatch):
+    """matplotlib lists the machine's fonts once, in a cache of its own: a CJK font installed since then is looked
+    for among the system's font files, so that Chinese reports still get their charts."""
+    from matplotlib import font_manager
+    from govscore.plugins import chart_images
+    if len(chart_images._families()) < 2:
+        pytest.skip("no CJK font on this machine (CI installs one)")
+    cjk_files = {f.fname for f in font_manager.fontManager.ttflist if f.name in chart_images.CJK_FONTS}
+    stale = [f for f in font_manager.fontManager.ttflist if f.fname not in cjk_files]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)  # as cached before the font came
+    chart_images._families.cache_clear()
+    try:
+        assert len(chart_images._families()) > 1 and chart_images.can_draw(["社区"])
+    finally:
+        chart_images._families.cache_clear()
